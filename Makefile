@@ -1,0 +1,42 @@
+# ceremony: offline, HSM-backed root CA toolkit.  See README.md.
+PKGS     = libcrypto libp11 ncursesw
+CC      ?= cc
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Werror
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
+           $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags p11-kit-1)
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -ldl
+BUILD   ?= build
+
+CORE     = $(wildcard util/*.c hsm/*.c db/*.c)
+APP      = $(wildcard ceremony/*.c)
+UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*.c))
+CORE_O   = $(CORE:%.c=$(BUILD)/%.o)
+APP_O    = $(APP:%.c=$(BUILD)/%.o)
+LIB_O    = $(filter-out $(BUILD)/ceremony/main.o,$(CORE_O) $(APP_O))
+
+all: $(BUILD)/ceremony $(UNITS)
+
+$(BUILD)/ceremony: $(CORE_O) $(APP_O)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/test_%: tests/unit/test_%.c $(LIB_O)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The sanitizer build of the same program and unit tests, in its own folder.
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer \
+	  -fsanitize=address,undefined -fno-sanitize-recover=all"
+
+test: all asan
+	tests/run
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all asan test clean

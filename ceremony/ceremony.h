@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The ceremony program: CA operations (one core) and the command line that
+ * drives them (the TUI, later, is a second front end on the same core).
+ *
+ * Core operation files (root.c, lint.c, template.c, ...) never print and
+ * never prompt: they set err_*() and return non-zero.  Command files
+ * (cmd_*.c) parse and check arguments before any token work starts, call
+ * one core operation, and print the result.
+ */
+#ifndef CEREMONY_H
+#define CEREMONY_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <openssl/conf.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "db/db.h"
+#include "util/util.h"
+#include "hsm/hsm.h"
+
+#define CEREMONY_VERSION	"0.1.0"
+#define DEFAULT_HOME		"ca"
+
+/* Where a PIN comes from: --pin-file F, --pin-fd N, or the terminal. */
+struct pin_source {
+	const char	*file;
+	int		 fd;		/* -1 unless --pin-fd */
+	const char	*what;		/* "user PIN", "SO PIN" */
+	struct secret	*cached;	/* what --pin-fd gave, for re-use */
+};
+
+/*
+ * What a command works in: the data directory and, once logged in, the
+ * token.  Options common to every command fill it; session_*() open what
+ * the command needs and session_close() releases all of it, always.
+ */
+struct session {
+	const char		*home;
+	const char		*module;	/* --module, else the config's */
+	const char		*token;		/* --token, else the config's */
+	const char		*operator;
+	const char		*export_dir;	/* --export, else HOME/export */
+	struct pin_source	 pin;
+	struct db		*db;
+	struct hsm		*hsm;
+	int			 logged_in;
+};
+
+/* A row of the command table: dispatch, --help and (later) the TUI menu. */
+struct cmd {
+	const char	*name;		/* "root create" */
+	const char	*usage;		/* the arguments */
+	const char	*help;		/* one line */
+	int		(*fn)(int, char **);
+};
+
+/* main.c */
+extern const struct cmd	cmds[];
+void		 usage_of(const char *name);
+
+/* opts.c */
+/*
+ * Every command's getopt_long table starts with these (COMMON_OPTS) and
+ * hands codes >= OPT_COMMON to opt_common().
+ */
+enum {
+	OPT_COMMON = 1000,
+	OPT_HOME = OPT_COMMON, OPT_MODULE, OPT_TOKEN, OPT_PIN_FILE, OPT_PIN_FD,
+	OPT_OPERATOR, OPT_EXPORT, OPT_HELP,
+	OPT_LOCAL = 1100	/* first code for a command's own options */
+};
+#define COMMON_OPTS \
+	{ "home", required_argument, NULL, OPT_HOME }, \
+	{ "module", required_argument, NULL, OPT_MODULE }, \
+	{ "token", required_argument, NULL, OPT_TOKEN }, \
+	{ "pin-file", required_argument, NULL, OPT_PIN_FILE }, \
+	{ "pin-fd", required_argument, NULL, OPT_PIN_FD }, \
+	{ "operator", required_argument, NULL, OPT_OPERATOR }, \
+	{ "export", required_argument, NULL, OPT_EXPORT }, \
+	{ "help", no_argument, NULL, OPT_HELP }
+void		 session_init(struct session *);
+int		 opt_common(struct session *, int, const char *, const char *);
+int		 opt_int(const char *, const char *, long, long, long *);
+int		 opt_no_args(const char *, int, char **);
+
+/* pin.c */
+void		 pin_source_init(struct pin_source *, const char *);
+int		 pin_source_set_fd(struct pin_source *, const char *);
+int		 pin_read(struct pin_source *, struct secret **);
+void		 pin_source_clear(struct pin_source *);
+
+/* session.c */
+int		 session_open_db(struct session *);
+int		 session_open_module(struct session *);
+int		 session_open_token(struct session *);
+int		 session_login(struct session *);
+void		 session_close(struct session *);
+void		 session_audit(struct session *, struct audit_entry *);
+
+/* template.c */
+/* A certificate profile: templates/NAME.cnf, see docs/templates.md. */
+struct tmpl {
+	char		*path;
+	char		*name;		/* file name without .cnf */
+	CONF		*conf;
+	char		*kind;		/* "root" */
+	X509_NAME	*subject;
+	long		 days;		/* 0 when not_before/not_after given */
+	time_t		 not_before;	/* 0: now */
+	time_t		 not_after;	/* 0: not_before + days */
+	long		 max_days;
+	const EVP_MD	*md;
+	char		*digest;	/* "sha384" */
+	char		*ext_section;	/* [section] with the extensions */
+	struct hsm_keyspec key_types[8];
+	size_t		 nkey_types;
+	long		 pathlen;	/* from basicConstraints, -1 none */
+	unsigned char	*raw;		/* the file's bytes, for the audit */
+	size_t		 rawlen;
+};
+int		 tmpl_load(const char *path, struct tmpl **);
+void		 tmpl_free(struct tmpl *);
+int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);
+
+/* lint.c */
+/* Every problem found, not just the first. */
+struct finding {
+	char	code[32];	/* stable: "validity-order" */
+	char	text[256];	/* offending value and the rule */
+	int	error;		/* 1 error, 0 warning */
+};
+struct findings {
+	struct finding	*v;
+	size_t		 n, cap;
+	size_t		 errors;
+};
+void		 findings_add(struct findings *, int, const char *,
+		    const char *, ...) ATTR_PRINTF(4, 5);
+void		 findings_free(struct findings *);
+int		 lint_ca_cert(X509 *, const struct tmpl *, EVP_PKEY *,
+		    struct findings *);
+
+/* certsign.c */
+int		 cert_sign_checked(X509 *, struct hsm *, const struct hsm_key *,
+		    const EVP_MD *, EVP_PKEY *lintkey, const struct tmpl *,
+		    struct findings *);
+int		 der_tbs(const unsigned char *, size_t, const unsigned char **,
+		    size_t *);
+
+/* root.c */
+struct root_result {
+	X509	*cert;
+	char	 serial[DB_SERIAL_MAX];
+	char	 fingerprint[96];	/* SHA-256, colon-separated */
+};
+int		 root_create(struct session *, const struct tmpl *,
+		    const char *keyref, struct findings *, struct root_result *);
+
+/* cmd_*.c: one function per row of the command table */
+int		 cmd_init(int, char **);
+int		 cmd_token_list(int, char **);
+int		 cmd_token_init(int, char **);
+int		 cmd_key_generate(int, char **);
+int		 cmd_key_list(int, char **);
+int		 cmd_key_show(int, char **);
+int		 cmd_root_create(int, char **);
+int		 cmd_db_list(int, char **);
+int		 cmd_audit_show(int, char **);
+
+/* export.c */
+int		 export_cert(const char *dir, const char *base, X509 *);
+
+#endif

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The flat-file CA database: a data directory a person can read with less
+ * and grep.  Layout and formats are in docs/database.md.
+ *
+ *   ceremony.cnf     settings (module, token, CA name), OpenSSL config syntax
+ *   index.txt        append-only: one line per state of a certificate;
+ *                    the last line of a serial is its current state
+ *   certs/SERIAL.pem every issued certificate
+ *   ca/gen-N.pem     the CA certificate of generation N
+ *   crls/ requests/ p12/ export/
+ *   audit.log        hash-chained record of every operation
+ *   .lock            held (flock) by the one process using the directory
+ *
+ * Every write is atomic: a temporary file, fsync, rename, fsync of the
+ * directory; index and audit appends are one write plus fsync, cut back
+ * to the old length when they fail.  Nothing here calls PKCS#11 or curses.
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#define DB_SERIAL_MAX	41	/* 20 octets as hex, and a NUL */
+#define DB_PROFILE_MAX	64
+
+struct db;
+
+struct db_config {
+	char	*module;	/* PKCS#11 module path */
+	char	*token;		/* token label */
+	char	*ca_name;	/* shown to the operator */
+};
+
+enum db_status {
+	DB_RESERVED = 'P',	/* serial taken, the token has not signed yet */
+	DB_VALID = 'V',
+	DB_REVOKED = 'R',
+	DB_VOID = 'X'		/* reserved, never issued: burned for good */
+};
+
+struct db_record {
+	char	 status;			/* enum db_status */
+	char	 serial[DB_SERIAL_MAX];		/* upper-case hex */
+	time_t	 not_after;
+	time_t	 revoked_at;			/* 0 unless revoked */
+	int	 reason;			/* CRL reason code, -1 none */
+	int	 generation;			/* issuer generation, 1.. */
+	char	 profile[DB_PROFILE_MAX];	/* template name */
+	char	*subject;			/* RFC 2253, owned */
+};
+
+/* One hashed item of an audit record: a role and the bytes it stands for. */
+struct audit_item {
+	const char	*role;		/* "template", "cert", "csr", ... */
+	const void	*data;
+	size_t		 len;
+};
+
+#define AUDIT_ITEMS_MAX	8
+
+struct audit_entry {
+	const char		*operator;
+	const char		*op;		/* "root.create", "key.generate" */
+	int			 ok;
+	const char		*detail;	/* one line, may be NULL */
+	struct audit_item	 in[AUDIT_ITEMS_MAX];
+	size_t			 nin;
+	struct audit_item	 out[AUDIT_ITEMS_MAX];
+	size_t			 nout;
+};
+
+/* create.c */
+int		 db_create(const char *home, const struct db_config *);
+
+/* open.c */
+int		 db_open(const char *home, struct db **);
+void		 db_close(struct db *);
+const struct db_config *db_config(const struct db *);
+const char	*db_home(const struct db *);
+char		*db_path(const struct db *, const char *name);
+
+/* config.c */
+int		 db_config_load(const char *path, struct db_config *);
+int		 db_config_write(const char *path, const struct db_config *);
+void		 db_config_clear(struct db_config *);
+
+/* atomic.c */
+int		 atomic_write(const char *path, const void *, size_t, mode_t,
+		    int excl);
+int		 fsync_dir(const char *dir);
+int		 append_durable(int fd, const void *, size_t);
+
+/* index.c */
+int		 db_index_load(struct db *);
+int		 db_index_append(struct db *, const struct db_record *, size_t);
+const struct db_record *db_index_get(const struct db *, const char *serial);
+size_t		 db_index_count(const struct db *);
+const struct db_record *db_index_at(const struct db *, size_t);
+int		 index_parse_line(const char *, struct db_record *);
+int		 index_format_line(const struct db_record *, char *, size_t);
+void		 db_record_clear(struct db_record *);
+const char	*db_reason_name(int);
+int		 db_reason_parse(const char *);
+
+/* serial.c */
+int		 db_serial_make(const unsigned char *, size_t,
+		    char serial[DB_SERIAL_MAX]);
+int		 db_serial_reserve(struct db *, const char *serial,
+		    const char *subject, const char *profile, int generation,
+		    time_t not_after);
+int		 db_serial_void(struct db *, const char *serial);
+
+/* certs.c */
+int		 db_cert_put(struct db *, const char *serial, X509 *);
+X509		*db_cert_get(const struct db *, const char *serial);
+int		 db_ca_put(struct db *, int generation, X509 *);
+X509		*db_ca_get(const struct db *, int generation);
+int		 db_ca_current(const struct db *);
+
+/* audit.c */
+int		 db_audit(struct db *, const struct audit_entry *);
+void		 audit_add_in(struct audit_entry *, const char *,
+		    const void *, size_t);
+void		 audit_add_out(struct audit_entry *, const char *,
+		    const void *, size_t);
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The last error message of this process, one line.  Core code sets it and
+ * returns non-zero; the command line prints it, the TUI shows it.  OpenSSL's
+ * error queue is drained into it by err_ossl() so no stale entry is left for
+ * a later, unrelated failure to pick up.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+
+#include "util/util.h"
+
+static char	errbuf[1024];
+static int	quiet;
+
+void
+err_set(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+}
+
+/* Put "context: " in front of the message already set. */
+void
+err_context(const char *fmt, ...)
+{
+	char	ctx[512], old[sizeof(errbuf)];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	memcpy(old, errbuf, sizeof(old));
+	if (old[0] == '\0')
+		snprintf(errbuf, sizeof(errbuf), "%s", ctx);
+	else
+		snprintf(errbuf, sizeof(errbuf), "%s: %s", ctx, old);
+}
+
+/* Set the message, followed by OpenSSL's own reason, and drain its queue. */
+void
+err_ossl(const char *fmt, ...)
+{
+	char		 msg[512], reason[256] = "";
+	unsigned long	 e;
+	va_list		 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* The first error queued is the root cause; later ones are context. */
+	if ((e = ERR_peek_error()) != 0)
+		ERR_error_string_n(e, reason, sizeof(reason));
+	ERR_clear_error();
+	if (reason[0] != '\0')
+		snprintf(errbuf, sizeof(errbuf), "%s (%s)", msg, reason);
+	else
+		snprintf(errbuf, sizeof(errbuf), "%s", msg);
+}
+
+const char *
+err_get(void)
+{
+	return errbuf[0] != '\0' ? errbuf : "unknown error (this is a bug)";
+}
+
+int
+err_isset(void)
+{
+	return errbuf[0] != '\0';
+}
+
+void
+err_clear(void)
+{
+	errbuf[0] = '\0';
+	ERR_clear_error();
+}
+
+/*
+ * A progress or warning line for the person at the keyboard, on stderr so
+ * that stdout stays machine-readable.  The TUI silences it.
+ */
+void
+note(const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (quiet)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+note_quiet(int on)
+{
+	quiet = on;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Small helpers every folder uses: the one-line error message that the
+ * front ends print or show, secrets that are wiped after use, hex text.
+ * Nothing here touches PKCS#11, the database or curses.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+
+#define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* err.c */
+/*
+ * Core functions never print.  A failing function sets the message with
+ * err_set() (naming what failed and what to do next) and returns non-zero;
+ * a caller may add context in front with err_context().  The front end
+ * prints err_get() once.
+ */
+void		 err_set(const char *, ...) ATTR_PRINTF(1, 2);
+void		 err_context(const char *, ...) ATTR_PRINTF(1, 2);
+void		 err_ossl(const char *, ...) ATTR_PRINTF(1, 2);
+const char	*err_get(void);
+int		 err_isset(void);
+void		 err_clear(void);
+void		 note(const char *, ...) ATTR_PRINTF(1, 2);
+void		 note_quiet(int);
+
+/* secret.c */
+/*
+ * A secret (PIN, SO PIN) lives in OpenSSL's secure heap (locked, not in
+ * core dumps) and is wiped by secret_free().  secret_harden() turns off
+ * core dumps and ptrace for the whole process; call it first in main().
+ */
+struct secret {
+	char	*buf;	/* NUL-terminated */
+	size_t	 len;
+	size_t	 cap;
+};
+void		 secret_harden(void);
+struct secret	*secret_new(size_t);
+struct secret	*secret_dup(const char *, size_t);
+void		 secret_free(struct secret *);
+int		 secret_read_fd(int, const char *, struct secret **);
+int		 secret_read_file(const char *, const char *, struct secret **);
+int		 secret_read_tty(const char *, int, struct secret **);
+
+/* hex.c */
+char		*hex_encode(const unsigned char *, size_t, int);
+int		 hex_decode(const char *, unsigned char *, size_t, size_t *);
+char		*sha256_hex(const void *, size_t);
+
+#endif
