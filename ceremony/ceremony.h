@@ -11,6 +11,7 @@
 #ifndef CEREMONY_H
 #define CEREMONY_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -86,6 +87,15 @@ void		 session_init(struct session *);
 int		 opt_common(struct session *, int, const char *, const char *);
 int		 opt_int(const char *, const char *, long, long, long *);
 int		 opt_no_args(const char *, int, char **);
+/* A command's own option: its long name, whether it takes a value. */
+struct cmd_opt {
+	const char	*name;
+	int		 has_arg;
+	const char	**value;	/* where the value (or "1") goes */
+};
+int		 cmd_options(struct session *, const char *, int, char **,
+		    const struct cmd_opt *);
+int		 cmd_fail(struct session *);
 
 /* pin.c */
 void		 pin_source_init(struct pin_source *, const char *);
@@ -145,11 +155,26 @@ int		 lint_ca_cert(X509 *, const struct tmpl *, EVP_PKEY *,
 		    struct findings *);
 
 /* certsign.c */
-int		 cert_sign_checked(X509 *, struct hsm *, const struct hsm_key *,
-		    const EVP_MD *, EVP_PKEY *lintkey, const struct tmpl *,
-		    struct findings *);
+/*
+ * The to-be-signed certificate is first signed with a throw-away software
+ * key of the same algorithm and linted; the token then signs the same
+ * to-be-signed bytes, the signature is verified with the token key's
+ * public key and the signed bytes are compared with the linted ones.
+ */
+struct presign {
+	EVP_PKEY	*lintkey;
+	unsigned char	*tbs;		/* DER of what was linted */
+	size_t		 tbslen;
+};
+int		 lintkey_new(const struct hsm_keyspec *, EVP_PKEY **);
+int		 cert_prelint(X509 *, const struct tmpl *, EVP_PKEY *expect,
+		    struct presign *, struct findings *);
+int		 cert_token_sign(X509 *, struct hsm *, const struct hsm_key *,
+		    const EVP_MD *, const struct presign *);
+void		 presign_clear(struct presign *);
 int		 der_tbs(const unsigned char *, size_t, const unsigned char **,
 		    size_t *);
+int		 cert_fingerprint(X509 *, char *, size_t);
 
 /* root.c */
 struct root_result {

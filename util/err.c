@@ -30,17 +30,21 @@ err_set(const char *fmt, ...)
 void
 err_context(const char *fmt, ...)
 {
-	char	ctx[512], old[sizeof(errbuf)];
+	char	buf[sizeof(errbuf)];
+	size_t	n;
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	memcpy(old, errbuf, sizeof(old));
-	if (old[0] == '\0')
-		snprintf(errbuf, sizeof(errbuf), "%s", ctx);
-	else
-		snprintf(errbuf, sizeof(errbuf), "%s: %s", ctx, old);
+	n = strlen(buf);
+	/* Truncation is fine: the head of the message says the most. */
+	if (errbuf[0] != '\0' && n + 2 < sizeof(buf)) {
+		memcpy(buf + n, ": ", 2);
+		memcpy(buf + n + 2, errbuf, sizeof(buf) - n - 3);
+		buf[sizeof(buf) - 1] = '\0';
+	}
+	memcpy(errbuf, buf, sizeof(errbuf));
 }
 
 /* Set the message, followed by OpenSSL's own reason, and drain its queue. */

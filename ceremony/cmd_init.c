@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony init: create a data directory bound to one PKCS#11 module and
+ * one token.  The module must load and the token must be there, so that a
+ * typo is caught now and not in the middle of a ceremony.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ceremony/ceremony.h"
+
+int
+cmd_init(int argc, char **argv)
+{
+	struct session		 s;
+	struct db_config	 cfg;
+	const char		*ca_name = NULL;
+	const struct cmd_opt	 local[] = {
+		{ "ca-name", 1, &ca_name },
+		{ NULL, 0, NULL }
+	};
+	int			 r;
+
+	session_init(&s);
+	memset(&cfg, 0, sizeof(cfg));
+	if ((r = cmd_options(&s, "init", argc, argv, local)) != 0)
+		return r < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("init", argc, argv) != 0)
+		return cmd_fail(&s);
+	if (s.token == NULL) {
+		err_set("init needs --token LABEL: the token this CA lives on");
+		return cmd_fail(&s);
+	}
+	if (s.module == NULL && (s.module = hsm_default_module()) == NULL) {
+		err_set("init needs --module PATH (SoftHSM2 is not installed)");
+		return cmd_fail(&s);
+	}
+	if (session_open_token(&s) != 0)
+		return cmd_fail(&s);
+	cfg.module = (char *)s.module;
+	cfg.token = (char *)s.token;
+	cfg.ca_name = (char *)(ca_name != NULL ? ca_name : s.token);
+	if (db_create(s.home, &cfg) != 0)
+		return cmd_fail(&s);
+	printf("created data directory %s\n  module  %s\n  token   %s\n"
+	    "  CA      %s\n", s.home, cfg.module, cfg.token, cfg.ca_name);
+	session_close(&s);
+	return 0;
+}

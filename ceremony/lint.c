@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Lint a to-be-signed CA certificate against its template and the basics
+ * of RFC 5280 before the token is asked to sign it.  The certificate given
+ * here carries a throw-away signature (see certsign.c); its to-be-signed
+ * bytes are what the token signs afterwards.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bn.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+
+#include "ceremony/ceremony.h"
+
+#define DAY	86400L
+
+static void
+lint_version_serial(X509 *x, struct findings *f)
+{
+	const ASN1_INTEGER	*sn = X509_get0_serialNumber(x);
+	BIGNUM			*bn;
+
+	if (X509_get_version(x) != X509_VERSION_3)
+		findings_add(f, 1, "version", "the certificate is not X.509 v3");
+	if ((bn = ASN1_INTEGER_to_BN(sn, NULL)) == NULL) {
+		findings_add(f, 1, "serial-invalid", "the serial cannot be read");
+		return;
+	}
+	if (BN_is_negative(bn) || BN_is_zero(bn))
+		findings_add(f, 1, "serial-not-positive",
+		    "the serial must be positive (RFC 5280 4.1.2.2)");
+	if (BN_num_bytes(bn) > 20)
+		findings_add(f, 1, "serial-too-long",
+		    "the serial has %d octets, at most 20 are allowed",
+		    BN_num_bytes(bn));
+	if (BN_num_bits(bn) < 64)
+		findings_add(f, 1, "serial-low-entropy",
+		    "the serial has fewer than 64 random bits");
+	BN_free(bn);
+}
+
+/* RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
+static void
+lint_time_encoding(const ASN1_TIME *t, const char *which, struct findings *f)
+{
+	struct tm	tm;
+	int		want;
+
+	if (!ASN1_TIME_to_tm(t, &tm)) {
+		findings_add(f, 1, "time-invalid", "%s cannot be read", which);
+		return;
+	}
+	want = (tm.tm_year + 1900 >= 1950 && tm.tm_year + 1900 <= 2049) ?
+	    V_ASN1_UTCTIME : V_ASN1_GENERALIZEDTIME;
+	if (ASN1_STRING_type(t) != want)
+		findings_add(f, 1, "time-encoding", "%s in year %d must be %s",
+		    which, tm.tm_year + 1900, want == V_ASN1_UTCTIME ?
+		    "UTCTime" : "GeneralizedTime");
+}
+
+static void
+lint_validity(X509 *x, const struct tmpl *t, struct findings *f)
+{
+	const ASN1_TIME	*nb = X509_get0_notBefore(x), *na = X509_get0_notAfter(x);
+	int		 days, secs;
+
+	lint_time_encoding(nb, "notBefore", f);
+	lint_time_encoding(na, "notAfter", f);
+	if (!ASN1_TIME_diff(&days, &secs, nb, na))
+		return;
+	if (days < 0 || (days == 0 && secs <= 0)) {
+		findings_add(f, 1, "validity-order",
+		    "notAfter is not after notBefore");
+		return;
+	}
+	if (days > t->max_days || (days == t->max_days && secs > 0))
+		findings_add(f, 1, "validity-too-long",
+		    "the lifetime is %d days, the template allows at most %ld "
+		    "(max_days)", days, t->max_days);
+	if (t->not_after != 0 && ASN1_TIME_cmp_time_t(na, t->not_after) != 0)
+		findings_add(f, 1, "validity-template",
+		    "notAfter differs from the template's not_after");
+}
+
+static void
+lint_names(X509 *x, const struct tmpl *t, struct findings *f)
+{
+	const X509_NAME	*subj = X509_get_subject_name(x);
+
+	if (X509_NAME_entry_count(subj) == 0)
+		findings_add(f, 1, "subject-empty", "a CA subject may not be empty");
+	if (X509_NAME_cmp(subj, t->subject) != 0)
+		findings_add(f, 1, "subject-template",
+		    "the subject differs from the template's [subject]");
+	if (strcmp(t->kind, "root") == 0 &&
+	    X509_NAME_cmp(subj, X509_get_issuer_name(x)) != 0)
+		findings_add(f, 1, "root-issuer",
+		    "a root's issuer must equal its subject");
+}
+
+static void
+lint_key(X509 *x, const struct tmpl *t, EVP_PKEY *expect, struct findings *f)
+{
+	struct hsm_keyspec	 spec;
+	EVP_PKEY		*pk = X509_get0_pubkey(x);
+	int			 mdnid = NID_undef, pknid = NID_undef;
+
+	if (pk == NULL || EVP_PKEY_eq(pk, expect) != 1)
+		findings_add(f, 1, "key-mismatch",
+		    "the certificate's public key is not the token key's");
+	if (pk != NULL && hsm_keyspec_of(pk, &spec) == 0) {
+		if (!tmpl_key_allowed(t, &spec))
+			findings_add(f, 1, "key-type",
+			    "key type %s is not in the template's key_types",
+			    spec.name);
+	} else
+		findings_add(f, 1, "key-type", "the key type is not supported");
+	err_clear();
+	if (!OBJ_find_sigid_algs(X509_get_signature_nid(x), &mdnid, &pknid) ||
+	    mdnid != EVP_MD_get_type(t->md))
+		findings_add(f, 1, "digest",
+		    "the signature digest is not the template's %s", t->digest);
+	if (mdnid == NID_sha1 || mdnid == NID_md5)
+		findings_add(f, 1, "digest-weak", "SHA-1 and MD5 are refused");
+}
+
+static void
+lint_basic_constraints(X509 *x, struct findings *f)
+{
+	BASIC_CONSTRAINTS	*bc;
+	int			 crit = -1;
+
+	bc = X509_get_ext_d2i(x, NID_basic_constraints, &crit, NULL);
+	if (bc == NULL) {
+		findings_add(f, 1, "bc-missing",
+		    "basicConstraints is required on a CA certificate");
+		return;
+	}
+	if (crit != 1)
+		findings_add(f, 1, "bc-not-critical",
+		    "basicConstraints must be critical on a CA certificate");
+	if (!bc->ca)
+		findings_add(f, 1, "bc-not-ca", "basicConstraints lacks CA:TRUE");
+	if (bc->pathlen != NULL && ASN1_INTEGER_get(bc->pathlen) < 0)
+		findings_add(f, 1, "bc-pathlen", "pathLenConstraint is negative");
+	BASIC_CONSTRAINTS_free(bc);
+}
+
+static void
+lint_key_usage(X509 *x, struct findings *f)
+{
+	ASN1_BIT_STRING	*ku;
+	int		 crit = -1;
+
+	ku = X509_get_ext_d2i(x, NID_key_usage, &crit, NULL);
+	if (ku == NULL) {
+		findings_add(f, 1, "ku-missing",
+		    "keyUsage is required on a CA certificate");
+		return;
+	}
+	if (crit != 1)
+		findings_add(f, 1, "ku-not-critical", "keyUsage must be critical");
+	if (!ASN1_BIT_STRING_get_bit(ku, 5))
+		findings_add(f, 1, "ku-keycertsign", "keyUsage lacks keyCertSign");
+	if (!ASN1_BIT_STRING_get_bit(ku, 6))
+		findings_add(f, 1, "ku-crlsign", "keyUsage lacks cRLSign");
+	ASN1_BIT_STRING_free(ku);
+}
+
+static void
+lint_key_ids(X509 *x, struct findings *f)
+{
+	const ASN1_OCTET_STRING	*ski = X509_get0_subject_key_id(x);
+	const ASN1_OCTET_STRING	*aki = X509_get0_authority_key_id(x);
+	unsigned char		 id[64];
+	size_t			 idlen = sizeof(id);
+
+	if (ski == NULL) {
+		findings_add(f, 1, "ski-missing",
+		    "subjectKeyIdentifier is required on a CA certificate");
+		return;
+	}
+	if (hsm_pubkey_id(X509_get0_pubkey(x), id, &idlen) != 0 ||
+	    (size_t)ASN1_STRING_length(ski) != idlen ||
+	    memcmp(ASN1_STRING_get0_data(ski), id, idlen) != 0)
+		findings_add(f, 1, "ski-mismatch", "subjectKeyIdentifier is not "
+		    "the SHA-1 of the public key (the token's CKA_ID)");
+	err_clear();
+	if (aki != NULL && ASN1_OCTET_STRING_cmp(aki, ski) != 0)
+		findings_add(f, 1, "aki-mismatch", "a root's authorityKeyIdentifier "
+		    "must equal its subjectKeyIdentifier");
+}
+
+/* No extension twice; unknown critical extensions are refused. */
+static void
+lint_extension_set(X509 *x, struct findings *f)
+{
+	const X509_EXTENSION	*e, *e2;
+	int			 i, j, n = X509_get_ext_count(x);
+	char			 oid[80];
+
+	for (i = 0; i < n; i++) {
+		e = X509_get_ext(x, i);
+		for (j = i + 1; j < n; j++) {
+			e2 = X509_get_ext(x, j);
+			if (OBJ_cmp(X509_EXTENSION_get_object((X509_EXTENSION *)e),
+			    X509_EXTENSION_get_object((X509_EXTENSION *)e2)) == 0) {
+				OBJ_obj2txt(oid, sizeof(oid),
+				    X509_EXTENSION_get_object((X509_EXTENSION *)e), 0);
+				findings_add(f, 1, "ext-duplicate",
+				    "extension %s appears twice", oid);
+			}
+		}
+		if (X509_EXTENSION_get_critical(e) && !X509_supported_extension(
+		    (X509_EXTENSION *)e)) {
+			OBJ_obj2txt(oid, sizeof(oid),
+			    X509_EXTENSION_get_object((X509_EXTENSION *)e), 1);
+			findings_add(f, 1, "ext-unknown-critical",
+			    "critical extension %s is not understood", oid);
+		}
+	}
+}
+
+int
+lint_ca_cert(X509 *x, const struct tmpl *t, EVP_PKEY *expect,
+    struct findings *f)
+{
+	size_t	before = f->errors;
+
+	lint_version_serial(x, f);
+	lint_validity(x, t, f);
+	lint_names(x, t, f);
+	lint_key(x, t, expect, f);
+	lint_basic_constraints(x, f);
+	lint_key_usage(x, f);
+	lint_key_ids(x, f);
+	lint_extension_set(x, f);
+	return f->errors > before;
+}

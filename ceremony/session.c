@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Opening what a command needs, in order (data directory, module, token,
+ * login), and releasing all of it in one place whatever happened.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ceremony/ceremony.h"
+
+int
+session_open_db(struct session *s)
+{
+	if (s->db != NULL)
+		return 0;
+	return db_open(s->home, &s->db);
+}
+
+/* The module named by --module, else the data directory's, else SoftHSM. */
+int
+session_open_module(struct session *s)
+{
+	const char	*module = s->module;
+
+	if (s->hsm != NULL)
+		return 0;
+	if (module == NULL && s->db != NULL)
+		module = db_config(s->db)->module;
+	if (module == NULL && (module = hsm_default_module()) == NULL) {
+		err_set("no PKCS#11 module given and SoftHSM2 is not installed: "
+		    "use --module PATH");
+		return 1;
+	}
+	return hsm_open(module, &s->hsm);
+}
+
+static int
+session_pin_cb(void *arg, struct secret **pin)
+{
+	struct session	*s = arg;
+
+	return pin_read(&s->pin, pin);
+}
+
+int
+session_open_token(struct session *s)
+{
+	const char	*token = s->token;
+
+	if (session_open_module(s) != 0)
+		return 1;
+	if (token == NULL && s->db != NULL)
+		token = db_config(s->db)->token;
+	if (token == NULL) {
+		err_set("no token given: use --token LABEL or --home DIR");
+		return 1;
+	}
+	hsm_set_pin_cb(s->hsm, session_pin_cb, s);
+	return hsm_token_select(s->hsm, token);
+}
+
+/* Log in with the user PIN; the PIN is wiped before this returns. */
+int
+session_login(struct session *s)
+{
+	struct secret	*pin = NULL;
+	int		 rc;
+
+	if (s->logged_in)
+		return 0;
+	if (session_open_token(s) != 0)
+		return 1;
+	if (pin_read(&s->pin, &pin) != 0)
+		return 1;
+	rc = hsm_login(s->hsm, pin);
+	secret_free(pin);
+	if (rc == 0)
+		s->logged_in = 1;
+	return rc;
+}
+
+void
+session_close(struct session *s)
+{
+	if (s->hsm != NULL) {
+		if (s->logged_in)
+			(void)hsm_logout(s->hsm);
+		hsm_close(s->hsm);
+	}
+	if (s->db != NULL)
+		db_close(s->db);
+	pin_source_clear(&s->pin);
+	s->hsm = NULL;
+	s->db = NULL;
+	s->logged_in = 0;
+}
+
+/*
+ * Append the operation's audit record.  A failure to record is reported
+ * (the operation itself already happened) but does not hide the error of
+ * the operation: that message wins.
+ */
+void
+session_audit(struct session *s, struct audit_entry *e)
+{
+	char	saved[1024];
+
+	if (s->db == NULL)
+		return;
+	e->operator = s->operator;
+	snprintf(saved, sizeof(saved), "%s", err_isset() ? err_get() : "");
+	if (db_audit(s->db, e) != 0) {
+		note("ceremony: warning: %s", err_get());
+		err_clear();
+		if (saved[0] != '\0')
+			err_set("%s", saved);
+	}
+}

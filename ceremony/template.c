@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Certificate profiles: templates/NAME.cnf in OpenSSL config syntax, read by
+ * OpenSSL's own config reader, with the extensions parsed by its X509V3 code
+ * (a dry run at load time, so a bad template fails before the token is
+ * touched).  Every key is described in docs/templates.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/asn1.h>
+#include <openssl/conf.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "ceremony/ceremony.h"
+
+#define TMPL_MAX_BYTES	(1024 * 1024)
+
+static const char *profile_keys[] = {
+	"kind", "subject", "days", "not_before", "not_after", "max_days",
+	"digest", "key_types", "extensions", NULL
+};
+
+static const char *digests_allowed[] = { "sha256", "sha384", "sha512", NULL };
+
+/* The file's bytes, kept for the audit record (its SHA-256). */
+static int
+tmpl_read_raw(struct tmpl *t)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd, rc = 1;
+
+	if ((fd = open(t->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		err_set("cannot open template %s: %s", t->path, strerror(errno));
+		return 1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > TMPL_MAX_BYTES) {
+		err_set("template %s is not a regular file under 1 MiB",
+		    t->path);
+		goto out;
+	}
+	if ((t->raw = malloc(st.st_size + 1)) == NULL) {
+		err_set("out of memory reading %s", t->path);
+		goto out;
+	}
+	if ((n = read(fd, t->raw, st.st_size)) != st.st_size) {
+		err_set("cannot read template %s", t->path);
+		goto out;
+	}
+	t->rawlen = n;
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+static int
+tmpl_check_keys(const struct tmpl *t)
+{
+	STACK_OF(CONF_VALUE)	*sk;
+	CONF_VALUE		*v;
+	int			 i, k, known;
+
+	if ((sk = NCONF_get_section(t->conf, "profile")) == NULL) {
+		err_set("template %s has no [profile] section", t->path);
+		return 1;
+	}
+	for (i = 0; i < sk_CONF_VALUE_num(sk); i++) {
+		v = sk_CONF_VALUE_value(sk, i);
+		for (known = 0, k = 0; profile_keys[k] != NULL; k++)
+			if (strcmp(v->name, profile_keys[k]) == 0)
+				known = 1;
+		if (!known) {
+			err_set("template %s: unknown key \"%s\" in [profile]: "
+			    "see docs/templates.md", t->path, v->name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static const char *
+tmpl_get(const struct tmpl *t, const char *key, int required)
+{
+	const char	*v;
+
+	v = NCONF_get_string(t->conf, "profile", key);
+	ERR_clear_error();
+	if (v == NULL && required)
+		err_set("template %s: [profile] %s is missing", t->path, key);
+	return v;
+}
+
+/* "name = value" lines of the subject section, in file order. */
+static int
+tmpl_subject(struct tmpl *t, const char *section)
+{
+	STACK_OF(CONF_VALUE)	*sk;
+	CONF_VALUE		*v;
+	const char		*type, *p;
+	int			 i;
+
+	if ((sk = NCONF_get_section(t->conf, section)) == NULL ||
+	    sk_CONF_VALUE_num(sk) == 0) {
+		err_set("template %s: subject section [%s] is missing or empty",
+		    t->path, section);
+		return 1;
+	}
+	if ((t->subject = X509_NAME_new()) == NULL)
+		return 1;
+	for (i = 0; i < sk_CONF_VALUE_num(sk); i++) {
+		v = sk_CONF_VALUE_value(sk, i);
+		/* "0.OU", "1.OU": the openssl req habit for repeated names. */
+		type = v->name;
+		for (p = type; *p != '\0'; p++)
+			if (*p == '.' && p[1] != '\0' &&
+			    strspn(type, "0123456789") == (size_t)(p - type)) {
+				type = p + 1;
+				break;
+			}
+		if (!X509_NAME_add_entry_by_txt(t->subject, type, MBSTRING_UTF8,
+		    (const unsigned char *)v->value, -1, -1, 0)) {
+			err_ossl("template %s: bad subject attribute %s = \"%s\"",
+			    t->path, v->name, v->value);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+tmpl_time(const struct tmpl *t, const char *key, time_t *out)
+{
+	const char	*s;
+	ASN1_TIME	*at;
+	struct tm	 tm;
+	int		 rc = 1;
+
+	*out = 0;
+	if ((s = tmpl_get(t, key, 0)) == NULL)
+		return 0;
+	if ((at = ASN1_TIME_new()) == NULL)
+		return 1;
+	if (strlen(s) != 15 || !ASN1_GENERALIZEDTIME_set_string(at, s) ||
+	    !ASN1_TIME_to_tm(at, &tm)) {
+		err_set("template %s: %s \"%s\" is not a UTC time "
+		    "YYYYMMDDHHMMSSZ", t->path, key, s);
+		goto out;
+	}
+	*out = timegm(&tm);
+	rc = 0;
+out:
+	ASN1_TIME_free(at);
+	ERR_clear_error();
+	return rc;
+}
+
+static int
+tmpl_long(const struct tmpl *t, const char *key, long min, long max,
+    long *out)
+{
+	const char	*s;
+	char		*end;
+
+	*out = 0;
+	if ((s = tmpl_get(t, key, 0)) == NULL)
+		return 0;
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || *out < min ||
+	    *out > max) {
+		err_set("template %s: %s \"%s\" must be a whole number "
+		    "from %ld to %ld", t->path, key, s, min, max);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+tmpl_validity(struct tmpl *t)
+{
+	if (tmpl_long(t, "days", 1, 36525, &t->days) != 0 ||
+	    tmpl_long(t, "max_days", 1, 36525, &t->max_days) != 0 ||
+	    tmpl_time(t, "not_before", &t->not_before) != 0 ||
+	    tmpl_time(t, "not_after", &t->not_after) != 0)
+		return 1;
+	if (t->max_days == 0) {
+		err_set("template %s: [profile] max_days is missing: "
+		    "set the longest lifetime this profile allows", t->path);
+		return 1;
+	}
+	if ((t->days == 0) == (t->not_after == 0)) {
+		err_set("template %s: give either days or not_after", t->path);
+		return 1;
+	}
+	if (t->not_after != 0 && t->not_before != 0 &&
+	    t->not_after <= t->not_before) {
+		err_set("template %s: not_after is not after not_before",
+		    t->path);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+tmpl_digest(struct tmpl *t)
+{
+	const char	*s;
+	int		 i;
+
+	if ((s = tmpl_get(t, "digest", 1)) == NULL)
+		return 1;
+	for (i = 0; digests_allowed[i] != NULL; i++)
+		if (strcmp(s, digests_allowed[i]) == 0)
+			break;
+	if (digests_allowed[i] == NULL) {
+		err_set("template %s: digest \"%s\" is not allowed: "
+		    "use sha256, sha384 or sha512", t->path, s);
+		return 1;
+	}
+	if ((t->digest = strdup(s)) == NULL ||
+	    (t->md = EVP_get_digestbyname(s)) == NULL) {
+		err_set("digest %s is not available in this OpenSSL", s);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+tmpl_key_types(struct tmpl *t)
+{
+	const char	*s;
+	char		*list = NULL, *tok, *save = NULL;
+	int		 rc = 1;
+
+	if ((s = tmpl_get(t, "key_types", 1)) == NULL)
+		return 1;
+	if ((list = strdup(s)) == NULL)
+		return 1;
+	for (tok = strtok_r(list, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (t->nkey_types == sizeof(t->key_types) /
+		    sizeof(t->key_types[0])) {
+			err_set("template %s: too many key_types", t->path);
+			goto out;
+		}
+		if (hsm_keyspec_parse(tok, &t->key_types[t->nkey_types]) != 0) {
+			err_context("template %s: key_types", t->path);
+			goto out;
+		}
+		t->nkey_types++;
+	}
+	if (t->nkey_types == 0) {
+		err_set("template %s: key_types is empty", t->path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(list);
+	return rc;
+}
+
+/* Dry-run the extension section through OpenSSL's X509V3 parser. */
+static int
+tmpl_extensions(struct tmpl *t)
+{
+	X509V3_CTX	 ctx;
+	X509		*dummy = NULL;
+	const char	*s;
+	int		 rc = 1;
+
+	if ((s = tmpl_get(t, "extensions", 1)) == NULL)
+		return 1;
+	if ((t->ext_section = strdup(s)) == NULL)
+		return 1;
+	if (NCONF_get_section(t->conf, s) == NULL) {
+		err_set("template %s: extension section [%s] is missing",
+		    t->path, s);
+		return 1;
+	}
+	if ((dummy = X509_new()) == NULL)
+		goto out;
+	X509V3_set_ctx(&ctx, NULL, NULL, NULL, NULL, X509V3_CTX_TEST);
+	X509V3_set_nconf(&ctx, t->conf);
+	if (!X509V3_EXT_add_nconf(t->conf, &ctx, s, dummy)) {
+		err_ossl("template %s: bad extension in [%s]", t->path, s);
+		goto out;
+	}
+	rc = 0;
+out:
+	X509_free(dummy);
+	return rc;
+}
+
+static int
+tmpl_parse(struct tmpl *t)
+{
+	const char	*kind, *subj;
+
+	if (tmpl_check_keys(t) != 0)
+		return 1;
+	if ((kind = tmpl_get(t, "kind", 1)) == NULL)
+		return 1;
+	if (strcmp(kind, "root") != 0) {
+		err_set("template %s: kind \"%s\" is not known: use root",
+		    t->path, kind);
+		return 1;
+	}
+	if ((t->kind = strdup(kind)) == NULL)
+		return 1;
+	if ((subj = tmpl_get(t, "subject", 0)) == NULL)
+		subj = "subject";
+	if (tmpl_subject(t, subj) != 0 || tmpl_validity(t) != 0 ||
+	    tmpl_digest(t) != 0 || tmpl_key_types(t) != 0 ||
+	    tmpl_extensions(t) != 0)
+		return 1;
+	return 0;
+}
+
+static char *
+tmpl_basename(const char *path)
+{
+	const char	*b = strrchr(path, '/');
+	char		*name, *dot;
+
+	if ((name = strdup(b != NULL ? b + 1 : path)) == NULL)
+		return NULL;
+	if ((dot = strrchr(name, '.')) != NULL && strcmp(dot, ".cnf") == 0)
+		*dot = '\0';
+	return name;
+}
+
+int
+tmpl_load(const char *path, struct tmpl **out)
+{
+	struct tmpl	*t;
+	long		 eline = -1;
+	int		 rc = 1;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	t->pathlen = -1;
+	if ((t->path = strdup(path)) == NULL ||
+	    (t->name = tmpl_basename(path)) == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	if (tmpl_read_raw(t) != 0)
+		goto out;
+	if ((t->conf = NCONF_new(NULL)) == NULL)
+		goto out;
+	if (!NCONF_load(t->conf, path, &eline)) {
+		if (eline > 0)
+			err_ossl("template %s: line %ld cannot be read: fix it "
+			    "(see docs/templates.md)", path, eline);
+		else
+			err_ossl("template %s cannot be read", path);
+		goto out;
+	}
+	if (tmpl_parse(t) != 0)
+		goto out;
+	*out = t;
+	t = NULL;
+	rc = 0;
+out:
+	tmpl_free(t);
+	ERR_clear_error();
+	return rc;
+}
+
+void
+tmpl_free(struct tmpl *t)
+{
+	if (t == NULL)
+		return;
+	NCONF_free(t->conf);
+	X509_NAME_free(t->subject);
+	free(t->path);
+	free(t->name);
+	free(t->kind);
+	free(t->digest);
+	free(t->ext_section);
+	free(t->raw);
+	free(t);
+}
+
+int
+tmpl_key_allowed(const struct tmpl *t, const struct hsm_keyspec *k)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nkey_types; i++)
+		if (strcmp(t->key_types[i].name, k->name) == 0)
+			return 1;
+	return 0;
+}
