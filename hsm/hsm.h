@@ -101,6 +101,11 @@ int		 hsm_keyspec_of(EVP_PKEY *, struct hsm_keyspec *);
 /* keygen.c */
 int		 hsm_key_generate(struct hsm *, const struct hsm_keyspec *,
 		    const char *label, struct hsm_key **);
+/* The same with flags; HSM_KEYGEN_ALWAYS_AUTH asks for the PIN before
+ * every use of the key (CKA_ALWAYS_AUTHENTICATE), through hsm_pin_cb. */
+#define HSM_KEYGEN_ALWAYS_AUTH	0x01
+int		 hsm_key_generate_ex(struct hsm *, const struct hsm_keyspec *,
+		    const char *label, int flags, struct hsm_key **);
 
 /* keys.c */
 int		 hsm_key_find(struct hsm *, const char *ref, struct hsm_key **);
