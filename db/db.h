@@ -98,6 +98,8 @@ int		 append_durable(int fd, const void *, size_t);
 /* index.c */
 int		 db_index_load(struct db *);
 int		 db_index_append(struct db *, const struct db_record *, size_t);
+int		 db_index_mark(struct db *, const char *serial, int status,
+		    time_t when, int reason);
 const struct db_record *db_index_get(const struct db *, const char *serial);
 size_t		 db_index_count(const struct db *);
 const struct db_record *db_index_at(const struct db *, size_t);
@@ -105,6 +107,7 @@ int		 index_parse_line(const char *, struct db_record *);
 int		 index_format_line(const struct db_record *, char *, size_t);
 void		 db_record_clear(struct db_record *);
 const char	*db_reason_name(int);
+const char	*db_status_name(int);
 int		 db_reason_parse(const char *);
 
 /* serial.c */
@@ -128,5 +131,10 @@ void		 audit_add_in(struct audit_entry *, const char *,
 		    const void *, size_t);
 void		 audit_add_out(struct audit_entry *, const char *,
 		    const void *, size_t);
+int		 db_audit_head(struct db *, unsigned long long *seq,
+		    char hash[65]);
+
+/* audit_verify.c */
+int		 db_audit_verify(const char *path, long *bad_line);
 
 #endif

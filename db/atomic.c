@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Durable writes.  A file is replaced whole or not at all: it is written
+ * to a temporary file in the same directory, synced, renamed over the
+ * target and the directory synced.  An append to a log is one write and
+ * one fdatasync, cut back to the old length when either fails, so that a
+ * full disk never leaves half a line behind.
+ */
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+#define TMP_TRIES	16
+
+int
+fsync_dir(const char *dir)
+{
+	int	fd, rc = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1) {
+		err_set("cannot sync directory %s (%s): check the disk",
+		    dir, strerror(errno));
+		rc = 1;
+	}
+	if (fd != -1)
+		close(fd);
+	return rc;
+}
+
+/* The directory part of path, malloc'd. */
+static char *
+dir_of(const char *path)
+{
+	char	*copy, *d;
+
+	if ((copy = strdup(path)) == NULL)
+		return NULL;
+	d = strdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+/*
+ * Create ".NAME.tmp-XXXXXX" next to path, never following a link and never
+ * opening a file that is already there.
+ */
+static int
+tmp_create(const char *path, char **tmp)
+{
+	const char	*base = strrchr(path, '/');
+	unsigned char	 rnd[6];
+	char		*t = NULL;
+	size_t		 dirlen = base != NULL ? (size_t)(base - path + 1) : 0;
+	int		 fd = -1, i;
+
+	base = base != NULL ? base + 1 : path;
+	for (i = 0; i < TMP_TRIES && fd == -1; i++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			break;
+		free(t);
+		if (asprintf(&t, "%.*s.%s.tmp-%02x%02x%02x%02x%02x%02x",
+		    (int)dirlen, path, base, rnd[0], rnd[1], rnd[2], rnd[3],
+		    rnd[4], rnd[5]) == -1) {
+			t = NULL;
+			errno = ENOMEM;
+			break;
+		}
+		fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		err_set("cannot create a temporary file next to %s (%s)",
+		    path, strerror(errno));
+		free(t);
+		return -1;
+	}
+	*tmp = t;
+	return fd;
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Put tmp in place of path, but never over a file that exists. */
+static int
+rename_excl(const char *tmp, const char *path)
+{
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return 1;
+	/* No RENAME_NOREPLACE here: link() refuses an existing name too. */
+	if (link(tmp, path) == -1)
+		return 1;
+	unlink(tmp);
+	return 0;
+}
+
+/*
+ * Replace (or with excl, create) path with len bytes of buf, mode mode.
+ * On failure the temporary file is gone and path is as it was.
+ */
+int
+atomic_write(const char *path, const void *buf, size_t len, mode_t mode,
+    int excl)
+{
+	char	*tmp = NULL, *dir = NULL;
+	int	 fd = -1, rc = 0;
+
+	if ((dir = dir_of(path)) == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	if ((fd = tmp_create(path, &tmp)) == -1)
+		goto out;
+	if (write_all(fd, buf, len) || fchmod(fd, mode) == -1 ||
+	    fsync(fd) == -1) {
+		err_set("cannot write %s (%s): nothing was changed; free some "
+		    "space or check the disk, then try again", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		err_set("cannot write %s (%s): nothing was changed", path,
+		    strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (excl ? rename_excl(tmp, path) : rename(tmp, path) == -1) {
+		if (errno == EEXIST)
+			err_set("%s already exists and is never overwritten",
+			    path);
+		else
+			err_set("cannot put %s in place (%s)", path,
+			    strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	if (fsync_dir(dir))
+		goto out;
+	rc = 1;
+out:
+	if (fd != -1)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	return !rc;
+}
+
+/*
+ * Append len bytes to fd (opened O_APPEND) and make them durable.  When
+ * the write or the sync fails, the file is cut back to its old length.
+ */
+int
+append_durable(int fd, const void *buf, size_t len)
+{
+	struct stat	st;
+	int		saved;
+
+	if (fstat(fd, &st) == -1) {
+		err_set("cannot append (%s)", strerror(errno));
+		return 1;
+	}
+	if (write_all(fd, buf, len) == 0 && fdatasync(fd) == 0)
+		return 0;
+	saved = errno;
+	if (ftruncate(fd, st.st_size) == -1 || fsync(fd) == -1) {
+		err_set("cannot append (%s), and cannot cut the file back "
+		    "(%s): the last line may be incomplete; it is cut off "
+		    "the next time the database is opened", strerror(saved),
+		    strerror(errno));
+		return 1;
+	}
+	err_set("cannot append (%s): nothing was added; free some space or "
+	    "check the disk, then try again", strerror(saved));
+	return 1;
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Certificates as PEM files: certs/SERIAL.pem for every one issued,
+ * ca/gen-N.pem for the CA certificate of each generation.  They are
+ * written once and never overwritten; certificates are public, so 0644.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+static char *
+cert_path(const struct db *db, const char *serial)
+{
+	char	*p;
+
+	if (!serial_valid(serial, strlen(serial))) {
+		err_set("serial '%.48s' is not upper-case hex of 1 to 20 "
+		    "octets", serial);
+		return NULL;
+	}
+	if (asprintf(&p, "%s/certs/%s.pem", db->home, serial) == -1) {
+		err_set("out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+static char *
+ca_path(const struct db *db, int gen)
+{
+	char	*p;
+
+	if (gen < 1) {
+		err_set("CA generation %d: generations count from 1", gen);
+		return NULL;
+	}
+	if (asprintf(&p, "%s/ca/gen-%d.pem", db->home, gen) == -1) {
+		err_set("out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+/* The certificate's own serial must be the one it is filed under. */
+static int
+serial_matches(X509 *cert, const char *serial)
+{
+	BIGNUM	*bn;
+	char	*hex = NULL;
+	int	 ok;
+
+	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+	if (bn != NULL)
+		hex = BN_bn2hex(bn);
+	ok = hex != NULL && strcmp(hex, serial) == 0;
+	if (!ok)
+		err_set("the certificate has serial %s, not %s (this is a bug)",
+		    hex != NULL ? hex : "(unreadable)", serial);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	ERR_clear_error();
+	return ok;
+}
+
+/* Write cert as PEM to path, never over an existing file. */
+static int
+pem_put(const char *path, X509 *cert)
+{
+	BIO	*mem;
+	char	*data;
+	long	 len;
+	int	 rc = 1;
+
+	if ((mem = BIO_new(BIO_s_mem())) == NULL ||
+	    !PEM_write_bio_X509(mem, cert)) {
+		err_ossl("cannot encode the certificate for %s", path);
+		goto out;
+	}
+	len = BIO_get_mem_data(mem, &data);
+	rc = atomic_write(path, data, (size_t)len, 0644, 1);
+out:
+	BIO_free(mem);
+	return rc;
+}
+
+static X509 *
+pem_get(const char *path)
+{
+	BIO	*in;
+	X509	*cert = NULL;
+
+	if ((in = BIO_new_file(path, "r")) == NULL) {
+		err_set("cannot read %s (%s)", path, strerror(errno));
+		ERR_clear_error();
+		return NULL;
+	}
+	if ((cert = PEM_read_bio_X509(in, NULL, NULL, NULL)) == NULL)
+		err_ossl("%s is not a PEM certificate: restore it from the "
+		    "backup", path);
+	BIO_free(in);
+	return cert;
+}
+
+int
+db_cert_put(struct db *db, const char *serial, X509 *cert)
+{
+	char	*path;
+	int	 rc = 1;
+
+	if ((path = cert_path(db, serial)) == NULL)
+		return 1;
+	if (serial_matches(cert, serial))
+		rc = pem_put(path, cert);
+	free(path);
+	return rc;
+}
+
+X509 *
+db_cert_get(const struct db *db, const char *serial)
+{
+	char	*path;
+	X509	*cert;
+
+	if ((path = cert_path(db, serial)) == NULL)
+		return NULL;
+	cert = pem_get(path);
+	free(path);
+	return cert;
+}
+
+int
+db_ca_put(struct db *db, int gen, X509 *cert)
+{
+	char	*path;
+	int	 rc;
+
+	if ((path = ca_path(db, gen)) == NULL)
+		return 1;
+	rc = pem_put(path, cert);
+	free(path);
+	return rc;
+}
+
+X509 *
+db_ca_get(const struct db *db, int gen)
+{
+	char	*path;
+	X509	*cert;
+
+	if ((path = ca_path(db, gen)) == NULL)
+		return NULL;
+	cert = pem_get(path);
+	free(path);
+	return cert;
+}
+
+/* N of a name "gen-N.pem" (N from 1, no leading zero), else 0. */
+static int
+gen_of(const char *name)
+{
+	long	 n = 0;
+	size_t	 i, len = strlen(name);
+
+	if (strncmp(name, "gen-", 4) != 0 || len < 9 || name[4] == '0' ||
+	    strcmp(name + len - 4, ".pem") != 0)
+		return 0;
+	for (i = 4; i < len - 4; i++) {
+		if (name[i] < '0' || name[i] > '9' || n > INT_MAX / 10)
+			return 0;
+		n = n * 10 + (name[i] - '0');
+	}
+	return n > INT_MAX ? 0 : (int)n;
+}
+
+/* The highest generation with a CA certificate, 0 if none, -1 on error. */
+int
+db_ca_current(const struct db *db)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*dir;
+	int		 best = 0, g;
+
+	if ((dir = db_path(db, "ca")) == NULL)
+		return -1;
+	if ((d = opendir(dir)) == NULL) {
+		err_set("cannot read %s (%s): restore it from the backup", dir,
+		    strerror(errno));
+		free(dir);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL)
+		if ((g = gen_of(e->d_name)) > best)
+			best = g;
+	closedir(d);
+	free(dir);
+	return best;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What the files of db/ share and nobody else needs: the open database,
+ * the in-memory index, and the small text helpers (escaping, times) that
+ * index.txt and audit.log both use.
+ */
+#ifndef DB_INT_H
+#define DB_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "db/db.h"
+
+/*
+ * The current state of every serial: records[] in order of first
+ * appearance, and an open-addressing table (linear probing) mapping a
+ * serial to its slot.  slots[] holds slot index + 1, 0 is empty; its size
+ * is a power of two kept at least twice the record count.
+ */
+struct db_index {
+	struct db_record	*recs;
+	size_t			 count;
+	size_t			 cap;
+	uint32_t		*slots;
+	size_t			 nslots;
+};
+
+struct db {
+	char			*home;
+	int			 lockfd;
+	int			 indexfd;	/* index.txt, O_APPEND */
+	struct db_config	 cfg;
+	struct db_index		 idx;
+	int			 audit_known;	/* audit_seq/prev are read */
+	unsigned long long	 audit_seq;	/* of the last record */
+	char			 audit_prev[65];
+};
+
+/* Subdirectories of a data directory, made by db_create. */
+extern const char *const db_subdirs[];
+
+/* audit_verify.c */
+#define AUDIT_NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789._-"
+void		 audit_first_prev(char [65]);
+
+/* create.c */
+int		 rmtree(const char *);
+
+/* lock.c */
+int		 db_lock(struct db *);
+void		 db_unlock(struct db *);
+
+/* index.c */
+int		 index_parse(const char *, size_t, struct db_record *,
+		    char *, size_t);
+size_t		 index_line_max(const struct db_record *);
+int		 index_transition(const struct db_record *,
+		    const struct db_record *, char *, size_t);
+
+/* table.c */
+struct db_record *table_get(const struct db_index *, const char *);
+int		 table_reserve(struct db_index *, size_t);
+void		 table_put(struct db_index *, struct db_record *);
+void		 db_index_free(struct db_index *);
+
+/* text.c */
+size_t		 text_escape(char *, const char *);
+size_t		 text_escape_len(const char *);
+char		*text_unescape(const char *, size_t, const char **);
+int		 time_parse(const char *, size_t, time_t *);
+int		 time_format(time_t, char [16]);
+int		 serial_valid(const char *, size_t);
+int		 read_all(int, char **, size_t *);
+int		 cut_torn_tail(int, const char *, const char *, size_t *);
+int		 tail_line(int, const char *, char **, size_t *);
+
+#endif

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One line of index.txt, read and written, and the rules for how the state
+ * of a serial may change.  A line is eight tab-separated fields:
+ *
+ *   status notAfter revoked reason serial generation profile subject
+ *
+ * described with examples in docs/database.md.  Parsing is strict and is
+ * the exact inverse of formatting, so a line that reads also writes back
+ * byte for byte.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+#define NFIELDS		8
+#define REASON_HOLD	6
+#define GEN_MAX		999999999
+
+/* RFC 5280 CRLReason names, by code; 7 is not used. */
+static const char *const reasons[] = {
+	"unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
+	"superseded", "cessationOfOperation", "certificateHold", NULL,
+	"removeFromCRL", "privilegeWithdrawn", "aACompromise"
+};
+#define NREASONS	(sizeof(reasons) / sizeof(reasons[0]))
+
+const char *
+db_reason_name(int code)
+{
+	if (code < 0 || (size_t)code >= NREASONS)
+		return NULL;
+	return reasons[code];
+}
+
+/* The code of an RFC 5280 reason name, -1 if it is none. */
+int
+db_reason_parse(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NREASONS; i++)
+		if (reasons[i] != NULL && strcmp(reasons[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+db_status_name(int s)
+{
+	switch (s) {
+	case DB_RESERVED:
+		return "reserved";
+	case DB_VALID:
+		return "valid";
+	case DB_REVOKED:
+		return "revoked";
+	case DB_VOID:
+		return "void";
+	default:
+		return NULL;
+	}
+}
+
+static int
+profile_valid(const char *p, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len >= DB_PROFILE_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789._-", p[i]) == NULL || p[i] == '\0')
+			return 0;
+	return 1;
+}
+
+/* What every record must satisfy, read or written; 0 if it does. */
+static int
+record_check(const struct db_record *r, char *why, size_t whysz)
+{
+	if (db_status_name(r->status) == NULL)
+		snprintf(why, whysz, "status is not one of P V R X");
+	else if (!serial_valid(r->serial, strlen(r->serial)))
+		snprintf(why, whysz, "serial is not upper-case hex of "
+		    "1 to 20 octets");
+	else if (r->generation < 1 || r->generation > GEN_MAX)
+		snprintf(why, whysz, "generation is not a number from 1 to %d",
+		    GEN_MAX);
+	else if (!profile_valid(r->profile, strlen(r->profile)))
+		snprintf(why, whysz, "profile is not 1 to %d letters, digits, "
+		    "'.', '_' or '-'", DB_PROFILE_MAX - 1);
+	else if (r->subject == NULL)
+		snprintf(why, whysz, "no subject");
+	else if (r->status == DB_REVOKED && r->revoked_at <= 0)
+		snprintf(why, whysz, "status R without a revocation time");
+	else if (r->status != DB_REVOKED &&
+	    (r->revoked_at != 0 || r->reason != -1))
+		snprintf(why, whysz, "status %c with a revocation time or "
+		    "reason (only R has them)", r->status);
+	else if (r->reason != -1 && db_reason_name(r->reason) == NULL)
+		snprintf(why, whysz, "reason code %d is not an RFC 5280 reason",
+		    r->reason);
+	else
+		return 0;
+	return 1;
+}
+
+static int
+parse_generation(const char *p, size_t len, int *gen)
+{
+	size_t	i;
+
+	if (len == 0 || len > 9 || p[0] == '0')
+		return 1;
+	*gen = 0;
+	for (i = 0; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 1;
+		*gen = *gen * 10 + (p[i] - '0');
+	}
+	return 0;
+}
+
+static int
+parse_reason(const char *p, size_t len, int *reason)
+{
+	char	name[32];
+
+	*reason = -1;
+	if (len == 1 && p[0] == '-')
+		return 0;
+	if (len >= sizeof(name))
+		return 1;
+	memcpy(name, p, len);
+	name[len] = '\0';
+	return (*reason = db_reason_parse(name)) < 0;
+}
+
+/* Split p into exactly NFIELDS fields at tabs. */
+static int
+split_fields(const char *p, size_t len, const char **f, size_t *fl)
+{
+	const char	*end = p + len, *t;
+	size_t		 n = 0;
+
+	for (;;) {
+		if (n == NFIELDS)
+			return -1;
+		t = memchr(p, '\t', (size_t)(end - p));
+		f[n] = p;
+		fl[n] = (size_t)((t != NULL ? t : end) - p);
+		n++;
+		if (t == NULL)
+			break;
+		p = t + 1;
+	}
+	return (int)n;
+}
+
+#define BAD(...)	do { snprintf(why, whysz, __VA_ARGS__); goto out; } \
+			while (0)
+#define SHOW(i)		(int)(fl[i] > 40 ? 40 : fl[i]), f[i]
+
+/*
+ * Parse the len bytes at p (no newline) into r, whose subject is then
+ * malloc'd.  On failure r holds nothing and why says what is wrong.
+ */
+int
+index_parse(const char *p, size_t len, struct db_record *r, char *why,
+    size_t whysz)
+{
+	const char	*f[NFIELDS], *uwhy;
+	size_t		 fl[NFIELDS];
+	int		 n, rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->reason = -1;
+	if ((n = split_fields(p, len, f, fl)) < 0)
+		BAD("more than %d tab-separated fields", NFIELDS);
+	if (n != NFIELDS)
+		BAD("%d tab-separated fields, %d expected", n, NFIELDS);
+	if (fl[0] != 1 || db_status_name(f[0][0]) == NULL)
+		BAD("status '%.*s' is not one of P V R X", SHOW(0));
+	r->status = f[0][0];
+	if (time_parse(f[1], fl[1], &r->not_after))
+		BAD("notAfter '%.*s' is not a time YYYYMMDDHHMMSSZ", SHOW(1));
+	if (!(fl[2] == 1 && f[2][0] == '-') &&
+	    (time_parse(f[2], fl[2], &r->revoked_at) || r->revoked_at <= 0))
+		BAD("revocation time '%.*s' is not a time YYYYMMDDHHMMSSZ "
+		    "after 1970 or -", SHOW(2));
+	if (parse_reason(f[3], fl[3], &r->reason))
+		BAD("reason '%.*s' is not an RFC 5280 reason name or -",
+		    SHOW(3));
+	if (!serial_valid(f[4], fl[4]))
+		BAD("serial '%.*s' is not upper-case hex of 1 to 20 octets",
+		    SHOW(4));
+	memcpy(r->serial, f[4], fl[4]);
+	if (parse_generation(f[5], fl[5], &r->generation))
+		BAD("generation '%.*s' is not a number from 1 to %d", SHOW(5),
+		    GEN_MAX);
+	if (!profile_valid(f[6], fl[6]))
+		BAD("profile '%.*s' is not 1 to %d letters, digits, '.', '_' "
+		    "or '-'", SHOW(6), DB_PROFILE_MAX - 1);
+	memcpy(r->profile, f[6], fl[6]);
+	if ((r->subject = text_unescape(f[7], fl[7], &uwhy)) == NULL)
+		BAD("subject: %s", uwhy);
+	if (record_check(r, why, whysz))
+		goto out;
+	rc = 1;
+out:
+	if (!rc)
+		db_record_clear(r);
+	return !rc;
+}
+
+/* Parse one line, with or without its newline; err_get() says why not. */
+int
+index_parse_line(const char *line, struct db_record *r)
+{
+	char	why[256];
+	size_t	len = strlen(line);
+
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (index_parse(line, len, r, why, sizeof(why))) {
+		err_set("%s", why);
+		return 1;
+	}
+	return 0;
+}
+
+/* Bytes that index_format_line needs for r, newline included, no NUL. */
+size_t
+index_line_max(const struct db_record *r)
+{
+	/* 8 fields: 1 + 15 + 15 + 20 + 40 + 9 + 63, 8 separators/newline */
+	return 163 + 8 + (r->subject != NULL ? text_escape_len(r->subject) :
+	    0);
+}
+
+/*
+ * Write r as one line, newline included, NUL-terminated.  Returns its
+ * length, or -1 when r is not a valid record or buf is too small.
+ */
+int
+index_format_line(const struct db_record *r, char *buf, size_t size)
+{
+	char	why[128], na[16], rv[16] = "-";
+	int	n;
+
+	if (record_check(r, why, sizeof(why))) {
+		err_set("index record for serial %.40s: %s", r->serial, why);
+		return -1;
+	}
+	if (time_format(r->not_after, na) ||
+	    (r->revoked_at != 0 && time_format(r->revoked_at, rv))) {
+		err_set("index record for serial %s: a time is outside the "
+		    "years 1950 to 9999", r->serial);
+		return -1;
+	}
+	if (size < index_line_max(r) + 1) {
+		err_set("index line buffer too small (this is a bug)");
+		return -1;
+	}
+	n = snprintf(buf, size, "%c\t%s\t%s\t%s\t%s\t%d\t%s\t", r->status, na,
+	    rv, r->reason < 0 ? "-" : db_reason_name(r->reason), r->serial,
+	    r->generation, r->profile);
+	n += (int)text_escape(buf + n, r->subject);
+	buf[n++] = '\n';
+	buf[n] = '\0';
+	return n;
+}
+
+/*
+ * Whether next may follow cur (NULL: a serial not yet in the index):
+ * 0 if it may, else 1 and why says why not.
+ */
+int
+index_transition(const struct db_record *cur, const struct db_record *next,
+    char *why, size_t whysz)
+{
+	const char	*rule;
+	char		 c = cur != NULL ? cur->status : 0, n = next->status;
+
+	if (cur == NULL) {
+		if (n == DB_RESERVED)
+			return 0;
+		snprintf(why, whysz, "serial %s is not in the index: a new "
+		    "serial must be reserved (status P) first", next->serial);
+		return 1;
+	}
+	if ((c == DB_RESERVED && (n == DB_VALID || n == DB_VOID)) ||
+	    (c == DB_VALID && n == DB_REVOKED) ||
+	    (c == DB_REVOKED && n == DB_VALID && cur->reason == REASON_HOLD))
+		return 0;
+	if (n == DB_RESERVED)
+		rule = "a serial is reserved once and never reused";
+	else if (c == DB_REVOKED && n == DB_VALID)
+		rule = "only a certificateHold revocation can be lifted";
+	else
+		rule = "only P to V, P to X, V to R and R (certificateHold) "
+		    "to V are allowed";
+	snprintf(why, whysz, "serial %s cannot go from %s (%c) to %s (%c): %s",
+	    next->serial, db_status_name(c), c, db_status_name(n), n, rule);
+	return 1;
+}
+
+void
+db_record_clear(struct db_record *r)
+{
+	free(r->subject);
+	r->subject = NULL;
+}

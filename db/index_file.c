@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * index.txt as a whole: loaded once when the database opens (one read,
+ * one pass, memory sized from the line count up front), then only ever
+ * appended to.  An append is checked completely, written with one
+ * durable write, and only then applied in memory, so a failure changes
+ * nothing on disk or in memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+#define INDEX_FILE	"index.txt"
+
+static size_t
+count_lines(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len;
+	size_t		 n = 0;
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* Every line of buf (whole lines only) into db->idx. */
+static int
+index_fill(struct db *db, const char *path, const char *buf, size_t len)
+{
+	struct db_record	 rec;
+	const char		*p = buf, *end = buf + len, *nl;
+	char			 why[512];
+	size_t			 lineno = 0;
+
+	if (table_reserve(&db->idx, count_lines(buf, len)))
+		return 1;
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		lineno++;
+		if (*p == '#')
+			continue;
+		if (nl == p)
+			snprintf(why, sizeof(why), "empty line");
+		else if (index_parse(p, (size_t)(nl - p), &rec, why,
+		    sizeof(why)) == 0) {
+			if (index_transition(table_get(&db->idx, rec.serial),
+			    &rec, why, sizeof(why)) == 0) {
+				table_put(&db->idx, &rec);
+				continue;
+			}
+			db_record_clear(&rec);
+		}
+		err_set("%s line %zu is corrupt (%s): restore it from the "
+		    "backup or run ceremony db verify", path, lineno, why);
+		return 1;
+	}
+	return 0;
+}
+
+int
+db_index_load(struct db *db)
+{
+	char	*path = NULL, *buf = NULL;
+	size_t	 len;
+	int	 fd = -1, rc = 0;
+
+	db_index_free(&db->idx);
+	if ((path = db_path(db, INDEX_FILE)) == NULL)
+		goto out;
+	if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW)) ==
+	    -1) {
+		if (errno == ENOENT)
+			err_set("%s is missing: restore it from the backup",
+			    path);
+		else
+			err_set("cannot open %s (%s)", path, strerror(errno));
+		goto out;
+	}
+	if (read_all(fd, &buf, &len)) {
+		err_context("cannot read %s", path);
+		goto out;
+	}
+	if (cut_torn_tail(fd, path, buf, &len) ||
+	    index_fill(db, path, buf, len))
+		goto out;
+	if (db->indexfd != -1)
+		close(db->indexfd);
+	db->indexfd = fd;
+	fd = -1;
+	rc = 1;
+out:
+	if (!rc)
+		db_index_free(&db->idx);
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	free(path);
+	return !rc;
+}
+
+/*
+ * Check that recs[0..n) may follow each other and what is in the index,
+ * using a scratch table of the states the batch itself sets.
+ */
+static int
+batch_check(const struct db *db, const struct db_record *recs, size_t n)
+{
+	struct db_index		 seen = { 0 };
+	struct db_record	 r, *cur;
+	char			 why[512];
+	size_t			 i;
+	int			 rc = 0;
+
+	if (table_reserve(&seen, n))
+		goto out;
+	for (i = 0; i < n; i++) {
+		if ((cur = table_get(&seen, recs[i].serial)) == NULL)
+			cur = table_get(&db->idx, recs[i].serial);
+		if (index_transition(cur, &recs[i], why, sizeof(why))) {
+			err_set("%s", why);
+			goto out;
+		}
+		r = recs[i];
+		r.subject = NULL;
+		table_put(&seen, &r);
+	}
+	rc = 1;
+out:
+	db_index_free(&seen);
+	return !rc;
+}
+
+/* All n lines, formatted into one buffer. */
+static char *
+batch_format(const struct db_record *recs, size_t n, size_t *len)
+{
+	char	*buf;
+	size_t	 i, size = 1, off = 0;
+	int	 w;
+
+	for (i = 0; i < n; i++)
+		size += index_line_max(&recs[i]);
+	if ((buf = malloc(size)) == NULL) {
+		err_set("out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if ((w = index_format_line(&recs[i], buf + off, size - off))
+		    < 0) {
+			free(buf);
+			return NULL;
+		}
+		off += (size_t)w;
+	}
+	*len = off;
+	return buf;
+}
+
+/* Copies of recs that own their subjects, to go into the table. */
+static struct db_record *
+batch_copy(const struct db_record *recs, size_t n)
+{
+	struct db_record	*c;
+	size_t			 i;
+
+	if ((c = calloc(n, sizeof(*c))) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		c[i] = recs[i];
+		if ((c[i].subject = strdup(recs[i].subject)) == NULL) {
+			while (i-- > 0)
+				db_record_clear(&c[i]);
+			free(c);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	err_set("out of memory");
+	return NULL;
+}
+
+int
+db_index_append(struct db *db, const struct db_record *recs, size_t n)
+{
+	struct db_record	*copies = NULL;
+	char			*buf = NULL;
+	size_t			 len, i;
+	int			 rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (db->indexfd == -1) {
+		err_set("the index is not loaded (this is a bug)");
+		goto out;
+	}
+	if ((buf = batch_format(recs, n, &len)) == NULL ||
+	    batch_check(db, recs, n) ||
+	    (copies = batch_copy(recs, n)) == NULL ||
+	    table_reserve(&db->idx, n))
+		goto out;
+	if (append_durable(db->indexfd, buf, len)) {
+		err_context("cannot record serial %s in %s/%s", recs[0].serial,
+		    db->home, INDEX_FILE);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		table_put(&db->idx, &copies[i]);
+	rc = 1;
+out:
+	if (copies != NULL && !rc)
+		for (i = 0; i < n; i++)
+			db_record_clear(&copies[i]);
+	free(copies);
+	free(buf);
+	return !rc;
+}
+
+/*
+ * Append a new state of serial that keeps its other fields: V on issue,
+ * R (at when, for reason) on revocation, V again when a hold is lifted,
+ * X for a reservation that is given up.
+ */
+int
+db_index_mark(struct db *db, const char *serial, int status, time_t when,
+    int reason)
+{
+	const struct db_record	*cur;
+	struct db_record	 r;
+
+	if ((cur = db_index_get(db, serial)) == NULL) {
+		err_set("serial %s is not in the index: check the serial "
+		    "(ceremony list shows them)", serial);
+		return 1;
+	}
+	r = *cur;
+	r.status = (char)status;
+	r.revoked_at = status == DB_REVOKED ? when : 0;
+	r.reason = status == DB_REVOKED ? reason : -1;
+	return db_index_append(db, &r, 1);
+}
+
+/* Pointers stay valid until the next append or load. */
+const struct db_record *
+db_index_get(const struct db *db, const char *serial)
+{
+	return table_get(&db->idx, serial);
+}
+
+size_t
+db_index_count(const struct db *db)
+{
+	return db->idx.count;
+}
+
+const struct db_record *
+db_index_at(const struct db *db, size_t i)
+{
+	return i < db->idx.count ? &db->idx.recs[i] : NULL;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One process at a time: db_open takes an exclusive flock on HOME/.lock
+ * and writes its pid there, so that a second process can say who holds
+ * the directory.  The kernel drops the lock when the holder exits, even
+ * after a crash, so a stale .lock file never blocks anyone.
+ */
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+/* The pid written in the lock file, as text, or "unknown". */
+static void
+holder(int fd, char *buf, size_t size)
+{
+	ssize_t	n;
+	size_t	i;
+
+	if ((n = pread(fd, buf, size - 1, 0)) <= 0)
+		n = 0;
+	buf[n] = '\0';
+	for (i = 0; i < (size_t)n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		;
+	buf[i] = '\0';
+	if (i == 0)
+		snprintf(buf, size, "unknown");
+}
+
+int
+db_lock(struct db *db)
+{
+	char	*path = NULL, pid[32];
+	int	 fd = -1, rc = 0, n;
+
+	if ((path = db_path(db, ".lock")) == NULL)
+		goto out;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0644)) == -1) {
+		err_set("cannot open %s (%s): check the permissions of the "
+		    "data directory", path, strerror(errno));
+		goto out;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK) {
+			holder(fd, pid, sizeof(pid));
+			err_set("data directory %s is in use by another "
+			    "ceremony process (pid %s): wait for it to finish",
+			    db->home, pid);
+		} else
+			err_set("cannot lock %s (%s)", path, strerror(errno));
+		goto out;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n) {
+		err_set("cannot write %s (%s): check the disk", path,
+		    strerror(errno));
+		goto out;
+	}
+	db->lockfd = fd;
+	fd = -1;
+	rc = 1;
+out:
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return !rc;
+}
+
+/* Forget the pid and let go (closing the file drops the flock). */
+void
+db_unlock(struct db *db)
+{
+	if (db->lockfd == -1)
+		return;
+	/* A pid left behind does no harm: the next holder overwrites it. */
+	(void)!ftruncate(db->lockfd, 0);
+	close(db->lockfd);
+	db->lockfd = -1;
+}

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Text helpers shared by index.txt and audit.log: the escaping that keeps
+ * one record on one line, times as YYYYMMDDHHMMSSZ (converted by hand so
+ * that loading a million lines stays fast and exact), serial syntax, and
+ * reading a whole file with its torn last line cut off.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+static const char	hexdig[] = "0123456789ABCDEF";
+
+/* The escape of one byte, or NULL when it stands for itself. */
+static const char *
+short_escape(unsigned char c)
+{
+	switch (c) {
+	case '\\':
+		return "\\\\";
+	case '\t':
+		return "\\t";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	default:
+		return NULL;
+	}
+}
+
+static int
+is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+/* Length of the escaped form of s, without a NUL. */
+size_t
+text_escape_len(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++) {
+		if (short_escape((unsigned char)*s) != NULL)
+			n += 2;
+		else if (is_control((unsigned char)*s))
+			n += 4;
+		else
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Write the escaped form of s to out (text_escape_len(s) bytes, no NUL):
+ * backslash, tab, newline and CR as \\ \t \n \r, other control bytes as
+ * \xHH.  Every other byte, UTF-8 included, stands for itself.
+ */
+size_t
+text_escape(char *out, const char *s)
+{
+	const char	*e;
+	size_t		 n = 0;
+	unsigned char	 c;
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if ((e = short_escape(c)) != NULL) {
+			out[n++] = e[0];
+			out[n++] = e[1];
+		} else if (is_control(c)) {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hexdig[c >> 4];
+			out[n++] = hexdig[c & 0xf];
+		} else
+			out[n++] = (char)c;
+	}
+	return n;
+}
+
+static int
+hexval(char c)
+{
+	const char	*p;
+
+	if (c == '\0' || (p = strchr(hexdig, c)) == NULL)
+		return -1;
+	return (int)(p - hexdig);
+}
+
+/* Decode one escape at p (after the backslash); -1 if not canonical. */
+static int
+unescape_one(const char *p, size_t left, size_t *used)
+{
+	int	hi, lo, c;
+
+	*used = 1;
+	switch (p[0]) {
+	case '\\':
+		return '\\';
+	case 't':
+		return '\t';
+	case 'n':
+		return '\n';
+	case 'r':
+		return '\r';
+	case 'x':
+		if (left < 3 || (hi = hexval(p[1])) < 0 ||
+		    (lo = hexval(p[2])) < 0)
+			return -1;
+		c = hi << 4 | lo;
+		if (!is_control((unsigned char)c) ||
+		    short_escape((unsigned char)c) != NULL || c == 0)
+			return -1;
+		*used = 3;
+		return c;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * The exact inverse of text_escape: a malloc'd string, or NULL with *why
+ * set when the text is not in the one form text_escape writes.
+ */
+char *
+text_unescape(const char *p, size_t len, const char **why)
+{
+	char	*s;
+	size_t	 i, n = 0, used;
+	int	 c;
+
+	if ((s = malloc(len + 1)) == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\\') {
+			if (i + 1 == len ||
+			    (c = unescape_one(p + i + 1, len - i - 1,
+			    &used)) < 0) {
+				*why = "bad backslash escape";
+				free(s);
+				return NULL;
+			}
+			s[n++] = (char)c;
+			i += used;
+		} else if (is_control((unsigned char)p[i])) {
+			*why = "unescaped control character";
+			free(s);
+			return NULL;
+		} else
+			s[n++] = p[i];
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static long long
+days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long	era;
+	unsigned	yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static void
+civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+	long long	era;
+	unsigned	doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+static int
+digits(const char *p, size_t n, unsigned *v)
+{
+	size_t	i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 1;
+		*v = *v * 10 + (unsigned)(p[i] - '0');
+	}
+	return 0;
+}
+
+static unsigned
+month_days(unsigned y, unsigned m)
+{
+	static const unsigned	mdays[] =
+	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return 29;
+	return mdays[m - 1];
+}
+
+/* YYYYMMDDHHMMSSZ, UTC, a real date and time, years 1950 to 9999. */
+int
+time_parse(const char *p, size_t len, time_t *t)
+{
+	unsigned	y, mo, d, h, mi, s;
+
+	if (len != 15 || p[14] != 'Z' || digits(p, 4, &y) ||
+	    digits(p + 4, 2, &mo) || digits(p + 6, 2, &d) ||
+	    digits(p + 8, 2, &h) || digits(p + 10, 2, &mi) ||
+	    digits(p + 12, 2, &s))
+		return 1;
+	if (y < 1950 || mo < 1 || mo > 12 || d < 1 ||
+	    d > month_days(y, mo) || h > 23 || mi > 59 || s > 59)
+		return 1;
+	*t = (time_t)(days_from_civil(y, mo, d) * 86400LL +
+	    h * 3600LL + mi * 60LL + s);
+	return 0;
+}
+
+int
+time_format(time_t t, char out[16])
+{
+	long long	days, secs, y;
+	unsigned	m, d, h, mi, s, i;
+	unsigned	f[6];
+
+	days = (long long)t / 86400;
+	secs = (long long)t % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_from_days(days, &y, &m, &d);
+	if (y < 1950 || y > 9999)
+		return 1;
+	h = (unsigned)(secs / 3600);
+	mi = (unsigned)(secs / 60 % 60);
+	s = (unsigned)(secs % 60);
+	f[0] = (unsigned)y / 100;
+	f[1] = (unsigned)y % 100;
+	f[2] = m;
+	f[3] = d;
+	f[4] = h;
+	f[5] = mi;
+	for (i = 0; i < 6; i++) {
+		out[2 * i] = (char)('0' + f[i] / 10);
+		out[2 * i + 1] = (char)('0' + f[i] % 10);
+	}
+	out[12] = (char)('0' + s / 10);
+	out[13] = (char)('0' + s % 10);
+	out[14] = 'Z';
+	out[15] = '\0';
+	return 0;
+}
+
+/*
+ * A serial as stored: 1 to 20 octets as upper-case hex, as BN_bn2hex
+ * writes a positive number: no leading 00 octet (and so never zero).
+ */
+int
+serial_valid(const char *p, size_t len)
+{
+	size_t	i;
+
+	if (len < 2 || len > DB_SERIAL_MAX - 1 || len % 2 != 0)
+		return 0;
+	if (p[0] == '0' && p[1] == '0')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (hexval(p[i]) < 0)
+			return 0;
+	return 1;
+}
+
+/* The whole file behind fd, NUL-terminated, in one allocation. */
+int
+read_all(int fd, char **buf, size_t *len)
+{
+	struct stat	 st;
+	char		*b = NULL;
+	size_t		 n = 0;
+	ssize_t		 r;
+	int		 rc = 0;
+
+	if (fstat(fd, &st) == -1) {
+		err_set("%s", strerror(errno));
+		goto out;
+	}
+	if ((b = malloc((size_t)st.st_size + 1)) == NULL) {
+		err_set("out of memory reading %lld bytes",
+		    (long long)st.st_size);
+		goto out;
+	}
+	while (n < (size_t)st.st_size) {
+		r = pread(fd, b + n, (size_t)st.st_size - n, (off_t)n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			err_set("%s", r == 0 ? "file shrank while reading" :
+			    strerror(errno));
+			goto out;
+		}
+		n += (size_t)r;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	b = NULL;
+	rc = 1;
+out:
+	free(b);
+	return !rc;
+}
+
+/* Cut the file behind fd back to keep bytes, durably, and say so. */
+static int
+cut_to(int fd, const char *name, off_t keep, off_t size)
+{
+	if (ftruncate(fd, keep) == -1 || fsync(fd) == -1) {
+		err_set("cannot cut the incomplete last line of %s (%s): "
+		    "check the disk, then try again", name, strerror(errno));
+		return 1;
+	}
+	note("%s: removed an incomplete last line (%lld bytes) left by an "
+	    "interrupted write", name, (long long)(size - keep));
+	return 0;
+}
+
+/*
+ * A file whose last byte is not a newline was cut short by a crash in the
+ * middle of an append (which is never reported as done before its fsync):
+ * cut it back to the last whole line, durably, and say so.
+ */
+int
+cut_torn_tail(int fd, const char *name, const char *buf, size_t *len)
+{
+	size_t	keep = *len;
+
+	while (keep > 0 && buf[keep - 1] != '\n')
+		keep--;
+	if (keep == *len)
+		return 0;
+	if (cut_to(fd, name, (off_t)keep, (off_t)*len))
+		return 1;
+	*len = keep;
+	return 0;
+}
+
+/* The offset of the last newline in the len bytes at p, or -1. */
+static ssize_t
+last_nl(const char *p, size_t len)
+{
+	const char	*q = memrchr(p, '\n', len);
+
+	return q == NULL ? -1 : q - p;
+}
+
+/*
+ * The last whole line of the file behind fd (malloc'd, without its
+ * newline; NULL for an empty file), read from the end so that a long log
+ * costs no more than a short one.  A torn last line is cut off first.
+ */
+int
+tail_line(int fd, const char *name, char **line, size_t *len)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 chunk = 4096, n;
+	off_t		 size, start;
+	ssize_t		 i;
+	int		 rc = 1;
+
+	*line = NULL;
+	*len = 0;
+	if (fstat(fd, &st) == -1) {
+		err_set("cannot read %s (%s)", name, strerror(errno));
+		return 1;
+	}
+	for (size = st.st_size; size > 0; ) {
+		start = size > (off_t)chunk ? size - (off_t)chunk : 0;
+		n = (size_t)(size - start);
+		free(buf);
+		if ((buf = malloc(n)) == NULL) {
+			err_set("out of memory reading %s", name);
+			goto out;
+		}
+		if (pread(fd, buf, n, start) != (ssize_t)n) {
+			err_set("cannot read %s (%s)", name, strerror(errno));
+			goto out;
+		}
+		i = last_nl(buf, buf[n - 1] == '\n' ? n - 1 : n);
+		if (buf[n - 1] != '\n' && (i >= 0 || start == 0)) {
+			if (cut_to(fd, name, start + i + 1, size))
+				goto out;
+			size = start + i + 1;
+			continue;
+		}
+		if (i < 0 && start > 0) {
+			chunk *= 2;
+			continue;
+		}
+		*len = n - 1 - (size_t)(i + 1);
+		memmove(buf, buf + i + 1, *len);
+		buf[*len] = '\0';
+		*line = buf;
+		buf = NULL;
+		break;
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
