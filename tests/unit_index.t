@@ -1,0 +1,5 @@
+#!/bin/sh
+# index.txt line parser and formatter unit tests (C, table-driven; TAP).
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+export TOP
+exec "${BUILD:-$TOP/build}/test_index"
