@@ -39,6 +39,8 @@ struct hsm_token_info {
 	int		so_pin_final_try;
 	int		so_pin_locked;
 	int		has_rng;
+	unsigned long	min_pin_len;		/* ulMinPinLen, ulMaxPinLen */
+	unsigned long	max_pin_len;
 };
 
 enum hsm_keykind { HSM_KEY_RSA = 1, HSM_KEY_EC };
@@ -125,6 +127,8 @@ struct hsm_uri {
 	size_t		 id_len;
 	char		*type;		/* type= */
 	char		*serial;	/* serial= */
+	char		*manufacturer;	/* manufacturer= (checked if given) */
+	char		*model;		/* model= (checked if given) */
 };
 int		 hsm_uri_parse(const char *, struct hsm_uri *);
 void		 hsm_uri_clear(struct hsm_uri *);

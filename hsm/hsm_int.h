@@ -19,6 +19,7 @@
 struct hsm {
 	char			*module;	/* path as given */
 	PKCS11_CTX		*ctx;		/* libp11 */
+	int			 loaded;	/* PKCS11_CTX_load worked */
 	PKCS11_SLOT		*slots;		/* libp11's slot list */
 	unsigned int		 nslots;
 	void			*dl;		/* our reference to the module */
@@ -54,6 +55,10 @@ int	 hsm_priv_attrs(struct hsm *, CK_OBJECT_HANDLE, struct hsm_key_attrs *);
 
 /* keyspec.c */
 int	 hsm_keyspec_curve(int, struct hsm_keyspec *);
+
+/* login.c */
+int	 hsm_pin_len_check(const struct hsm_token_info *, const char *,
+	    const struct secret *);
 
 /* pubkey.c */
 int	 hsm_pubkey_read(struct hsm *, CK_OBJECT_HANDLE, CK_KEY_TYPE,

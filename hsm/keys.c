@@ -229,6 +229,14 @@ keyref_uri(struct hsm *h, const char *ref, struct hsm_uri *u,
 		    "serial %s", u->serial, h->tok.label, h->tok.serial);
 		return 1;
 	}
+	if ((u->manufacturer != NULL &&
+	    strcmp(u->manufacturer, h->tok.manufacturer) != 0) ||
+	    (u->model != NULL && strcmp(u->model, h->tok.model) != 0)) {
+		err_set("the key URI names another make of token than "
+		    "token \"%s\" (%s %s): fix the URI", h->tok.label,
+		    h->tok.manufacturer, h->tok.model);
+		return 1;
+	}
 	if (u->type != NULL && strcmp(u->type, "private") != 0 &&
 	    strcmp(u->type, "public") != 0) {
 		err_set("the key URI names type=%s: a signing key is "

@@ -31,6 +31,20 @@ pin_state(struct hsm *h)
 	return "no word from the token on tries left";
 }
 
+/* A PIN the token would refuse for its length, refused before trying. */
+int
+hsm_pin_len_check(const struct hsm_token_info *t, const char *what,
+    const struct secret *pin)
+{
+	if (t->max_pin_len == 0 || (pin->len >= t->min_pin_len &&
+	    pin->len <= t->max_pin_len))
+		return 0;
+	err_set("the %s has %zu characters; token \"%s\" takes %lu to %lu",
+	    what, pin->len, t->label[0] ? t->label : "(new)", t->min_pin_len,
+	    t->max_pin_len);
+	return 1;
+}
+
 static int
 login_failed(struct hsm *h, CK_RV rv)
 {
@@ -78,6 +92,8 @@ hsm_login(struct hsm *h, const struct secret *pin)
 	/* Every try counts against a locked PIN: do not try. */
 	if (t.user_pin_locked)
 		return login_failed(h, CKR_PIN_LOCKED);
+	if (hsm_pin_len_check(&t, "user PIN", pin) != 0)
+		return 1;
 	if ((rv = h->f->C_Login(h->session, CKU_USER,
 	    (CK_UTF8CHAR_PTR)pin->buf, pin->len)) != CKR_OK &&
 	    rv != CKR_USER_ALREADY_LOGGED_IN)

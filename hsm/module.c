@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Loading and unloading one PKCS#11 module.  libp11 loads it (and calls
- * C_Initialize and, at the end, C_Finalize); we take a second reference
- * to the same library with dlopen for the raw calls libp11 lacks.
+ * C_Initialize and, at the end, C_Finalize); we hold a second reference
+ * to the same library with dlopen for the raw calls libp11 lacks, and
+ * never call C_Finalize ourselves.
  */
 #include <dlfcn.h>
 #include <stdlib.h>
@@ -60,13 +61,14 @@ hsm_default_module(void)
 	return NULL;
 }
 
-/* Our own reference to the module libp11 loaded, and its function list. */
+/*
+ * Our own reference to the module, taken first: a path that does not load
+ * is reported in the loader's words (libp11 would print them on stderr).
+ */
 static int
-module_raw(struct hsm *h)
+module_probe(struct hsm *h)
 {
-	CK_C_GetFunctionList	 getfl;
-	CK_RV			 rv;
-	const char		*e;
+	const char	*e;
 
 	if ((h->dl = dlopen(h->module, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		e = dlerror();
@@ -74,15 +76,26 @@ module_raw(struct hsm *h)
 		    "or install softhsm2", h->module, e ? e : "dlopen failed");
 		return 1;
 	}
-	*(void **)&getfl = dlsym(h->dl, "C_GetFunctionList");
-	if (getfl == NULL) {
-		err_set("%s is not a PKCS#11 module (no C_GetFunctionList): "
-		    "check --module", h->module);
+	if (dlsym(h->dl, "C_GetFunctionList") == NULL) {
+		err_set("cannot load PKCS#11 module %s: not a PKCS#11 module "
+		    "(no C_GetFunctionList); check --module", h->module);
 		return 1;
 	}
+	return 0;
+}
+
+/* The function list of the module libp11 has loaded and initialised. */
+static int
+module_raw(struct hsm *h)
+{
+	CK_C_GetFunctionList	 getfl;
+	CK_RV			 rv;
+
+	*(void **)&getfl = dlsym(h->dl, "C_GetFunctionList");
 	if ((rv = getfl(&h->f)) != CKR_OK || h->f == NULL) {
 		err_set("PKCS#11 module %s: C_GetFunctionList: %s",
 		    h->module, hsm_rv_text(rv));
+		h->f = NULL;
 		return 1;
 	}
 	/* libp11 has initialised it; a second call must say so. */
@@ -93,30 +106,6 @@ module_raw(struct hsm *h)
 		return 1;
 	}
 	return 0;
-}
-
-/* Why PKCS11_CTX_load failed, in the words of the dynamic loader. */
-static void
-module_load_error(const char *module)
-{
-	void		*dl;
-	const char	*e;
-
-	ERR_clear_error();
-	if ((dl = dlopen(module, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		err_set("cannot load PKCS#11 module %s: %s; check --module "
-		    "or install softhsm2", module, e ? e : "dlopen failed");
-		return;
-	}
-	if (dlsym(dl, "C_GetFunctionList") == NULL)
-		err_set("cannot load PKCS#11 module %s: not a PKCS#11 module "
-		    "(no C_GetFunctionList); check --module", module);
-	else
-		err_set("cannot load PKCS#11 module %s: C_Initialize failed; "
-		    "check the module's configuration (SOFTHSM2_CONF for "
-		    "SoftHSM2)", module);
-	dlclose(dl);
 }
 
 int
@@ -136,16 +125,20 @@ hsm_open(const char *module, struct hsm **out)
 		err_set("out of memory loading %s", module);
 		goto fail;
 	}
+	if (module_probe(h) != 0)
+		goto fail;
 	if ((h->ctx = PKCS11_CTX_new()) == NULL) {
 		err_ossl("cannot create a libp11 context");
 		goto fail;
 	}
 	if (PKCS11_CTX_load(h->ctx, module) != 0) {
-		module_load_error(module);
-		PKCS11_CTX_free(h->ctx);
-		h->ctx = NULL;
+		ERR_clear_error();
+		err_set("cannot load PKCS#11 module %s: C_Initialize failed; "
+		    "check the module's configuration (SOFTHSM2_CONF for "
+		    "SoftHSM2)", module);
 		goto fail;
 	}
+	h->loaded = 1;
 	if (module_raw(h) != 0 || hsm_ui_setup(h) != 0)
 		goto fail;
 	*out = h;
@@ -172,10 +165,10 @@ hsm_close(struct hsm *h)
 	}
 	if (h->slots != NULL)
 		PKCS11_release_all_slots(h->ctx, h->slots, h->nslots);
-	if (h->ctx != NULL) {
+	if (h->loaded)
 		PKCS11_CTX_unload(h->ctx);
+	if (h->ctx != NULL)
 		PKCS11_CTX_free(h->ctx);
-	}
 	if (h->dl != NULL)
 		dlclose(h->dl);
 	if (h->ui != NULL)

@@ -70,6 +70,8 @@ hsm_token_info_read(struct hsm *h, CK_SLOT_ID id, struct hsm_token_info *t)
 	    ti.manufacturerID, sizeof(ti.manufacturerID));
 	padded_copy(t->model, sizeof(t->model), ti.model, sizeof(ti.model));
 	flags_copy(t, ti.flags);
+	t->min_pin_len = ti.ulMinPinLen;
+	t->max_pin_len = ti.ulMaxPinLen;
 	return 0;
 }
 
@@ -303,6 +305,9 @@ hsm_token_init(struct hsm *h, const char *label,
 		    "insert or create one", h->module);
 		goto out;
 	}
+	if (hsm_pin_len_check(&v[slot], "SO PIN", so_pin) != 0 ||
+	    hsm_pin_len_check(&v[slot], "user PIN", user_pin) != 0)
+		goto out;
 	rc = token_init_slot(h, v[slot].slot_id, label, so_pin, user_pin);
 out:
 	free(v);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * RFC 7512 pkcs11: URIs naming a key: the path attributes token, object,
- * id, type and serial, percent-decoded.  PINs never travel in a URI (it
+ * id, type, serial, manufacturer and model (as p11tool prints them),
+ * percent-decoded.  PINs never travel in a URI (it
  * ends up in argv, shell history and logs): pin-value and pin-source are
  * refused, and messages never repeat the URI, which might hold one.
  */
@@ -17,7 +18,7 @@
 
 /* RFC 7512 path attributes we do not take, to name them precisely. */
 static const char *const uri_unsupported[] = {
-	"manufacturer", "model", "library-manufacturer", "library-version",
+	"library-manufacturer", "library-version",
 	"library-description", "slot-description", "slot-manufacturer",
 	"slot-id", "module-name", "module-path",
 };
@@ -169,12 +170,14 @@ uri_refuse(const char *name, size_t len)
 		if (strlen(uri_unsupported[i]) == len &&
 		    strncmp(name, uri_unsupported[i], len) == 0) {
 			err_set("PKCS#11 URI attribute %.*s is not supported "
-			    "here: use token, object, id, type and serial "
+			    "here: use token, object, id, type, serial, manufacturer "
+			    "and model "
 			    "(and --module for the module)", (int)len, name);
 			return 1;
 		}
 	err_set("bad PKCS#11 URI: unknown attribute \"%.*s\": use token, "
-	    "object, id, type and serial", (int)(len > 32 ? 32 : len), name);
+	    "object, id, type, serial, manufacturer and model",
+	    (int)(len > 32 ? 32 : len), name);
 	return 1;
 }
 
@@ -200,7 +203,9 @@ uri_attr(const char *s, const char *end, struct hsm_uri *u)
 	nlen = eq != NULL ? (size_t)(eq - s) : (size_t)(end - s);
 	if (!uri_name_is(s, nlen, "token") && !uri_name_is(s, nlen, "object") &&
 	    !uri_name_is(s, nlen, "serial") && !uri_name_is(s, nlen, "id") &&
-	    !uri_name_is(s, nlen, "type"))
+	    !uri_name_is(s, nlen, "type") &&
+	    !uri_name_is(s, nlen, "manufacturer") &&
+	    !uri_name_is(s, nlen, "model"))
 		return uri_refuse(s, nlen);
 	if (eq == NULL || eq + 1 == end) {
 		err_set("bad PKCS#11 URI: %.*s= has no value", (int)nlen, s);
@@ -215,6 +220,10 @@ uri_attr(const char *s, const char *end, struct hsm_uri *u)
 		return uri_text("serial", v, end, 16, &u->serial);
 	if (uri_name_is(s, nlen, "id"))
 		return uri_id(v, end, u);
+	if (uri_name_is(s, nlen, "manufacturer"))
+		return uri_text("manufacturer", v, end, 32, &u->manufacturer);
+	if (uri_name_is(s, nlen, "model"))
+		return uri_text("model", v, end, 16, &u->model);
 	return uri_text("type", v, end, 0, &u->type) || uri_type(u);
 }
 
@@ -281,5 +290,7 @@ hsm_uri_clear(struct hsm_uri *u)
 	free(u->object);
 	free(u->type);
 	free(u->serial);
+	free(u->manufacturer);
+	free(u->model);
 	OPENSSL_cleanse(u, sizeof(*u));
 }
