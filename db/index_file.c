@@ -208,8 +208,13 @@ db_index_append(struct db *db, const struct db_record *recs, size_t n)
 	    table_reserve(&db->idx, n))
 		goto out;
 	if (append_durable(db->indexfd, buf, len)) {
-		err_context("cannot record serial %s in %s/%s", recs[0].serial,
-		    db->home, INDEX_FILE);
+		if (n > 1)
+			err_context("cannot record serial %s and %zu more in "
+			    "%s/%s", recs[0].serial, n - 1, db->home,
+			    INDEX_FILE);
+		else
+			err_context("cannot record serial %s in %s/%s",
+			    recs[0].serial, db->home, INDEX_FILE);
 		goto out;
 	}
 	for (i = 0; i < n; i++)

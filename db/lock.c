@@ -3,7 +3,9 @@
  * One process at a time: db_open takes an exclusive flock on HOME/.lock
  * and writes its pid there, so that a second process can say who holds
  * the directory.  The kernel drops the lock when the holder exits, even
- * after a crash, so a stale .lock file never blocks anyone.
+ * after a crash, so a stale .lock file never blocks anyone.  The pid is
+ * written over the old one in a fixed width, never truncated, so that the
+ * lock can be taken on a full disk (to look, or to free space).
  */
 #include <sys/file.h>
 
@@ -16,6 +18,8 @@
 
 #include "db/db_int.h"
 #include "util/util.h"
+
+#define PID_WIDTH	20	/* "%-19ld\n" */
 
 /* The pid written in the lock file, as text, or "unknown". */
 static void
@@ -58,8 +62,9 @@ db_lock(struct db *db)
 			err_set("cannot lock %s (%s)", path, strerror(errno));
 		goto out;
 	}
-	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, pid, (size_t)n, 0) != n) {
+	n = snprintf(pid, sizeof(pid), "%-*ld\n", PID_WIDTH - 1,
+	    (long)getpid());
+	if (pwrite(fd, pid, (size_t)n, 0) != n) {
 		err_set("cannot write %s (%s): check the disk", path,
 		    strerror(errno));
 		goto out;
@@ -74,14 +79,18 @@ out:
 	return !rc;
 }
 
-/* Forget the pid and let go (closing the file drops the flock). */
+/* Blank the pid and let go (closing the file drops the flock). */
 void
 db_unlock(struct db *db)
 {
+	char	blank[PID_WIDTH];
+
 	if (db->lockfd == -1)
 		return;
+	memset(blank, ' ', sizeof(blank) - 1);
+	blank[sizeof(blank) - 1] = '\n';
 	/* A pid left behind does no harm: the next holder overwrites it. */
-	(void)!ftruncate(db->lockfd, 0);
+	(void)!pwrite(db->lockfd, blank, sizeof(blank), 0);
 	close(db->lockfd);
 	db->lockfd = -1;
 }

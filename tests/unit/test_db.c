@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,26 +19,10 @@
 
 #include "db/db_int.h"
 #include "util/util.h"
+#include "tests/unit/tap.h"
 
-static int	 ntests, nfailed;
 static char	 top[] = "/tmp/test_db.XXXXXX";
 static char	 home[256];
-
-static void ATTR_PRINTF(2, 3)
-ok(int pass, const char *fmt, ...)
-{
-	va_list	ap;
-
-	printf("%s %d - ", pass ? "ok" : "not ok", ++ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!pass) {
-		nfailed++;
-		printf("# message: %s\n", err_get());
-	}
-}
 
 /* Does the last error contain s? */
 static int
@@ -562,9 +545,8 @@ main(void)
 	if (db_open(home, &db) != 0)
 		return 1;
 	test_audit(db);
-	printf("1..%d\n", ntests);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", top);
-	if (nfailed == 0 && system(cmd) != 0)
+	if (tap_failed == 0 && system(cmd) != 0)
 		return 1;
-	return nfailed != 0;
+	return done_testing();
 }

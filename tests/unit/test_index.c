@@ -4,37 +4,19 @@
  * byte; every kind of bad field is rejected with a reason naming it; the
  * subject escaping covers every control byte; the status transitions.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db/db_int.h"
 #include "util/util.h"
+#include "tests/unit/tap.h"
 
 #define SER	"4A1B2C3D4E5F60718293A4B5C6D7E8F901234567"
 #define LINE(st, na, rv, rs, ser, gen, prof, subj) \
 	st "\t" na "\t" rv "\t" rs "\t" ser "\t" gen "\t" prof "\t" subj "\n"
 #define GOODV(subj)	LINE("V", "20360101000000Z", "-", "-", SER, "1", \
 			    "server", subj)
-
-static int	ntests, nfailed;
-
-static void ATTR_PRINTF(2, 3)
-ok(int pass, const char *fmt, ...)
-{
-	va_list	ap;
-
-	printf("%s %d - ", pass ? "ok" : "not ok", ++ntests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!pass) {
-		nfailed++;
-		printf("# message: %s\n", err_get());
-	}
-}
 
 static const struct {
 	const char	*name;
@@ -316,6 +298,5 @@ main(void)
 	test_escape_all();
 	test_reasons();
 	test_transitions();
-	printf("1..%d\n", ntests);
-	return nfailed != 0;
+	return done_testing();
 }
