@@ -14,16 +14,17 @@
 #include "db/db.h"
 
 /*
- * The current state of every serial: records[] in order of first
+ * The current state of every serial: recs[] in order of first
  * appearance, and an open-addressing table (linear probing) mapping a
- * serial to its slot.  slots[] holds slot index + 1, 0 is empty; its size
- * is a power of two kept at least twice the record count.
+ * serial to its record.  A slot holds 32 bits of the serial's hash and
+ * the record's index + 1, 0 is empty; there are a power of two of them,
+ * at least twice the record count.
  */
 struct db_index {
 	struct db_record	*recs;
 	size_t			 count;
 	size_t			 cap;
-	uint32_t		*slots;
+	uint64_t		*slots;
 	size_t			 nslots;
 };
 
@@ -53,6 +54,8 @@ int		 db_lock(struct db *);
 void		 db_unlock(struct db *);
 
 /* index.c */
+int		 index_parse_raw(const char *, size_t, struct db_record *,
+		    const char **, size_t *, char *, size_t);
 int		 index_parse(const char *, size_t, struct db_record *,
 		    char *, size_t);
 size_t		 index_line_max(const struct db_record *);
@@ -60,8 +63,11 @@ int		 index_transition(const struct db_record *,
 		    const struct db_record *, char *, size_t);
 
 /* table.c */
+size_t		 table_slot(const struct db_index *, const char *);
+struct db_record *table_at(const struct db_index *, size_t);
 struct db_record *table_get(const struct db_index *, const char *);
 int		 table_reserve(struct db_index *, size_t);
+void		 table_put_at(struct db_index *, size_t, struct db_record *);
 void		 table_put(struct db_index *, struct db_record *);
 void		 db_index_free(struct db_index *);
 

@@ -73,30 +73,42 @@ profile_valid(const char *p, size_t len)
 	if (len == 0 || len >= DB_PROFILE_MAX)
 		return 0;
 	for (i = 0; i < len; i++)
-		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789._-", p[i]) == NULL || p[i] == '\0')
+		if (!((p[i] >= 'a' && p[i] <= 'z') ||
+		    (p[i] >= 'A' && p[i] <= 'Z') ||
+		    (p[i] >= '0' && p[i] <= '9') ||
+		    p[i] == '.' || p[i] == '_' || p[i] == '-'))
 			return 0;
 	return 1;
 }
 
-/* What every record must satisfy, read or written; 0 if it does. */
+/* The syntax of the fields a record is written with; 0 if right. */
 static int
-record_check(const struct db_record *r, char *why, size_t whysz)
+record_syntax(const struct db_record *r, char *why, size_t whysz)
 {
 	if (db_status_name(r->status) == NULL)
 		snprintf(why, whysz, "status is not one of P V R X");
-	else if (!serial_valid(r->serial, strlen(r->serial)))
+	else if (!serial_valid(r->serial, strnlen(r->serial, DB_SERIAL_MAX)))
 		snprintf(why, whysz, "serial is not upper-case hex of "
 		    "1 to 20 octets");
 	else if (r->generation < 1 || r->generation > GEN_MAX)
 		snprintf(why, whysz, "generation is not a number from 1 to %d",
 		    GEN_MAX);
-	else if (!profile_valid(r->profile, strlen(r->profile)))
+	else if (!profile_valid(r->profile, strnlen(r->profile,
+	    DB_PROFILE_MAX)))
 		snprintf(why, whysz, "profile is not 1 to %d letters, digits, "
 		    "'.', '_' or '-'", DB_PROFILE_MAX - 1);
 	else if (r->subject == NULL)
 		snprintf(why, whysz, "no subject");
-	else if (r->status == DB_REVOKED && r->revoked_at <= 0)
+	else
+		return 0;
+	return 1;
+}
+
+/* Only R has a revocation time and reason, and R has a time. */
+static int
+record_consistent(const struct db_record *r, char *why, size_t whysz)
+{
+	if (r->status == DB_REVOKED && r->revoked_at <= 0)
 		snprintf(why, whysz, "status R without a revocation time");
 	else if (r->status != DB_REVOKED &&
 	    (r->revoked_at != 0 || r->reason != -1))
@@ -167,14 +179,14 @@ split_fields(const char *p, size_t len, const char **f, size_t *fl)
 #define SHOW(i)		(int)(fl[i] > 40 ? 40 : fl[i]), f[i]
 
 /*
- * Parse the len bytes at p (no newline) into r, whose subject is then
- * malloc'd.  On failure r holds nothing and why says what is wrong.
+ * Parse the len bytes at p (no newline) into r, all but the subject, whose
+ * escaped text is left at *subj, *slen.  r->subject is NULL.
  */
 int
-index_parse(const char *p, size_t len, struct db_record *r, char *why,
-    size_t whysz)
+index_parse_raw(const char *p, size_t len, struct db_record *r,
+    const char **subj, size_t *slen, char *why, size_t whysz)
 {
-	const char	*f[NFIELDS], *uwhy;
+	const char	*f[NFIELDS];
 	size_t		 fl[NFIELDS];
 	int		 n, rc = 0;
 
@@ -207,15 +219,30 @@ index_parse(const char *p, size_t len, struct db_record *r, char *why,
 		BAD("profile '%.*s' is not 1 to %d letters, digits, '.', '_' "
 		    "or '-'", SHOW(6), DB_PROFILE_MAX - 1);
 	memcpy(r->profile, f[6], fl[6]);
-	if ((r->subject = text_unescape(f[7], fl[7], &uwhy)) == NULL)
-		BAD("subject: %s", uwhy);
-	if (record_check(r, why, whysz))
+	if (record_consistent(r, why, whysz))
 		goto out;
+	*subj = f[7];
+	*slen = fl[7];
 	rc = 1;
 out:
-	if (!rc)
-		db_record_clear(r);
 	return !rc;
+}
+
+/* Parse a whole line (no newline) into r, whose subject is malloc'd. */
+int
+index_parse(const char *p, size_t len, struct db_record *r, char *why,
+    size_t whysz)
+{
+	const char	*subj, *uwhy;
+	size_t		 slen;
+
+	if (index_parse_raw(p, len, r, &subj, &slen, why, whysz))
+		return 1;
+	if ((r->subject = text_unescape(subj, slen, &uwhy)) == NULL) {
+		snprintf(why, whysz, "subject: %s", uwhy);
+		return 1;
+	}
+	return 0;
 }
 
 /* Parse one line, with or without its newline; err_get() says why not. */
@@ -253,7 +280,8 @@ index_format_line(const struct db_record *r, char *buf, size_t size)
 	char	why[128], na[16], rv[16] = "-";
 	int	n;
 
-	if (record_check(r, why, sizeof(why))) {
+	if (record_syntax(r, why, sizeof(why)) ||
+	    record_consistent(r, why, sizeof(why))) {
 		err_set("index record for serial %.40s: %s", r->serial, why);
 		return -1;
 	}

@@ -6,6 +6,9 @@
  * durable write, and only then applied in memory, so a failure changes
  * nothing on disk or in memory.
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -18,50 +21,125 @@
 
 #define INDEX_FILE	"index.txt"
 
+/*
+ * An upper bound of the number of serials: every serial starts with a P
+ * line, so there are no more serials than lines that start with P.
+ */
 static size_t
-count_lines(const char *buf, size_t len)
+count_reserved(const char *buf, size_t len)
 {
 	const char	*p = buf, *end = buf + len;
 	size_t		 n = 0;
 
-	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		n++;
+	while (p < end) {
+		n += *p == DB_RESERVED;
+		if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
 		p++;
 	}
 	return n;
+}
+
+/*
+ * The new subject of a serial is almost always the one it had: keep that
+ * string instead of making another.  Only when the line holds it exactly
+ * as written (nothing escaped), so that what is accepted stays the same.
+ */
+static char *
+subject_take(struct db_record *cur, const char *subj, size_t slen)
+{
+	char	*s;
+
+	if (cur == NULL || strlen(cur->subject) != slen ||
+	    memcmp(cur->subject, subj, slen) != 0 ||
+	    text_escape_len(cur->subject) != slen)
+		return NULL;
+	s = cur->subject;
+	cur->subject = NULL;
+	return s;
+}
+
+/* One line (no newline) into db->idx; 0 if it went in, else why not. */
+static int
+index_line(struct db_index *idx, const char *p, size_t len, char *why,
+    size_t whysz)
+{
+	struct db_record	 rec, *cur;
+	const char		*subj, *uwhy;
+	size_t			 slen, slot;
+
+	if (len == 0) {
+		snprintf(why, whysz, "empty line");
+		return 1;
+	}
+	if (index_parse_raw(p, len, &rec, &subj, &slen, why, whysz))
+		return 1;
+	if (table_reserve(idx, 1)) {
+		snprintf(why, whysz, "%s", err_get());
+		return 1;
+	}
+	slot = table_slot(idx, rec.serial);
+	cur = table_at(idx, slot);
+	if (index_transition(cur, &rec, why, whysz))
+		return 1;
+	if ((rec.subject = subject_take(cur, subj, slen)) == NULL &&
+	    (rec.subject = text_unescape(subj, slen, &uwhy)) == NULL) {
+		snprintf(why, whysz, "subject: %s", uwhy);
+		return 1;
+	}
+	table_put_at(idx, slot, &rec);
+	return 0;
 }
 
 /* Every line of buf (whole lines only) into db->idx. */
 static int
 index_fill(struct db *db, const char *path, const char *buf, size_t len)
 {
-	struct db_record	 rec;
-	const char		*p = buf, *end = buf + len, *nl;
-	char			 why[512];
-	size_t			 lineno = 0;
+	const char	*p = buf, *end = buf + len, *nl;
+	char		 why[512];
+	size_t		 lineno = 0;
 
-	if (table_reserve(&db->idx, count_lines(buf, len)))
+	if (table_reserve(&db->idx, count_reserved(buf, len)))
 		return 1;
 	for (; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		lineno++;
 		if (*p == '#')
 			continue;
-		if (nl == p)
-			snprintf(why, sizeof(why), "empty line");
-		else if (index_parse(p, (size_t)(nl - p), &rec, why,
-		    sizeof(why)) == 0) {
-			if (index_transition(table_get(&db->idx, rec.serial),
-			    &rec, why, sizeof(why)) == 0) {
-				table_put(&db->idx, &rec);
-				continue;
-			}
-			db_record_clear(&rec);
+		if (index_line(&db->idx, p, (size_t)(nl - p), why,
+		    sizeof(why))) {
+			err_set("%s line %zu is corrupt (%s): restore it from "
+			    "the backup or run ceremony db verify", path,
+			    lineno, why);
+			return 1;
 		}
-		err_set("%s line %zu is corrupt (%s): restore it from the "
-		    "backup or run ceremony db verify", path, lineno, why);
+	}
+	return 0;
+}
+
+/* The file behind fd, mapped read-only; NULL and *len 0 if empty. */
+static int
+index_map(int fd, const char *path, char **buf, size_t *len)
+{
+	struct stat	st;
+	void		*m;
+
+	*buf = NULL;
+	*len = 0;
+	if (fstat(fd, &st) == -1) {
+		err_set("cannot read %s (%s)", path, strerror(errno));
 		return 1;
 	}
+	if (st.st_size == 0)
+		return 0;
+	if ((m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) == MAP_FAILED) {
+		err_set("cannot read %s (%s)", path, strerror(errno));
+		return 1;
+	}
+	madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	*buf = m;
+	*len = (size_t)st.st_size;
 	return 0;
 }
 
@@ -69,7 +147,7 @@ int
 db_index_load(struct db *db)
 {
 	char	*path = NULL, *buf = NULL;
-	size_t	 len;
+	size_t	 len = 0, maplen = 0;
 	int	 fd = -1, rc = 0;
 
 	db_index_free(&db->idx);
@@ -84,10 +162,9 @@ db_index_load(struct db *db)
 			err_set("cannot open %s (%s)", path, strerror(errno));
 		goto out;
 	}
-	if (read_all(fd, &buf, &len)) {
-		err_context("cannot read %s", path);
+	if (index_map(fd, path, &buf, &len))
 		goto out;
-	}
+	maplen = len;
 	if (cut_torn_tail(fd, path, buf, &len) ||
 	    index_fill(db, path, buf, len))
 		goto out;
@@ -101,7 +178,8 @@ out:
 		db_index_free(&db->idx);
 	if (fd != -1)
 		close(fd);
-	free(buf);
+	if (buf != NULL)
+		munmap(buf, maplen);
 	free(path);
 	return !rc;
 }
@@ -193,7 +271,7 @@ db_index_append(struct db *db, const struct db_record *recs, size_t n)
 {
 	struct db_record	*copies = NULL;
 	char			*buf = NULL;
-	size_t			 len, i;
+	size_t			 len, i, fresh = 0;
 	int			 rc = 0;
 
 	if (n == 0)
@@ -202,10 +280,13 @@ db_index_append(struct db *db, const struct db_record *recs, size_t n)
 		err_set("the index is not loaded (this is a bug)");
 		goto out;
 	}
+	/* Only a P record can bring a new serial (batch_check). */
+	for (i = 0; i < n; i++)
+		fresh += recs[i].status == DB_RESERVED;
 	if ((buf = batch_format(recs, n, &len)) == NULL ||
 	    batch_check(db, recs, n) ||
 	    (copies = batch_copy(recs, n)) == NULL ||
-	    table_reserve(&db->idx, n))
+	    table_reserve(&db->idx, fresh))
 		goto out;
 	if (append_durable(db->indexfd, buf, len)) {
 		if (n > 1)

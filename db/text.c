@@ -290,7 +290,8 @@ serial_valid(const char *p, size_t len)
 	if (p[0] == '0' && p[1] == '0')
 		return 0;
 	for (i = 0; i < len; i++)
-		if (hexval(p[i]) < 0)
+		if (!((p[i] >= '0' && p[i] <= '9') ||
+		    (p[i] >= 'A' && p[i] <= 'F')))
 			return 0;
 	return 1;
 }
