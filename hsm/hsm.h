@@ -132,6 +132,7 @@ struct hsm_uri {
 };
 int		 hsm_uri_parse(const char *, struct hsm_uri *);
 void		 hsm_uri_clear(struct hsm_uri *);
+char		*hsm_key_uri(const char *token, const struct hsm_key *);
 
 /* sign.c */
 int		 hsm_key_signer(struct hsm *, const struct hsm_key *,

@@ -6,6 +6,7 @@
  * ends up in argv, shell history and logs): pin-value and pin-source are
  * refused, and messages never repeat the URI, which might hold one.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,6 +280,46 @@ hsm_uri_parse(const char *s, struct hsm_uri *u)
 fail:
 	hsm_uri_clear(u);
 	return 1;
+}
+
+/* Append v (n bytes) percent-encoded; every byte when all is set. */
+static size_t
+uri_put(char *d, const unsigned char *v, size_t n, int all)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	size_t			i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!all && uri_plain(v[i]) && v[i] != '&' && v[i] != '=') {
+			d[o++] = (char)v[i];
+			continue;
+		}
+		d[o++] = '%';
+		d[o++] = hex[v[i] >> 4];
+		d[o++] = hex[v[i] & 0xf];
+	}
+	d[o] = '\0';
+	return o;
+}
+
+/* The RFC 7512 URI of a key on a token; malloc'd, NULL out of memory. */
+char *
+hsm_key_uri(const char *token, const struct hsm_key *k)
+{
+	char	*u, *p;
+	size_t	 cap;
+
+	cap = 64 + 3 * (strlen(token) + strlen(k->label) + k->id_len);
+	if ((p = u = malloc(cap)) == NULL)
+		return NULL;
+	p += sprintf(p, "%s", URI_SCHEME "token=");
+	p += uri_put(p, (const unsigned char *)token, strlen(token), 0);
+	p += sprintf(p, ";id=");
+	p += uri_put(p, k->id, k->id_len, 1);
+	p += sprintf(p, ";object=");
+	p += uri_put(p, (const unsigned char *)k->label, strlen(k->label), 0);
+	sprintf(p, ";type=private");
+	return u;
 }
 
 void

@@ -208,6 +208,36 @@ test_spec_of(void)
 	EVP_PKEY_free(pk);
 }
 
+/* hsm_key_uri and hsm_uri_parse agree, whatever the label holds. */
+static void
+test_uri_roundtrip(void)
+{
+	static const char	*labels[] = { "root-key", "a b;c?d%e&f=g/h",
+	    "k\xc3\xa9" };
+	struct hsm_key		 k;
+	struct hsm_uri		 u;
+	char			*s;
+	size_t			 i;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.id, "\x00\x01\xfe\xff;%", 6);
+	k.id_len = 6;
+	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+		k.label = (char *)labels[i];
+		memset(&u, 0, sizeof(u));
+		s = hsm_key_uri("tok en", &k);
+		result(s != NULL && hsm_uri_parse(s, &u) == 0 &&
+		    same(u.object, labels[i]) && same(u.token, "tok en") &&
+		    same(u.type, "private") && u.id_len == 6 &&
+		    memcmp(u.id, k.id, 6) == 0, "URI round trip of %s", s);
+		if (s != NULL && err_isset())
+			printf("# %s\n", err_get());
+		hsm_uri_clear(&u);
+		free(s);
+		err_clear();
+	}
+}
+
 int
 main(void)
 {
@@ -219,6 +249,7 @@ main(void)
 		else
 			test_uri_bad(i);
 	}
+	test_uri_roundtrip();
 	test_specs();
 	test_spec_of();
 	printf("1..%d\n", n);
