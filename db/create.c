@@ -190,9 +190,13 @@ db_create(const char *home, const struct db_config *cfg)
 	if (home_check(h))
 		goto out;
 	if (mkdtemp(tmp) == NULL) {
-		err_set("cannot create data directory %s: cannot write in "
-		    "%s (%s): choose a place you can write to", h, parent,
-		    strerror(errno));
+		if (errno == ENOENT)
+			err_set("cannot create data directory %s: %s does not "
+			    "exist; create it first", h, parent);
+		else
+			err_set("cannot create data directory %s: cannot write "
+			    "in %s (%s): choose a place you can write to", h,
+			    parent, strerror(errno));
 		goto out;
 	}
 	made = 1;

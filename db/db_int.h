@@ -78,6 +78,8 @@ char		*text_unescape(const char *, size_t, const char **);
 int		 time_parse(const char *, size_t, time_t *);
 int		 time_format(time_t, char [16]);
 int		 serial_valid(const char *, size_t);
+
+/* logfile.c */
 int		 read_all(int, char **, size_t *);
 int		 cut_torn_tail(int, const char *, const char *, size_t *);
 int		 tail_line(int, const char *, char **, size_t *);
