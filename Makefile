@@ -12,9 +12,9 @@ BUILD   ?= build
 CORE     = $(wildcard util/*.c hsm/*.c db/*.c)
 APP      = $(wildcard ceremony/*.c)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*.c))
-CORE_O   = $(CORE:%.c=$(BUILD)/%.o)
-APP_O    = $(APP:%.c=$(BUILD)/%.o)
-LIB_O    = $(filter-out $(BUILD)/ceremony/main.o,$(CORE_O) $(APP_O))
+CORE_O   = $(CORE:%.c=$(BUILD)/obj/%.o)
+APP_O    = $(APP:%.c=$(BUILD)/obj/%.o)
+LIB_O    = $(filter-out $(BUILD)/obj/ceremony/main.o,$(CORE_O) $(APP_O))
 
 all: $(BUILD)/ceremony $(UNITS)
 
@@ -24,7 +24,7 @@ $(BUILD)/ceremony: $(CORE_O) $(APP_O)
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_O)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/%.o: %.c $(wildcard */*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

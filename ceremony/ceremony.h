@@ -59,8 +59,9 @@ struct cmd {
 	int		(*fn)(int, char **);
 };
 
-/* main.c */
+/* cmds.c */
 extern const struct cmd	cmds[];
+void		 usage_all(void);
 void		 usage_of(const char *name);
 
 /* opts.c */
@@ -109,7 +110,7 @@ int		 session_open_module(struct session *);
 int		 session_open_token(struct session *);
 int		 session_login(struct session *);
 void		 session_close(struct session *);
-void		 session_audit(struct session *, struct audit_entry *);
+int		 session_audit(struct session *, struct audit_entry *);
 
 /* template.c */
 /* A certificate profile: templates/NAME.cnf, see docs/templates.md. */

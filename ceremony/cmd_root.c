@@ -55,13 +55,13 @@ print_root(const struct session *s, const struct root_result *r,
 	OPENSSL_free(subj);
 }
 
-static void
+static int
 root_audit(struct session *s, const struct tmpl *t, const char *keyref,
     const struct root_result *r, int ok)
 {
 	struct audit_entry	 e;
 	unsigned char		*der = NULL;
-	int			 len = 0;
+	int			 len = 0, rc;
 
 	memset(&e, 0, sizeof(e));
 	e.op = "root.create";
@@ -71,8 +71,9 @@ root_audit(struct session *s, const struct tmpl *t, const char *keyref,
 	audit_add_in(&e, "key", keyref, strlen(keyref));
 	if (ok && (len = i2d_X509(r->cert, &der)) > 0)
 		audit_add_out(&e, "cert", der, (size_t)len);
-	session_audit(s, &e);
+	rc = session_audit(s, &e);
 	OPENSSL_free(der);
+	return rc;
 }
 
 int
@@ -106,10 +107,10 @@ cmd_root_create(int argc, char **argv)
 	if (session_open_db(&s) != 0 || session_login(&s) != 0)
 		goto out;
 	ok = root_create(&s, t, keyref, &f, &r) == 0;
-	root_audit(&s, t, keyref, &r, ok);
-	if (!ok)
+	if (ok)
+		print_root(&s, &r, keyref);
+	if (root_audit(&s, t, keyref, &r, ok) != 0 || !ok)
 		goto out;
-	print_root(&s, &r, keyref);
 	rc = 0;
 out:
 	if (f.n > 0) {

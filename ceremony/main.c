@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The ceremony command: one table of commands gives dispatch, --help and
- * unambiguous prefixes ("ceremony ro cr" is "ceremony root create").
+ * The ceremony command: finds the row of the command table (cmds.c) that
+ * the first words name, unambiguous prefixes allowed ("ceremony ro cr" is
+ * "ceremony root create"), and runs it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,60 +10,6 @@
 #include <openssl/err.h>
 
 #include "ceremony/ceremony.h"
-
-const struct cmd cmds[] = {
-	{ "init", "--home DIR --module PATH --token LABEL [--ca-name NAME]",
-	    "create a data directory bound to a module and token", cmd_init },
-	{ "token list", "[--home DIR | --module PATH]",
-	    "list the module's slots and tokens", cmd_token_list },
-	{ "token init", "--label L [--module PATH] [--so-pin-file F | --so-pin-fd N] [--pin-file F | --pin-fd N]",
-	    "initialise a token (demo and tests)", cmd_token_init },
-	{ "key generate", "--label L --type rsa:3072|rsa:4096|ec:P-256|ec:P-384|ec:P-521 [--home DIR]",
-	    "generate a non-extractable key pair on the token", cmd_key_generate },
-	{ "key list", "[--home DIR]",
-	    "list the key pairs on the token", cmd_key_list },
-	{ "key show", "KEY [--home DIR]",
-	    "show a key's attributes (KEY: label, id:HEX or pkcs11: URI)", cmd_key_show },
-	{ "root create", "--template T --key KEY [--home DIR] [--export DIR]",
-	    "create the self-signed root certificate with a token key", cmd_root_create },
-	{ "db list", "[--status V|R|P|X] [--serial HEX] [--subject TEXT]",
-	    "list the certificates in the index", cmd_db_list },
-	{ "audit show", "[--home DIR]",
-	    "print the audit log and check its hash chain", cmd_audit_show },
-	{ NULL, NULL, NULL, NULL }
-};
-
-static void
-usage_all(FILE *f)
-{
-	const struct cmd	*c;
-
-	fprintf(f, "usage: ceremony COMMAND [options]\n\ncommands:\n");
-	for (c = cmds; c->name != NULL; c++)
-		fprintf(f, "  %-14s %s\n", c->name, c->help);
-	fprintf(f, "\noptions every command takes:\n"
-	    "  --home DIR      data directory (default $CEREMONY_HOME, else ./%s)\n"
-	    "  --pin-file F    read the user PIN from the first line of F (mode 600)\n"
-	    "  --pin-fd N      read the user PIN from descriptor N\n"
-	    "                  (without either, the PIN is asked on the terminal)\n"
-	    "  --module PATH   PKCS#11 module instead of the data directory's\n"
-	    "  --token LABEL   token label instead of the data directory's\n"
-	    "  --operator NAME who is at the keyboard (default: login name)\n"
-	    "  --export DIR    where outputs are exported (default HOME/export)\n"
-	    "\n'ceremony COMMAND --help' shows a command's arguments.\n",
-	    DEFAULT_HOME);
-}
-
-void
-usage_of(const char *name)
-{
-	const struct cmd	*c;
-
-	for (c = cmds; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			printf("usage: ceremony %s %s\n  %s\n", c->name,
-			    c->usage, c->help);
-}
 
 /* Do the first words of argv match every word of name (as prefixes)? */
 static int
@@ -115,7 +62,7 @@ main(int argc, char *argv[])
 	secret_harden();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
-		usage_all(stdout);
+		usage_all();
 		return argc < 2 ? 2 : 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {

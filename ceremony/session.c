@@ -96,23 +96,26 @@ session_close(struct session *s)
 }
 
 /*
- * Append the operation's audit record.  A failure to record is reported
- * (the operation itself already happened) but does not hide the error of
- * the operation: that message wins.
+ * Append the operation's audit record.  When the operation failed, its
+ * message stays first and a failure to record is added to that one line;
+ * when it succeeded, a failure to record is the command's error.
  */
-void
+int
 session_audit(struct session *s, struct audit_entry *e)
 {
-	char	saved[1024];
+	char	saved[1024], why[512];
 
 	if (s->db == NULL)
-		return;
+		return 0;
 	e->operator = s->operator;
-	snprintf(saved, sizeof(saved), "%s", err_isset() ? err_get() : "");
-	if (db_audit(s->db, e) != 0) {
-		note("ceremony: warning: %s", err_get());
-		err_clear();
-		if (saved[0] != '\0')
-			err_set("%s", saved);
+	snprintf(saved, sizeof(saved), "%s", e->ok ? "" : err_get());
+	if (db_audit(s->db, e) == 0)
+		return 0;
+	if (e->ok) {
+		err_context("done, but its audit record could not be written");
+		return 1;
 	}
+	snprintf(why, sizeof(why), "%s", err_get());
+	err_set("%s (nor could the audit record be written: %s)", saved, why);
+	return 1;
 }

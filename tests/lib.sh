@@ -100,3 +100,9 @@ tree() {
 	[ -e "$1" ] || { echo "(absent)"; return; }
 	find "$1" -printf '%P %s\n' | sort
 }
+
+# p11_block TYPE: the lines of pkcs11-tool --list-objects blocks of TYPE
+# ("Private Key Object", "Certificate Object") read from stdin.
+p11_block() {
+	awk -v t="$1" '/Object;/ { inblk = index($0, t) > 0 } inblk'
+}

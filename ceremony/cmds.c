@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The table of commands: dispatch, --help and (later) the TUI's menu all
+ * read it, so a command exists in one place only.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ceremony/ceremony.h"
+
+const struct cmd cmds[] = {
+	{ "init", "--home DIR --module PATH --token LABEL [--ca-name NAME]",
+	    "create a data directory bound to a module and token", cmd_init },
+	{ "token list", "[--home DIR | --module PATH]",
+	    "list the module's slots and tokens", cmd_token_list },
+	{ "token init", "--label L [--module PATH] [--so-pin-file F | --so-pin-fd N] [--pin-file F | --pin-fd N]",
+	    "initialise a token (demo and tests)", cmd_token_init },
+	{ "key generate", "--label L --type rsa:3072|rsa:4096|ec:P-256|ec:P-384|ec:P-521 [--home DIR]",
+	    "generate a non-extractable key pair on the token", cmd_key_generate },
+	{ "key list", "[--home DIR]",
+	    "list the key pairs on the token", cmd_key_list },
+	{ "key show", "KEY [--home DIR]",
+	    "show a key's attributes (KEY: label, id:HEX or pkcs11: URI)", cmd_key_show },
+	{ "root create", "--template T --key KEY [--home DIR] [--export DIR]",
+	    "create the self-signed root certificate with a token key", cmd_root_create },
+	{ "db list", "[--status V|R|P|X] [--serial HEX] [--subject TEXT]",
+	    "list the certificates in the index", cmd_db_list },
+	{ "audit show", "[--home DIR]",
+	    "print the audit log and check its hash chain", cmd_audit_show },
+	{ NULL, NULL, NULL, NULL }
+};
+
+void
+usage_all(void)
+{
+	const struct cmd	*c;
+
+	printf("usage: ceremony COMMAND [options]\n\ncommands:\n");
+	for (c = cmds; c->name != NULL; c++)
+		printf("  %-14s %s\n", c->name, c->help);
+	printf("\noptions every command takes:\n"
+	    "  --home DIR      data directory (default $CEREMONY_HOME, else ./%s)\n"
+	    "  --pin-file F    read the user PIN from the first line of F (mode 600)\n"
+	    "  --pin-fd N      read the user PIN from descriptor N\n"
+	    "                  (without either, the PIN is asked on the terminal)\n"
+	    "  --module PATH   PKCS#11 module instead of the data directory's\n"
+	    "  --token LABEL   token label instead of the data directory's\n"
+	    "  --operator NAME who is at the keyboard (default: login name)\n"
+	    "  --export DIR    where outputs are exported (default HOME/export)\n"
+	    "\n'ceremony COMMAND --help' shows a command's arguments.\n",
+	    DEFAULT_HOME);
+}
+
+void
+usage_of(const char *name)
+{
+	const struct cmd	*c;
+
+	for (c = cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			printf("usage: ceremony %s %s\n  %s\n", c->name,
+			    c->usage, c->help);
+}
+
