@@ -4,9 +4,9 @@ CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Werror
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
            $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags p11-kit-1)
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -ldl
+override LDLIBS += $(shell pkg-config --libs $(PKGS)) -ldl
 BUILD   ?= build
 
 CORE     = $(wildcard util/*.c hsm/*.c db/*.c)

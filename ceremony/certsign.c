@@ -83,29 +83,24 @@ out:
 	return rc;
 }
 
+/*
+ * Sign with the lint key and lint.  The certificate keeps the throw-away
+ * signature until the token's replaces it; it is never written with it.
+ */
 int
 cert_prelint(X509 *x, const struct tmpl *t, EVP_PKEY *expect,
     struct presign *ps, struct findings *f)
 {
-	X509	*copy = NULL;
-	int	 rc = 1;
-
-	if ((copy = X509_dup(x)) == NULL ||
-	    X509_sign(copy, ps->lintkey, t->md) <= 0) {
+	if (X509_sign(x, ps->lintkey, t->md) <= 0) {
 		err_ossl("cannot prepare the certificate for its lint");
-		goto out;
+		return 1;
 	}
-	if (lint_ca_cert(copy, t, expect, f) != 0) {
+	if (lint_ca_cert(x, t, expect, f) != 0) {
 		err_set("the certificate failed its lint (%zu error%s): "
 		    "nothing was signed", f->errors, f->errors == 1 ? "" : "s");
-		goto out;
+		return 1;
 	}
-	if (cert_tbs_copy(copy, &ps->tbs, &ps->tbslen) != 0)
-		goto out;
-	rc = 0;
-out:
-	X509_free(copy);
-	return rc;
+	return cert_tbs_copy(x, &ps->tbs, &ps->tbslen);
 }
 
 int

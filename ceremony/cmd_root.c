@@ -104,9 +104,10 @@ cmd_root_create(int argc, char **argv)
 	}
 	if (tmpl_load(tpath, &t) != 0)
 		return cmd_fail(&s);
-	if (session_open_db(&s) != 0 || session_login(&s) != 0)
+	if (session_open_db(&s) != 0)
 		goto out;
-	ok = root_create(&s, t, keyref, &f, &r) == 0;
+	/* A refused login is part of the record too. */
+	ok = session_login(&s) == 0 && root_create(&s, t, keyref, &f, &r) == 0;
 	if (ok)
 		print_root(&s, &r, keyref);
 	if (root_audit(&s, t, keyref, &r, ok) != 0 || !ok)

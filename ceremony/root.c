@@ -94,6 +94,16 @@ out:
 	return rc;
 }
 
+static time_t
+cert_not_after(X509 *x)
+{
+	struct tm	tm;
+
+	if (!ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm))
+		return 0;
+	return timegm(&tm);
+}
+
 static char *
 root_subject_text(X509 *x)
 {
@@ -119,7 +129,6 @@ root_record(struct session *s, const struct tmpl *t, const struct hsm_key *key,
     X509 *x, const char *serial, const char *subject)
 {
 	struct db_record	 r;
-	struct tm		 tm;
 	char			 base[64];
 	const char		*dir;
 	char			*exp = NULL;
@@ -128,9 +137,7 @@ root_record(struct session *s, const struct tmpl *t, const struct hsm_key *key,
 	memset(&r, 0, sizeof(r));
 	r.status = DB_VALID;
 	snprintf(r.serial, sizeof(r.serial), "%s", serial);
-	if (!ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm))
-		goto out;
-	r.not_after = timegm(&tm);
+	r.not_after = cert_not_after(x);
 	r.reason = -1;
 	r.generation = 1;
 	snprintf(r.profile, sizeof(r.profile), "%s", t->name);
@@ -185,8 +192,9 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
 	    lintkey_new(&key->spec, &ps.lintkey) != 0 ||
 	    cert_prelint(x, t, key->pubkey, &ps, f) != 0)
 		goto out;
-	if (db_serial_reserve(s->db, res->serial, subject, t->name, 1,
-	    0) != 0)
+	if (db_space_check(s->db, DB_SPACE_MIN) != 0 ||
+	    db_serial_reserve(s->db, res->serial, subject, t->name, 1,
+	    cert_not_after(x)) != 0)
 		goto out;
 	reserved = 1;
 	if (cert_token_sign(x, s->hsm, key, t->md, &ps) != 0)

@@ -150,7 +150,10 @@ populate(const char *dir, const struct db_config *cfg)
 	}
 	if (db_config_write(path, cfg) ||
 	    put_file(dir, "index.txt", INDEX_HEADER) ||
-	    put_file(dir, "audit.log", "") || fsync_dir(dir))
+	    put_file(dir, "audit.log", "") ||
+	    /* Made now, with room for the pid, so that opening the directory
+	     * never has to add a file or grow one (a full disk still opens). */
+	    put_file(dir, ".lock", "                   \n") || fsync_dir(dir))
 		goto out;
 	rc = 1;
 out:

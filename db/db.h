@@ -89,6 +89,10 @@ int		 db_config_load(const char *path, struct db_config *);
 int		 db_config_write(const char *path, const struct db_config *);
 void		 db_config_clear(struct db_config *);
 
+/* space.c */
+#define DB_SPACE_MIN	(1024 * 1024)	/* before a signing operation */
+int		 db_space_check(const struct db *, size_t);
+
 /* atomic.c */
 int		 atomic_write(const char *path, const void *, size_t, mode_t,
 		    int excl);

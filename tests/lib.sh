@@ -42,7 +42,7 @@ ok() {
 	"$@" > "$T/out" 2> "$T/err"
 	local rc=$?
 	_result $rc "$d"
-	[ $rc -eq 0 ] || { diag "exit $rc: $*"; sed 's/^/#   /' "$T/err" | head -20; }
+	[ $rc -eq 0 ] || { diag "exit $rc: $*"; cat "$T/out" "$T/err" | sed 's/^/#   /' | head -20; }
 	return $rc
 }
 

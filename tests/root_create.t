@@ -39,7 +39,7 @@ verify_root() {
 # inspect_root LABEL: extensions, dates, key identifiers, database.
 inspect_root() {
 	local tok=$1 home=$T/$1 pem=$T/$1/export/root-gen1.pem text serial id
-	text=$(openssl x509 -in "$pem" -noout -text)
+	text=$(openssl x509 -in "$pem" -noout -text | tr -s '\n ' ' ')
 	like "$tok: basicConstraints critical CA:TRUE pathlen 1" "$text" \
 		"Basic Constraints: critical.{1,20}CA:TRUE, pathlen:1"
 	like "$tok: keyUsage critical keyCertSign cRLSign" "$text" \

@@ -14,11 +14,21 @@ token_objects() {
 		--list-objects 2>/dev/null | grep -c 'Object;'
 }
 
-# untouched DESC: the data directory and the token are as they were.
-snapshot() { tree "$H" > "$T/before"; token_objects > "$T/objs-before"; }
+# untouched DESC: the data directory (but for the audit log, which records
+# the failure) and the token's objects are as they were.
+snapshot() {
+	tree "$H" | grep -v '^audit.log ' > "$T/before"
+	token_objects > "$T/objs-before"
+}
 untouched() {
-	is "$1: data directory unchanged" "$(tree "$H")" "$(cat "$T/before")"
+	tree "$H" | grep -v '^audit.log ' > "$T/after"
+	ok "$1: data directory unchanged" diff -u "$T/before" "$T/after"
 	is "$1: no new token object" "$(token_objects)" "$(cat "$T/objs-before")"
+}
+# audited DESC: the last audit record is the failed root.create.
+audited() {
+	like "$1: audit records the failure" "$(tail -1 "$H/audit.log")" \
+		"op=root.create	result=failed	"
 }
 
 # --- init ---------------------------------------------------------------
@@ -84,6 +94,7 @@ sed 's/^key_types .*/key_types = rsa:4096/' "$T/tpl/good.cnf" > "$T/tpl/rsaonly.
 fails "key type the template does not allow" root --template "$T/tpl/rsaonly.cnf"
 like "names the key type" "$(cat "$T/err")" "ec:P-384.*key_types"
 untouched "disallowed key type"
+audited "disallowed key type"
 
 # The lint: a lifetime beyond max_days and an extension set that is not a
 # CA's are both reported, and nothing is written.
@@ -95,6 +106,7 @@ like "lint finds the key usage too (every finding)" "$(cat "$T/out")" "ku-not-cr
 like "lint finds the missing keyCertSign" "$(cat "$T/out")" "ku-keycertsign"
 like "the error says nothing was signed" "$(cat "$T/err")" "nothing was signed"
 untouched "lint failure"
+audited "lint failure"
 
 fails "unknown key label" root --template "$T/tpl/good.cnf" --key no-such-key
 untouched "unknown key"
@@ -103,6 +115,8 @@ fails "wrong PIN" "$CEREMONY" root create --home "$H" --pin-file "$T/badpin" \
 	--template "$T/tpl/good.cnf" --key root-key
 like "says the PIN is incorrect" "$(cat "$T/err")" "PIN incorrect"
 untouched "wrong PIN"
+audited "wrong PIN"
+like "the audit record says why" "$(tail -1 "$H/audit.log")" "PIN incorrect"
 
 chmod 644 "$T/pin"
 fails "a PIN file others can read is refused" root --template "$T/tpl/good.cnf"
@@ -113,12 +127,11 @@ fails "PIN on the command line is not an option" "$CEREMONY" root create \
 	--home "$H" --pin "$USER_PIN" --template "$T/tpl/good.cnf" --key root-key
 
 # A second process on the same data directory gets a clear error.
-flock "$H/.lock" sleep 30 &
-locker=$!
-sleep 0.5
+exec 9>>"$H/.lock"
+flock -x 9
 fails "locked database" root --template "$T/tpl/good.cnf"
 like "says it is in use" "$(cat "$T/err")" "in use by another ceremony process"
-kill $locker; wait $locker 2>/dev/null
+exec 9>&-
 untouched "locked database"
 
 # A full disk: the serial cannot be reserved, so nothing is signed.
