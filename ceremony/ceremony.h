@@ -179,9 +179,12 @@ int		 cert_fingerprint(X509 *, char *, size_t);
 
 /* root.c */
 struct root_result {
-	X509	*cert;
-	char	 serial[DB_SERIAL_MAX];
-	char	 fingerprint[96];	/* SHA-256, colon-separated */
+	X509			*cert;
+	char			 serial[DB_SERIAL_MAX];
+	char			 fingerprint[96];	/* SHA-256, colon-separated */
+	struct hsm_keyspec	 spec;			/* of the key that signed */
+	char			 key_id[41];		/* its CKA_ID, hex */
+	char			 export_dir[4096];
 };
 int		 root_create(struct session *, const struct tmpl *,
 		    const char *keyref, struct findings *, struct root_result *);

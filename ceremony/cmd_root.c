@@ -33,6 +33,25 @@ print_time(const char *what, const ASN1_TIME *t)
 	printf("  %-12s %s\n", what, buf);
 }
 
+/*
+ * The fingerprint as witnesses read it aloud: eight groups of eight hex
+ * digits per line, two lines.
+ */
+static void
+print_fingerprint(const char *colons)
+{
+	char	hex[65];
+	size_t	i, n = 0;
+
+	for (i = 0; colons[i] != '\0' && n < 64; i++)
+		if (colons[i] != ':')
+			hex[n++] = colons[i];
+	hex[n] = '\0';
+	for (i = 0; i < n; i += 8)
+		printf("%s%.8s%s", i % 32 == 0 ? "               " : " ",
+		    hex + i, (i + 8) % 32 == 0 ? "\n" : "");
+}
+
 static void
 print_root(const struct session *s, const struct root_result *r,
     const char *keyref)
@@ -45,13 +64,14 @@ print_root(const struct session *s, const struct root_result *r,
 	printf("  %-12s %s\n", "serial", r->serial);
 	print_time("not before", X509_get0_notBefore(r->cert));
 	print_time("not after", X509_get0_notAfter(r->cert));
-	printf("  %-12s %s on token \"%s\"\n", "key", keyref,
-	    hsm_token(s->hsm)->label);
+	printf("  %-12s %s \"%s\" (id %s) on token \"%s\"\n", "key",
+	    r->spec.name, keyref, r->key_id, hsm_token(s->hsm)->label);
 	printf("  %-12s %s\n", "SHA-256", r->fingerprint);
+	print_fingerprint(r->fingerprint);
 	printf("  %-12s %s/certs/%s.pem, %s/ca/gen-1.pem\n", "recorded",
 	    s->home, r->serial, s->home);
-	printf("  %-12s %s/root-gen1.pem and .der\n", "exported",
-	    s->export_dir != NULL ? s->export_dir : "HOME/export");
+	printf("  %-12s %s/root-gen1.pem and root-gen1.der\n", "exported",
+	    r->export_dir);
 	OPENSSL_free(subj);
 }
 

@@ -126,7 +126,7 @@ root_subject_text(X509 *x)
 /* After the token signed: every place the certificate belongs. */
 static int
 root_record(struct session *s, const struct tmpl *t, const struct hsm_key *key,
-    X509 *x, const char *serial, const char *subject)
+    X509 *x, const char *serial, const char *subject, struct root_result *res)
 {
 	struct db_record	 r;
 	char			 base[64];
@@ -156,6 +156,7 @@ root_record(struct session *s, const struct tmpl *t, const struct hsm_key *key,
 	snprintf(base, sizeof(base), "root-gen1");
 	if (dir == NULL || export_cert(dir, base, x) != 0)
 		goto out;
+	snprintf(res->export_dir, sizeof(res->export_dir), "%s", dir);
 	rc = 0;
 out:
 	free(exp);
@@ -169,7 +170,7 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
 	struct hsm_key	*key = NULL;
 	struct presign	 ps;
 	X509		*x = NULL;
-	char		*subject = NULL;
+	char		*subject = NULL, *id = NULL;
 	int		 reserved = 0, rc = 1;
 
 	memset(&ps, 0, sizeof(ps));
@@ -200,9 +201,13 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
 	if (cert_token_sign(x, s->hsm, key, t->md, &ps) != 0)
 		goto out;
 	reserved = 0;
-	if (root_record(s, t, key, x, res->serial, subject) != 0)
+	if (root_record(s, t, key, x, res->serial, subject, res) != 0)
 		goto out;
 	cert_fingerprint(x, res->fingerprint, sizeof(res->fingerprint));
+	res->spec = key->spec;
+	if ((id = hex_encode(key->id, key->id_len, 0)) != NULL)
+		snprintf(res->key_id, sizeof(res->key_id), "%s", id);
+	free(id);
 	res->cert = x;
 	x = NULL;
 	rc = 0;

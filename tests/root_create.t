@@ -93,6 +93,26 @@ like "RSA root: signed with sha384WithRSAEncryption" "$text" \
 	"Signature Algorithm: sha384WithRSAEncryption"
 like "RSA root: 4096-bit key" "$text" "Public-Key: \(4096 bit\)"
 
+# Dates past 2049 are GeneralizedTime, earlier ones UTCTime (RFC 5280).
+mktoken root2051
+"$CEREMONY" init --home "$T/g" --module "$MODULE" --token root2051 > /dev/null
+"$CEREMONY" key generate --home "$T/g" --pin-file "$T/pin" --label k \
+	--type ec:P-256 > /dev/null
+sed -e 's/^days .*/not_before = 20260101000000Z\nnot_after = 20510101000000Z/' \
+	-e 's/^digest .*/digest = sha256/' -e 's/^key_types .*/key_types = ec:P-256/' \
+	"$TOP/templates/root-ca.cnf" > "$T/2051.cnf"
+ok "root valid until 2051" "$CEREMONY" root create --home "$T/g" \
+	--pin-file "$T/pin" --template "$T/2051.cnf" --key k
+times=$(openssl asn1parse -in "$T/g/export/root-gen1.pem" | grep -E 'UTCTIME|GENERALIZEDTIME')
+like "notBefore 2026 is UTCTime" "$(echo "$times" | sed -n 1p)" "UTCTIME +:260101000000Z"
+like "notAfter 2051 is GeneralizedTime" "$(echo "$times" | sed -n 2p)" \
+	"GENERALIZEDTIME +:20510101000000Z"
+ok "openssl verify accepts it" openssl verify -x509_strict \
+	-CAfile "$T/g/export/root-gen1.pem" "$T/g/export/root-gen1.pem"
+ok "certtool accepts it" certtool --verify-chain --infile "$T/g/export/root-gen1.pem"
+like "signed with the template's digest" \
+	"$(openssl x509 -in "$T/g/export/root-gen1.pem" -noout -text)" "ecdsa-with-SHA256"
+
 fails "a second root in the same data directory is refused" "$CEREMONY" \
 	root create --home "$T/rootec" --pin-file "$T/pin" \
 	--template "$TOP/templates/root-ca.cnf" --key root-key
