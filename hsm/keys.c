@@ -6,6 +6,7 @@
  * identifier (SHA-1 of the public key, RFC 5280 method 1).
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -136,7 +137,7 @@ key_spec_from_priv(struct hsm *h, struct hsm_key *k, CK_KEY_TYPE type)
 		(void)hsm_keyspec_curve(nid, &k->spec);
 	free(v);
 	if (k->spec.kind == 0)
-		strcpy(k->spec.name, "unknown");
+		snprintf(k->spec.name, sizeof(k->spec.name), "unknown");
 }
 
 /* One private key, with its public object and key when they exist. */

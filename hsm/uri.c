@@ -302,6 +302,16 @@ uri_put(char *d, const unsigned char *v, size_t n, int all)
 	return o;
 }
 
+/* Copy a literal (with its NUL); returns its length. */
+static size_t
+uri_lit(char *d, const char *s)
+{
+	size_t	n = strlen(s);
+
+	memcpy(d, s, n + 1);
+	return n;
+}
+
 /* The RFC 7512 URI of a key on a token; malloc'd, NULL out of memory. */
 char *
 hsm_key_uri(const char *token, const struct hsm_key *k)
@@ -312,13 +322,14 @@ hsm_key_uri(const char *token, const struct hsm_key *k)
 	cap = 64 + 3 * (strlen(token) + strlen(k->label) + k->id_len);
 	if ((p = u = malloc(cap)) == NULL)
 		return NULL;
-	p += sprintf(p, "%s", URI_SCHEME "token=");
+	/* cap covers every byte percent-encoded, and the literals. */
+	p += uri_lit(p, URI_SCHEME "token=");
 	p += uri_put(p, (const unsigned char *)token, strlen(token), 0);
-	p += sprintf(p, ";id=");
+	p += uri_lit(p, ";id=");
 	p += uri_put(p, k->id, k->id_len, 1);
-	p += sprintf(p, ";object=");
+	p += uri_lit(p, ";object=");
 	p += uri_put(p, (const unsigned char *)k->label, strlen(k->label), 0);
-	sprintf(p, ";type=private");
+	uri_lit(p, ";type=private");
 	return u;
 }
 

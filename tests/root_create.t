@@ -113,6 +113,17 @@ ok "certtool accepts it" certtool --verify-chain --infile "$T/g/export/root-gen1
 like "signed with the template's digest" \
 	"$(openssl x509 -in "$T/g/export/root-gen1.pem" -noout -text)" "ecdsa-with-SHA256"
 
+# The PIN never reaches a file: not the database, not the exports, not
+# the audit log, not what the program printed.
+mktoken pinfd
+"$CEREMONY" init --home "$T/pinfd" --module "$MODULE" --token pinfd > /dev/null
+"$CEREMONY" key generate --home "$T/pinfd" --pin-fd 3 --label root-key \
+	--type ec:P-384 3< "$T/pin" > /dev/null
+ok "root create with --pin-fd" "$CEREMONY" root create --home "$T/pinfd" \
+	--pin-fd 3 --template "$TOP/templates/root-ca.cnf" --key root-key 3< "$T/pin"
+is "the PIN appears in no file of any data directory" \
+	"$(grep -rl -- "$USER_PIN" "$T/rootec" "$T/rootrsa" "$T/g" "$T/pinfd" "$T"/*.out | wc -l)" 0
+
 fails "a second root in the same data directory is refused" "$CEREMONY" \
 	root create --home "$T/rootec" --pin-file "$T/pin" \
 	--template "$TOP/templates/root-ca.cnf" --key root-key
