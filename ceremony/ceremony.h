@@ -141,7 +141,9 @@ int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);
 /* Every problem found, not just the first. */
 struct finding {
 	char	code[32];	/* stable: "validity-order" */
-	char	text[256];	/* offending value and the rule */
+	char	text[256];	/* what is wrong, in words */
+	char	value[160];	/* the offending value, "" if none */
+	char	rule[48];	/* the profile key that set the rule, "" if none */
 	int	error;		/* 1 error, 0 warning */
 };
 struct findings {
@@ -151,6 +153,9 @@ struct findings {
 };
 void		 findings_add(struct findings *, int, const char *,
 		    const char *, ...) ATTR_PRINTF(4, 5);
+void		 findings_add_rule(struct findings *, int, const char *code,
+		    const char *rule, const char *value, const char *, ...)
+		    ATTR_PRINTF(6, 7);
 void		 findings_free(struct findings *);
 int		 lint_ca_cert(X509 *, const struct tmpl *, EVP_PKEY *,
 		    struct findings *);
@@ -199,8 +204,12 @@ int		 cmd_key_show(int, char **);
 int		 cmd_root_create(int, char **);
 int		 cmd_db_list(int, char **);
 int		 cmd_audit_show(int, char **);
+int		 cmd_csr_show(int, char **);
+int		 cmd_csr_check(int, char **);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
+
+#include "ceremony/policy.h"
 
 #endif

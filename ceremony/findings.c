@@ -10,6 +10,31 @@
 
 #include "ceremony/ceremony.h"
 
+static struct finding *
+findings_next(struct findings *f, int error, const char *code)
+{
+	struct finding	*v;
+
+	if (f->n == f->cap) {
+		size_t	cap = f->cap ? f->cap * 2 : 8;
+
+		if ((v = reallocarray(f->v, cap, sizeof(*v))) == NULL) {
+			/* Out of memory: the count still refuses the request. */
+			f->errors += error != 0;
+			return NULL;
+		}
+		f->v = v;
+		f->cap = cap;
+	}
+	if (error)
+		f->errors++;
+	v = &f->v[f->n++];
+	memset(v, 0, sizeof(*v));
+	v->error = error;
+	snprintf(v->code, sizeof(v->code), "%s", code);
+	return v;
+}
+
 void
 findings_add(struct findings *f, int error, const char *code,
     const char *fmt, ...)
@@ -17,19 +42,25 @@ findings_add(struct findings *f, int error, const char *code,
 	struct finding	*v;
 	va_list		 ap;
 
-	if (f->n == f->cap) {
-		size_t	cap = f->cap ? f->cap * 2 : 8;
+	if ((v = findings_next(f, error, code)) == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(v->text, sizeof(v->text), fmt, ap);
+	va_end(ap);
+}
 
-		if ((v = reallocarray(f->v, cap, sizeof(*v))) == NULL)
-			return;	/* the count of errors below still stops us */
-		f->v = v;
-		f->cap = cap;
-	}
-	if (error)
-		f->errors++;
-	v = &f->v[f->n++];
-	v->error = error;
-	snprintf(v->code, sizeof(v->code), "%s", code);
+/* A finding of a policy rule: which profile key, which offending value. */
+void
+findings_add_rule(struct findings *f, int error, const char *code,
+    const char *rule, const char *value, const char *fmt, ...)
+{
+	struct finding	*v;
+	va_list		 ap;
+
+	if ((v = findings_next(f, error, code)) == NULL)
+		return;
+	snprintf(v->rule, sizeof(v->rule), "%s", rule != NULL ? rule : "");
+	snprintf(v->value, sizeof(v->value), "%s", value != NULL ? value : "");
 	va_start(ap, fmt);
 	vsnprintf(v->text, sizeof(v->text), fmt, ap);
 	va_end(ap);

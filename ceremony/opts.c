@@ -159,6 +159,7 @@ int
 cmd_fail(struct session *s)
 {
 	fprintf(stderr, "ceremony: %s\n", err_get());
-	session_close(s);
+	if (s != NULL)
+		session_close(s);
 	return 1;
 }
