@@ -114,12 +114,20 @@ int		 session_audit(struct session *, struct audit_entry *);
 
 /* template.c */
 /* A certificate profile: templates/NAME.cnf, see docs/templates.md. */
+enum tmpl_kind { TMPL_ROOT = 1, TMPL_SUBCA, TMPL_LEAF, TMPL_OCSP };
+
+#define TMPL_COPY_MAX	8
+
 struct tmpl {
 	char		*path;
 	char		*name;		/* file name without .cnf */
 	CONF		*conf;
-	char		*kind;		/* "root" */
-	X509_NAME	*subject;
+	char		*kind;		/* "root", "subca", "leaf", "ocsp" */
+	enum tmpl_kind	 kindv;
+	X509_NAME	*subject;	/* NULL: the request's (subject_from) */
+	char		*policy_path;	/* the policy it enforces; not root */
+	int		 copy[TMPL_COPY_MAX];	/* NIDs the request may supply */
+	size_t		 ncopy;
 	long		 days;		/* 0 when not_before/not_after given */
 	time_t		 not_before;	/* 0: now */
 	time_t		 not_after;	/* 0: not_before + days */
@@ -127,9 +135,8 @@ struct tmpl {
 	const EVP_MD	*md;
 	char		*digest;	/* "sha384" */
 	char		*ext_section;	/* [section] with the extensions */
-	struct hsm_keyspec key_types[8];
+	struct hsm_keyspec key_types[8];	/* root: the key's type */
 	size_t		 nkey_types;
-	long		 pathlen;	/* from basicConstraints, -1 none */
 	unsigned char	*raw;		/* the file's bytes, for the audit */
 	size_t		 rawlen;
 };
@@ -137,7 +144,7 @@ int		 tmpl_load(const char *path, struct tmpl **);
 void		 tmpl_free(struct tmpl *);
 int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);
 
-/* lint.c */
+/* findings.c */
 /* Every problem found, not just the first. */
 struct finding {
 	char	code[32];	/* stable: "validity-order" */
@@ -157,30 +164,74 @@ void		 findings_add_rule(struct findings *, int, const char *code,
 		    const char *rule, const char *value, const char *, ...)
 		    ATTR_PRINTF(6, 7);
 void		 findings_free(struct findings *);
-int		 lint_ca_cert(X509 *, const struct tmpl *, EVP_PKEY *,
-		    struct findings *);
+
+/* lint.c */
+/* What a to-be-signed certificate is linted against. */
+struct lint_ctx {
+	const struct tmpl	*t;
+	X509			*issuer;	/* NULL: self-signed */
+	EVP_PKEY		*subject_key;	/* the key it must certify */
+	const struct hsm_keyspec *signer_spec;	/* the token key's type */
+};
+int		 lint_cert(X509 *, const struct lint_ctx *, struct findings *);
 
 /* certsign.c */
 /*
- * The to-be-signed certificate is first signed with a throw-away software
- * key of the same algorithm and linted; the token then signs the same
- * to-be-signed bytes, the signature is verified with the token key's
- * public key and the signed bytes are compared with the linted ones.
+ * The to-be-signed certificate gets the token's signature algorithm and
+ * is linted; the token then signs it, the signature is verified with the
+ * token key's public key and the signed bytes are compared with the
+ * linted ones.
  */
 struct presign {
-	EVP_PKEY	*lintkey;
 	unsigned char	*tbs;		/* DER of what was linted */
 	size_t		 tbslen;
 };
-int		 lintkey_new(const struct hsm_keyspec *, EVP_PKEY **);
-int		 cert_prelint(X509 *, const struct tmpl *, EVP_PKEY *expect,
-		    struct presign *, struct findings *);
+int		 cert_set_sigalg(X509 *, const EVP_MD *,
+		    const struct hsm_keyspec *);
+int		 cert_prelint(X509 *, const struct lint_ctx *, struct presign *,
+		    struct findings *);
 int		 cert_token_sign(X509 *, struct hsm *, const struct hsm_key *,
 		    const EVP_MD *, const struct presign *);
 void		 presign_clear(struct presign *);
 int		 der_tbs(const unsigned char *, size_t, const unsigned char **,
 		    size_t *);
 int		 cert_fingerprint(X509 *, char *, size_t);
+
+/* issue.c */
+enum issue_state {
+	ISSUE_NEW, ISSUE_BUILT, ISSUE_RESERVED, ISSUE_SIGNED, ISSUE_RECORDED,
+	ISSUE_VOID
+};
+struct issue_job {
+	/* what to issue */
+	const struct tmpl		*t;
+	X509				*issuer;	/* NULL: self-signed */
+	const struct hsm_key		*key;		/* signs, on the token */
+	EVP_PKEY			*pubkey;	/* to be certified */
+	const X509_NAME			*subject;	/* NULL: the template's */
+	const STACK_OF(X509_EXTENSION)	*req_exts;	/* the request's */
+	int				 generation;	/* of the issuer */
+	long				 days;		/* 0: the template's */
+	int				 clamp;		/* cut to the issuer's end */
+	/* what happened */
+	enum issue_state		 state;
+	X509				*cert;
+	char				 serial[DB_SERIAL_MAX];
+	char				*subject_text;	/* RFC 2253 */
+	int				 clamped;
+	struct presign			 ps;
+};
+int		 issue_build(struct session *, struct issue_job *,
+		    struct findings *);
+int		 issue_reserve(struct session *, struct issue_job **, size_t);
+int		 issue_sign(struct session *, struct issue_job *);
+int		 issue_record(struct session *, struct issue_job **, size_t);
+void		 issue_abandon(struct session *, struct issue_job **, size_t);
+int		 issue_one(struct session *, struct issue_job *,
+		    struct findings *);
+void		 issue_job_clear(struct issue_job *);
+time_t		 cert_time(const ASN1_TIME *);
+char		*name_text(const X509_NAME *);
 
 /* root.c */
 struct root_result {

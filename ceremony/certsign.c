@@ -1,39 +1,53 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Signing a certificate on the token so that what the token signed is
- * exactly what was linted.  The lint sees a certificate signed by a
- * throw-away software key of the same algorithm (same signature algorithm
- * identifier, so the same to-be-signed bytes); after the token signs, the
- * signature is verified with the token key's public key and the
- * to-be-signed bytes are compared byte for byte.  Nothing is written here.
+ * exactly what was linted: the to-be-signed certificate gets the token's
+ * signature algorithm and is linted; after the token signs, the signature
+ * is verified with the token key's public key and the to-be-signed bytes
+ * are compared byte for byte.  Nothing is written here.
  */
 #include <string.h>
 
 #include <openssl/asn1.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
 #include <openssl/x509.h>
 
 #include "ceremony/ceremony.h"
 
 /*
- * A software key whose signatures carry the same algorithm identifier as
- * the token key's.  RSA's identifier does not depend on the modulus size,
- * so 2048 bits is enough and quick to make.
+ * Put the signature algorithm the token will use into both places of the
+ * certificate (to-be-signed and outer), so the to-be-signed bytes can be
+ * linted before any signature exists.  OpenSSL 3.0 has no setter for a
+ * certificate's algorithm, hence the casts; X509_sign later writes the
+ * same identifier, and cert_token_sign() compares the bytes to be sure.
  */
 int
-lintkey_new(const struct hsm_keyspec *spec, EVP_PKEY **out)
+cert_set_sigalg(X509 *x, const EVP_MD *md, const struct hsm_keyspec *spec)
 {
-	*out = NULL;
-	if (spec->kind == HSM_KEY_RSA)
-		*out = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
-	else
-		*out = EVP_PKEY_Q_keygen(NULL, NULL, "EC",
-		    OBJ_nid2sn(spec->nid));
-	if (*out == NULL) {
-		err_ossl("cannot make the lint key (%s)", spec->name);
+	const X509_ALGOR	*outer;
+	X509_ALGOR		*algs[2];
+	int			 signid, i, pknid;
+
+	pknid = spec->kind == HSM_KEY_RSA ? NID_rsaEncryption :
+	    NID_X9_62_id_ecPublicKey;
+	if (!OBJ_find_sigid_by_algs(&signid, EVP_MD_get_type(md), pknid)) {
+		err_set("no signature algorithm for %s with %s", spec->name,
+		    EVP_MD_get0_name(md));
 		return 1;
 	}
+	X509_get0_signature(NULL, &outer, x);
+	algs[0] = (X509_ALGOR *)X509_get0_tbs_sigalg(x);
+	algs[1] = (X509_ALGOR *)outer;
+	for (i = 0; i < 2; i++)
+		/* RSA PKCS#1 v1.5 carries NULL parameters, ECDSA none. */
+		if (!X509_ALGOR_set0(algs[i], OBJ_nid2obj(signid),
+		    spec->kind == HSM_KEY_RSA ? V_ASN1_NULL : V_ASN1_UNDEF,
+		    NULL)) {
+			err_ossl("cannot set the signature algorithm");
+			return 1;
+		}
 	return 0;
 }
 
@@ -84,23 +98,31 @@ out:
 }
 
 /*
- * Sign with the lint key and lint.  The certificate keeps the throw-away
- * signature until the token's replaces it; it is never written with it.
+ * Lint the to-be-signed certificate and keep its bytes, to compare with
+ * what the token signs.
  */
 int
-cert_prelint(X509 *x, const struct tmpl *t, EVP_PKEY *expect,
-    struct presign *ps, struct findings *f)
+cert_prelint(X509 *x, const struct lint_ctx *lc, struct presign *ps,
+    struct findings *f)
 {
-	if (X509_sign(x, ps->lintkey, t->md) <= 0) {
-		err_ossl("cannot prepare the certificate for its lint");
+	unsigned char	*der = NULL;
+	int		 len;
+
+	if (cert_set_sigalg(x, lc->t->md, lc->signer_spec) != 0)
 		return 1;
-	}
-	if (lint_ca_cert(x, t, expect, f) != 0) {
+	if (lint_cert(x, lc, f) != 0) {
 		err_set("the certificate failed its lint (%zu error%s): "
 		    "nothing was signed", f->errors, f->errors == 1 ? "" : "s");
 		return 1;
 	}
-	return cert_tbs_copy(x, &ps->tbs, &ps->tbslen);
+	/* i2d_re_X509_tbs encodes afresh, with the algorithm just set. */
+	if ((len = i2d_re_X509_tbs(x, &der)) <= 0) {
+		err_ossl("cannot encode the certificate");
+		return 1;
+	}
+	ps->tbs = der;
+	ps->tbslen = (size_t)len;
+	return 0;
 }
 
 int
@@ -140,7 +162,6 @@ out:
 void
 presign_clear(struct presign *ps)
 {
-	EVP_PKEY_free(ps->lintkey);
 	OPENSSL_free(ps->tbs);
 	memset(ps, 0, sizeof(*ps));
 }

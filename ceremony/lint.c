@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Lint a to-be-signed CA certificate against its template and the basics
- * of RFC 5280 before the token is asked to sign it.  The certificate given
- * here carries a throw-away signature (see certsign.c); its to-be-signed
- * bytes are what the token signs afterwards.
+ * Lint a to-be-signed certificate against its template, its issuer and
+ * the basics of RFC 5280 before the token is asked to sign it.  The
+ * certificate carries the token's signature algorithm but no signature
+ * yet (see certsign.c).
  */
 #include <string.h>
 #include <time.h>
@@ -60,6 +60,20 @@ lint_time_encoding(const ASN1_TIME *t, const char *which, struct findings *f)
 		    "UTCTime" : "GeneralizedTime");
 }
 
+/* RFC 5280 6.1.3 / the IOS rule: never outlive the issuer. */
+static void
+lint_within_issuer(X509 *x, X509 *issuer, struct findings *f)
+{
+	if (ASN1_TIME_compare(X509_get0_notAfter(x),
+	    X509_get0_notAfter(issuer)) > 0)
+		findings_add(f, 1, "validity-past-issuer",
+		    "notAfter is after the issuer's notAfter");
+	if (ASN1_TIME_compare(X509_get0_notBefore(x),
+	    X509_get0_notBefore(issuer)) < 0)
+		findings_add(f, 1, "validity-before-issuer",
+		    "notBefore is before the issuer's notBefore");
+}
+
 static void
 lint_validity(X509 *x, const struct tmpl *t, struct findings *f)
 {
@@ -85,38 +99,44 @@ lint_validity(X509 *x, const struct tmpl *t, struct findings *f)
 }
 
 static void
-lint_names(X509 *x, const struct tmpl *t, struct findings *f)
+lint_names(X509 *x, const struct lint_ctx *lc, struct findings *f)
 {
 	const X509_NAME	*subj = X509_get_subject_name(x);
+	int		 ca = lc->t->kindv == TMPL_ROOT ||
+			     lc->t->kindv == TMPL_SUBCA;
 
-	if (X509_NAME_entry_count(subj) == 0)
+	if (X509_NAME_entry_count(subj) == 0 && ca)
 		findings_add(f, 1, "subject-empty", "a CA subject may not be empty");
-	if (X509_NAME_cmp(subj, t->subject) != 0)
+	if (X509_NAME_entry_count(subj) == 0 && !ca &&
+	    X509_get_ext_by_NID(x, NID_subject_alt_name, -1) < 0)
+		findings_add(f, 1, "subject-empty",
+		    "an empty subject needs a subjectAltName (RFC 5280 4.1.2.6)");
+	if (lc->t->subject != NULL && X509_NAME_cmp(subj, lc->t->subject) != 0)
 		findings_add(f, 1, "subject-template",
 		    "the subject differs from the template's [subject]");
-	if (strcmp(t->kind, "root") == 0 &&
-	    X509_NAME_cmp(subj, X509_get_issuer_name(x)) != 0)
-		findings_add(f, 1, "root-issuer",
+	if (X509_NAME_cmp(X509_get_issuer_name(x), lc->issuer != NULL ?
+	    X509_get_subject_name(lc->issuer) : subj) != 0)
+		findings_add(f, 1, "issuer-name", lc->issuer != NULL ?
+		    "the issuer name is not the issuing CA's subject" :
 		    "a root's issuer must equal its subject");
 }
 
 static void
-lint_key(X509 *x, const struct tmpl *t, EVP_PKEY *expect, struct findings *f)
+lint_key(X509 *x, const struct lint_ctx *lc, struct findings *f)
 {
 	struct hsm_keyspec	 spec;
+	const struct tmpl	*t = lc->t;
 	EVP_PKEY		*pk = X509_get0_pubkey(x);
 	int			 mdnid = NID_undef, pknid = NID_undef;
 
-	if (pk == NULL || EVP_PKEY_eq(pk, expect) != 1)
-		findings_add(f, 1, "key-mismatch",
-		    "the certificate's public key is not the token key's");
-	if (pk != NULL && hsm_keyspec_of(pk, &spec) == 0) {
-		if (!tmpl_key_allowed(t, &spec))
-			findings_add(f, 1, "key-type",
-			    "key type %s is not in the template's key_types",
-			    spec.name);
-	} else
-		findings_add(f, 1, "key-type", "the key type is not supported");
+	if (pk == NULL || EVP_PKEY_eq(pk, lc->subject_key) != 1)
+		findings_add(f, 1, "key-mismatch", "the certificate's public "
+		    "key is not the one it was made for");
+	/* A root's key type is the template's; others' the policy's. */
+	if (t->kindv == TMPL_ROOT && (pk == NULL ||
+	    hsm_keyspec_of(pk, &spec) != 0 || !tmpl_key_allowed(t, &spec)))
+		findings_add(f, 1, "key-type",
+		    "the key type is not in the template's key_types");
 	err_clear();
 	if (!OBJ_find_sigid_algs(X509_get_signature_nid(x), &mdnid, &pknid) ||
 	    mdnid != EVP_MD_get_type(t->md))
@@ -126,8 +146,60 @@ lint_key(X509 *x, const struct tmpl *t, EVP_PKEY *expect, struct findings *f)
 		findings_add(f, 1, "digest-weak", "SHA-1 and MD5 are refused");
 }
 
+/* The issuer's pathLenConstraint leaves room for this CA? */
 static void
-lint_basic_constraints(X509 *x, struct findings *f)
+lint_pathlen(BASIC_CONSTRAINTS *bc, X509 *issuer, struct findings *f)
+{
+	long	mine, limit;
+
+	if (issuer == NULL || (limit = X509_get_pathlen(issuer)) < 0)
+		return;
+	mine = bc->pathlen != NULL ? ASN1_INTEGER_get(bc->pathlen) : -1;
+	if (limit == 0)
+		findings_add(f, 1, "bc-pathlen-issuer",
+		    "the issuer's pathLenConstraint 0 allows no CA below it");
+	else if (mine < 0 || mine > limit - 1)
+		findings_add(f, 1, "bc-pathlen-issuer", "pathLenConstraint "
+		    "must be at most %ld under this issuer", limit - 1);
+}
+
+/* Leaves and OCSP signers: no CA:TRUE, no certificate signing. */
+static void
+lint_not_ca(X509 *x, struct findings *f)
+{
+	BASIC_CONSTRAINTS	*bc;
+	ASN1_BIT_STRING		*ku;
+
+	if ((bc = X509_get_ext_d2i(x, NID_basic_constraints, NULL,
+	    NULL)) != NULL && bc->ca)
+		findings_add(f, 1, "bc-ca-on-leaf",
+		    "an end-entity certificate may not say CA:TRUE");
+	BASIC_CONSTRAINTS_free(bc);
+	if ((ku = X509_get_ext_d2i(x, NID_key_usage, NULL, NULL)) != NULL &&
+	    (ASN1_BIT_STRING_get_bit(ku, 5) || ASN1_BIT_STRING_get_bit(ku, 6)))
+		findings_add(f, 1, "ku-ca-on-leaf", "an end-entity certificate "
+		    "may not have keyCertSign or cRLSign");
+	ASN1_BIT_STRING_free(ku);
+}
+
+/* RFC 6960 4.2.2.2: id-kp-OCSPSigning, and id-pkix-ocsp-nocheck. */
+static void
+lint_ocsp(X509 *x, struct findings *f)
+{
+	if (!(X509_get_extension_flags(x) & EXFLAG_XKUSAGE) ||
+	    !(X509_get_extended_key_usage(x) & XKU_OCSP_SIGN))
+		findings_add(f, 1, "ocsp-eku",
+		    "an OCSP signer needs extendedKeyUsage OCSPSigning");
+	if (X509_get_ext_by_NID(x, NID_id_pkix_OCSP_noCheck, -1) < 0)
+		findings_add(f, 0, "ocsp-nocheck", "an OCSP signer should carry "
+		    "id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1)");
+	if (!(X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE))
+		findings_add(f, 1, "ocsp-ku",
+		    "an OCSP signer needs keyUsage digitalSignature");
+}
+
+static void
+lint_basic_constraints(X509 *x, X509 *issuer, struct findings *f)
 {
 	BASIC_CONSTRAINTS	*bc;
 	int			 crit = -1;
@@ -138,6 +210,7 @@ lint_basic_constraints(X509 *x, struct findings *f)
 		    "basicConstraints is required on a CA certificate");
 		return;
 	}
+	lint_pathlen(bc, issuer, f);
 	if (crit != 1)
 		findings_add(f, 1, "bc-not-critical",
 		    "basicConstraints must be critical on a CA certificate");
@@ -170,16 +243,22 @@ lint_key_usage(X509 *x, struct findings *f)
 }
 
 static void
-lint_key_ids(X509 *x, struct findings *f)
+lint_key_ids(X509 *x, X509 *issuer, int ca, struct findings *f)
 {
 	const ASN1_OCTET_STRING	*ski = X509_get0_subject_key_id(x);
 	const ASN1_OCTET_STRING	*aki = X509_get0_authority_key_id(x);
 	unsigned char		 id[64];
 	size_t			 idlen = sizeof(id);
 
+	if (issuer != NULL && (aki == NULL ||
+	    X509_get0_subject_key_id(issuer) == NULL ||
+	    ASN1_OCTET_STRING_cmp(aki, X509_get0_subject_key_id(issuer)) != 0))
+		findings_add(f, 1, "aki-issuer", "authorityKeyIdentifier must "
+		    "be the issuer's subjectKeyIdentifier (RFC 5280 4.2.1.1)");
 	if (ski == NULL) {
-		findings_add(f, 1, "ski-missing",
-		    "subjectKeyIdentifier is required on a CA certificate");
+		if (ca)
+			findings_add(f, 1, "ski-missing", "subjectKeyIdentifier "
+			    "is required on a CA certificate");
 		return;
 	}
 	if (hsm_pubkey_id(X509_get0_pubkey(x), id, &idlen) != 0 ||
@@ -188,7 +267,7 @@ lint_key_ids(X509 *x, struct findings *f)
 		findings_add(f, 1, "ski-mismatch", "subjectKeyIdentifier is not "
 		    "the SHA-1 of the public key (the token's CKA_ID)");
 	err_clear();
-	if (aki != NULL && ASN1_OCTET_STRING_cmp(aki, ski) != 0)
+	if (issuer == NULL && aki != NULL && ASN1_OCTET_STRING_cmp(aki, ski) != 0)
 		findings_add(f, 1, "aki-mismatch", "a root's authorityKeyIdentifier "
 		    "must equal its subjectKeyIdentifier");
 }
@@ -224,18 +303,25 @@ lint_extension_set(X509 *x, struct findings *f)
 }
 
 int
-lint_ca_cert(X509 *x, const struct tmpl *t, EVP_PKEY *expect,
-    struct findings *f)
+lint_cert(X509 *x, const struct lint_ctx *lc, struct findings *f)
 {
 	size_t	before = f->errors;
+	int	ca = lc->t->kindv == TMPL_ROOT || lc->t->kindv == TMPL_SUBCA;
 
 	lint_version_serial(x, f);
-	lint_validity(x, t, f);
-	lint_names(x, t, f);
-	lint_key(x, t, expect, f);
-	lint_basic_constraints(x, f);
-	lint_key_usage(x, f);
-	lint_key_ids(x, f);
+	lint_validity(x, lc->t, f);
+	if (lc->issuer != NULL)
+		lint_within_issuer(x, lc->issuer, f);
+	lint_names(x, lc, f);
+	lint_key(x, lc, f);
+	if (ca) {
+		lint_basic_constraints(x, lc->issuer, f);
+		lint_key_usage(x, f);
+	} else
+		lint_not_ca(x, f);
+	if (lc->t->kindv == TMPL_OCSP)
+		lint_ocsp(x, f);
+	lint_key_ids(x, lc->issuer, ca, f);
 	lint_extension_set(x, f);
 	return f->errors > before;
 }

@@ -16,6 +16,7 @@
 #include <openssl/asn1.h>
 #include <openssl/conf.h>
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
 #include "ceremony/ceremony.h"
@@ -24,7 +25,28 @@
 
 static const char *profile_keys[] = {
 	"kind", "subject", "days", "not_before", "not_after", "max_days",
-	"digest", "key_types", "extensions", NULL
+	"digest", "key_types", "extensions", "policy", "copy_extensions",
+	"subject_from", NULL
+};
+
+static const struct {
+	const char	*name;
+	enum tmpl_kind	 kind;
+} kinds[] = {
+	{ "root", TMPL_ROOT }, { "subca", TMPL_SUBCA }, { "leaf", TMPL_LEAF },
+	{ "ocsp", TMPL_OCSP }, { NULL, 0 }
+};
+
+/*
+ * Extensions only the issuer decides: copied from a request they could
+ * make the requester a CA, widen its name space or forge key identifiers.
+ */
+static const int copy_never[] = {
+	NID_basic_constraints, NID_key_usage, NID_name_constraints,
+	NID_policy_constraints, NID_inhibit_any_policy,
+	NID_subject_key_identifier, NID_authority_key_identifier,
+	NID_info_access, NID_crl_distribution_points, NID_id_pkix_OCSP_noCheck,
+	NID_certificate_policies, NID_undef
 };
 
 static const char *digests_allowed[] = { "sha256", "sha384", "sha512", NULL };
@@ -241,8 +263,8 @@ tmpl_key_types(struct tmpl *t)
 	char		*list = NULL, *tok, *save = NULL;
 	int		 rc = 1;
 
-	if ((s = tmpl_get(t, "key_types", 1)) == NULL)
-		return 1;
+	if ((s = tmpl_get(t, "key_types", t->kindv == TMPL_ROOT)) == NULL)
+		return t->kindv == TMPL_ROOT;
 	if ((list = strdup(s)) == NULL)
 		return 1;
 	for (tok = strtok_r(list, ", ", &save); tok != NULL;
@@ -301,25 +323,132 @@ out:
 }
 
 static int
-tmpl_parse(struct tmpl *t)
+tmpl_kind(struct tmpl *t)
 {
-	const char	*kind, *subj;
+	const char	*kind;
+	int		 i;
 
-	if (tmpl_check_keys(t) != 0)
-		return 1;
 	if ((kind = tmpl_get(t, "kind", 1)) == NULL)
 		return 1;
-	if (strcmp(kind, "root") != 0) {
-		err_set("template %s: kind \"%s\" is not known: use root",
-		    t->path, kind);
+	for (i = 0; kinds[i].name != NULL; i++)
+		if (strcmp(kind, kinds[i].name) == 0)
+			break;
+	if (kinds[i].name == NULL) {
+		err_set("template %s: kind \"%s\" is not known: use root, "
+		    "subca, leaf or ocsp", t->path, kind);
 		return 1;
 	}
-	if ((t->kind = strdup(kind)) == NULL)
+	t->kindv = kinds[i].kind;
+	return (t->kind = strdup(kind)) == NULL;
+}
+
+/* The policy file, relative to the template's own folder. */
+static int
+tmpl_policy(struct tmpl *t)
+{
+	const char	*p, *slash;
+	int		 n;
+
+	if ((p = tmpl_get(t, "policy", t->kindv != TMPL_ROOT)) == NULL)
+		return t->kindv != TMPL_ROOT;
+	if (t->kindv == TMPL_ROOT) {
+		err_set("template %s: a root template has no policy", t->path);
 		return 1;
+	}
+	slash = strrchr(t->path, '/');
+	if (p[0] == '/' || slash == NULL)
+		n = asprintf(&t->policy_path, "%s", p);
+	else
+		n = asprintf(&t->policy_path, "%.*s/%s",
+		    (int)(slash - t->path), t->path, p);
+	if (n == -1) {
+		t->policy_path = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+tmpl_copy_one(struct tmpl *t, const char *name)
+{
+	int	nid, i;
+
+	if ((nid = OBJ_txt2nid(name)) == NID_undef) {
+		err_set("template %s: copy_extensions: unknown extension "
+		    "\"%s\"", t->path, name);
+		return 1;
+	}
+	for (i = 0; copy_never[i] != NID_undef; i++)
+		if (nid == copy_never[i]) {
+			err_set("template %s: copy_extensions: %s is the issuer's "
+			    "to decide and is never copied from a request",
+			    t->path, name);
+			return 1;
+		}
+	if (t->ncopy == TMPL_COPY_MAX) {
+		err_set("template %s: too many copy_extensions", t->path);
+		return 1;
+	}
+	t->copy[t->ncopy++] = nid;
+	return 0;
+}
+
+static int
+tmpl_copy_extensions(struct tmpl *t)
+{
+	const char	*s;
+	char		*list, *tok, *save = NULL;
+	int		 rc = 0;
+
+	if ((s = tmpl_get(t, "copy_extensions", 0)) == NULL)
+		return 0;
+	if (t->kindv == TMPL_ROOT) {
+		err_set("template %s: a root has no request to copy from",
+		    t->path);
+		return 1;
+	}
+	if ((list = strdup(s)) == NULL)
+		return 1;
+	for (tok = strtok_r(list, ", ", &save); tok != NULL && rc == 0;
+	    tok = strtok_r(NULL, ", ", &save))
+		rc = tmpl_copy_one(t, tok);
+	free(list);
+	return rc;
+}
+
+/* A root names its subject; others take the request's unless told. */
+static int
+tmpl_subject_from(struct tmpl *t)
+{
+	const char	*from, *subj;
+
+	if ((from = tmpl_get(t, "subject_from", 0)) == NULL)
+		from = t->kindv == TMPL_ROOT ? "template" : "csr";
+	if (strcmp(from, "csr") != 0 && strcmp(from, "template") != 0) {
+		err_set("template %s: subject_from is csr or template",
+		    t->path);
+		return 1;
+	}
+	if (strcmp(from, "csr") == 0) {
+		if (t->kindv == TMPL_ROOT) {
+			err_set("template %s: a root's subject comes from the "
+			    "template", t->path);
+			return 1;
+		}
+		return 0;
+	}
 	if ((subj = tmpl_get(t, "subject", 0)) == NULL)
 		subj = "subject";
-	if (tmpl_subject(t, subj) != 0 || tmpl_validity(t) != 0 ||
+	return tmpl_subject(t, subj);
+}
+
+static int
+tmpl_parse(struct tmpl *t)
+{
+	if (tmpl_check_keys(t) != 0 || tmpl_kind(t) != 0 ||
+	    tmpl_subject_from(t) != 0 || tmpl_validity(t) != 0 ||
 	    tmpl_digest(t) != 0 || tmpl_key_types(t) != 0 ||
+	    tmpl_policy(t) != 0 || tmpl_copy_extensions(t) != 0 ||
 	    tmpl_extensions(t) != 0)
 		return 1;
 	return 0;
@@ -350,7 +479,6 @@ tmpl_load(const char *path, struct tmpl **out)
 		err_set("out of memory");
 		return 1;
 	}
-	t->pathlen = -1;
 	if ((t->path = strdup(path)) == NULL ||
 	    (t->name = tmpl_basename(path)) == NULL) {
 		err_set("out of memory");
@@ -391,6 +519,7 @@ tmpl_free(struct tmpl *t)
 	free(t->kind);
 	free(t->digest);
 	free(t->ext_section);
+	free(t->policy_path);
 	free(t->raw);
 	free(t);
 }

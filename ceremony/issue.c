@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Issuing a certificate, in stages that a batch can group:
+ *
+ *   issue_build   serial from the token's RNG, the to-be-signed certificate
+ *                 from the template (and the request), the lint
+ *   issue_reserve the serials, durably, before the token signs (one write
+ *                 for a whole batch)
+ *   issue_sign    the token signs; signature and chain verified; the signed
+ *                 bytes compared with the linted ones
+ *   issue_record  certificate files and the index (one index write for a
+ *                 whole batch)
+ *   issue_abandon voids what was reserved and not recorded: a serial the
+ *                 token may have seen is never reused
+ *
+ * Root creation and subordinate signing both go through here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "ceremony/ceremony.h"
+
+#define SERIAL_TRIES	4
+#define DAY		86400L
+
+static int
+issue_serial(struct session *s, char serial[DB_SERIAL_MAX])
+{
+	unsigned char	rnd[20];
+	int		i;
+
+	for (i = 0; i < SERIAL_TRIES; i++) {
+		if (hsm_random(s->hsm, rnd, sizeof(rnd)) != 0 ||
+		    db_serial_make(rnd, sizeof(rnd), serial) != 0)
+			return 1;
+		if (db_index_get(s->db, serial) == NULL)
+			return 0;
+	}
+	err_set("the token's random generator repeats serials: "
+	    "do not use this token");
+	return 1;
+}
+
+time_t
+cert_time(const ASN1_TIME *t)
+{
+	struct tm	tm;
+
+	if (!ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+/*
+ * notBefore: the template's or now; notAfter: the template's, or the
+ * requested/template days.  Past the issuer's end it is cut only when the
+ * operator asked (--clamp), and that is reported; else the lint refuses.
+ */
+static int
+issue_validity(X509 *x, struct issue_job *j)
+{
+	const struct tmpl	*t = j->t;
+	time_t			 nb = t->not_before, na = t->not_after, end;
+
+	if (nb == 0)
+		nb = time(NULL);
+	if (j->days != 0)
+		na = nb + j->days * DAY;
+	else if (na == 0)
+		na = nb + t->days * DAY;
+	if (j->issuer != NULL && j->clamp &&
+	    na > (end = cert_time(X509_get0_notAfter(j->issuer)))) {
+		na = end;
+		j->clamped = 1;
+	}
+	/* ASN1_TIME_set picks UTCTime or GeneralizedTime as RFC 5280 says. */
+	if (ASN1_TIME_set(X509_getm_notBefore(x), nb) == NULL ||
+	    ASN1_TIME_set(X509_getm_notAfter(x), na) == NULL) {
+		err_ossl("cannot set the validity");
+		return 1;
+	}
+	return 0;
+}
+
+/* Requested extensions the template lets through, if it set none itself. */
+static int
+issue_copy_extensions(X509 *x, const struct issue_job *j)
+{
+	X509_EXTENSION	*e;
+	size_t		 k;
+	int		 i, nid;
+
+	for (i = 0; j->req_exts != NULL &&
+	    i < sk_X509_EXTENSION_num(j->req_exts); i++) {
+		e = sk_X509_EXTENSION_value(j->req_exts, i);
+		nid = OBJ_obj2nid(X509_EXTENSION_get_object(e));
+		for (k = 0; k < j->t->ncopy; k++)
+			if (j->t->copy[k] == nid)
+				break;
+		if (k == j->t->ncopy || X509_get_ext_by_NID(x, nid, -1) >= 0)
+			continue;
+		if (!X509_add_ext(x, e, -1)) {
+			err_ossl("cannot copy a requested extension");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+issue_extensions(X509 *x, const struct issue_job *j)
+{
+	X509V3_CTX	ctx;
+
+	X509V3_set_ctx(&ctx, j->issuer != NULL ? j->issuer : x, x, NULL,
+	    NULL, 0);
+	X509V3_set_nconf(&ctx, j->t->conf);
+	if (!X509V3_EXT_add_nconf(j->t->conf, &ctx, j->t->ext_section, x)) {
+		err_ossl("template %s: cannot add the extensions of [%s]",
+		    j->t->path, j->t->ext_section);
+		return 1;
+	}
+	return issue_copy_extensions(x, j);
+}
+
+static int
+issue_tbs(struct issue_job *j)
+{
+	const X509_NAME	*subj = j->subject != NULL ? j->subject : j->t->subject;
+	X509		*x = NULL;
+	BIGNUM		*bn = NULL;
+	int		 rc = 1;
+
+	if ((x = X509_new()) == NULL || !X509_set_version(x, X509_VERSION_3) ||
+	    !BN_hex2bn(&bn, j->serial) ||
+	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL ||
+	    !X509_set_subject_name(x, subj) ||
+	    !X509_set_issuer_name(x, j->issuer != NULL ?
+	    X509_get_subject_name(j->issuer) : subj) ||
+	    !X509_set_pubkey(x, j->pubkey)) {
+		err_ossl("cannot build the certificate");
+		goto out;
+	}
+	if (issue_validity(x, j) != 0 || issue_extensions(x, j) != 0)
+		goto out;
+	j->cert = x;
+	x = NULL;
+	rc = 0;
+out:
+	BN_free(bn);
+	X509_free(x);
+	return rc;
+}
+
+char *
+name_text(const X509_NAME *n)
+{
+	BIO	*b;
+	char	*s = NULL, *p;
+	long	 len;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return NULL;
+	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 &
+	    ~ASN1_STRFLGS_ESC_MSB) >= 0 && (len = BIO_get_mem_data(b, &p)) >= 0
+	    && (s = malloc(len + 1)) != NULL) {
+		memcpy(s, p, len);
+		s[len] = '\0';
+	}
+	BIO_free(b);
+	return s;
+}
+
+int
+issue_build(struct session *s, struct issue_job *j, struct findings *f)
+{
+	struct lint_ctx	lc;
+
+	lc.t = j->t;
+	lc.issuer = j->issuer;
+	lc.subject_key = j->pubkey;
+	lc.signer_spec = &j->key->spec;
+	if (issue_serial(s, j->serial) != 0 || issue_tbs(j) != 0)
+		return 1;
+	if ((j->subject_text = name_text(X509_get_subject_name(j->cert))) ==
+	    NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	if (cert_prelint(j->cert, &lc, &j->ps, f) != 0)
+		return 1;
+	j->state = ISSUE_BUILT;
+	return 0;
+}
+
+static void
+issue_db_record(struct db_record *r, const struct issue_job *j, int status)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = (char)status;
+	snprintf(r->serial, sizeof(r->serial), "%s", j->serial);
+	r->not_after = cert_time(X509_get0_notAfter(j->cert));
+	r->reason = -1;
+	r->generation = j->generation;
+	snprintf(r->profile, sizeof(r->profile), "%s", j->t->name);
+	r->subject = j->subject_text;
+}
+
+/* Append one record per job in state `from`, then move them to `to`. */
+static int
+issue_index(struct session *s, struct issue_job **jobs, size_t n,
+    enum issue_state from, int status, enum issue_state to)
+{
+	struct db_record	*recs;
+	size_t			 i, m = 0;
+	int			 rc = 1;
+
+	if ((recs = calloc(n ? n : 1, sizeof(*recs))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		if (jobs[i]->state == from)
+			issue_db_record(&recs[m++], jobs[i], status);
+	if (m > 0 && db_index_append(s->db, recs, m) != 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (jobs[i]->state == from)
+			jobs[i]->state = to;
+	rc = 0;
+out:
+	free(recs);
+	return rc;
+}
+
+int
+issue_reserve(struct session *s, struct issue_job **jobs, size_t n)
+{
+	if (db_space_check(s->db, DB_SPACE_MIN) != 0)
+		return 1;
+	return issue_index(s, jobs, n, ISSUE_BUILT, DB_RESERVED,
+	    ISSUE_RESERVED);
+}
+
+/* The issued certificate chains to a trusted root of this database. */
+static int
+issue_verify_chain(X509 *x, X509 *issuer, X509 *self)
+{
+	X509_STORE	*st = NULL;
+	X509_STORE_CTX	*ctx = NULL;
+	int		 rc = 1;
+
+	if ((st = X509_STORE_new()) == NULL ||
+	    !X509_STORE_add_cert(st, issuer != NULL ? issuer : self) ||
+	    (ctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(ctx, st, x, NULL)) {
+		err_ossl("cannot set up the chain check");
+		goto out;
+	}
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_X509_STRICT |
+	    X509_V_FLAG_CHECK_SS_SIGNATURE);
+	if (X509_verify_cert(ctx) != 1) {
+		err_set("the new certificate does not chain to its issuer: %s "
+		    "(nothing was written)", X509_verify_cert_error_string(
+		    X509_STORE_CTX_get_error(ctx)));
+		goto out;
+	}
+	rc = 0;
+out:
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(st);
+	ERR_clear_error();
+	return rc;
+}
+
+int
+issue_sign(struct session *s, struct issue_job *j)
+{
+	unsigned char		*der = NULL;
+	const unsigned char	*p;
+	X509			*fresh = NULL;
+	int			 len, rc = 1;
+
+	if (cert_token_sign(j->cert, s->hsm, j->key, j->t->md, &j->ps) != 0)
+		goto out;
+	/* From here on, the certificate as its bytes say, nothing cached. */
+	if ((len = i2d_X509(j->cert, &der)) <= 0 ||
+	    (p = der, fresh = d2i_X509(NULL, &p, len)) == NULL) {
+		err_ossl("cannot re-read the signed certificate");
+		goto out;
+	}
+	if (issue_verify_chain(fresh, j->issuer, fresh) != 0)
+		goto out;
+	X509_free(j->cert);
+	j->cert = fresh;
+	fresh = NULL;
+	j->state = ISSUE_SIGNED;
+	rc = 0;
+out:
+	X509_free(fresh);
+	OPENSSL_free(der);
+	return rc;
+}
+
+int
+issue_record(struct session *s, struct issue_job **jobs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (jobs[i]->state == ISSUE_SIGNED &&
+		    db_cert_put(s->db, jobs[i]->serial, jobs[i]->cert) != 0)
+			return 1;
+	return issue_index(s, jobs, n, ISSUE_SIGNED, DB_VALID, ISSUE_RECORDED);
+}
+
+/* Void every serial reserved (or signed) and not recorded. */
+void
+issue_abandon(struct session *s, struct issue_job **jobs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (jobs[i]->state == ISSUE_SIGNED)
+			jobs[i]->state = ISSUE_RESERVED;
+	if (issue_index(s, jobs, n, ISSUE_RESERVED, DB_VOID, ISSUE_VOID) != 0)
+		note("ceremony: warning: reserved serials could not be "
+		    "voided: %s", err_get());
+}
+
+/* All the stages, for one certificate. */
+int
+issue_one(struct session *s, struct issue_job *j, struct findings *f)
+{
+	struct issue_job	*jobs[1] = { j };
+	char			 saved[1024];
+
+	if (issue_build(s, j, f) != 0 || issue_reserve(s, jobs, 1) != 0)
+		return 1;
+	if (issue_sign(s, j) == 0 && issue_record(s, jobs, 1) == 0)
+		return 0;
+	snprintf(saved, sizeof(saved), "%s", err_get());
+	issue_abandon(s, jobs, 1);
+	err_set("%s", saved);
+	return 1;
+}
+
+void
+issue_job_clear(struct issue_job *j)
+{
+	X509_free(j->cert);
+	free(j->subject_text);
+	presign_clear(&j->ps);
+	j->cert = NULL;
+	j->subject_text = NULL;
+}
