@@ -59,6 +59,9 @@ struct cmd {
 	int		(*fn)(int, char **);
 };
 
+struct findings;
+#include "ceremony/policy.h"
+
 /* cmds.c */
 extern const struct cmd	cmds[];
 void		 usage_all(void);
@@ -114,7 +117,8 @@ int		 session_audit(struct session *, struct audit_entry *);
 
 /* template.c */
 /* A certificate profile: templates/NAME.cnf, see docs/templates.md. */
-enum tmpl_kind { TMPL_ROOT = 1, TMPL_SUBCA, TMPL_LEAF, TMPL_OCSP };
+/* request: what ceremony csr create asks for (subject, extensions). */
+enum tmpl_kind { TMPL_ROOT = 1, TMPL_SUBCA, TMPL_LEAF, TMPL_OCSP, TMPL_REQUEST };
 
 #define TMPL_COPY_MAX	8
 
@@ -208,6 +212,7 @@ struct issue_job {
 	X509				*issuer;	/* NULL: self-signed */
 	const struct hsm_key		*key;		/* signs, on the token */
 	EVP_PKEY			*pubkey;	/* to be certified */
+	STACK_OF(X509)			*above;		/* the issuer's chain */
 	const X509_NAME			*subject;	/* NULL: the template's */
 	const STACK_OF(X509_EXTENSION)	*req_exts;	/* the request's */
 	int				 generation;	/* of the issuer */
@@ -257,10 +262,57 @@ int		 cmd_db_list(int, char **);
 int		 cmd_audit_show(int, char **);
 int		 cmd_csr_show(int, char **);
 int		 cmd_csr_check(int, char **);
+int		 cmd_sign(int, char **);
+int		 cmd_csr_create(int, char **);
+int		 cmd_ca_install(int, char **);
+
+/* request.c */
+int		 request_create(struct session *, const struct tmpl *,
+		    const char *keyref, X509_REQ **);
+
+/* cachain.c */
+int		 pem_certs_load(const char *, STACK_OF(X509) **);
+int		 ca_chain_above(const struct db *, int, STACK_OF(X509) **);
+int		 chain_verify(X509 *, STACK_OF(X509) *);
+int		 ca_install(struct session *, X509 *, STACK_OF(X509) *);
+
+/* sign.c */
+/* The issuing CA: the current generation's certificate and token key. */
+struct signer {
+	int		 generation;
+	X509		*issuer;
+	struct hsm_key	*key;
+	STACK_OF(X509)	*above;		/* above the issuer, up to the root */
+	STACK_OF(X509)	*chain;		/* the issuer, then above */
+};
+struct sign_opts {
+	long	days;		/* 0: the template's */
+	int	clamp;		/* cut notAfter to the issuer's */
+};
+int		 signer_open(struct session *, struct signer *);
+void		 signer_close(struct signer *);
+void		 sign_job(struct issue_job *, const struct signer *,
+		    const struct tmpl *, const struct csr *,
+		    const struct sign_opts *);
+int		 sign_check(const struct policy *, const struct csr *,
+		    struct findings *);
+int		 sign_request(struct session *, const struct signer *,
+		    const struct tmpl *, const struct policy *,
+		    const struct csr *, const struct sign_opts *,
+		    struct findings *, struct issue_job *);
+
+/* cmd_sign.c, batch.c */
+int		 sign_audit(struct session *, const struct tmpl *,
+		    const struct policy *, const struct csr *,
+		    const struct issue_job *, int);
+int		 sign_export(struct session *, const struct signer *,
+		    const struct issue_job *, char *, size_t);
+int		 sign_inbox(struct session *, const struct tmpl *,
+		    const struct policy *, const struct sign_opts *);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
-
-#include "ceremony/policy.h"
+int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *);
+int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);
 
 #endif

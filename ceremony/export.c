@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <openssl/pem.h>
+#include <openssl/pkcs7.h>
 
 #include "ceremony/ceremony.h"
 
@@ -52,6 +53,73 @@ export_cert(const char *dir, const char *base, X509 *x)
 		goto out;
 	snprintf(path, sizeof(path), "%s/%s.der", dir, base);
 	if (atomic_write(path, der, (size_t)derlen, 0644, 0) != 0)
+		goto out;
+	rc = 0;
+out:
+	BIO_free(b);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/* A PKCS#7 certs-only bundle (SignedData without signers), DER. */
+int
+p7_certs_der(STACK_OF(X509) *certs, unsigned char **der, size_t *len)
+{
+	PKCS7	*p7 = NULL;
+	int	 i, n, rc = 1;
+
+	*der = NULL;
+	if ((p7 = PKCS7_new()) == NULL ||
+	    !PKCS7_set_type(p7, NID_pkcs7_signed) ||
+	    !PKCS7_content_new(p7, NID_pkcs7_data))
+		goto fail;
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (!PKCS7_add_certificate(p7, sk_X509_value(certs, i)))
+			goto fail;
+	if ((n = i2d_PKCS7(p7, der)) <= 0)
+		goto fail;
+	*len = (size_t)n;
+	rc = 0;
+	goto out;
+fail:
+	err_ossl("cannot build the PKCS#7 bundle");
+out:
+	PKCS7_free(p7);
+	return rc;
+}
+
+/*
+ * The chain (issuer up to the root) as BASE-chain.pem, and as a PKCS#7
+ * certs-only bundle BASE-chain.p7b: the form of an EST /cacerts answer
+ * (RFC 7030 4.1.3).
+ */
+int
+export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
+{
+	BIO		*b = NULL;
+	unsigned char	*der = NULL;
+	char		 path[4096], *pem;
+	size_t		 derlen;
+	long		 pemlen;
+	int		 i, rc = 1;
+
+	if (export_dir_ready(dir) != 0)
+		return 1;
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		goto out;
+	for (i = 0; i < sk_X509_num(chain); i++)
+		if (!PEM_write_bio_X509(b, sk_X509_value(chain, i))) {
+			err_ossl("cannot encode the chain");
+			goto out;
+		}
+	if ((pemlen = BIO_get_mem_data(b, &pem)) <= 0 ||
+	    p7_certs_der(chain, &der, &derlen) != 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s-chain.pem", dir, base);
+	if (atomic_write(path, pem, (size_t)pemlen, 0644, 0) != 0)
+		goto out;
+	snprintf(path, sizeof(path), "%s/%s-chain.p7b", dir, base);
+	if (atomic_write(path, der, derlen, 0644, 0) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -248,34 +248,24 @@ issue_reserve(struct session *s, struct issue_job **jobs, size_t n)
 	    ISSUE_RESERVED);
 }
 
-/* The issued certificate chains to a trusted root of this database. */
 static int
-issue_verify_chain(X509 *x, X509 *issuer, X509 *self)
+issue_chain_check(X509 *x, const struct issue_job *j)
 {
-	X509_STORE	*st = NULL;
-	X509_STORE_CTX	*ctx = NULL;
-	int		 rc = 1;
+	STACK_OF(X509)	*chain;
+	int		 i, rc = 1;
 
-	if ((st = X509_STORE_new()) == NULL ||
-	    !X509_STORE_add_cert(st, issuer != NULL ? issuer : self) ||
-	    (ctx = X509_STORE_CTX_new()) == NULL ||
-	    !X509_STORE_CTX_init(ctx, st, x, NULL)) {
-		err_ossl("cannot set up the chain check");
+	if (j->issuer == NULL)
+		return chain_verify(x, NULL);
+	if ((chain = sk_X509_new_null()) == NULL || !sk_X509_push(chain,
+	    j->issuer))
 		goto out;
-	}
-	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_X509_STRICT |
-	    X509_V_FLAG_CHECK_SS_SIGNATURE);
-	if (X509_verify_cert(ctx) != 1) {
-		err_set("the new certificate does not chain to its issuer: %s "
-		    "(nothing was written)", X509_verify_cert_error_string(
-		    X509_STORE_CTX_get_error(ctx)));
-		goto out;
-	}
-	rc = 0;
+	for (i = 0; j->above != NULL && i < sk_X509_num(j->above); i++)
+		if (!sk_X509_push(chain, sk_X509_value(j->above, i)))
+			goto out;
+	if ((rc = chain_verify(x, chain)) != 0)
+		err_context("nothing was written");
 out:
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(st);
-	ERR_clear_error();
+	sk_X509_free(chain);
 	return rc;
 }
 
@@ -295,7 +285,8 @@ issue_sign(struct session *s, struct issue_job *j)
 		err_ossl("cannot re-read the signed certificate");
 		goto out;
 	}
-	if (issue_verify_chain(fresh, j->issuer, fresh) != 0)
+	/* Up to the root: the issuer and what is above it. */
+	if (issue_chain_check(fresh, j) != 0)
 		goto out;
 	X509_free(j->cert);
 	j->cert = fresh;

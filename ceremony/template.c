@@ -34,7 +34,7 @@ static const struct {
 	enum tmpl_kind	 kind;
 } kinds[] = {
 	{ "root", TMPL_ROOT }, { "subca", TMPL_SUBCA }, { "leaf", TMPL_LEAF },
-	{ "ocsp", TMPL_OCSP }, { NULL, 0 }
+	{ "ocsp", TMPL_OCSP }, { "request", TMPL_REQUEST }, { NULL, 0 }
 };
 
 /*
@@ -209,6 +209,16 @@ tmpl_long(const struct tmpl *t, const char *key, long min, long max,
 static int
 tmpl_validity(struct tmpl *t)
 {
+	/* A request asks for no validity: the issuer's template decides. */
+	if (t->kindv == TMPL_REQUEST) {
+		if (tmpl_get(t, "days", 0) != NULL ||
+		    tmpl_get(t, "not_after", 0) != NULL) {
+			err_set("template %s: a request template sets no "
+			    "validity", t->path);
+			return 1;
+		}
+		return 0;
+	}
 	if (tmpl_long(t, "days", 1, 36525, &t->days) != 0 ||
 	    tmpl_long(t, "max_days", 1, 36525, &t->max_days) != 0 ||
 	    tmpl_time(t, "not_before", &t->not_before) != 0 ||
@@ -262,9 +272,11 @@ tmpl_key_types(struct tmpl *t)
 	const char	*s;
 	char		*list = NULL, *tok, *save = NULL;
 	int		 rc = 1;
+	int		 needs = t->kindv == TMPL_ROOT ||
+			     t->kindv == TMPL_REQUEST;
 
-	if ((s = tmpl_get(t, "key_types", t->kindv == TMPL_ROOT)) == NULL)
-		return t->kindv == TMPL_ROOT;
+	if ((s = tmpl_get(t, "key_types", needs)) == NULL)
+		return needs;
 	if ((list = strdup(s)) == NULL)
 		return 1;
 	for (tok = strtok_r(list, ", ", &save); tok != NULL;
@@ -299,8 +311,9 @@ tmpl_extensions(struct tmpl *t)
 	const char	*s;
 	int		 rc = 1;
 
-	if ((s = tmpl_get(t, "extensions", 1)) == NULL)
-		return 1;
+	/* A request may ask for no extensions; a certificate always has some. */
+	if ((s = tmpl_get(t, "extensions", t->kindv != TMPL_REQUEST)) == NULL)
+		return t->kindv != TMPL_REQUEST;
 	if ((t->ext_section = strdup(s)) == NULL)
 		return 1;
 	if (NCONF_get_section(t->conf, s) == NULL) {
@@ -349,10 +362,14 @@ tmpl_policy(struct tmpl *t)
 	const char	*p, *slash;
 	int		 n;
 
-	if ((p = tmpl_get(t, "policy", t->kindv != TMPL_ROOT)) == NULL)
-		return t->kindv != TMPL_ROOT;
-	if (t->kindv == TMPL_ROOT) {
-		err_set("template %s: a root template has no policy", t->path);
+	int		 needs;
+
+	needs = t->kindv != TMPL_ROOT && t->kindv != TMPL_REQUEST;
+	if ((p = tmpl_get(t, "policy", needs)) == NULL)
+		return needs;
+	if (!needs) {
+		err_set("template %s: a %s template has no policy", t->path,
+		    t->kind);
 		return 1;
 	}
 	slash = strrchr(t->path, '/');
@@ -402,9 +419,9 @@ tmpl_copy_extensions(struct tmpl *t)
 
 	if ((s = tmpl_get(t, "copy_extensions", 0)) == NULL)
 		return 0;
-	if (t->kindv == TMPL_ROOT) {
-		err_set("template %s: a root has no request to copy from",
-		    t->path);
+	if (t->kindv == TMPL_ROOT || t->kindv == TMPL_REQUEST) {
+		err_set("template %s: a %s has no request to copy from",
+		    t->path, t->kind);
 		return 1;
 	}
 	if ((list = strdup(s)) == NULL)
@@ -423,16 +440,17 @@ tmpl_subject_from(struct tmpl *t)
 	const char	*from, *subj;
 
 	if ((from = tmpl_get(t, "subject_from", 0)) == NULL)
-		from = t->kindv == TMPL_ROOT ? "template" : "csr";
+		from = (t->kindv == TMPL_ROOT || t->kindv == TMPL_REQUEST) ?
+		    "template" : "csr";
 	if (strcmp(from, "csr") != 0 && strcmp(from, "template") != 0) {
 		err_set("template %s: subject_from is csr or template",
 		    t->path);
 		return 1;
 	}
 	if (strcmp(from, "csr") == 0) {
-		if (t->kindv == TMPL_ROOT) {
-			err_set("template %s: a root's subject comes from the "
-			    "template", t->path);
+		if (t->kindv == TMPL_ROOT || t->kindv == TMPL_REQUEST) {
+			err_set("template %s: a %s's subject comes from the "
+			    "template", t->path, t->kind);
 			return 1;
 		}
 		return 0;

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony sign: a request signed with the current CA generation's key
+ * under a signing template, which names the policy it enforces.  The
+ * template, its policy and the request are read and checked before the
+ * token is touched; a request that fails its policy is refused with every
+ * finding, and nothing is written but the audit record of the refusal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509v3.h>
+
+#include "ceremony/ceremony.h"
+
+struct sign_args {
+	const char	*csr;
+	const char	*tmpl;
+	const char	*days;
+	const char	*clamp;
+	const char	*inbox;
+};
+
+/* Template, policy and options, checked before any token work. */
+static int
+sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
+    struct sign_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (a->tmpl == NULL || (a->csr == NULL) == (a->inbox == NULL)) {
+		err_set("sign needs --template T and either --csr F or --inbox");
+		return 1;
+	}
+	if (tmpl_load(a->tmpl, t) != 0)
+		return 1;
+	if ((*t)->kindv == TMPL_ROOT) {
+		err_set("template %s makes a root: use ceremony root create",
+		    a->tmpl);
+		return 1;
+	}
+	if (a->days != NULL && opt_int("days", a->days, 1, (*t)->max_days,
+	    &o->days) != 0)
+		return 1;
+	o->clamp = a->clamp != NULL;
+	return policy_load((*t)->policy_path, p);
+}
+
+static void
+sign_audit_items(struct audit_entry *e, const struct tmpl *t,
+    const struct policy *p, const struct csr *c)
+{
+	audit_add_in(e, "template", t->raw, t->rawlen);
+	audit_add_in(e, "policy", p->raw, p->rawlen);
+	if (c != NULL)
+		audit_add_in(e, "csr", c->der, c->derlen);
+}
+
+int
+sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct csr *c, const struct issue_job *j, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	char			 detail[160];
+	int			 len, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "sign";
+	e.ok = ok;
+	snprintf(detail, sizeof(detail), "%s%s", j->serial,
+	    j->clamped ? " notAfter clamped to the issuer's (--clamp)" : "");
+	e.detail = ok ? detail : err_get();
+	sign_audit_items(&e, t, p, c);
+	if (ok && (len = i2d_X509(j->cert, &der)) > 0)
+		audit_add_out(&e, "cert", der, (size_t)len);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/* Certificate, chain and PKCS#7 bundle into the export directory. */
+int
+sign_export(struct session *s, const struct signer *sg,
+    const struct issue_job *j, char *dir, size_t dirlen)
+{
+	char	*exp = NULL;
+	int	 rc;
+
+	if (s->export_dir != NULL)
+		snprintf(dir, dirlen, "%s", s->export_dir);
+	else if ((exp = db_path(s->db, "export")) != NULL)
+		snprintf(dir, dirlen, "%s", exp);
+	free(exp);
+	rc = export_cert(dir, j->serial, j->cert) != 0 ||
+	    export_chain(dir, j->serial, sg->chain) != 0;
+	return rc;
+}
+
+static void
+sign_print(const struct issue_job *j, const struct signer *sg,
+    const char *dir)
+{
+	char	fp[96] = "", *issuer;
+
+	cert_fingerprint(j->cert, fp, sizeof(fp));
+	issuer = name_text(X509_get_subject_name(sg->issuer));
+	printf("certificate issued\n");
+	printf("  %-12s %s\n", "subject", j->subject_text);
+	printf("  %-12s %s\n", "serial", j->serial);
+	printf("  %-12s %s (generation %d)\n", "issuer",
+	    issuer != NULL ? issuer : "?", sg->generation);
+	free(issuer);
+	printf("  %-12s %s\n", "profile", j->t->name);
+	printf("  %-12s %s\n", "SHA-256", fp);
+	if (j->clamped)
+		printf("  %-12s notAfter cut to the issuer's (--clamp)\n", "note");
+	printf("  %-12s %s/%s.pem .der, %s-chain.pem, %s-chain.p7b\n",
+	    "exported", dir, j->serial, j->serial, j->serial);
+}
+
+static int
+sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
+    const struct policy *p, const struct sign_opts *o)
+{
+	struct signer		 sg;
+	struct issue_job	 j;
+	struct findings		 f;
+	struct csr		*c = NULL;
+	char			 dir[4096] = "";
+	int			 ok = 0, rc = 1;
+
+	memset(&sg, 0, sizeof(sg));
+	memset(&j, 0, sizeof(j));
+	memset(&f, 0, sizeof(f));
+	if (csr_load(a->csr, &c) != 0)
+		goto out;
+	/* Refused by policy: no PIN asked, no token touched. */
+	if (sign_check(p, c, &f) != 0) {
+		sign_job(&j, &sg, t, c, o);
+		goto audit;
+	}
+	ok = session_login(s) == 0 && signer_open(s, &sg) == 0 &&
+	    sign_request(s, &sg, t, p, c, o, &f, &j) == 0;
+	if (ok && sign_export(s, &sg, &j, dir, sizeof(dir)) == 0)
+		sign_print(&j, &sg, dir);
+	else
+		ok = 0;
+audit:
+	if (sign_audit(s, t, p, c, &j, ok) == 0 && ok)
+		rc = 0;
+out:
+	if (f.n > 0)
+		findings_print(stdout, &f);
+	findings_free(&f);
+	issue_job_clear(&j);
+	signer_close(&sg);
+	csr_free(c);
+	return rc;
+}
+
+int
+cmd_sign(int argc, char **argv)
+{
+	struct session		 s;
+	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL };
+	struct sign_opts	 o;
+	struct tmpl		*t = NULL;
+	struct policy		*p = NULL;
+	const struct cmd_opt	 local[] = {
+		{ "csr", 1, &a.csr },
+		{ "template", 1, &a.tmpl },
+		{ "days", 1, &a.days },
+		{ "clamp", 0, &a.clamp },
+		{ "inbox", 0, &a.inbox },
+		{ NULL, 0, NULL }
+	};
+	int			 r, rc = 1;
+
+	session_init(&s);
+	if ((r = cmd_options(&s, "sign", argc, argv, local)) != 0)
+		return r < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("sign", argc, argv) != 0 ||
+	    sign_load(&a, &t, &p, &o) != 0 || session_open_db(&s) != 0)
+		goto out;
+	rc = a.inbox != NULL ? sign_inbox(&s, t, p, &o) :
+	    sign_one(&s, &a, t, p, &o);
+out:
+	if (rc != 0)
+		fprintf(stderr, "ceremony: %s\n", err_get());
+	policy_free(p);
+	tmpl_free(t);
+	session_close(&s);
+	return rc;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Signing a request with the current CA generation's key.  The policy
+ * check runs here, in the core, so no front end can sign around it: a
+ * request with any error finding is refused before a serial is taken.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ceremony/ceremony.h"
+
+/* The current generation's certificate and its key on the token. */
+int
+signer_open(struct session *s, struct signer *sg)
+{
+	memset(sg, 0, sizeof(*sg));
+	if ((sg->generation = db_ca_current(s->db)) == 0) {
+		err_set("this data directory has no CA certificate yet: "
+		    "run ceremony root create first");
+		return 1;
+	}
+	if ((sg->issuer = db_ca_get(s->db, sg->generation)) == NULL)
+		return 1;
+	/* By public key, not by name: a backup token's label may differ. */
+	if (hsm_key_find_pubkey(s->hsm, X509_get0_pubkey(sg->issuer),
+	    &sg->key) != 0) {
+		err_context("CA generation %d", sg->generation);
+		return 1;
+	}
+	/* The export chain: the issuer, then what is above it. */
+	if (ca_chain_above(s->db, sg->generation, &sg->above) != 0)
+		return 1;
+	if ((sg->chain = sk_X509_dup(sg->above)) == NULL ||
+	    !sk_X509_insert(sg->chain, sg->issuer, 0)) {
+		err_set("out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+void
+signer_close(struct signer *sg)
+{
+	X509_free(sg->issuer);
+	hsm_key_free(sg->key);
+	sk_X509_free(sg->chain);	/* borrows from issuer and above */
+	sk_X509_pop_free(sg->above, X509_free);
+	memset(sg, 0, sizeof(*sg));
+}
+
+/* Fill the job for a request: the request's subject and key, our issuer. */
+void
+sign_job(struct issue_job *j, const struct signer *sg, const struct tmpl *t,
+    const struct csr *c, const struct sign_opts *o)
+{
+	memset(j, 0, sizeof(*j));
+	j->t = t;
+	j->issuer = sg->issuer;
+	j->above = sg->above;
+	j->key = sg->key;
+	j->pubkey = c->pubkey;
+	j->subject = t->subject != NULL ? NULL :
+	    X509_REQ_get_subject_name(c->req);
+	j->req_exts = c->exts;
+	j->generation = sg->generation;
+	j->days = o->days;
+	j->clamp = o->clamp;
+}
+
+int
+sign_check(const struct policy *p, const struct csr *c, struct findings *f)
+{
+	if (policy_check(p, c, f) != 0 || f->errors > 0) {
+		err_set("%s fails policy %s (%zu error%s): nothing was signed",
+		    c->path, p->name, f->errors, f->errors == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
+}
+
+int
+sign_request(struct session *s, const struct signer *sg, const struct tmpl *t,
+    const struct policy *p, const struct csr *c, const struct sign_opts *o,
+    struct findings *f, struct issue_job *j)
+{
+	sign_job(j, sg, t, c, o);
+	if (sign_check(p, c, f) != 0)
+		return 1;
+	return issue_one(s, j, f);
+}
