@@ -1,0 +1,190 @@
+#!/bin/bash
+# Signing with a policy: root -> issuing CA (key on its own token, request
+# made by ceremony csr create) -> Expressway-style server certificate and
+# an OCSP signer.  Chains checked by OpenSSL, GnuTLS and NSS; refusals
+# leave the database and the export directory as they were.
+. "$(dirname "$0")/lib.sh"
+
+TPL=$TOP/templates
+R=$T/root
+I=$T/issuing
+mktoken root
+mktoken issuing
+c() { "$CEREMONY" "$@"; }
+
+c init --home "$R" --module "$MODULE" --token root > /dev/null
+c key generate --home "$R" --pin-file "$T/pin" --label rk --type ec:P-384 > /dev/null
+c root create --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" \
+	--key rk > /dev/null
+c init --home "$I" --module "$MODULE" --token issuing > /dev/null
+c key generate --home "$I" --pin-file "$T/pin" --label ik --type ec:P-384 > /dev/null
+
+ok "issuing CA: request for its token key" c csr create --home "$I" \
+	--pin-file "$T/pin" --template "$TPL/issuing-ca-request.cnf" --key ik \
+	--out "$T/ica.csr"
+ok "the request verifies (openssl req -verify)" openssl req -in "$T/ica.csr" \
+	-verify -noout
+ok "root signs it under the subca template" c sign --home "$R" \
+	--pin-file "$T/pin" --template "$TPL/subca.cnf" --csr "$T/ica.csr"
+S=$(sed -n 's/^  serial *//p' "$T/out")
+is "the serial is 20 octets" "${#S}" 40
+ok "issuing CA installs its certificate" c ca install --home "$I" \
+	--pin-file "$T/pin" --cert "$R/export/$S.pem" --chain "$R/export/$S-chain.pem"
+
+# The intermediate: template decides, chain verifies everywhere.
+ROOT=$R/export/root-gen1.pem
+INT=$R/export/$S.pem
+text=$(openssl x509 -in "$INT" -noout -text | tr -s '\n ' ' ')
+like "intermediate: CA:TRUE, pathlen:0, critical" "$text" \
+	"Basic Constraints: critical CA:TRUE, pathlen:0"
+like "intermediate: AKI is the root's SKI" "$text" "Authority Key Identifier: $(openssl x509 \
+	-in "$ROOT" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')"
+like "intermediate: CRL distribution point" "$text" "URI:http://pki.example.org/crl/root-gen1.crl"
+like "intermediate: caIssuers" "$text" "CA Issuers - URI:http://pki.example.org/root-gen1.crt"
+ok "openssl verify: root -> intermediate" openssl verify -x509_strict \
+	-CAfile "$ROOT" "$INT"
+is "index: the intermediate is valid, profile subca" \
+	"$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f1,5,7)" "V	$S	subca"
+ok "the database keeps the certificate" cmp "$R/certs/$S.pem" "$INT"
+ok "DER export" cmp <(openssl x509 -in "$INT" -outform DER) "$R/export/$S.der"
+ok "PKCS#7 bundle read back" openssl pkcs7 -inform DER -in "$R/export/$S-chain.p7b" -print_certs
+like "PKCS#7 bundle holds the root" "$(cat "$T/out")" "subject=C = XX, O = Example Organisation, OU = Offline Root, CN = Example Root CA"
+
+# A server certificate from the issuing CA, under the Expressway policy.
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/srv.key"
+openssl req -new -key "$T/srv.key" -subj "/C=XX/O=Example/CN=vcs.example.com" \
+	-addext "subjectAltName=DNS:vcs.example.com,DNS:peer1.example.com" \
+	-addext "extendedKeyUsage=serverAuth,clientAuth" \
+	-addext "basicConstraints=critical,CA:TRUE" -out "$T/srv-ca.csr" 2>/dev/null
+fails "a server request asking for CA:TRUE is refused" c sign --home "$I" \
+	--pin-file "$T/pin" --template "$TPL/expressway-server.cnf" --csr "$T/srv-ca.csr"
+openssl req -new -key "$T/srv.key" -subj "/C=XX/O=Example/CN=vcs.example.com" \
+	-addext "subjectAltName=DNS:vcs.example.com,DNS:peer1.example.com" \
+	-addext "extendedKeyUsage=serverAuth,clientAuth" -out "$T/srv.csr"
+ok "issuing CA signs the server request" c sign --home "$I" --pin-file "$T/pin" \
+	--template "$TPL/expressway-server.cnf" --csr "$T/srv.csr"
+L=$(sed -n 's/^  serial *//p' "$T/out")
+LEAF=$I/export/$L.pem
+cat "$I/export/$L-chain.pem" > "$T/chain.pem"
+ok "openssl verify: root -> intermediate -> leaf" openssl verify -x509_strict \
+	-CAfile "$ROOT" -untrusted "$T/chain.pem" "$LEAF"
+cat "$LEAF" "$T/chain.pem" > "$T/full.pem"
+ok "GnuTLS certtool --verify-chain" certtool --verify-chain --infile "$T/full.pem"
+like "GnuTLS says verified" "$(cat "$T/out")" "Chain verification output: Verified"
+nss=$T/nss; mkdir "$nss"
+certutil -N -d "sql:$nss" --empty-password
+certutil -A -d "sql:$nss" -n root -t "CT,C,C" -i "$ROOT"
+certutil -A -d "sql:$nss" -n int -t ",," -i "$INT"
+certutil -A -d "sql:$nss" -n leaf -t ",," -i "$LEAF"
+ok "NSS certutil -V: the leaf is a valid SSL server" certutil -V -d "sql:$nss" -n leaf -u V
+like "NSS says valid" "$(cat "$T/out")" "certificate is valid"
+ok "NSS certutil -V: the intermediate is a valid CA" certutil -V -d "sql:$nss" -n int -u L
+text=$(openssl x509 -in "$LEAF" -noout -text | tr -s '\n ' ' ')
+like "leaf: SANs copied from the request" "$text" \
+	"Subject Alternative Name: DNS:vcs.example.com, DNS:peer1.example.com"
+like "leaf: EKU serverAuth and clientAuth from the template" "$text" \
+	"Extended Key Usage: TLS Web Server Authentication, TLS Web Client Authentication"
+is "leaf: each extension once" "$(openssl x509 -in "$LEAF" -noout -text |
+	grep -c 'X509v3 Extended Key Usage')" 1
+like "leaf: CA:FALSE" "$text" "Basic Constraints: critical CA:FALSE"
+is "leaf chain export: issuing CA then root" \
+	"$(grep -c 'BEGIN CERTIFICATE' "$I/export/$L-chain.pem")" 2
+
+# Refusals: nothing written but the audit record.
+snap() { (tree "$1"; cat "$1/index.txt") | grep -v '^audit.log ' > "$T/before"; }
+same() {
+	(tree "$1"; cat "$1/index.txt") | grep -v '^audit.log ' > "$T/after"
+	ok "$2: nothing written" diff -u "$T/before" "$T/after"
+	like "$2: the refusal is audited" "$(tail -1 "$1/audit.log")" "op=sign	result=failed"
+}
+snap "$I"
+openssl req -new -key "$T/srv.key" -subj "/C=XX/O=Example/CN=bad_host" \
+	-addext "subjectAltName=DNS:bad_host,IP:10.0.0.1,DNS:*.example.com" \
+	-out "$T/bad.csr"
+fails "a request failing its policy" c sign --home "$I" --pin-file "$T/pin" \
+	--template "$TPL/expressway-server.cnf" --csr "$T/bad.csr"
+like "every finding is shown: underscore" "$(cat "$T/out")" "san-not-fqdn"
+like "every finding is shown: IP" "$(cat "$T/out")" "san-ip|san-type"
+like "every finding is shown: wildcard" "$(cat "$T/out")" "san-wildcard"
+same "$I" "policy refusal"
+
+# A request whose signature was tampered with.
+openssl req -in "$T/srv.csr" -outform DER -out "$T/srv.der"
+cp "$T/srv.der" "$T/flip.der"
+size=$(stat -c %s "$T/flip.der")
+printf '\xff' | dd of="$T/flip.der" bs=1 seek=$((size - 3)) conv=notrunc 2>/dev/null
+fails "a request with a broken signature" c sign --home "$I" --pin-file "$T/pin" \
+	--template "$TPL/expressway-server.cnf" --csr "$T/flip.der"
+like "proof of possession failed" "$(cat "$T/out" "$T/err")" "pop-failed"
+same "$I" "broken signature"
+
+# Validity past the issuer: refused, or cut with --clamp (recorded).
+sed 's/^days .*/days = 5000/; s/^max_days .*/max_days = 9000/' \
+	"$TPL/expressway-server.cnf" > "$T/long.cnf"
+sed -i "s|^policy .*|policy = $TPL/policy-expressway.cnf|" "$T/long.cnf"
+snap "$I"
+c sign --home "$I" --pin-file "$T/pin" --template "$T/long.cnf" --csr "$T/srv.csr" \
+	> "$T/out" 2> "$T/err"
+rc=$?
+is "a certificate outliving its issuer: refused" "$rc:$(wc -l < "$T/err")" "1:1"
+like "lint names it" "$(cat "$T/out")" "validity-past-issuer"
+same "$I" "validity past the issuer"
+ok "with --clamp it is issued" c sign --home "$I" --pin-file "$T/pin" \
+	--template "$T/long.cnf" --csr "$T/srv.csr" --clamp
+like "...and says it was cut" "$(cat "$T/out")" "notAfter cut to the issuer's"
+C=$(sed -n 's/^  serial *//p' "$T/out")
+is "...ending with the issuer" "$(openssl x509 -in "$I/export/$C.pem" -noout -enddate)" \
+	"$(openssl x509 -in "$I/ca/gen-1.pem" -noout -enddate)"
+like "...and the audit records the clamp" "$(tail -1 "$I/audit.log")" "clamped"
+
+# A path length deeper than the issuer allows (the issuing CA has pathlen 0).
+snap "$I"
+fails "an intermediate under a pathlen:0 CA" c sign --home "$I" \
+	--pin-file "$T/pin" --template "$TPL/subca.cnf" --csr "$T/ica.csr"
+like "refused by the chain rule" "$(cat "$T/out" "$T/err")" "bc-pathlen-issuer|pathlen"
+same "$I" "pathLen too deep"
+
+# OCSP responder certificate, issued by the CA it answers for.
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/ocsp.key"
+openssl req -new -key "$T/ocsp.key" -subj "/C=XX/O=Example/CN=OCSP Responder" \
+	-addext "extendedKeyUsage=OCSPSigning" -out "$T/ocsp.csr"
+ok "OCSP signer issued" c sign --home "$I" --pin-file "$T/pin" \
+	--template "$TPL/ocsp-signer.cnf" --csr "$T/ocsp.csr"
+O=$(sed -n 's/^  serial *//p' "$T/out")
+text=$(openssl x509 -in "$I/export/$O.pem" -noout -text | tr -s '\n ' ' ')
+like "OCSP signer: EKU OCSPSigning" "$text" "Extended Key Usage: critical OCSP Signing"
+like "OCSP signer: id-pkix-ocsp-nocheck" "$text" "OCSP No Check"
+like "OCSP signer: issued by the issuing CA" "$text" "Issuer: C = XX, O = Example Organisation, CN = Example Issuing CA"
+ok "OCSP signer: chain verifies with purpose ocsphelper" openssl verify \
+	-purpose ocsphelper -CAfile "$ROOT" -untrusted "$T/chain.pem" "$I/export/$O.pem"
+
+# Batch: the inbox, after one login.
+for n in 1 2 3; do
+	openssl req -new -key "$T/srv.key" -subj "/C=XX/O=Example/CN=host$n.example.com" \
+		-addext "subjectAltName=DNS:host$n.example.com" \
+		-addext "extendedKeyUsage=serverAuth,clientAuth" \
+		-out "$I/requests/good$n.csr"
+done
+cp "$T/bad.csr" "$I/requests/bad.csr"
+printf 'not a request\n' > "$I/requests/junk.pem"
+before=$(grep -c '^V' "$I/index.txt")
+c sign --inbox --home "$I" --pin-file "$T/pin" --template "$TPL/expressway-server.cnf" \
+	> "$T/out" 2> "$T/err"
+is "batch: exit 1 when some are rejected, one error line" "$?:$(wc -l < "$T/err")" "1:1"
+like "batch: summary" "$(cat "$T/out")" "3 signed, 2 rejected, 5 in all"
+is "batch: three more valid certificates" "$(grep -c '^V' "$I/index.txt")" $((before + 3))
+is "batch: signed requests moved to done/" "$(ls "$I/requests/done" | tr '\n' ' ')" \
+	"good1.csr good2.csr good3.csr "
+is "batch: rejects moved aside" "$(ls "$I/requests/rejected" | grep -v findings | tr '\n' ' ')" \
+	"bad.csr junk.pem "
+like "batch: findings report beside a reject" \
+	"$(cat "$I/requests/rejected/bad.csr.findings")" "san-not-fqdn"
+is "batch: the inbox is empty" "$(find "$I/requests" -maxdepth 1 -type f | wc -l)" 0
+for s in $(grep '^V' "$I/index.txt" | tail -3 | cut -f5); do
+	openssl verify -CAfile "$ROOT" -untrusted "$T/chain.pem" "$I/certs/$s.pem" \
+		> /dev/null 2>&1 || echo "bad $s"
+done > "$T/bad"
+is "batch: every new certificate verifies" "$(cat "$T/bad")" ""
+ok "audit chain intact after all of it" c audit show --home "$I"
+
+done_testing
