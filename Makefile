@@ -39,4 +39,14 @@ test: all asan
 clean:
 	rm -rf build build-asan
 
+# The benchmark (not a test): ceremony sign --inbox against openssl ca and
+# the token's raw signing rate; N=100 make bench for a quick run.
+$(BUILD)/bench-rawsign: bench/rawsign.c $(LIB_O)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+bench:
+	bench/run
+
+.PHONY: bench
+
 .PHONY: all asan test clean
