@@ -6,7 +6,7 @@ WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
            $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags p11-kit-1)
-override LDLIBS += $(shell pkg-config --libs $(PKGS)) -ldl
+override LDLIBS += $(shell pkg-config --libs $(PKGS)) -ldl -pthread
 BUILD   ?= build
 
 CORE     = $(wildcard util/*.c hsm/*.c db/*.c)

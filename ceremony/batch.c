@@ -8,6 +8,7 @@
  * them.  Nothing is signed unless it passes its policy.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,51 @@ struct batch {
 	char			*inbox;
 };
 
+/*
+ * Run fn over every item on two cores: this thread takes the even
+ * indexes, a second thread the odd ones.  fn may set error messages
+ * (they are per thread) but must touch nothing shared.
+ */
+struct map_arg {
+	struct batch	 *b;
+	void		(*fn)(struct batch_item *, const void *);
+	const void	 *arg;
+	size_t		  first;
+};
+
+static void *
+map_half(void *p)
+{
+	struct map_arg	*m = p;
+	size_t		 i;
+
+	for (i = m->first; i < m->b->n; i += 2)
+		m->fn(&m->b->v[i], m->arg);
+	return NULL;
+}
+
+static void
+batch_map(struct batch *b, void (*fn)(struct batch_item *, const void *),
+    const void *arg)
+{
+	struct map_arg	 even = { b, fn, arg, 0 }, odd = { b, fn, arg, 1 };
+	pthread_t	 th;
+	int		 threaded;
+
+	threaded = b->n > 1 && pthread_create(&th, NULL, map_half, &odd) == 0;
+	map_half(&even);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		map_half(&odd);
+}
+
 /* Read and policy-check every request; no token yet. */
 static void
-batch_check(struct batch_item *it, const struct policy *p)
+batch_check(struct batch_item *it, const void *arg)
 {
+	const struct policy	*p = arg;
+
 	err_clear();
 	if (csr_load(it->path, &it->csr) != 0) {
 		snprintf(it->why, sizeof(it->why), "%s", err_get());
@@ -65,50 +107,156 @@ batch_load(struct session *s, struct batch *b, const struct policy *p)
 		paths[i] = NULL;
 		b->v[i].name = strrchr(b->v[i].path, '/') != NULL ?
 		    strrchr(b->v[i].path, '/') + 1 : b->v[i].path;
-		batch_check(&b->v[i], p);
 	}
 	b->n = n;
 	csr_inbox_free(paths, n);
+	batch_map(b, batch_check, p);
 	return 0;
 }
 
-/* Build and lint the acceptable ones; a lint failure rejects that one. */
+struct build_arg {
+	struct session		*s;
+	const struct signer	*sg;
+	const struct tmpl	*t;
+	const struct sign_opts	*o;
+};
+
+/* Build and lint one acceptable request; a lint failure rejects it. */
 static void
+batch_build_one(struct batch_item *it, const void *arg)
+{
+	const struct build_arg	*a = arg;
+
+	if (it->why[0] != '\0')
+		return;
+	err_clear();
+	if (issue_build(a->s, &it->job, &it->f) != 0)
+		snprintf(it->why, sizeof(it->why), "%s", err_get());
+}
+
+/*
+ * The acceptable ones get their serials from one draw of the token's RNG
+ * (here, one thread: the token session is not shared), then are built and
+ * linted on both cores.
+ */
+static int
 batch_build(struct session *s, struct batch *b, const struct signer *sg,
     const struct tmpl *t, const struct sign_opts *o)
 {
-	struct batch_item	*it;
-	size_t			 i;
+	struct build_arg	a = { s, sg, t, o };
+	size_t			i;
 
-	for (i = 0; i < b->n; i++) {
-		it = &b->v[i];
-		if (it->why[0] != '\0')
-			continue;
-		sign_job(&it->job, sg, t, it->csr, o);
-		if (issue_build(s, &it->job, &it->f) != 0) {
-			snprintf(it->why, sizeof(it->why), "%s", err_get());
-			continue;
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].why[0] == '\0') {
+			sign_job(&b->v[i].job, sg, t, b->v[i].csr, o);
+			b->jobs[b->njobs++] = &b->v[i].job;
 		}
-		b->jobs[b->njobs++] = &it->job;
+	if (issue_serials(s, b->jobs, b->njobs) != 0)
+		return 1;
+	batch_map(b, batch_build_one, &a);
+	for (i = 0, b->njobs = 0; i < b->n; i++)
+		if (b->v[i].job.state == ISSUE_BUILT)
+			b->jobs[b->njobs++] = &b->v[i].job;
+	return 0;
+}
+
+/*
+ * Two cores, two halves of the work: this thread has the token sign one
+ * certificate after another; a second thread verifies each signature as
+ * soon as it is made.
+ */
+struct pipeline {
+	pthread_mutex_t		  mu;
+	pthread_cond_t		  cv;
+	size_t			  ready;	/* jobs handed over so far */
+	struct issue_job	**jobs;
+	size_t			  n;
+};
+
+static void *
+batch_verifier(void *arg)
+{
+	struct pipeline	*pl = arg;
+	size_t		 i;
+
+	for (i = 0; i < pl->n; i++) {
+		pthread_mutex_lock(&pl->mu);
+		while (pl->ready <= i)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		pthread_mutex_unlock(&pl->mu);
+		issue_verify(pl->jobs[i]);
 	}
+	return NULL;
+}
+
+static void
+pipeline_hand(struct pipeline *pl, size_t ready)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->ready = ready;
+	pthread_cond_signal(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static void
+batch_token_sign(struct batch *b)
+{
+	struct pipeline	 pl;
+	pthread_t	 th;
+	size_t		 i;
+	int		 threaded;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.jobs = b->jobs;
+	pl.n = b->njobs;
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.cv, NULL);
+	threaded = pthread_create(&th, NULL, batch_verifier, &pl) == 0;
+	for (i = 0; i < b->njobs; i++) {
+		/* A failure leaves the job reserved: it is voided later. */
+		if (issue_token_sign(b->jobs[i]) != 0)
+			note("ceremony: %s", err_get());
+		if (threaded)
+			pipeline_hand(&pl, i + 1);
+		else
+			issue_verify(b->jobs[i]);
+	}
+	if (threaded)
+		pthread_join(th, NULL);
+	pthread_cond_destroy(&pl.cv);
+	pthread_mutex_destroy(&pl.mu);
+	for (i = 0; i < b->njobs; i++)
+		if (b->jobs[i]->why != NULL)
+			note("ceremony: serial %s: %s", b->jobs[i]->serial,
+			    b->jobs[i]->why);
+}
+
+/* Certificate files in one write group, made durable before the index. */
+static int
+batch_record(struct session *s, struct batch *b)
+{
+	if (atomic_group_begin() != 0)
+		return 1;
+	if (issue_record_files(s, b->jobs, b->njobs) != 0) {
+		atomic_group_abort();
+		return 1;
+	}
+	if (atomic_group_commit() != 0)
+		return 1;
+	return issue_record_index(s, b->jobs, b->njobs);
 }
 
 static int
 batch_sign(struct session *s, struct batch *b)
 {
-	size_t	i;
 	char	saved[1024];
 
 	if (b->njobs == 0)
 		return 0;
 	if (issue_reserve(s, b->jobs, b->njobs) != 0)
 		return 1;
-	for (i = 0; i < b->njobs; i++)
-		if (issue_sign(s, b->jobs[i]) != 0) {
-			/* This one stays reserved and is voided below. */
-			note("ceremony: %s", err_get());
-		}
-	if (issue_record(s, b->jobs, b->njobs) != 0) {
+	batch_token_sign(b);
+	if (batch_record(s, b) != 0) {
 		snprintf(saved, sizeof(saved), "%s", err_get());
 		issue_abandon(s, b->jobs, b->njobs);
 		err_set("%s", saved);
@@ -201,26 +349,75 @@ batch_summary(const struct batch *b, size_t *signedn)
 	    b->n - *signedn, b->n);
 }
 
-/* Export and audit every signed certificate; audit every refusal. */
+/* The exports of the signed ones, in one write group. */
 static int
-batch_publish(struct session *s, struct batch *b, const struct signer *sg,
-    const struct tmpl *t, const struct policy *p)
+batch_export(struct session *s, struct batch *b, const struct signer *sg)
 {
-	struct batch_item	*it;
-	char			 dir[4096];
-	size_t			 i;
-	int			 rc = 0, ok;
+	char	dir[4096];
+	size_t	i;
 
-	for (i = 0; i < b->n; i++) {
-		it = &b->v[i];
-		ok = it->job.state == ISSUE_RECORDED;
-		if (ok && sign_export(s, sg, &it->job, dir, sizeof(dir)) != 0)
-			rc = 1;
-		if (!ok)
-			err_set("%s: %s", it->name, it->why);
-		if (sign_audit(s, t, p, it->csr, &it->job, ok) != 0)
-			rc = 1;
+	if (atomic_group_begin() != 0)
+		return 1;
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].job.state == ISSUE_RECORDED &&
+		    sign_export(s, &b->v[i].job, dir, sizeof(dir)) != 0) {
+			atomic_group_abort();
+			return 1;
+		}
+	if (sign_export_chain(s, sg, dir, sizeof(dir)) != 0) {
+		atomic_group_abort();
+		return 1;
 	}
+	return atomic_group_commit();
+}
+
+/* One audit record per request, signed or refused, in one append. */
+static int
+batch_audit(struct session *s, struct batch *b, const struct tmpl *t,
+    const struct policy *p)
+{
+	struct audit_entry	*e;
+	unsigned char		**der;
+	char			**detail;
+	size_t			 i;
+	int			 len, rc = 1;
+
+	e = calloc(b->n ? b->n : 1, sizeof(*e));
+	der = calloc(b->n ? b->n : 1, sizeof(*der));
+	detail = calloc(b->n ? b->n : 1, sizeof(*detail));
+	if (e == NULL || der == NULL || detail == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	for (i = 0; i < b->n; i++) {
+		struct batch_item *it = &b->v[i];
+
+		e[i].operator = s->operator;
+		e[i].op = "sign";
+		e[i].ok = it->job.state == ISSUE_RECORDED;
+		if (asprintf(&detail[i], "%s %s", it->name, e[i].ok ?
+		    it->job.serial : (it->why[0] != '\0' ? it->why :
+		    "signing failed")) == -1) {
+			detail[i] = NULL;
+			goto out;
+		}
+		e[i].detail = detail[i];
+		audit_add_in(&e[i], "template", t->raw, t->rawlen);
+		audit_add_in(&e[i], "policy", p->raw, p->rawlen);
+		if (it->csr != NULL)
+			audit_add_in(&e[i], "csr", it->csr->der, it->csr->derlen);
+		if (e[i].ok && (len = i2d_X509(it->job.cert, &der[i])) > 0)
+			audit_add_out(&e[i], "cert", der[i], (size_t)len);
+	}
+	rc = db_audit_many(s->db, e, b->n);
+out:
+	for (i = 0; i < b->n && der != NULL && detail != NULL; i++) {
+		OPENSSL_free(der[i]);
+		free(detail[i]);
+	}
+	free(der);
+	free(detail);
+	free(e);
 	return rc;
 }
 
@@ -257,12 +454,12 @@ sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
 		accepted += b.v[i].why[0] == '\0';
 	/* The PIN is asked only when something will be signed. */
 	if (accepted > 0 && (session_login(s) != 0 ||
-	    signer_open(s, &sg) != 0))
+	    signer_open(s, &sg, t->md) != 0))
 		goto out;
-	batch_build(s, &b, &sg, t, o);
-	if (batch_sign(s, &b) != 0)
+	if (batch_build(s, &b, &sg, t, o) != 0 || batch_sign(s, &b) != 0)
 		goto out;
-	if (batch_publish(s, &b, &sg, t, p) != 0 || batch_file(&b) != 0)
+	if (batch_export(s, &b, &sg) != 0 || batch_audit(s, &b, t, p) != 0 ||
+	    batch_file(&b) != 0)
 		goto out;
 	batch_summary(&b, &signedn);
 	rc = 0;

@@ -194,8 +194,15 @@ int		 cert_set_sigalg(X509 *, const EVP_MD *,
 		    const struct hsm_keyspec *);
 int		 cert_prelint(X509 *, const struct lint_ctx *, struct presign *,
 		    struct findings *);
-int		 cert_token_sign(X509 *, struct hsm *, const struct hsm_key *,
-		    const EVP_MD *, const struct presign *);
+int		 cert_token_sign(X509 *, EVP_PKEY *, const EVP_MD *,
+		    const struct presign *);
+struct verifier {
+	EVP_MD		*md;
+	EVP_PKEY_CTX	*ctx;
+};
+int		 verifier_init(struct verifier *, EVP_PKEY *, const EVP_MD *);
+void		 verifier_free(struct verifier *);
+X509		*cert_verified(X509 *, const struct verifier *, const char **);
 void		 presign_clear(struct presign *);
 int		 der_tbs(const unsigned char *, size_t, const unsigned char **,
 		    size_t *);
@@ -203,14 +210,16 @@ int		 cert_fingerprint(X509 *, char *, size_t);
 
 /* issue.c */
 enum issue_state {
-	ISSUE_NEW, ISSUE_BUILT, ISSUE_RESERVED, ISSUE_SIGNED, ISSUE_RECORDED,
-	ISSUE_VOID
+	ISSUE_NEW, ISSUE_BUILT, ISSUE_RESERVED, ISSUE_TOKEN_SIGNED,
+	ISSUE_SIGNED, ISSUE_RECORDED, ISSUE_VOID
 };
 struct issue_job {
 	/* what to issue */
 	const struct tmpl		*t;
 	X509				*issuer;	/* NULL: self-signed */
 	const struct hsm_key		*key;		/* signs, on the token */
+	EVP_PKEY			*signer;	/* key's, through libp11 */
+	const struct verifier		*verifier;	/* by the key's public key */
 	EVP_PKEY			*pubkey;	/* to be certified */
 	STACK_OF(X509)			*above;		/* the issuer's chain */
 	const X509_NAME			*subject;	/* NULL: the template's */
@@ -220,7 +229,9 @@ struct issue_job {
 	int				 clamp;		/* cut to the issuer's end */
 	/* what happened */
 	enum issue_state		 state;
+	const char			*why;		/* a verify failure */
 	X509				*cert;
+	X509				*built;		/* before re-reading */
 	char				 serial[DB_SERIAL_MAX];
 	char				*subject_text;	/* RFC 2253 */
 	int				 clamped;
@@ -228,9 +239,16 @@ struct issue_job {
 };
 int		 issue_build(struct session *, struct issue_job *,
 		    struct findings *);
+int		 issue_serials(struct session *, struct issue_job **, size_t);
 int		 issue_reserve(struct session *, struct issue_job **, size_t);
 int		 issue_sign(struct session *, struct issue_job *);
+int		 issue_token_sign(struct issue_job *);
+void		 issue_verify(struct issue_job *);
 int		 issue_record(struct session *, struct issue_job **, size_t);
+int		 issue_record_files(struct session *, struct issue_job **,
+		    size_t);
+int		 issue_record_index(struct session *, struct issue_job **,
+		    size_t);
 void		 issue_abandon(struct session *, struct issue_job **, size_t);
 int		 issue_one(struct session *, struct issue_job *,
 		    struct findings *);
@@ -282,6 +300,8 @@ struct signer {
 	int		 generation;
 	X509		*issuer;
 	struct hsm_key	*key;
+	EVP_PKEY	*signer;	/* the key, through libp11 */
+	struct verifier	 verifier;	/* its signatures, in software */
 	STACK_OF(X509)	*above;		/* above the issuer, up to the root */
 	STACK_OF(X509)	*chain;		/* the issuer, then above */
 };
@@ -289,7 +309,8 @@ struct sign_opts {
 	long	days;		/* 0: the template's */
 	int	clamp;		/* cut notAfter to the issuer's */
 };
-int		 signer_open(struct session *, struct signer *);
+int		 signer_open(struct session *, struct signer *,
+		    const EVP_MD *);
 void		 signer_close(struct signer *);
 void		 sign_job(struct issue_job *, const struct signer *,
 		    const struct tmpl *, const struct csr *,
@@ -305,8 +326,10 @@ int		 sign_request(struct session *, const struct signer *,
 int		 sign_audit(struct session *, const struct tmpl *,
 		    const struct policy *, const struct csr *,
 		    const struct issue_job *, int);
-int		 sign_export(struct session *, const struct signer *,
-		    const struct issue_job *, char *, size_t);
+int		 sign_export(struct session *, const struct issue_job *, char *,
+		    size_t);
+int		 sign_export_chain(struct session *, const struct signer *,
+		    char *, size_t);
 int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *);
 

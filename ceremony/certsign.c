@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include <openssl/asn1.h>
+#include <openssl/err.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "ceremony/ceremony.h"
@@ -125,24 +127,21 @@ cert_prelint(X509 *x, const struct lint_ctx *lc, struct presign *ps,
 	return 0;
 }
 
+/*
+ * The token signs x; the to-be-signed bytes it signed must be the linted
+ * ones.  The signature itself is verified by the caller (cert_verified),
+ * which a batch runs on another core while the token signs the next one.
+ */
 int
-cert_token_sign(X509 *x, struct hsm *h, const struct hsm_key *key,
-    const EVP_MD *md, const struct presign *ps)
+cert_token_sign(X509 *x, EVP_PKEY *signer, const EVP_MD *md,
+    const struct presign *ps)
 {
-	EVP_PKEY	*signer = NULL;
 	unsigned char	*tbs = NULL;
 	size_t		 tbslen = 0;
 	int		 rc = 1;
 
-	if (hsm_key_signer(h, key, &signer) != 0)
-		goto out;
 	if (X509_sign(x, signer, md) <= 0) {
-		err_ossl("the token did not sign with key \"%s\"", key->label);
-		goto out;
-	}
-	if (X509_verify(x, key->pubkey) != 1) {
-		err_ossl("the token's signature does not verify with key "
-		    "\"%s\"'s public key: nothing was written", key->label);
+		err_ossl("the token did not sign");
 		goto out;
 	}
 	if (cert_tbs_copy(x, &tbs, &tbslen) != 0)
@@ -154,9 +153,78 @@ cert_token_sign(X509 *x, struct hsm *h, const struct hsm_key *key,
 	}
 	rc = 0;
 out:
-	EVP_PKEY_free(signer);
 	OPENSSL_free(tbs);
 	return rc;
+}
+
+/*
+ * Verifying many signatures by one key: the digest and the key's verify
+ * context are fetched once.  (X509_verify fetches both for every call, and
+ * in OpenSSL 3.0 those fetches take locks the token's own signing thread
+ * waits on.)
+ */
+int
+verifier_init(struct verifier *v, EVP_PKEY *pub, const EVP_MD *md)
+{
+	memset(v, 0, sizeof(*v));
+	if ((v->md = EVP_MD_fetch(NULL, EVP_MD_get0_name(md), NULL)) == NULL ||
+	    (v->ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pub, NULL)) == NULL ||
+	    EVP_PKEY_verify_init(v->ctx) <= 0 ||
+	    EVP_PKEY_CTX_set_signature_md(v->ctx, v->md) <= 0 ||
+	    (EVP_PKEY_get_base_id(pub) == EVP_PKEY_RSA &&
+	    EVP_PKEY_CTX_set_rsa_padding(v->ctx, RSA_PKCS1_PADDING) <= 0)) {
+		err_ossl("cannot prepare signature verification");
+		verifier_free(v);
+		return 1;
+	}
+	return 0;
+}
+
+void
+verifier_free(struct verifier *v)
+{
+	EVP_PKEY_CTX_free(v->ctx);
+	EVP_MD_free(v->md);
+	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * The certificate as its signed bytes say (parsed afresh, nothing cached
+ * from building it), with its signature over its to-be-signed bytes
+ * verified by the issuer's public key.  Sets no error message, so that a
+ * second thread may call it; why says what failed.
+ */
+X509 *
+cert_verified(X509 *x, const struct verifier *v, const char **why)
+{
+	unsigned char		*der = NULL, md[EVP_MAX_MD_SIZE];
+	const unsigned char	*p, *tbs;
+	const ASN1_BIT_STRING	*sig;
+	X509			*fresh = NULL;
+	size_t			 tbslen;
+	unsigned int		 mdlen;
+	int			 len;
+
+	*why = NULL;
+	if ((len = i2d_X509(x, &der)) <= 0 ||
+	    der_tbs(der, (size_t)len, &tbs, &tbslen) != 0 ||
+	    (p = der, fresh = d2i_X509(NULL, &p, len)) == NULL)
+		*why = "the signed certificate cannot be read back";
+	else {
+		X509_get0_signature(&sig, NULL, fresh);
+		if (!EVP_Digest(tbs, tbslen, md, &mdlen, v->md, NULL) ||
+		    EVP_PKEY_verify(v->ctx, ASN1_STRING_get0_data(sig),
+		    (size_t)ASN1_STRING_length(sig), md, mdlen) != 1)
+			*why = "the token's signature does not verify with the "
+			    "CA's public key";
+	}
+	OPENSSL_free(der);
+	ERR_clear_error();
+	if (*why != NULL) {
+		X509_free(fresh);
+		return NULL;
+	}
+	return fresh;
 }
 
 void

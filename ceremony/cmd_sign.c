@@ -79,22 +79,41 @@ sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
 	return rc;
 }
 
-/* Certificate, chain and PKCS#7 bundle into the export directory. */
-int
-sign_export(struct session *s, const struct signer *sg,
-    const struct issue_job *j, char *dir, size_t dirlen)
+/* Where exports go: --export, else HOME/export. */
+static void
+sign_export_dir(struct session *s, char *dir, size_t dirlen)
 {
 	char	*exp = NULL;
-	int	 rc;
 
 	if (s->export_dir != NULL)
 		snprintf(dir, dirlen, "%s", s->export_dir);
 	else if ((exp = db_path(s->db, "export")) != NULL)
 		snprintf(dir, dirlen, "%s", exp);
 	free(exp);
-	rc = export_cert(dir, j->serial, j->cert) != 0 ||
-	    export_chain(dir, j->serial, sg->chain) != 0;
-	return rc;
+}
+
+/*
+ * The certificate (PEM and DER) into the export directory.  The chain
+ * above it is the same for every certificate of a CA generation:
+ * chain-genN.pem and chain-genN.p7b (sign_export_chain).
+ */
+int
+sign_export(struct session *s, const struct issue_job *j, char *dir,
+    size_t dirlen)
+{
+	sign_export_dir(s, dir, dirlen);
+	return export_cert(dir, j->serial, j->cert);
+}
+
+int
+sign_export_chain(struct session *s, const struct signer *sg, char *dir,
+    size_t dirlen)
+{
+	char	base[32];
+
+	sign_export_dir(s, dir, dirlen);
+	snprintf(base, sizeof(base), "chain-gen%d", sg->generation);
+	return export_chain(dir, base, sg->chain);
 }
 
 static void
@@ -115,8 +134,9 @@ sign_print(const struct issue_job *j, const struct signer *sg,
 	printf("  %-12s %s\n", "SHA-256", fp);
 	if (j->clamped)
 		printf("  %-12s notAfter cut to the issuer's (--clamp)\n", "note");
-	printf("  %-12s %s/%s.pem .der, %s-chain.pem, %s-chain.p7b\n",
-	    "exported", dir, j->serial, j->serial, j->serial);
+	printf("  %-12s %s/%s.pem and .der; chain: chain-gen%d.pem, "
+	    "chain-gen%d.p7b\n", "exported", dir, j->serial, sg->generation,
+	    sg->generation);
 }
 
 static int
@@ -140,9 +160,10 @@ sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
 		sign_job(&j, &sg, t, c, o);
 		goto audit;
 	}
-	ok = session_login(s) == 0 && signer_open(s, &sg) == 0 &&
+	ok = session_login(s) == 0 && signer_open(s, &sg, t->md) == 0 &&
 	    sign_request(s, &sg, t, p, c, o, &f, &j) == 0;
-	if (ok && sign_export(s, &sg, &j, dir, sizeof(dir)) == 0)
+	if (ok && sign_export(s, &j, dir, sizeof(dir)) == 0 &&
+	    sign_export_chain(s, &sg, dir, sizeof(dir)) == 0)
 		sign_print(&j, &sg, dir);
 	else
 		ok = 0;

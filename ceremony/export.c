@@ -89,8 +89,8 @@ out:
 }
 
 /*
- * The chain (issuer up to the root) as BASE-chain.pem, and as a PKCS#7
- * certs-only bundle BASE-chain.p7b: the form of an EST /cacerts answer
+ * The chain (issuer up to the root) as BASE.pem, and as a PKCS#7
+ * certs-only bundle BASE.p7b: the form of an EST /cacerts answer
  * (RFC 7030 4.1.3).
  */
 int
@@ -115,10 +115,10 @@ export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
 	if ((pemlen = BIO_get_mem_data(b, &pem)) <= 0 ||
 	    p7_certs_der(chain, &der, &derlen) != 0)
 		goto out;
-	snprintf(path, sizeof(path), "%s/%s-chain.pem", dir, base);
+	snprintf(path, sizeof(path), "%s/%s.pem", dir, base);
 	if (atomic_write(path, pem, (size_t)pemlen, 0644, 0) != 0)
 		goto out;
-	snprintf(path, sizeof(path), "%s/%s-chain.p7b", dir, base);
+	snprintf(path, sizeof(path), "%s/%s.p7b", dir, base);
 	if (atomic_write(path, der, derlen, 0644, 0) != 0)
 		goto out;
 	rc = 0;

@@ -47,6 +47,43 @@ issue_serial(struct session *s, char serial[DB_SERIAL_MAX])
 	return 1;
 }
 
+/*
+ * Serials for a batch from one call to the token's RNG; unique against
+ * the index and against each other.
+ */
+int
+issue_serials(struct session *s, struct issue_job **jobs, size_t n)
+{
+	unsigned char	*rnd;
+	size_t		 i, k;
+	int		 rc = 1;
+
+	if (n == 0)
+		return 0;
+	if ((rnd = malloc(n * 20)) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	if (hsm_random(s->hsm, rnd, n * 20) != 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (db_serial_make(rnd + 20 * i, 20, jobs[i]->serial) != 0)
+			goto out;
+		for (k = 0; k < i; k++)
+			if (strcmp(jobs[k]->serial, jobs[i]->serial) == 0)
+				break;
+		if (k < i || db_index_get(s->db, jobs[i]->serial) != NULL) {
+			err_set("the token's random generator repeats serials: "
+			    "do not use this token");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(rnd);
+	return rc;
+}
+
 time_t
 cert_time(const ASN1_TIME *t)
 {
@@ -186,7 +223,9 @@ issue_build(struct session *s, struct issue_job *j, struct findings *f)
 	lc.issuer = j->issuer;
 	lc.subject_key = j->pubkey;
 	lc.signer_spec = &j->key->spec;
-	if (issue_serial(s, j->serial) != 0 || issue_tbs(j) != 0)
+	/* A batch draws its serials beforehand (issue_serials). */
+	if ((j->serial[0] == '\0' && issue_serial(s, j->serial) != 0) ||
+	    issue_tbs(j) != 0)
 		return 1;
 	if ((j->subject_text = name_text(X509_get_subject_name(j->cert))) ==
 	    NULL) {
@@ -269,38 +308,56 @@ out:
 	return rc;
 }
 
+/* The token's part: sign, and check it signed what was linted. */
+int
+issue_token_sign(struct issue_job *j)
+{
+	if (cert_token_sign(j->cert, j->signer, j->t->md, &j->ps) != 0)
+		return 1;
+	j->state = ISSUE_TOKEN_SIGNED;
+	return 0;
+}
+
+/*
+ * The software part: read the signed certificate back and verify its
+ * signature with the issuer's public key.  No error message is set here
+ * (a batch calls it from a second thread); j->why says what failed.
+ */
+void
+issue_verify(struct issue_job *j)
+{
+	X509	*fresh;
+
+	if (j->state != ISSUE_TOKEN_SIGNED)
+		return;
+	if ((fresh = cert_verified(j->cert, j->verifier, &j->why)) == NULL)
+		return;
+	/* The built one is freed later, by the thread that made it: a free
+	 * across threads takes the other thread's malloc arena lock. */
+	j->built = j->cert;
+	j->cert = fresh;
+	j->state = ISSUE_SIGNED;
+}
+
+/* One certificate: sign, verify, and check the whole chain to the root. */
 int
 issue_sign(struct session *s, struct issue_job *j)
 {
-	unsigned char		*der = NULL;
-	const unsigned char	*p;
-	X509			*fresh = NULL;
-	int			 len, rc = 1;
-
-	if (cert_token_sign(j->cert, s->hsm, j->key, j->t->md, &j->ps) != 0)
-		goto out;
-	/* From here on, the certificate as its bytes say, nothing cached. */
-	if ((len = i2d_X509(j->cert, &der)) <= 0 ||
-	    (p = der, fresh = d2i_X509(NULL, &p, len)) == NULL) {
-		err_ossl("cannot re-read the signed certificate");
-		goto out;
+	(void)s;
+	if (issue_token_sign(j) != 0)
+		return 1;
+	issue_verify(j);
+	if (j->state != ISSUE_SIGNED) {
+		err_set("%s: nothing was written", j->why);
+		return 1;
 	}
 	/* Up to the root: the issuer and what is above it. */
-	if (issue_chain_check(fresh, j) != 0)
-		goto out;
-	X509_free(j->cert);
-	j->cert = fresh;
-	fresh = NULL;
-	j->state = ISSUE_SIGNED;
-	rc = 0;
-out:
-	X509_free(fresh);
-	OPENSSL_free(der);
-	return rc;
+	return issue_chain_check(j->cert, j);
 }
 
+/* The certificate files; in a write group they land at its commit. */
 int
-issue_record(struct session *s, struct issue_job **jobs, size_t n)
+issue_record_files(struct session *s, struct issue_job **jobs, size_t n)
 {
 	size_t	i;
 
@@ -308,7 +365,22 @@ issue_record(struct session *s, struct issue_job **jobs, size_t n)
 		if (jobs[i]->state == ISSUE_SIGNED &&
 		    db_cert_put(s->db, jobs[i]->serial, jobs[i]->cert) != 0)
 			return 1;
+	return 0;
+}
+
+/* The index says valid only once the files are durable. */
+int
+issue_record_index(struct session *s, struct issue_job **jobs, size_t n)
+{
 	return issue_index(s, jobs, n, ISSUE_SIGNED, DB_VALID, ISSUE_RECORDED);
+}
+
+int
+issue_record(struct session *s, struct issue_job **jobs, size_t n)
+{
+	if (issue_record_files(s, jobs, n) != 0)
+		return 1;
+	return issue_record_index(s, jobs, n);
 }
 
 /* Void every serial reserved (or signed) and not recorded. */
@@ -318,7 +390,8 @@ issue_abandon(struct session *s, struct issue_job **jobs, size_t n)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (jobs[i]->state == ISSUE_SIGNED)
+		if (jobs[i]->state == ISSUE_SIGNED ||
+		    jobs[i]->state == ISSUE_TOKEN_SIGNED)
 			jobs[i]->state = ISSUE_RESERVED;
 	if (issue_index(s, jobs, n, ISSUE_RESERVED, DB_VOID, ISSUE_VOID) != 0)
 		note("ceremony: warning: reserved serials could not be "
@@ -345,9 +418,10 @@ issue_one(struct session *s, struct issue_job *j, struct findings *f)
 void
 issue_job_clear(struct issue_job *j)
 {
+	X509_free(j->built);
 	X509_free(j->cert);
 	free(j->subject_text);
 	presign_clear(&j->ps);
-	j->cert = NULL;
+	j->cert = j->built = NULL;
 	j->subject_text = NULL;
 }

@@ -10,6 +10,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/objects.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include "ceremony/ceremony.h"
@@ -247,8 +248,8 @@ lint_key_ids(X509 *x, X509 *issuer, int ca, struct findings *f)
 {
 	const ASN1_OCTET_STRING	*ski = X509_get0_subject_key_id(x);
 	const ASN1_OCTET_STRING	*aki = X509_get0_authority_key_id(x);
-	unsigned char		 id[64];
-	size_t			 idlen = sizeof(id);
+	const ASN1_BIT_STRING	*bits = X509_get0_pubkey_bitstr(x);
+	unsigned char		 id[SHA_DIGEST_LENGTH];
 
 	if (issuer != NULL && (aki == NULL ||
 	    X509_get0_subject_key_id(issuer) == NULL ||
@@ -261,9 +262,12 @@ lint_key_ids(X509 *x, X509 *issuer, int ca, struct findings *f)
 			    "is required on a CA certificate");
 		return;
 	}
-	if (hsm_pubkey_id(X509_get0_pubkey(x), id, &idlen) != 0 ||
-	    (size_t)ASN1_STRING_length(ski) != idlen ||
-	    memcmp(ASN1_STRING_get0_data(ski), id, idlen) != 0)
+	/* RFC 5280 4.2.1.2 (1): SHA-1 of the subjectPublicKey BIT STRING,
+	 * the value the token's CKA_ID holds too. */
+	if (bits == NULL || SHA1(ASN1_STRING_get0_data(bits),
+	    (size_t)ASN1_STRING_length(bits), id) == NULL ||
+	    ASN1_STRING_length(ski) != SHA_DIGEST_LENGTH ||
+	    memcmp(ASN1_STRING_get0_data(ski), id, sizeof(id)) != 0)
 		findings_add(f, 1, "ski-mismatch", "subjectKeyIdentifier is not "
 		    "the SHA-1 of the public key (the token's CKA_ID)");
 	err_clear();

@@ -43,11 +43,13 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
     struct findings *f, struct root_result *res)
 {
 	struct issue_job	 j;
+	struct verifier		 v;
 	struct hsm_key		*key = NULL;
 	char			*id = NULL;
 	int			 rc = 1;
 
 	memset(&j, 0, sizeof(j));
+	memset(&v, 0, sizeof(v));
 	memset(res, 0, sizeof(*res));
 	if (db_ca_current(s->db) != 0) {
 		err_set("this data directory already has a root: a new root "
@@ -61,6 +63,10 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
 		    "(key_types)", key->label, key->spec.name, t->path);
 		goto out;
 	}
+	if (hsm_key_signer(s->hsm, key, &j.signer) != 0 ||
+	    verifier_init(&v, key->pubkey, t->md) != 0)
+		goto out;
+	j.verifier = &v;
 	j.t = t;
 	j.key = key;
 	j.pubkey = key->pubkey;
@@ -79,6 +85,8 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
 	rc = 0;
 out:
 	free(id);
+	EVP_PKEY_free(j.signer);
+	verifier_free(&v);
 	issue_job_clear(&j);
 	hsm_key_free(key);
 	return rc;

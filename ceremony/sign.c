@@ -11,7 +11,7 @@
 
 /* The current generation's certificate and its key on the token. */
 int
-signer_open(struct session *s, struct signer *sg)
+signer_open(struct session *s, struct signer *sg, const EVP_MD *md)
 {
 	memset(sg, 0, sizeof(*sg));
 	if ((sg->generation = db_ca_current(s->db)) == 0) {
@@ -27,9 +27,19 @@ signer_open(struct session *s, struct signer *sg)
 		err_context("CA generation %d", sg->generation);
 		return 1;
 	}
+	if (hsm_key_signer(s->hsm, sg->key, &sg->signer) != 0 ||
+	    verifier_init(&sg->verifier, sg->key->pubkey, md) != 0)
+		return 1;
 	/* The export chain: the issuer, then what is above it. */
 	if (ca_chain_above(s->db, sg->generation, &sg->above) != 0)
 		return 1;
+	/* Verified once here; each certificate's signature is verified
+	 * after it is signed, and the lint has checked it names this issuer
+	 * (name, key identifier, validity, path length). */
+	if (chain_verify(sg->issuer, sg->above) != 0) {
+		err_context("CA generation %d", sg->generation);
+		return 1;
+	}
 	if ((sg->chain = sk_X509_dup(sg->above)) == NULL ||
 	    !sk_X509_insert(sg->chain, sg->issuer, 0)) {
 		err_set("out of memory");
@@ -41,6 +51,8 @@ signer_open(struct session *s, struct signer *sg)
 void
 signer_close(struct signer *sg)
 {
+	verifier_free(&sg->verifier);
+	EVP_PKEY_free(sg->signer);
 	X509_free(sg->issuer);
 	hsm_key_free(sg->key);
 	sk_X509_free(sg->chain);	/* borrows from issuer and above */
@@ -58,6 +70,8 @@ sign_job(struct issue_job *j, const struct signer *sg, const struct tmpl *t,
 	j->issuer = sg->issuer;
 	j->above = sg->above;
 	j->key = sg->key;
+	j->signer = sg->signer;
+	j->verifier = &sg->verifier;
 	j->pubkey = c->pubkey;
 	j->subject = t->subject != NULL ? NULL :
 	    X509_REQ_get_subject_name(c->req);

@@ -246,6 +246,58 @@ out:
 	return !rc;
 }
 
+/*
+ * The records of a batch, chained in order, in one durable append: all of
+ * them are recorded or none.
+ */
+int
+db_audit_many(struct db *db, const struct audit_entry *e, size_t n)
+{
+	char	*path = NULL, *buf = NULL, *line = NULL, *h = NULL, *nb;
+	char	 prev[sizeof(db->audit_prev)];
+	size_t	 len, total = 0, i;
+	int	 fd = -1, rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((path = db_path(db, AUDIT_FILE)) == NULL ||
+	    (fd = audit_open(db, path)) == -1)
+		goto out;
+	memcpy(prev, db->audit_prev, sizeof(prev));
+	for (i = 0; i < n; i++) {
+		if (entry_check(&e[i]))
+			goto out;
+		free(line);
+		free(h);
+		h = NULL;
+		if ((line = audit_line(&e[i], db->audit_seq + 1 + i, prev,
+		    &len)) == NULL || (h = sha256_hex(line, len - 1)) == NULL ||
+		    (nb = realloc(buf, total + len)) == NULL) {
+			err_set("out of memory writing the audit records");
+			goto out;
+		}
+		buf = nb;
+		memcpy(buf + total, line, len);
+		total += len;
+		memcpy(prev, h, sizeof(prev));
+	}
+	if (append_durable(fd, buf, total)) {
+		err_context("cannot record %zu operations in %s", n, path);
+		goto out;
+	}
+	db->audit_seq += n;
+	memcpy(db->audit_prev, prev, sizeof(prev));
+	rc = 1;
+out:
+	if (fd != -1)
+		close(fd);
+	free(h);
+	free(line);
+	free(buf);
+	free(path);
+	return !rc;
+}
+
 /* The number and hash of the last record, for the ceremony transcript. */
 int
 db_audit_head(struct db *db, unsigned long long *seq, char hash[65])

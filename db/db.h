@@ -98,6 +98,9 @@ int		 atomic_write(const char *path, const void *, size_t, mode_t,
 		    int excl);
 int		 fsync_dir(const char *dir);
 int		 append_durable(int fd, const void *, size_t);
+int		 atomic_group_begin(void);
+int		 atomic_group_commit(void);
+void		 atomic_group_abort(void);
 
 /* index.c */
 int		 db_index_load(struct db *);
@@ -131,6 +134,7 @@ int		 db_ca_current(const struct db *);
 
 /* audit.c */
 int		 db_audit(struct db *, const struct audit_entry *);
+int		 db_audit_many(struct db *, const struct audit_entry *, size_t);
 void		 audit_add_in(struct audit_entry *, const char *,
 		    const void *, size_t);
 void		 audit_add_out(struct audit_entry *, const char *,

@@ -29,7 +29,7 @@ ok "root signs it under the subca template" c sign --home "$R" \
 S=$(sed -n 's/^  serial *//p' "$T/out")
 is "the serial is 20 octets" "${#S}" 40
 ok "issuing CA installs its certificate" c ca install --home "$I" \
-	--pin-file "$T/pin" --cert "$R/export/$S.pem" --chain "$R/export/$S-chain.pem"
+	--pin-file "$T/pin" --cert "$R/export/$S.pem" --chain "$R/export/chain-gen1.pem"
 
 # The intermediate: template decides, chain verifies everywhere.
 ROOT=$R/export/root-gen1.pem
@@ -47,7 +47,7 @@ is "index: the intermediate is valid, profile subca" \
 	"$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f1,5,7)" "V	$S	subca"
 ok "the database keeps the certificate" cmp "$R/certs/$S.pem" "$INT"
 ok "DER export" cmp <(openssl x509 -in "$INT" -outform DER) "$R/export/$S.der"
-ok "PKCS#7 bundle read back" openssl pkcs7 -inform DER -in "$R/export/$S-chain.p7b" -print_certs
+ok "PKCS#7 bundle read back" openssl pkcs7 -inform DER -in "$R/export/chain-gen1.p7b" -print_certs
 like "PKCS#7 bundle holds the root" "$(cat "$T/out")" "subject=C = XX, O = Example Organisation, OU = Offline Root, CN = Example Root CA"
 
 # A server certificate from the issuing CA, under the Expressway policy.
@@ -65,7 +65,7 @@ ok "issuing CA signs the server request" c sign --home "$I" --pin-file "$T/pin" 
 	--template "$TPL/expressway-server.cnf" --csr "$T/srv.csr"
 L=$(sed -n 's/^  serial *//p' "$T/out")
 LEAF=$I/export/$L.pem
-cat "$I/export/$L-chain.pem" > "$T/chain.pem"
+cat "$I/export/chain-gen1.pem" > "$T/chain.pem"
 ok "openssl verify: root -> intermediate -> leaf" openssl verify -x509_strict \
 	-CAfile "$ROOT" -untrusted "$T/chain.pem" "$LEAF"
 cat "$LEAF" "$T/chain.pem" > "$T/full.pem"
@@ -88,7 +88,7 @@ is "leaf: each extension once" "$(openssl x509 -in "$LEAF" -noout -text |
 	grep -c 'X509v3 Extended Key Usage')" 1
 like "leaf: CA:FALSE" "$text" "Basic Constraints: critical CA:FALSE"
 is "leaf chain export: issuing CA then root" \
-	"$(grep -c 'BEGIN CERTIFICATE' "$I/export/$L-chain.pem")" 2
+	"$(grep -c 'BEGIN CERTIFICATE' "$I/export/chain-gen1.pem")" 2
 
 # Refusals: nothing written but the audit record.
 snap() { (tree "$1"; cat "$1/index.txt") | grep -v '^audit.log ' > "$T/before"; }

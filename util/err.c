@@ -13,7 +13,8 @@
 
 #include "util/util.h"
 
-static char	errbuf[1024];
+/* Per thread: a batch checks requests on two cores at once. */
+static _Thread_local char	errbuf[1024];
 static int	quiet;
 
 void
