@@ -175,6 +175,7 @@ struct lint_ctx {
 	const struct tmpl	*t;
 	X509			*issuer;	/* NULL: self-signed */
 	EVP_PKEY		*subject_key;	/* the key it must certify */
+	const X509_PUBKEY	*subject_spki;	/* or its encoding */
 	const struct hsm_keyspec *signer_spec;	/* the token key's type */
 };
 int		 lint_cert(X509 *, const struct lint_ctx *, struct findings *);
@@ -202,7 +203,8 @@ struct verifier {
 };
 int		 verifier_init(struct verifier *, EVP_PKEY *, const EVP_MD *);
 void		 verifier_free(struct verifier *);
-X509		*cert_verified(X509 *, const struct verifier *, const char **);
+int		 cert_verify_der(X509 *, const struct verifier *,
+		    unsigned char **, size_t *, const char **);
 void		 presign_clear(struct presign *);
 int		 der_tbs(const unsigned char *, size_t, const unsigned char **,
 		    size_t *);
@@ -221,6 +223,8 @@ struct issue_job {
 	EVP_PKEY			*signer;	/* key's, through libp11 */
 	const struct verifier		*verifier;	/* by the key's public key */
 	EVP_PKEY			*pubkey;	/* to be certified */
+	const X509_PUBKEY		*spki;		/* the same, as the
+							   request encodes it */
 	STACK_OF(X509)			*above;		/* the issuer's chain */
 	const X509_NAME			*subject;	/* NULL: the template's */
 	const STACK_OF(X509_EXTENSION)	*req_exts;	/* the request's */
@@ -231,7 +235,8 @@ struct issue_job {
 	enum issue_state		 state;
 	const char			*why;		/* a verify failure */
 	X509				*cert;
-	X509				*built;		/* before re-reading */
+	unsigned char			*der;		/* as verified */
+	size_t				 derlen;
 	char				 serial[DB_SERIAL_MAX];
 	char				*subject_text;	/* RFC 2253 */
 	int				 clamped;

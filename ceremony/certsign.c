@@ -189,42 +189,41 @@ verifier_free(struct verifier *v)
 }
 
 /*
- * The certificate as its signed bytes say (parsed afresh, nothing cached
- * from building it), with its signature over its to-be-signed bytes
- * verified by the issuer's public key.  Sets no error message, so that a
- * second thread may call it; why says what failed.
+ * Verify the signature of the certificate's DER (kept in *der: these are
+ * the bytes recorded) over its to-be-signed part, with the issuer's key.
+ * Sets no error message, so that a second thread may call it; why says
+ * what failed.
  */
-X509 *
-cert_verified(X509 *x, const struct verifier *v, const char **why)
+int
+cert_verify_der(X509 *x, const struct verifier *v, unsigned char **der,
+    size_t *derlen, const char **why)
 {
-	unsigned char		*der = NULL, md[EVP_MAX_MD_SIZE];
-	const unsigned char	*p, *tbs;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	const unsigned char	*tbs;
 	const ASN1_BIT_STRING	*sig;
-	X509			*fresh = NULL;
 	size_t			 tbslen;
 	unsigned int		 mdlen;
 	int			 len;
 
 	*why = NULL;
-	if ((len = i2d_X509(x, &der)) <= 0 ||
-	    der_tbs(der, (size_t)len, &tbs, &tbslen) != 0 ||
-	    (p = der, fresh = d2i_X509(NULL, &p, len)) == NULL)
-		*why = "the signed certificate cannot be read back";
-	else {
-		X509_get0_signature(&sig, NULL, fresh);
-		if (!EVP_Digest(tbs, tbslen, md, &mdlen, v->md, NULL) ||
-		    EVP_PKEY_verify(v->ctx, ASN1_STRING_get0_data(sig),
-		    (size_t)ASN1_STRING_length(sig), md, mdlen) != 1)
-			*why = "the token's signature does not verify with the "
-			    "CA's public key";
-	}
-	OPENSSL_free(der);
+	*der = NULL;
+	X509_get0_signature(&sig, NULL, x);
+	if ((len = i2d_X509(x, der)) <= 0 ||
+	    der_tbs(*der, (size_t)len, &tbs, &tbslen) != 0)
+		*why = "the signed certificate cannot be encoded";
+	else if (!EVP_Digest(tbs, tbslen, md, &mdlen, v->md, NULL) ||
+	    EVP_PKEY_verify(v->ctx, ASN1_STRING_get0_data(sig),
+	    (size_t)ASN1_STRING_length(sig), md, mdlen) != 1)
+		*why = "the token's signature does not verify with the CA's "
+		    "public key";
 	ERR_clear_error();
 	if (*why != NULL) {
-		X509_free(fresh);
-		return NULL;
+		OPENSSL_free(*der);
+		*der = NULL;
+		return 1;
 	}
-	return fresh;
+	*derlen = (size_t)len;
+	return 0;
 }
 
 void

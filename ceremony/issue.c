@@ -166,6 +166,44 @@ issue_extensions(X509 *x, const struct issue_job *j)
 	return issue_copy_extensions(x, j);
 }
 
+/*
+ * The subject's key, copied as the request encodes it: algorithm,
+ * parameters and key bits.  (X509_set_pubkey would re-encode the key
+ * through OpenSSL's encoders, most of the cost of building a certificate.)
+ */
+static int
+issue_spki(X509 *x, const X509_PUBKEY *from)
+{
+	ASN1_OBJECT		*obj;
+	const X509_ALGOR	*alg;
+	const unsigned char	*bits;
+	const void		*pval;
+	unsigned char		*copy = NULL;
+	void			*param = NULL;
+	int			 len, ptype;
+
+	if (!X509_PUBKEY_get0_param(NULL, &bits, &len, (X509_ALGOR **)&alg,
+	    from))
+		return 1;
+	X509_ALGOR_get0((const ASN1_OBJECT **)&obj, &ptype, &pval, alg);
+	if ((copy = OPENSSL_memdup(bits, (size_t)len)) == NULL)
+		return 1;
+	if (ptype == V_ASN1_OBJECT)
+		param = OBJ_dup(pval);
+	else if (ptype == V_ASN1_SEQUENCE)
+		param = ASN1_STRING_dup(pval);
+	if ((ptype == V_ASN1_OBJECT || ptype == V_ASN1_SEQUENCE) &&
+	    param == NULL)
+		goto fail;
+	if (!X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_dup(obj),
+	    ptype, param, copy, len))
+		goto fail;
+	return 0;
+fail:
+	OPENSSL_free(copy);
+	return 1;
+}
+
 static int
 issue_tbs(struct issue_job *j)
 {
@@ -180,7 +218,8 @@ issue_tbs(struct issue_job *j)
 	    !X509_set_subject_name(x, subj) ||
 	    !X509_set_issuer_name(x, j->issuer != NULL ?
 	    X509_get_subject_name(j->issuer) : subj) ||
-	    !X509_set_pubkey(x, j->pubkey)) {
+	    (j->spki != NULL ? issue_spki(x, j->spki) != 0 :
+	    !X509_set_pubkey(x, j->pubkey))) {
 		err_ossl("cannot build the certificate");
 		goto out;
 	}
@@ -222,6 +261,7 @@ issue_build(struct session *s, struct issue_job *j, struct findings *f)
 	lc.t = j->t;
 	lc.issuer = j->issuer;
 	lc.subject_key = j->pubkey;
+	lc.subject_spki = j->spki;
 	lc.signer_spec = &j->key->spec;
 	/* A batch draws its serials beforehand (issue_serials). */
 	if ((j->serial[0] == '\0' && issue_serial(s, j->serial) != 0) ||
@@ -319,23 +359,19 @@ issue_token_sign(struct issue_job *j)
 }
 
 /*
- * The software part: read the signed certificate back and verify its
- * signature with the issuer's public key.  No error message is set here
- * (a batch calls it from a second thread); j->why says what failed.
+ * The software part: verify the signature in the certificate's DER (the
+ * bytes that are recorded) with the issuer's public key.  No error message
+ * is set here (a batch calls it from a second thread); j->why says what
+ * failed.
  */
 void
 issue_verify(struct issue_job *j)
 {
-	X509	*fresh;
-
 	if (j->state != ISSUE_TOKEN_SIGNED)
 		return;
-	if ((fresh = cert_verified(j->cert, j->verifier, &j->why)) == NULL)
+	if (cert_verify_der(j->cert, j->verifier, &j->der, &j->derlen,
+	    &j->why) != 0)
 		return;
-	/* The built one is freed later, by the thread that made it: a free
-	 * across threads takes the other thread's malloc arena lock. */
-	j->built = j->cert;
-	j->cert = fresh;
 	j->state = ISSUE_SIGNED;
 }
 
@@ -343,6 +379,9 @@ issue_verify(struct issue_job *j)
 int
 issue_sign(struct session *s, struct issue_job *j)
 {
+	const unsigned char	*p;
+	X509			*fresh;
+
 	(void)s;
 	if (issue_token_sign(j) != 0)
 		return 1;
@@ -351,7 +390,14 @@ issue_sign(struct session *s, struct issue_job *j)
 		err_set("%s: nothing was written", j->why);
 		return 1;
 	}
-	/* Up to the root: the issuer and what is above it. */
+	/* The verified bytes read back, then up to the root. */
+	p = j->der;
+	if ((fresh = d2i_X509(NULL, &p, (long)j->derlen)) == NULL) {
+		err_ossl("the signed certificate cannot be read back");
+		return 1;
+	}
+	X509_free(j->cert);
+	j->cert = fresh;
 	return issue_chain_check(j->cert, j);
 }
 
@@ -418,10 +464,11 @@ issue_one(struct session *s, struct issue_job *j, struct findings *f)
 void
 issue_job_clear(struct issue_job *j)
 {
-	X509_free(j->built);
 	X509_free(j->cert);
+	OPENSSL_free(j->der);
+	j->der = NULL;
 	free(j->subject_text);
 	presign_clear(&j->ps);
-	j->cert = j->built = NULL;
+	j->cert = NULL;
 	j->subject_text = NULL;
 }

@@ -122,15 +122,34 @@ lint_names(X509 *x, const struct lint_ctx *lc, struct findings *f)
 		    "a root's issuer must equal its subject");
 }
 
+/* Same algorithm, parameters and key bits, as encoded. */
+static int
+spki_same(const X509_PUBKEY *a, const X509_PUBKEY *b)
+{
+	const unsigned char	*ka, *kb;
+	X509_ALGOR		*aa, *ab;
+	int			 la, lb;
+
+	return X509_PUBKEY_get0_param(NULL, &ka, &la, &aa, a) &&
+	    X509_PUBKEY_get0_param(NULL, &kb, &lb, &ab, b) &&
+	    X509_ALGOR_cmp(aa, ab) == 0 && la == lb && memcmp(ka, kb, la) == 0;
+}
+
 static void
 lint_key(X509 *x, const struct lint_ctx *lc, struct findings *f)
 {
 	struct hsm_keyspec	 spec;
 	const struct tmpl	*t = lc->t;
-	EVP_PKEY		*pk = X509_get0_pubkey(x);
+	EVP_PKEY		*pk = NULL;
 	int			 mdnid = NID_undef, pknid = NID_undef;
 
-	if (pk == NULL || EVP_PKEY_eq(pk, lc->subject_key) != 1)
+	/* Decoding the key is costly; only a root needs it as a key. */
+	if (lc->subject_spki == NULL || t->kindv == TMPL_ROOT)
+		pk = X509_get0_pubkey(x);
+
+	if (lc->subject_spki != NULL ? !spki_same(X509_get_X509_PUBKEY(x),
+	    lc->subject_spki) : (pk == NULL ||
+	    EVP_PKEY_eq(pk, lc->subject_key) != 1))
 		findings_add(f, 1, "key-mismatch", "the certificate's public "
 		    "key is not the one it was made for");
 	/* A root's key type is the template's; others' the policy's. */

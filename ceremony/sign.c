@@ -73,6 +73,7 @@ sign_job(struct issue_job *j, const struct signer *sg, const struct tmpl *t,
 	j->signer = sg->signer;
 	j->verifier = &sg->verifier;
 	j->pubkey = c->pubkey;
+	j->spki = X509_REQ_get_X509_PUBKEY(c->req);
 	j->subject = t->subject != NULL ? NULL :
 	    X509_REQ_get_subject_name(c->req);
 	j->req_exts = c->exts;
