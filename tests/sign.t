@@ -118,6 +118,13 @@ fails "a request with a broken signature" c sign --home "$I" --pin-file "$T/pin"
 like "proof of possession failed" "$(cat "$T/out" "$T/err")" "pop-failed"
 same "$I" "broken signature"
 
+# A wrong PIN: the request passes its policy, the token refuses the login.
+snap "$I"
+fails "a wrong PIN" c sign --home "$I" --pin-file "$T/badpin" \
+	--template "$TPL/expressway-server.cnf" --csr "$T/srv.csr"
+like "says the PIN is incorrect" "$(cat "$T/err")" "PIN incorrect"
+same "$I" "wrong PIN"
+
 # Validity past the issuer: refused, or cut with --clamp (recorded).
 sed 's/^days .*/days = 5000/; s/^max_days .*/max_days = 9000/' \
 	"$TPL/expressway-server.cnf" > "$T/long.cnf"
