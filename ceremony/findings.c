@@ -72,3 +72,131 @@ findings_free(struct findings *f)
 	free(f->v);
 	memset(f, 0, sizeof(*f));
 }
+
+/*
+ * The findings as a table for a person: severity, code, the profile key
+ * that set the rule and the offending value, then the words underneath.
+ */
+void
+findings_print(FILE *fp, const struct findings *f)
+{
+	const struct finding	*v;
+	size_t			 i;
+
+	if (f->n == 0)
+		return;
+	fprintf(fp, "%-8s %-26s %-20s %s\n", "severity", "code", "rule",
+	    "value");
+	for (i = 0; i < f->n; i++) {
+		v = &f->v[i];
+		fprintf(fp, "%-8s %-26s %-20s ", v->error ? "error" : "warning",
+		    v->code, v->rule[0] != '\0' ? v->rule : "-");
+		print_escaped(fp, v->value[0] != '\0' ? v->value : "-");
+		fprintf(fp, "\n%8s ", "");
+		print_escaped(fp, v->text);
+		fputc('\n', fp);
+	}
+}
+
+/*
+ * A JSON string: quotes, backslashes and control characters escaped, and
+ * bytes that are not valid UTF-8 (a request may carry anything) replaced
+ * by U+FFFD so that the output always parses.
+ */
+static size_t
+utf8_valid_len(const unsigned char *s)
+{
+	size_t	n, i;
+
+	if (*s < 0x80)
+		return 1;
+	if (*s >= 0xc2 && *s <= 0xdf)
+		n = 2;
+	else if (*s >= 0xe0 && *s <= 0xef)
+		n = 3;
+	else if (*s >= 0xf0 && *s <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && *s == 0xe0 && s[1] < 0xa0) ||
+	    (n == 3 && *s == 0xed && s[1] > 0x9f) ||
+	    (n == 4 && *s == 0xf0 && s[1] < 0x90) ||
+	    (n == 4 && *s == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+void
+json_string(FILE *fp, const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n;
+
+	fputc('"', fp);
+	while (*s != '\0') {
+		if (*s == '"' || *s == '\\')
+			fprintf(fp, "\\%c", *s++);
+		else if (*s < 0x20 || *s == 0x7f)
+			fprintf(fp, "\\u%04x", *s++);
+		else if ((n = utf8_valid_len(s)) == 0) {
+			fputs("\\ufffd", fp);
+			s++;
+		} else {
+			fwrite(s, 1, n, fp);
+			s += n;
+		}
+	}
+	fputc('"', fp);
+}
+
+/*
+ * Text from a request for a terminal: control characters, backslashes and
+ * bytes that are not UTF-8 shown as \xNN, so a crafted name cannot move
+ * the cursor or hide part of a line.
+ */
+void
+print_escaped(FILE *fp, const char *str)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	size_t			 n;
+
+	while (*s != '\0') {
+		if (*s == '\\') {
+			fputs("\\\\", fp);
+			s++;
+		} else if (*s < 0x20 || *s == 0x7f ||
+		    (n = utf8_valid_len(s)) == 0)
+			fprintf(fp, "\\x%02x", *s++);
+		else {
+			fwrite(s, 1, n, fp);
+			s += n;
+		}
+	}
+}
+
+/* The findings as a JSON array of objects, for scripts. */
+void
+findings_json(FILE *fp, const struct findings *f)
+{
+	const struct finding	*v;
+	size_t			 i;
+
+	fputc('[', fp);
+	for (i = 0; i < f->n; i++) {
+		v = &f->v[i];
+		fprintf(fp, "%s\n  {\"code\": ", i ? "," : "");
+		json_string(fp, v->code);
+		fprintf(fp, ", \"severity\": \"%s\", \"value\": ",
+		    v->error ? "error" : "warning");
+		json_string(fp, v->value);
+		fputs(", \"rule\": ", fp);
+		json_string(fp, v->rule);
+		fputs(", \"text\": ", fp);
+		json_string(fp, v->text);
+		fputc('}', fp);
+	}
+	fputs(f->n ? "\n]" : "]", fp);
+}
