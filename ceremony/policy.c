@@ -234,19 +234,6 @@ policy_coherent(struct policy *p)
 	return 0;
 }
 
-/* A key given twice would silently drop one of its rules. */
-static int
-policy_key_repeated(STACK_OF(CONF_VALUE) *sk, int i)
-{
-	int	j;
-
-	for (j = 0; j < i; j++)
-		if (strcmp(sk_CONF_VALUE_value(sk, j)->name,
-		    sk_CONF_VALUE_value(sk, i)->name) == 0)
-			return 1;
-	return 0;
-}
-
 static int
 policy_parse(struct policy *p)
 {
@@ -267,11 +254,6 @@ policy_parse(struct policy *p)
 		if (policy_keys[k].key == NULL) {
 			err_set("policy %s: unknown key \"%s\" in [policy]: see "
 			    "docs/policy.md", p->path, v->name);
-			return 1;
-		}
-		if (policy_key_repeated(sk, i)) {
-			err_set("policy %s: %s is given twice in [policy]: keep "
-			    "one", p->path, v->name);
 			return 1;
 		}
 		src.p = p;

@@ -501,11 +501,13 @@ int
 main(int argc, char **argv)
 {
 	struct policy	*pol;
-	BIGNUM		*p, *q, *n = BN_new();
-	BN_CTX		*ctx = BN_CTX_new();
+	BIGNUM		*p, *q, *n;
+	BN_CTX		*ctx;
 
 	if (argc == 3 && strcmp(argv[1], "--write") == 0)
 		return badcsr_write(argv[2]);
+	n = BN_new();
+	ctx = BN_CTX_new();
 	ok((pol = test_policy()) != NULL, "test policy loads");
 	if (pol == NULL)
 		return done_testing();
