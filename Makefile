@@ -1,12 +1,12 @@
 # ceremony: offline, HSM-backed root CA toolkit.  See README.md.
-PKGS     = libcrypto libp11 ncursesw
+PKGS     = libcrypto libp11 ncursesw hogweed nettle
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Werror
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
            $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags p11-kit-1)
-override LDLIBS += $(shell pkg-config --libs $(PKGS)) -ldl -pthread
+override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lgmp -ldl -pthread
 BUILD   ?= build
 
 CORE     = $(wildcard util/*.c hsm/*.c db/*.c)

@@ -197,9 +197,11 @@ int		 cert_prelint(X509 *, const struct lint_ctx *, struct presign *,
 		    struct findings *);
 int		 cert_token_sign(X509 *, EVP_PKEY *, const EVP_MD *,
 		    const struct presign *);
+struct ecverifier;
 struct verifier {
-	EVP_MD		*md;
-	EVP_PKEY_CTX	*ctx;
+	EVP_MD			*md;
+	EVP_PKEY_CTX		*ctx;	/* RSA, or when Nettle has no curve */
+	struct ecverifier	*ec;	/* EC keys: Nettle (ecverify.c) */
 };
 int		 verifier_init(struct verifier *, EVP_PKEY *, const EVP_MD *);
 void		 verifier_free(struct verifier *);
@@ -288,6 +290,12 @@ int		 cmd_csr_check(int, char **);
 int		 cmd_sign(int, char **);
 int		 cmd_csr_create(int, char **);
 int		 cmd_ca_install(int, char **);
+
+/* ecverify.c */
+struct ecverifier *ecverifier_new(EVP_PKEY *);
+void		 ecverifier_free(struct ecverifier *);
+int		 ecverifier_check(const struct ecverifier *, const unsigned char *,
+		    size_t, const unsigned char *, size_t);
 
 /* request.c */
 int		 request_create(struct session *, const struct tmpl *,

@@ -177,12 +177,14 @@ verifier_init(struct verifier *v, EVP_PKEY *pub, const EVP_MD *md)
 		verifier_free(v);
 		return 1;
 	}
+	v->ec = ecverifier_new(pub);
 	return 0;
 }
 
 void
 verifier_free(struct verifier *v)
 {
+	ecverifier_free(v->ec);
 	EVP_PKEY_CTX_free(v->ctx);
 	EVP_MD_free(v->md);
 	memset(v, 0, sizeof(*v));
@@ -212,8 +214,10 @@ cert_verify_der(X509 *x, const struct verifier *v, unsigned char **der,
 	    der_tbs(*der, (size_t)len, &tbs, &tbslen) != 0)
 		*why = "the signed certificate cannot be encoded";
 	else if (!EVP_Digest(tbs, tbslen, md, &mdlen, v->md, NULL) ||
+	    (v->ec != NULL ? ecverifier_check(v->ec, md, mdlen,
+	    ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig)) != 1 :
 	    EVP_PKEY_verify(v->ctx, ASN1_STRING_get0_data(sig),
-	    (size_t)ASN1_STRING_length(sig), md, mdlen) != 1)
+	    (size_t)ASN1_STRING_length(sig), md, mdlen) != 1))
 		*why = "the token's signature does not verify with the CA's "
 		    "public key";
 	ERR_clear_error();

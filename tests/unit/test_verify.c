@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The check made after the token signs: Nettle's ECDSA verification
+ * (ecverify.c) and the verifier of certificates (cert_verify_der) accept a
+ * good signature and refuse a changed signature, a changed message and
+ * another key, on every curve; RSA goes through OpenSSL.
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "ceremony/ceremony.h"
+#include "tests/unit/tap.h"
+
+static int
+sign_digest(EVP_PKEY *k, const unsigned char *d, size_t dlen,
+    unsigned char *sig, size_t *siglen)
+{
+	EVP_PKEY_CTX	*c;
+	int		 rc;
+
+	rc = (c = EVP_PKEY_CTX_new(k, NULL)) != NULL &&
+	    EVP_PKEY_sign_init(c) > 0 &&
+	    EVP_PKEY_sign(c, sig, siglen, d, dlen) > 0;
+	EVP_PKEY_CTX_free(c);
+	return rc;
+}
+
+static void
+test_curve(const char *curve)
+{
+	EVP_PKEY		*k, *other;
+	struct ecverifier	*v;
+	unsigned char		 d[48], sig[160];
+	size_t			 siglen = sizeof(sig);
+
+	memset(d, 0x5a, sizeof(d));
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	other = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	v = ecverifier_new(k);
+	ok(v != NULL, "%s: Nettle takes the key", curve);
+	ok(sign_digest(k, d, sizeof(d), sig, &siglen), "%s: OpenSSL signs",
+	    curve);
+	ok(v != NULL && ecverifier_check(v, d, sizeof(d), sig, siglen) == 1,
+	    "%s: a good signature verifies", curve);
+	d[0] ^= 1;
+	ok(v != NULL && ecverifier_check(v, d, sizeof(d), sig, siglen) == 0,
+	    "%s: a changed message does not", curve);
+	d[0] ^= 1;
+	sig[siglen - 1] ^= 0x40;
+	ok(v != NULL && ecverifier_check(v, d, sizeof(d), sig, siglen) == 0,
+	    "%s: a changed signature does not", curve);
+	sig[siglen - 1] ^= 0x40;
+	ok(v != NULL && ecverifier_check(v, d, sizeof(d), sig, siglen - 1) == 0,
+	    "%s: a truncated signature does not", curve);
+	ecverifier_free(v);
+	v = ecverifier_new(other);
+	ok(v != NULL && ecverifier_check(v, d, sizeof(d), sig, siglen) == 0,
+	    "%s: another key does not", curve);
+	ecverifier_free(v);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(other);
+}
+
+/* A self-signed certificate through the verifier, then with a bad bit. */
+static void
+test_cert(const char *type, const char *arg)
+{
+	struct verifier	 v;
+	EVP_PKEY	*k;
+	X509		*x;
+	ASN1_BIT_STRING	*sig;
+	unsigned char	*der = NULL;
+	size_t		 derlen;
+	const char	*why;
+
+	k = strcmp(type, "RSA") == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA",
+	    (size_t)2048) : EVP_PKEY_Q_keygen(NULL, NULL, "EC", arg);
+	x = X509_new();
+	X509_set_version(x, X509_VERSION_3);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN",
+	    MBSTRING_ASC, (const unsigned char *)"t", -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_set_pubkey(x, k);
+	X509_sign(x, k, EVP_sha384());
+	ok(verifier_init(&v, k, EVP_sha384()) == 0, "%s: verifier set up",
+	    arg);
+	ok((strcmp(type, "RSA") == 0) == (v.ec == NULL),
+	    "%s: %s verifies it", arg, v.ec != NULL ? "Nettle" : "OpenSSL");
+	ok(cert_verify_der(x, &v, &der, &derlen, &why) == 0 && der != NULL,
+	    "%s: a good certificate verifies", arg);
+	OPENSSL_free(der);
+	X509_get0_signature((const ASN1_BIT_STRING **)&sig, NULL, x);
+	sig->data[sig->length / 2] ^= 0x01;
+	ok(cert_verify_der(x, &v, &der, &derlen, &why) == 1 && der == NULL &&
+	    why != NULL, "%s: a changed signature is refused", arg);
+	verifier_free(&v);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+int
+main(void)
+{
+	EVP_PKEY	*rsa;
+
+	test_curve("P-256");
+	test_curve("P-384");
+	test_curve("P-521");
+	rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	ok(ecverifier_new(rsa) == NULL, "RSA: not Nettle's");
+	EVP_PKEY_free(rsa);
+	test_cert("EC", "P-384");
+	test_cert("RSA", "rsa:2048");
+	return done_testing();
+}
