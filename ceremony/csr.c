@@ -218,7 +218,7 @@ csr_load(const char *path, struct csr **out)
 	int		 rc;
 
 	*out = NULL;
-	if (policy_file_read("request", path, CSR_MAX_BYTES, &buf, &len) != 0)
+	if (file_read_small("request", path, CSR_MAX_BYTES, &buf, &len) != 0)
 		return 1;
 	rc = csr_load_mem(path, buf, len, out);
 	free(buf);

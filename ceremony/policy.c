@@ -314,11 +314,11 @@ policy_load(const char *path, struct policy **out)
 	p->digests[2] = NID_sha512;
 	p->ndigests = 3;
 	if ((p->path = strdup(path)) == NULL ||
-	    (p->name = policy_file_name(path)) == NULL) {
+	    (p->name = file_stem(path)) == NULL) {
 		err_set("out of memory");
 		goto out;
 	}
-	if (policy_file_read("policy", path, POLICY_MAX_BYTES, &p->raw,
+	if (file_read_small("policy", path, POLICY_MAX_BYTES, &p->raw,
 	    &p->rawlen) != 0 || policy_conf(p) != 0 ||
 	    policy_parse(p) != 0)
 		goto out;

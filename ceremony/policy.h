@@ -116,11 +116,6 @@ int		 policy_check(const struct policy *, const struct csr *,
 		    struct findings *);
 int		 obj_in(const STACK_OF(ASN1_OBJECT) *, const ASN1_OBJECT *);
 
-/* policy_file.c */
-int		 policy_file_read(const char *what, const char *path,
-		    size_t max, unsigned char **, size_t *);
-char		*policy_file_name(const char *);
-
 /* policy_parse.c */
 /* The value parsers of policy.c: each names file and key on error. */
 struct policy_src {

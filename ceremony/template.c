@@ -51,39 +51,6 @@ static const int copy_never[] = {
 
 static const char *digests_allowed[] = { "sha256", "sha384", "sha512", NULL };
 
-/* The file's bytes, kept for the audit record (its SHA-256). */
-static int
-tmpl_read_raw(struct tmpl *t)
-{
-	struct stat	 st;
-	ssize_t		 n;
-	int		 fd, rc = 1;
-
-	if ((fd = open(t->path, O_RDONLY | O_CLOEXEC)) == -1) {
-		err_set("cannot open template %s: %s", t->path, strerror(errno));
-		return 1;
-	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > TMPL_MAX_BYTES) {
-		err_set("template %s is not a regular file under 1 MiB",
-		    t->path);
-		goto out;
-	}
-	if ((t->raw = malloc(st.st_size + 1)) == NULL) {
-		err_set("out of memory reading %s", t->path);
-		goto out;
-	}
-	if ((n = read(fd, t->raw, st.st_size)) != st.st_size) {
-		err_set("cannot read template %s", t->path);
-		goto out;
-	}
-	t->rawlen = n;
-	rc = 0;
-out:
-	close(fd);
-	return rc;
-}
-
 static int
 tmpl_check_keys(const struct tmpl *t)
 {
@@ -472,19 +439,6 @@ tmpl_parse(struct tmpl *t)
 	return 0;
 }
 
-static char *
-tmpl_basename(const char *path)
-{
-	const char	*b = strrchr(path, '/');
-	char		*name, *dot;
-
-	if ((name = strdup(b != NULL ? b + 1 : path)) == NULL)
-		return NULL;
-	if ((dot = strrchr(name, '.')) != NULL && strcmp(dot, ".cnf") == 0)
-		*dot = '\0';
-	return name;
-}
-
 int
 tmpl_load(const char *path, struct tmpl **out)
 {
@@ -498,11 +452,12 @@ tmpl_load(const char *path, struct tmpl **out)
 		return 1;
 	}
 	if ((t->path = strdup(path)) == NULL ||
-	    (t->name = tmpl_basename(path)) == NULL) {
+	    (t->name = file_stem(path)) == NULL) {
 		err_set("out of memory");
 		goto out;
 	}
-	if (tmpl_read_raw(t) != 0)
+	if (file_read_small("template", path, TMPL_MAX_BYTES, &t->raw,
+	    &t->rawlen) != 0)
 		goto out;
 	if ((t->conf = NCONF_new(NULL)) == NULL)
 		goto out;

@@ -46,6 +46,11 @@ int		 secret_read_fd(int, const char *, struct secret **);
 int		 secret_read_file(const char *, const char *, struct secret **);
 int		 secret_read_tty(const char *, int, struct secret **);
 
+/* file.c */
+int		 file_read_small(const char *what, const char *path, size_t max,
+		    unsigned char **, size_t *);
+char		*file_stem(const char *);
+
 /* hex.c */
 char		*hex_encode(const unsigned char *, size_t, int);
 int		 hex_decode(const char *, unsigned char *, size_t, size_t *);

@@ -1,22 +1,23 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Reading a small file whole (a request, a policy): a regular file under
- * a size limit, so that a device node or a huge file given by mistake is
- * refused before anything parses it.  The policy keeps the bytes for the
- * audit record (their SHA-256) and parses those same bytes.
+ * Reading a small file whole (a template, a policy, a request): a regular
+ * file under a size limit, so that a device node or a huge file given by
+ * mistake is refused before anything parses it.  Templates and policies
+ * keep the bytes for the audit record (their SHA-256).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "ceremony/ceremony.h"
+#include "util/util.h"
 
 int
-policy_file_read(const char *what, const char *path, size_t max,
+file_read_small(const char *what, const char *path, size_t max,
     unsigned char **buf, size_t *len)
 {
 	struct stat	 st;
@@ -61,7 +62,7 @@ out:
 
 /* "templates/policy-subca.cnf" -> "policy-subca". */
 char *
-policy_file_name(const char *path)
+file_stem(const char *path)
 {
 	const char	*b = strrchr(path, '/');
 	char		*name, *dot;
