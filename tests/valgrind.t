@@ -28,6 +28,22 @@ ok "root create under valgrind" vg root create --home "$T/ca" \
 fails "wrong PIN under valgrind" vg root create --home "$T/ca" \
 	--pin-file "$T/badpin" --template "$T/root.cnf" --key k
 is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/k.pem"
+for n in 1 2 3; do
+	openssl req -new -key "$T/k.pem" -subj "/C=XX/O=Example/CN=h$n.example.com" \
+		-addext "subjectAltName=DNS:h$n.example.com" \
+		-addext "extendedKeyUsage=serverAuth,clientAuth" -out "$T/r$n.csr"
+done
+sed -e "s|^policy .*|policy = $TOP/templates/policy-expressway.cnf|" \
+	"$TOP/templates/expressway-server.cnf" > "$T/leaf.cnf"
+ok "csr show under valgrind" vg csr show "$T/r1.csr"
+ok "csr check under valgrind" vg csr check "$T/r1.csr" \
+	--policy "$TOP/templates/policy-expressway.cnf"
+ok "sign under valgrind" vg sign --home "$T/ca" --pin-file "$T/pin" \
+	--template "$T/leaf.cnf" --csr "$T/r1.csr"
+cp "$T/r2.csr" "$T/r3.csr" "$T/ca/requests/"
+ok "sign --inbox (two threads) under valgrind" vg sign --inbox --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/leaf.cnf"
 ok "db list under valgrind" vg db list --home "$T/ca"
 ok "audit show under valgrind" vg audit show --home "$T/ca"
 
