@@ -49,6 +49,7 @@ struct db_record {
 	time_t	 not_after;
 	time_t	 revoked_at;			/* 0 unless revoked */
 	int	 reason;			/* CRL reason code, -1 none */
+	time_t	 invalidity;			/* RFC 5280 invalidityDate, 0 none */
 	int	 generation;			/* issuer generation, 1.. */
 	char	 profile[DB_PROFILE_MAX];	/* template name */
 	char	*subject;			/* RFC 2253, owned */
