@@ -207,8 +207,10 @@ cmd_sign(int argc, char **argv)
 	rc = a.inbox != NULL ? sign_inbox(&s, t, p, &o) :
 	    sign_one(&s, &a, t, p, &o);
 out:
-	if (rc != 0)
+	if (rc != 0) {
+		fflush(stdout);
 		fprintf(stderr, "ceremony: %s\n", err_get());
+	}
 	policy_free(p);
 	tmpl_free(t);
 	session_close(&s);

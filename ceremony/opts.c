@@ -158,6 +158,7 @@ cmd_options(struct session *s, const char *cmd, int argc, char **argv,
 int
 cmd_fail(struct session *s)
 {
+	fflush(stdout);	/* what was printed comes before the verdict */
 	fprintf(stderr, "ceremony: %s\n", err_get());
 	if (s != NULL)
 		session_close(s);
