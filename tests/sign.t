@@ -90,6 +90,20 @@ like "leaf: CA:FALSE" "$text" "Basic Constraints: critical CA:FALSE"
 is "leaf chain export: issuing CA then root" \
 	"$(grep -c 'BEGIN CERTIFICATE' "$I/export/chain-gen1.pem")" 2
 
+# Template and request both carry an extension the template may copy:
+# the template's wins, once.
+sed -e "s|^policy .*|policy = $TPL/policy-expressway.cnf|" \
+	-e 's/^copy_extensions .*/copy_extensions = subjectAltName, extendedKeyUsage/' \
+	-e 's/^extendedKeyUsage .*/extendedKeyUsage = serverAuth, clientAuth, ipsecIKE/' \
+	"$TPL/expressway-server.cnf" > "$T/both.cnf"
+ok "template and request both set EKU" c sign --home "$I" --pin-file "$T/pin" \
+	--template "$T/both.cnf" --csr "$T/srv.csr"
+B=$(sed -n 's/^  serial *//p' "$T/out")
+text=$(openssl x509 -in "$I/export/$B.pem" -noout -text)
+is "...one EKU extension" "$(printf '%s\n' "$text" | grep -c 'X509v3 Extended Key Usage')" 1
+like "...the template's" "$text" "Internet Key Exchange"
+like "...the SAN copied from the request" "$text" "DNS:vcs.example.com, DNS:peer1.example.com"
+
 # Refusals: nothing written but the audit record.
 snap() { (tree "$1"; cat "$1/index.txt") | grep -v '^audit.log ' > "$T/before"; }
 same() {
