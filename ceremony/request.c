@@ -53,13 +53,8 @@ request_create(struct session *s, const struct tmpl *t, const char *keyref,
 	int		 rc = 1;
 
 	*out = NULL;
-	if (hsm_key_find(s->hsm, keyref, &key) != 0)
+	if (session_key(s, t, keyref, &key) != 0)
 		goto out;
-	if (!tmpl_key_allowed(t, &key->spec)) {
-		err_set("key \"%s\" is %s, which template %s does not allow "
-		    "(key_types)", key->label, key->spec.name, t->path);
-		goto out;
-	}
 	if (request_build(t, key, &req) != 0 ||
 	    hsm_key_signer(s->hsm, key, &signer) != 0)
 		goto out;

@@ -56,13 +56,8 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
 		    "key is a rollover, not a second root");
 		goto out;
 	}
-	if (hsm_key_find(s->hsm, keyref, &key) != 0)
+	if (session_key(s, t, keyref, &key) != 0)
 		goto out;
-	if (!tmpl_key_allowed(t, &key->spec)) {
-		err_set("key \"%s\" is %s, which template %s does not allow "
-		    "(key_types)", key->label, key->spec.name, t->path);
-		goto out;
-	}
 	if (hsm_key_signer(s->hsm, key, &j.signer) != 0 ||
 	    verifier_init(&v, key->pubkey, t->md) != 0)
 		goto out;

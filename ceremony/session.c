@@ -119,3 +119,20 @@ session_audit(struct session *s, struct audit_entry *e)
 	err_set("%s (nor could the audit record be written: %s)", saved, why);
 	return 1;
 }
+
+/* A key of the token named by the operator, of a type the template allows. */
+int
+session_key(struct session *s, const struct tmpl *t, const char *keyref,
+    struct hsm_key **out)
+{
+	if (hsm_key_find(s->hsm, keyref, out) != 0)
+		return 1;
+	if (!tmpl_key_allowed(t, &(*out)->spec)) {
+		err_set("key \"%s\" is %s, which template %s does not allow "
+		    "(key_types)", (*out)->label, (*out)->spec.name, t->path);
+		hsm_key_free(*out);
+		*out = NULL;
+		return 1;
+	}
+	return 0;
+}
