@@ -114,6 +114,9 @@ int		 session_open_token(struct session *);
 int		 session_login(struct session *);
 void		 session_close(struct session *);
 int		 session_audit(struct session *, struct audit_entry *);
+struct tmpl;
+int		 session_key(struct session *, const struct tmpl *, const char *,
+		    struct hsm_key **);
 
 /* template.c */
 /* A certificate profile: templates/NAME.cnf, see docs/templates.md. */
