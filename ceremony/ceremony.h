@@ -294,6 +294,11 @@ int		 cmd_sign(int, char **);
 int		 cmd_csr_create(int, char **);
 int		 cmd_ca_install(int, char **);
 
+/* cmd_crl.c */
+int		 cmd_crl_issue(int, char **);
+int		 cmd_crl_status(int, char **);
+int		 cmd_crl_session(int, char **);
+
 /* ecverify.c */
 struct ecverifier *ecverifier_new(EVP_PKEY *);
 void		 ecverifier_free(struct ecverifier *);

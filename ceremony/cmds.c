@@ -35,6 +35,12 @@ const struct cmd cmds[] = {
 	    "sign a request (or every request in the inbox) under its policy", cmd_sign },
 	{ "db list", "[--status V|R|P|X] [--serial HEX] [--subject TEXT]",
 	    "list the certificates in the index", cmd_db_list },
+	{ "crl issue", "[--template T]",
+	    "sign the next CRL of the current CA generation on the token", cmd_crl_issue },
+	{ "crl status", "[--template T]",
+	    "each generation's latest CRL, its nextUpdate and when to reissue", cmd_crl_status },
+	{ "crl session", "--export DIR [--template T]",
+	    "the periodic session: log in, issue, verify, export, witness report", cmd_crl_session },
 	{ "audit show", "[--home DIR]",
 	    "print the audit log and check its hash chain", cmd_audit_show },
 	{ NULL, NULL, NULL, NULL }
