@@ -79,3 +79,12 @@ cmd_db_list(int argc, char **argv)
 	session_close(&s);
 	return 0;
 }
+
+int
+cmd_db_show(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	err_set("db show is not finished yet");
+	return 1;
+}
