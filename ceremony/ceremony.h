@@ -354,6 +354,28 @@ int		 sign_export_chain(struct session *, const struct signer *,
 int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *);
 
+/* revoke.c */
+/* A change of a certificate's revocation state (ceremony revoke). */
+struct revoke_req {
+	const char	*serial;
+	int		 reason;	/* RFC 5280 code; -1 with release */
+	int		 release;	/* lift a certificateHold (R to V) */
+	time_t		 invalidity;	/* RFC 5280 invalidityDate, 0 none */
+	time_t		 now;		/* the revocation time */
+};
+struct revoke_result {
+	struct db_record prev;		/* the state it had */
+	struct db_record next;		/* the state it has now */
+	unsigned char	*der;		/* the certificate, for the audit */
+	size_t		 derlen;
+};
+int		 revoke_time_parse(const char *, time_t *);
+int		 revoke_apply(struct db *, const struct revoke_req *,
+		    struct revoke_result *);
+void		 revoke_result_clear(struct revoke_result *);
+int		 cmd_revoke(int, char **);
+int		 cmd_db_show(int, char **);
+
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
 int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *);

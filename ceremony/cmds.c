@@ -41,6 +41,10 @@ const struct cmd cmds[] = {
 	    "each generation's latest CRL, its nextUpdate and when to reissue", cmd_crl_status },
 	{ "crl session", "--export DIR [--template T]",
 	    "the periodic session: log in, issue, verify, export, witness report", cmd_crl_session },
+	{ "db show", "SERIAL",
+	    "a certificate's current state, its history in the index and a summary", cmd_db_show },
+	{ "revoke", "SERIAL (--reason R [--invalidity-date T] | --release)",
+	    "revoke a certificate (RFC 5280 reason), or lift a certificateHold", cmd_revoke },
 	{ "audit show", "[--home DIR]",
 	    "print the audit log and check its hash chain", cmd_audit_show },
 	{ NULL, NULL, NULL, NULL }
