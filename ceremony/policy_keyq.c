@@ -303,13 +303,25 @@ out:
 	ERR_clear_error();
 }
 
+/*
+ * The point is on its curve and not the point at infinity.  On a curve of
+ * prime order (cofactor 1: P-256, P-384, P-521) that is full validation:
+ * every such point has order n, so OpenSSL's n*Q check (a scalar
+ * multiplication per key) is skipped there and kept for other curves.
+ */
 static void
 keyq_ec(EVP_PKEY *k, struct findings *f)
 {
 	EVP_PKEY_CTX	*ctx;
+	BIGNUM		*h = NULL;
+	int		 prime_order;
 
+	prime_order = EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_EC_COFACTOR,
+	    &h) && BN_is_one(h);
+	BN_free(h);
 	if ((ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL)) == NULL ||
-	    EVP_PKEY_public_check(ctx) != 1)
+	    (prime_order ? EVP_PKEY_public_check_quick(ctx) :
+	    EVP_PKEY_public_check(ctx)) != 1)
 		findings_add_rule(f, 1, "ec-point", "key_quality", "",
 		    "the public key is not a valid point of its curve");
 	EVP_PKEY_CTX_free(ctx);
