@@ -143,6 +143,52 @@ void		 audit_add_out(struct audit_entry *, const char *,
 int		 db_audit_head(struct db *, unsigned long long *seq,
 		    char hash[65]);
 
+/* crlsrc.c */
+/*
+ * What a CRL needs from the index, read in one streaming pass: for each
+ * serial of one CA generation whose last line is R, its entry.  A serial
+ * revoked once and later released from hold (or expired, when expired
+ * entries are left out) stays known, marked, so that a comparison with
+ * the previous CRL can tell a legitimate removal from a lost entry.
+ */
+enum crl_entry_state { CRLSRC_LISTED = 1, CRLSRC_RELEASED, CRLSRC_EXPIRED };
+struct crl_entry {
+	long long	 revoked_at;
+	long long	 invalidity;	/* 0 none */
+	unsigned char	 serial[21];	/* big-endian, no leading zeros */
+	unsigned char	 seriallen;
+	signed char	 reason;	/* RFC 5280 code, -1 none */
+	unsigned char	 state;		/* enum crl_entry_state */
+};
+struct crlsrc {
+	struct crl_entry *v;		/* in index order */
+	size_t		  n, cap;
+	unsigned int	 *slots;	/* open addressing: index into v, +1 */
+	size_t		  nslots;
+	size_t		  listed;	/* entries in state CRLSRC_LISTED */
+	size_t		  lines;	/* index lines read */
+};
+int		 crlsrc_read(const char *path, int generation, time_t now,
+		    int keep_expired, struct crlsrc *);
+const struct crl_entry *crlsrc_find(const struct crlsrc *,
+		    const unsigned char *, size_t);
+void		 crlsrc_free(struct crlsrc *);
+
+/* crls.c */
+/* crls/gen-N/NUMBER.crl (DER) and NUMBER.pem: the files are the state. */
+struct crl_file {
+	int	 fd;
+	char	*tmp;		/* the temporary file being written */
+	char	*dir;
+};
+int		 db_crl_last(const struct db *, int generation,
+		    unsigned long long *);
+char		*db_crl_path(const struct db *, int generation,
+		    unsigned long long, const char *ext);
+int		 crl_file_open(struct db *, int generation, struct crl_file *);
+int		 crl_file_commit(struct crl_file *, const char *path, int excl);
+void		 crl_file_abort(struct crl_file *);
+
 /* audit_verify.c */
 int		 db_audit_verify(const char *path, long *bad_line);
 

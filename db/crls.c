@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * CRL files: crls/gen-N/NUMBER.crl (DER) and NUMBER.pem, one sequence per
+ * CA generation.  The files are the state: the next cRLNumber is the
+ * highest NUMBER.crl there plus one, and a number is taken by creating its
+ * .crl exclusively (link(2) of a complete, synced temporary file), so a
+ * failed or interrupted issue leaves no file and takes no number, and two
+ * issues can never write the same number.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+static char *
+gen_dir(const struct db *db, int gen)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/crls/gen-%d", db->home, gen) == -1) {
+		err_set("out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+char *
+db_crl_path(const struct db *db, int gen, unsigned long long number,
+    const char *ext)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/crls/gen-%d/%llu.%s", db->home, gen, number,
+	    ext) == -1) {
+		err_set("out of memory");
+		return NULL;
+	}
+	return p;
+}
+
+/* NUMBER.crl: decimal digits without leading zeros, then .crl. */
+static int
+crl_name_number(const char *name, unsigned long long *n)
+{
+	const char	*p = name;
+
+	if (*p < '1' || *p > '9')
+		return 1;
+	for (*n = 0; *p >= '0' && *p <= '9'; p++) {
+		if (*n > (~0ULL - 9) / 10)
+			return 1;
+		*n = *n * 10 + (unsigned)(*p - '0');
+	}
+	return strcmp(p, ".crl") != 0;
+}
+
+/* The highest CRL number of generation gen; 0 when it has none. */
+int
+db_crl_last(const struct db *db, int gen, unsigned long long *last)
+{
+	DIR			*d;
+	struct dirent		*de;
+	unsigned long long	 n;
+	char			*dir;
+
+	*last = 0;
+	if ((dir = gen_dir(db, gen)) == NULL)
+		return 1;
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT) {
+			free(dir);
+			return 0;
+		}
+		err_set("%s: %s", dir, strerror(errno));
+		free(dir);
+		return 1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (crl_name_number(de->d_name, &n) == 0 && n > *last)
+			*last = n;
+	closedir(d);
+	free(dir);
+	return 0;
+}
+
+static int
+mkdir_one(const char *p)
+{
+	if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+		err_set("cannot create %s: %s", p, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* A temporary file in crls/gen-N, for a CRL written as it is encoded. */
+int
+crl_file_open(struct db *db, int gen, struct crl_file *f)
+{
+	char	*top = NULL;
+	int	 rc = 1;
+
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	if ((top = db_path(db, "crls")) == NULL ||
+	    (f->dir = gen_dir(db, gen)) == NULL ||
+	    mkdir_one(top) != 0 || mkdir_one(f->dir) != 0)
+		goto out;
+	if (asprintf(&f->tmp, "%s/.crl.tmp-XXXXXX", f->dir) == -1) {
+		f->tmp = NULL;
+		err_set("out of memory");
+		goto out;
+	}
+	if ((f->fd = mkostemp(f->tmp, O_CLOEXEC)) == -1) {
+		err_set("cannot create a temporary file in %s: %s", f->dir,
+		    strerror(errno));
+		goto out;
+	}
+	(void)fchmod(f->fd, 0644);
+	rc = 0;
+out:
+	free(top);
+	if (rc != 0)
+		crl_file_abort(f);
+	return rc;
+}
+
+/*
+ * The written file becomes path: synced, then linked (excl: never over an
+ * existing file) or renamed, and the directory synced.
+ */
+int
+crl_file_commit(struct crl_file *f, const char *path, int excl)
+{
+	int	rc = 1;
+
+	if (fsync(f->fd) == -1 || close(f->fd) == -1) {
+		f->fd = -1;
+		err_set("cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	f->fd = -1;
+	if (excl ? link(f->tmp, path) == -1 : rename(f->tmp, path) == -1) {
+		err_set(errno == EEXIST ? "%s exists already: another CRL "
+		    "took this number; nothing was written" :
+		    "cannot create %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (excl)
+		(void)unlink(f->tmp);
+	free(f->tmp);
+	f->tmp = NULL;
+	if (fsync_dir(f->dir) != 0)
+		goto out;
+	rc = 0;
+out:
+	crl_file_abort(f);
+	return rc;
+}
+
+void
+crl_file_abort(struct crl_file *f)
+{
+	if (f->fd != -1)
+		close(f->fd);
+	if (f->tmp != NULL)
+		(void)unlink(f->tmp);
+	free(f->tmp);
+	free(f->dir);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}

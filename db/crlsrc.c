@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The CRL's source: index.txt read once, in chunks, for one CA
+ * generation.  Each line goes through the index parser (the subject is
+ * not copied); only serials that were ever revoked are kept, in a compact
+ * entry, with an open-addressing table (linear probing) on the serial so
+ * that the last line of a serial wins.  Memory grows with the revoked
+ * serials, not with the certificates: a million revocations take about
+ * 48 MB, whatever the size of the file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/db_int.h"
+#include "util/util.h"
+
+#define CHUNK		(1024 * 1024)
+#define LINE_MAX_LEN	(64 * 1024)
+
+static unsigned
+hexval(char c)
+{
+	return c <= '9' ? (unsigned)(c - '0') : (unsigned)(c - 'A' + 10);
+}
+
+/* Upper-case hex (checked by the parser) to big-endian bytes. */
+static void
+serial_bytes(const char *hex, unsigned char *out, unsigned char *outlen)
+{
+	size_t	len = strlen(hex), i, n = 0;
+
+	for (i = 0; i + 1 < len; i += 2)
+		out[n++] = (unsigned char)(hexval(hex[i]) << 4 |
+		    hexval(hex[i + 1]));
+	*outlen = (unsigned char)n;
+}
+
+static size_t
+serial_hash(const unsigned char *s, size_t len)
+{
+	size_t	h = 1469598103934665603ULL, i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot holding serial s, or the empty slot where it would go. */
+static size_t
+slot_of(const struct crlsrc *c, const unsigned char *s, size_t len)
+{
+	size_t			 i = serial_hash(s, len) & (c->nslots - 1);
+	const struct crl_entry	*e;
+
+	for (; c->slots[i] != 0; i = (i + 1) & (c->nslots - 1)) {
+		e = &c->v[c->slots[i] - 1];
+		if (e->seriallen == len && memcmp(e->serial, s, len) == 0)
+			break;
+	}
+	return i;
+}
+
+static int
+grow(struct crlsrc *c)
+{
+	struct crl_entry	*v;
+	unsigned int		*slots;
+	size_t			 n, i, j;
+
+	if (c->n == c->cap) {
+		n = c->cap ? c->cap * 2 : 4096;
+		if ((v = realloc(c->v, n * sizeof(*v))) == NULL)
+			return 1;
+		c->v = v;
+		c->cap = n;
+	}
+	if ((c->n + 1) * 2 <= c->nslots)
+		return 0;
+	n = c->nslots ? c->nslots * 2 : 8192;
+	if ((slots = calloc(n, sizeof(*slots))) == NULL)
+		return 1;
+	free(c->slots);
+	c->slots = slots;
+	c->nslots = n;
+	for (i = 0; i < c->n; i++) {
+		j = slot_of(c, c->v[i].serial, c->v[i].seriallen);
+		c->slots[j] = (unsigned int)i + 1;
+	}
+	return 0;
+}
+
+const struct crl_entry *
+crlsrc_find(const struct crlsrc *c, const unsigned char *s, size_t len)
+{
+	size_t	i;
+
+	if (c->nslots == 0)
+		return NULL;
+	i = slot_of(c, s, len);
+	return c->slots[i] == 0 ? NULL : &c->v[c->slots[i] - 1];
+}
+
+/* One parsed line of our generation: the last line of a serial wins. */
+static int
+crlsrc_take(struct crlsrc *c, const struct db_record *r, time_t now,
+    int keep_expired)
+{
+	struct crl_entry	*e, ne;
+	size_t			 i;
+
+	memset(&ne, 0, sizeof(ne));
+	serial_bytes(r->serial, ne.serial, &ne.seriallen);
+	i = c->nslots ? slot_of(c, ne.serial, ne.seriallen) : 0;
+	e = c->nslots && c->slots[i] ? &c->v[c->slots[i] - 1] : NULL;
+	if (e == NULL && r->status != DB_REVOKED)
+		return 0;	/* never revoked: not the CRL's business */
+	if (e == NULL) {
+		if (grow(c) != 0) {
+			err_set("out of memory reading the index for the CRL");
+			return 1;
+		}
+		i = slot_of(c, ne.serial, ne.seriallen);
+		e = &c->v[c->n];
+		*e = ne;
+		c->slots[i] = (unsigned int)++c->n;
+	} else if (e->state == CRLSRC_LISTED)
+		c->listed--;
+	if (r->status == DB_REVOKED) {
+		e->revoked_at = r->revoked_at;
+		e->invalidity = r->invalidity;
+		e->reason = (signed char)r->reason;
+		e->state = !keep_expired && r->not_after < now ?
+		    CRLSRC_EXPIRED : CRLSRC_LISTED;
+	} else
+		e->state = CRLSRC_RELEASED;
+	if (e->state == CRLSRC_LISTED)
+		c->listed++;
+	return 0;
+}
+
+static int
+crlsrc_line(struct crlsrc *c, const char *p, size_t len, int gen, time_t now,
+    int keep_expired)
+{
+	struct db_record	 r;
+	const char		*subj;
+	size_t			 slen;
+	char			 why[256];
+
+	c->lines++;
+	if (len == 0 || *p == '#')
+		return 0;
+	if (index_parse_raw(p, len, &r, &subj, &slen, why, sizeof(why))) {
+		err_set("index.txt line %zu is corrupt (%s): restore it from "
+		    "the backup", c->lines, why);
+		return 1;
+	}
+	if (r.generation != gen)
+		return 0;
+	return crlsrc_take(c, &r, now, keep_expired);
+}
+
+/*
+ * Read path for generation gen.  Entries of certificates expired at now
+ * are marked CRLSRC_EXPIRED unless keep_expired.
+ */
+int
+crlsrc_read(const char *path, int gen, time_t now, int keep_expired,
+    struct crlsrc *c)
+{
+	char	*buf = NULL, *p, *nl;
+	size_t	 have = 0, left;
+	ssize_t	 got;
+	int	 fd = -1, rc = 1;
+
+	memset(c, 0, sizeof(*c));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		err_set("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((buf = malloc(CHUNK + LINE_MAX_LEN)) == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	for (;;) {
+		got = read(fd, buf + have, CHUNK + LINE_MAX_LEN - have);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			err_set("%s: %s", path, strerror(errno));
+			goto out;
+		}
+		have += (size_t)got;
+		p = buf;
+		while ((nl = memchr(p, '\n', have - (size_t)(p - buf))) !=
+		    NULL) {
+			if (crlsrc_line(c, p, (size_t)(nl - p), gen, now,
+			    keep_expired) != 0)
+				goto out;
+			p = nl + 1;
+		}
+		left = have - (size_t)(p - buf);
+		if (got == 0) {
+			/* A torn last line (no newline) is not a state. */
+			break;
+		}
+		if (left >= LINE_MAX_LEN) {
+			err_set("%s line %zu is longer than %d bytes", path,
+			    c->lines + 1, LINE_MAX_LEN);
+			goto out;
+		}
+		memmove(buf, p, left);
+		have = left;
+	}
+	rc = 0;
+out:
+	if (fd != -1)
+		close(fd);
+	free(buf);
+	if (rc != 0)
+		crlsrc_free(c);
+	return rc;
+}
+
+void
+crlsrc_free(struct crlsrc *c)
+{
+	free(c->v);
+	free(c->slots);
+	memset(c, 0, sizeof(*c));
+}
