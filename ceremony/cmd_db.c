@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ceremony db list: the current state of every certificate in the index,
- * filtered by status, serial prefix or subject text.
+ * filtered by status, serial prefix or subject text, with the reason and
+ * date of each revocation.  ceremony db show SERIAL: one certificate's
+ * current state, every index line of its history, and the certificate.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "ceremony/ceremony.h"
 
@@ -31,15 +38,31 @@ db_filter_match(const struct db_filter *f, const struct db_record *r)
 }
 
 static void
-db_print_record(const struct db_record *r)
+db_date(time_t t, const char *fmt, char *buf, size_t size)
 {
 	struct tm	tm;
-	char		na[32] = "-";
 
-	if (r->not_after != 0 && gmtime_r(&r->not_after, &tm) != NULL)
-		strftime(na, sizeof(na), "%Y-%m-%d", &tm);
-	printf("%c  %-40s  %-10s  %3d  %-16s  %s\n", r->status, r->serial, na,
+	snprintf(buf, size, "-");
+	if (t != 0 && gmtime_r(&t, &tm) != NULL)
+		strftime(buf, size, fmt, &tm);
+}
+
+/* One row; a revoked certificate's reason and date follow its subject. */
+static void
+db_print_record(const struct db_record *r)
+{
+	char		na[32], rv[32];
+	const char	*reason;
+
+	db_date(r->not_after, "%Y-%m-%d", na, sizeof(na));
+	printf("%c  %-40s  %-10s  %3d  %-16s  %s", r->status, r->serial, na,
 	    r->generation, r->profile, r->subject != NULL ? r->subject : "");
+	if (r->status == DB_REVOKED) {
+		db_date(r->revoked_at, "%Y-%m-%d %H:%M:%SZ", rv, sizeof(rv));
+		reason = db_reason_name(r->reason);
+		printf("  [revoked %s %s]", rv, reason != NULL ? reason : "-");
+	}
+	printf("\n");
 }
 
 int
@@ -80,11 +103,114 @@ cmd_db_list(int argc, char **argv)
 	return 0;
 }
 
+/* The certificate summary: what openssl x509 -noout -subject ... says. */
+static void
+db_show_cert(struct db *db, const char *serial)
+{
+	X509	*x;
+	BIO	*out;
+
+	if ((x = db_cert_get(db, serial)) == NULL) {
+		printf("certificate: %s\n", err_get());
+		err_clear();
+		return;
+	}
+	if ((out = BIO_new_fp(stdout, BIO_NOCLOSE)) != NULL) {
+		BIO_printf(out, "subject=");
+		X509_NAME_print_ex(out, X509_get_subject_name(x), 0,
+		    XN_FLAG_ONELINE);
+		BIO_printf(out, "\nissuer=");
+		X509_NAME_print_ex(out, X509_get_issuer_name(x), 0,
+		    XN_FLAG_ONELINE);
+		BIO_printf(out, "\nnotBefore=");
+		ASN1_TIME_print(out, X509_get0_notBefore(x));
+		BIO_printf(out, "\nnotAfter=");
+		ASN1_TIME_print(out, X509_get0_notAfter(x));
+		BIO_printf(out, "\n");
+		BIO_free(out);
+	}
+	fflush(stdout);
+	X509_free(x);
+	ERR_clear_error();
+}
+
+static void
+db_show_state(const struct db_record *r)
+{
+	char	t[32];
+
+	printf("serial: %s\nstatus: %s (%c)\n", r->serial,
+	    db_status_name(r->status), r->status);
+	if (r->status == DB_REVOKED) {
+		db_date(r->revoked_at, "%Y-%m-%d %H:%M:%S UTC", t, sizeof(t));
+		printf("revoked: %s\nreason: %s\n", t,
+		    r->reason < 0 ? "-" : db_reason_name(r->reason));
+		db_date(r->invalidity, "%Y-%m-%d %H:%M:%S UTC", t, sizeof(t));
+		printf("invalidity date: %s\n", t);
+	}
+	db_date(r->not_after, "%Y-%m-%d %H:%M:%S UTC", t, sizeof(t));
+	printf("not after: %s\ngeneration: %d\nprofile: %s\nsubject: %s\n",
+	    t, r->generation, r->profile, r->subject);
+}
+
+/* Each line of the history as index.txt holds it. */
+static int
+db_show_history(const struct db_record *h, size_t n)
+{
+	char	*line;
+	size_t	 i, size;
+
+	printf("history (index.txt lines, oldest first):\n");
+	for (i = 0; i < n; i++) {
+		size = strlen(h[i].subject) * 4 + 256;
+		if ((line = malloc(size)) == NULL) {
+			err_set("out of memory");
+			return 1;
+		}
+		if (index_format_line(&h[i], line, size) < 0) {
+			free(line);
+			return 1;
+		}
+		printf("  %s", line);
+		free(line);
+	}
+	return 0;
+}
+
 int
 cmd_db_show(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	err_set("db show is not finished yet");
-	return 1;
+	struct session		 s;
+	struct db_record	*hist = NULL;
+	size_t			 n = 0, i;
+	int			 r, rc = 1;
+
+	session_init(&s);
+	if ((r = cmd_options(&s, "db show", argc, argv, NULL)) != 0)
+		return r < 0 ? 0 : cmd_fail(&s);
+	if (optind != argc - 1) {
+		err_set("db show takes one SERIAL: see ceremony db show --help");
+		return cmd_fail(&s);
+	}
+	if (db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0 ||
+	    db_index_history(s.db, argv[optind], &hist, &n) != 0)
+		goto out;
+	if (n == 0) {
+		err_set("serial %s is not in the index: check it with ceremony "
+		    "db list --serial %.8s", argv[optind], argv[optind]);
+		goto out;
+	}
+	db_show_state(&hist[n - 1]);
+	if (db_show_history(hist, n) != 0)
+		goto out;
+	db_show_cert(s.db, argv[optind]);
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		db_record_clear(&hist[i]);
+	free(hist);
+	if (rc != 0)
+		return cmd_fail(&s);
+	session_close(&s);
+	return 0;
 }

@@ -1,15 +1,155 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ceremony revoke: a certificate revoked with an RFC 5280 reason, or its
- * certificateHold lifted.  (Being written.)
+ * ceremony revoke SERIAL --reason R [--invalidity-date T], or
+ * ceremony revoke SERIAL --release: a certificate revoked with an RFC 5280
+ * reason, its reason raised, or its certificateHold lifted.  Arguments are
+ * checked first; then the data directory is opened under its lock without
+ * loading the index, the change is checked against the serial's current
+ * state and appended, and the audit log records it (or the refusal).  No
+ * token login: the next CRL publishes the change.
  */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
 #include "ceremony/ceremony.h"
+
+#define REASON_REMOVE	8
+
+struct revoke_args {
+	const char	*reason;
+	const char	*invalidity;
+	const char	*release;
+};
+
+/* The request from the command line, checked before the database opens. */
+static int
+revoke_args(const struct revoke_args *a, int argc, char **argv,
+    struct revoke_req *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->reason = -1;
+	q->now = time(NULL);
+	if (optind != argc - 1) {
+		err_set("revoke takes one SERIAL: see ceremony revoke --help");
+		return 1;
+	}
+	q->serial = argv[optind];
+	if ((a->reason == NULL) == (a->release == NULL)) {
+		err_set("revoke needs either --reason R or --release");
+		return 1;
+	}
+	if (a->release != NULL) {
+		if (a->invalidity != NULL) {
+			err_set("--release takes no --invalidity-date");
+			return 1;
+		}
+		q->release = 1;
+		return 0;
+	}
+	if ((q->reason = db_reason_parse(a->reason)) < 0) {
+		err_set("unknown reason '%.40s': use one of unspecified, "
+		    "keyCompromise, cACompromise, affiliationChanged, "
+		    "superseded, cessationOfOperation, certificateHold, "
+		    "privilegeWithdrawn, aACompromise", a->reason);
+		return 1;
+	}
+	if (q->reason == REASON_REMOVE) {
+		err_set("removeFromCRL is only for delta CRLs: use --release "
+		    "to lift a certificateHold");
+		return 1;
+	}
+	if (a->invalidity != NULL &&
+	    revoke_time_parse(a->invalidity, &q->invalidity) != 0)
+		return 1;
+	if (q->invalidity > q->now) {
+		err_set("invalidity date %s is in the future", a->invalidity);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+revoke_audit(struct session *s, const struct revoke_req *q,
+    const struct revoke_result *res, int ok)
+{
+	struct audit_entry	 e;
+	char			 detail[200], iv[32] = "-";
+	struct tm		 tm;
+
+	memset(&e, 0, sizeof(e));
+	e.op = q->release ? "release" : "revoke";
+	e.ok = ok;
+	if (q->invalidity != 0 && gmtime_r(&q->invalidity, &tm) != NULL)
+		strftime(iv, sizeof(iv), "%Y%m%d%H%M%SZ", &tm);
+	if (q->release)
+		snprintf(detail, sizeof(detail), "serial %s", q->serial);
+	else
+		snprintf(detail, sizeof(detail), "serial %s reason %s "
+		    "invalidity %s", q->serial, db_reason_name(q->reason), iv);
+	e.detail = ok ? detail : err_get();
+	if (res->der != NULL)
+		audit_add_in(&e, "cert", res->der, res->derlen);
+	return session_audit(s, &e);
+}
+
+static void
+revoke_print(const struct revoke_req *q, const struct revoke_result *res)
+{
+	const struct db_record	*n = &res->next;
+	struct tm		 tm;
+	char			 t[32] = "", iv[32] = "";
+
+	if (q->release) {
+		printf("released %s: valid again (it leaves the next CRL)\n",
+		    q->serial);
+		return;
+	}
+	if (gmtime_r(&n->revoked_at, &tm) != NULL)
+		strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (n->invalidity != 0 && gmtime_r(&n->invalidity, &tm) != NULL)
+		strftime(iv, sizeof(iv), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	printf("%s %s: %s, revoked %s%s%s (the next CRL carries it)\n",
+	    res->prev.status == DB_REVOKED ? "reason changed for" : "revoked",
+	    q->serial, db_reason_name(n->reason), t,
+	    iv[0] != '\0' ? ", invalid since " : "", iv);
+}
 
 int
 cmd_revoke(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	err_set("revoke is not finished yet");
-	return 1;
+	struct session		 s;
+	struct revoke_args	 a = { NULL, NULL, NULL };
+	struct revoke_req	 q;
+	struct revoke_result	 res;
+	const struct cmd_opt	 local[] = {
+		{ "reason", 1, &a.reason },
+		{ "invalidity-date", 1, &a.invalidity },
+		{ "release", 0, &a.release },
+		{ NULL, 0, NULL }
+	};
+	int			 r, rc = 1;
+
+	memset(&res, 0, sizeof(res));
+	session_init(&s);
+	if ((r = cmd_options(&s, "revoke", argc, argv, local)) != 0)
+		return r < 0 ? 0 : cmd_fail(&s);
+	if (revoke_args(&a, argc, argv, &q) != 0)
+		return cmd_fail(&s);
+	if (db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0)
+		return cmd_fail(&s);
+	if (revoke_apply(s.db, &q, &res) != 0) {
+		(void)revoke_audit(&s, &q, &res, 0);
+		goto out;
+	}
+	if (revoke_audit(&s, &q, &res, 1) != 0)
+		goto out;
+	revoke_print(&q, &res);
+	rc = 0;
+out:
+	revoke_result_clear(&res);
+	if (rc != 0)
+		return cmd_fail(&s);
+	session_close(&s);
+	return 0;
 }

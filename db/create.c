@@ -20,8 +20,8 @@
 #include "db/db_int.h"
 #include "util/util.h"
 
-#define INDEX_HEADER	"# ceremony index v1: status notAfter revoked reason " \
-			"serial generation profile subject\n"
+#define INDEX_HEADER	"# ceremony index v2: status notAfter revoked reason " \
+			"invalidity serial generation profile subject\n"
 
 const char *const db_subdirs[] = {
 	"certs", "ca", "crls", "requests", "p12", "export", NULL

@@ -79,7 +79,9 @@ struct audit_entry {
 int		 db_create(const char *home, const struct db_config *);
 
 /* open.c */
+#define DB_OPEN_NOINDEX	0x1	/* leave the index on disk: db_index_find */
 int		 db_open(const char *home, struct db **);
+int		 db_open_flags(const char *home, int flags, struct db **);
 void		 db_close(struct db *);
 const struct db_config *db_config(const struct db *);
 const char	*db_home(const struct db *);
@@ -108,6 +110,8 @@ int		 db_index_load(struct db *);
 int		 db_index_append(struct db *, const struct db_record *, size_t);
 int		 db_index_mark(struct db *, const char *serial, int status,
 		    time_t when, int reason);
+int		 db_index_set(struct db *, const struct db_record *cur,
+		    const struct db_record *next);
 const struct db_record *db_index_get(const struct db *, const char *serial);
 size_t		 db_index_count(const struct db *);
 const struct db_record *db_index_at(const struct db *, size_t);
@@ -117,6 +121,12 @@ void		 db_record_clear(struct db_record *);
 const char	*db_reason_name(int);
 const char	*db_status_name(int);
 int		 db_reason_parse(const char *);
+
+/* scan.c */
+int		 db_index_find(struct db *, const char *serial,
+		    struct db_record *, int *found);
+int		 db_index_history(struct db *, const char *serial,
+		    struct db_record **, size_t *);
 
 /* serial.c */
 int		 db_serial_make(const unsigned char *, size_t,

@@ -32,6 +32,7 @@ struct db {
 	char			*home;
 	int			 lockfd;
 	int			 indexfd;	/* index.txt, O_APPEND */
+	int			 idx_loaded;	/* idx holds the whole index */
 	struct db_config	 cfg;
 	struct db_index		 idx;
 	int			 audit_known;	/* audit_seq/prev are read */
@@ -61,6 +62,14 @@ int		 index_parse(const char *, size_t, struct db_record *,
 size_t		 index_line_max(const struct db_record *);
 int		 index_transition(const struct db_record *,
 		    const struct db_record *, char *, size_t);
+
+/* index_file.c */
+int		 index_open_file(struct db *, int load);
+int		 index_map(int, const char *, char **, size_t *);
+
+/* scan.c */
+int		 index_scan_last(int, const char *, const char *,
+		    struct db_record *, int *);
 
 /* table.c */
 size_t		 table_slot(const struct db_index *, const char *);

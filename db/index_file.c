@@ -4,7 +4,9 @@
  * one pass, memory sized from the line count up front), then only ever
  * appended to.  An append is checked completely, written with one
  * durable write, and only then applied in memory, so a failure changes
- * nothing on disk or in memory.
+ * nothing on disk or in memory.  A database opened without loading the
+ * index (DB_OPEN_NOINDEX) appends one change at a time (db_index_set),
+ * checked against the serial's last line found in the file (scan.c).
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -118,7 +120,7 @@ index_fill(struct db *db, const char *path, const char *buf, size_t len)
 }
 
 /* The file behind fd, mapped read-only; NULL and *len 0 if empty. */
-static int
+int
 index_map(int fd, const char *path, char **buf, size_t *len)
 {
 	struct stat	st;
@@ -143,6 +145,54 @@ index_map(int fd, const char *path, char **buf, size_t *len)
 	return 0;
 }
 
+static int
+index_fd(const char *path)
+{
+	int	fd;
+
+	if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW)) ==
+	    -1) {
+		if (errno == ENOENT)
+			err_set("%s is missing: restore it from the backup",
+			    path);
+		else
+			err_set("cannot open %s (%s)", path, strerror(errno));
+	}
+	return fd;
+}
+
+/*
+ * The index opened for appending: loaded whole, or (load 0) only its torn
+ * last line cut off, read from the end.
+ */
+int
+index_open_file(struct db *db, int load)
+{
+	char	*path, *last = NULL;
+	size_t	 len;
+	int	 fd = -1, rc = 0;
+
+	if (load)
+		return db_index_load(db);
+	if ((path = db_path(db, INDEX_FILE)) == NULL ||
+	    (fd = index_fd(path)) == -1 ||
+	    tail_line(fd, path, &last, &len))
+		goto out;
+	db_index_free(&db->idx);
+	db->idx_loaded = 0;
+	if (db->indexfd != -1)
+		close(db->indexfd);
+	db->indexfd = fd;
+	fd = -1;
+	rc = 1;
+out:
+	if (fd != -1)
+		close(fd);
+	free(last);
+	free(path);
+	return !rc;
+}
+
 int
 db_index_load(struct db *db)
 {
@@ -151,17 +201,10 @@ db_index_load(struct db *db)
 	int	 fd = -1, rc = 0;
 
 	db_index_free(&db->idx);
-	if ((path = db_path(db, INDEX_FILE)) == NULL)
+	db->idx_loaded = 0;
+	if ((path = db_path(db, INDEX_FILE)) == NULL ||
+	    (fd = index_fd(path)) == -1)
 		goto out;
-	if ((fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW)) ==
-	    -1) {
-		if (errno == ENOENT)
-			err_set("%s is missing: restore it from the backup",
-			    path);
-		else
-			err_set("cannot open %s (%s)", path, strerror(errno));
-		goto out;
-	}
 	if (index_map(fd, path, &buf, &len))
 		goto out;
 	maplen = len;
@@ -171,6 +214,7 @@ db_index_load(struct db *db)
 	if (db->indexfd != -1)
 		close(db->indexfd);
 	db->indexfd = fd;
+	db->idx_loaded = 1;
 	fd = -1;
 	rc = 1;
 out:
@@ -276,7 +320,7 @@ db_index_append(struct db *db, const struct db_record *recs, size_t n)
 
 	if (n == 0)
 		return 0;
-	if (db->indexfd == -1) {
+	if (db->indexfd == -1 || !db->idx_loaded) {
 		err_set("the index is not loaded (this is a bug)");
 		goto out;
 	}
@@ -331,7 +375,55 @@ db_index_mark(struct db *db, const char *serial, int status, time_t when,
 	r.status = (char)status;
 	r.revoked_at = status == DB_REVOKED ? when : 0;
 	r.reason = status == DB_REVOKED ? reason : -1;
+	r.invalidity = 0;
 	return db_index_append(db, &r, 1);
+}
+
+/*
+ * Append next, a new state of cur's serial, where cur is its current
+ * state (db_index_find under the same lock).  With the index loaded this
+ * is db_index_append; otherwise the rules are checked against cur and the
+ * line appended with one durable write.
+ */
+int
+db_index_set(struct db *db, const struct db_record *cur,
+    const struct db_record *next)
+{
+	char	*buf = NULL, why[512];
+	size_t	 size;
+	int	 len, rc = 0;
+
+	if (db->idx_loaded)
+		return db_index_append(db, next, 1);
+	if (db->indexfd == -1) {
+		err_set("the index is not open (this is a bug)");
+		goto out;
+	}
+	if (cur != NULL && strcmp(cur->serial, next->serial) != 0) {
+		err_set("serial %s is not %s (this is a bug)", cur->serial,
+		    next->serial);
+		goto out;
+	}
+	if (index_transition(cur, next, why, sizeof(why))) {
+		err_set("%s", why);
+		goto out;
+	}
+	size = index_line_max(next) + 1;
+	if ((buf = malloc(size)) == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	if ((len = index_format_line(next, buf, size)) < 0)
+		goto out;
+	if (append_durable(db->indexfd, buf, (size_t)len)) {
+		err_context("cannot record serial %s in %s/%s", next->serial,
+		    db->home, INDEX_FILE);
+		goto out;
+	}
+	rc = 1;
+out:
+	free(buf);
+	return !rc;
 }
 
 /* Pointers stay valid until the next append or load. */

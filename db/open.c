@@ -108,6 +108,17 @@ is_datadir(const struct db *db)
 int
 db_open(const char *home, struct db **out)
 {
+	return db_open_flags(home, 0, out);
+}
+
+/*
+ * With DB_OPEN_NOINDEX the index is opened for appending (a torn last
+ * line cut off) but not read: one change to one serial then costs the
+ * same in a database of ten or a million (db_index_find, db_index_set).
+ */
+int
+db_open_flags(const char *home, int flags, struct db **out)
+{
 	struct db	*db;
 	char		*cnf = NULL;
 	size_t		 len;
@@ -130,7 +141,8 @@ db_open(const char *home, struct db **out)
 		goto out;
 	sweep_tmp(db);
 	if ((cnf = db_path(db, "ceremony.cnf")) == NULL ||
-	    db_config_load(cnf, &db->cfg) || db_index_load(db))
+	    db_config_load(cnf, &db->cfg) ||
+	    index_open_file(db, !(flags & DB_OPEN_NOINDEX)))
 		goto out;
 	*out = db;
 	db = NULL;

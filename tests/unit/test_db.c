@@ -3,7 +3,8 @@
  * The data directory end to end, in a temporary folder: create, refuse to
  * create over something, settings, the lock, index appends and reloads,
  * crash leftovers (torn last line, temporary files), corruption, serials,
- * status changes, certificate files, the audit chain.
+ * status changes, one serial found and changed without loading the index,
+ * certificate files, the audit chain.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -98,8 +99,8 @@ test_create(void)
 	    mode_of(in_home("index.txt")) == 0644 &&
 	    mode_of(in_home("audit.log")) == 0644, "files are 0644");
 	before = slurp(in_home("index.txt"));
-	ok(strcmp(before, "# ceremony index v1: status notAfter revoked "
-	    "reason serial generation profile subject\n") == 0,
+	ok(strcmp(before, "# ceremony index v2: status notAfter revoked "
+	    "reason invalidity serial generation profile subject\n") == 0,
 	    "index.txt holds only its header");
 	free(before);
 	before = slurp(in_home("audit.log"));
@@ -364,6 +365,108 @@ test_reload(struct db **dbp)
 	free(before);
 }
 
+/* Find serial without loading the index: its status and reason. */
+static int
+found_as(struct db *db, const char *serial, char status, int reason)
+{
+	struct db_record	r;
+	int			found, pass;
+
+	if (db_index_find(db, serial, &r, &found) != 0 || !found)
+		return 0;
+	pass = r.status == status && r.reason == reason &&
+	    strcmp(r.serial, serial) == 0;
+	db_record_clear(&r);
+	return pass;
+}
+
+static void
+test_noindex(struct db **dbp)
+{
+	struct db_record	 cur, next, *h = NULL;
+	const char		*idx = in_home("index.txt");
+	char			*before, *after;
+	size_t			 n = 0, i;
+	int			 found;
+
+	/* A serial that reads like another's profile: BEEF. */
+	ok(db_serial_reserve(*dbp, "BEEF", "CN=beef", "p", 1, 2000000000) == 0
+	    && db_serial_reserve(*dbp, "CAFE", "CN=cafe", "BEEF", 1,
+	    2000000000) == 0 && db_index_mark(*dbp, "CAFE", DB_VALID, 0, -1)
+	    == 0, "CAFE's profile is BEEF, another serial");
+	db_close(*dbp);
+	spit(idx, "a", "V\t20360101000000Z\t-\t-\t0A");
+	*dbp = NULL;
+	ok(db_open_flags(home, DB_OPEN_NOINDEX, dbp) == 0 &&
+	    db_index_count(*dbp) == 0, "open without loading the index");
+	if (*dbp == NULL)
+		return;
+	after = slurp(idx);
+	ok(after[strlen(after) - 1] == '\n' && strstr(after, "\t0A\n") ==
+	    NULL, "... a torn last line is still cut off");
+	free(after);
+	ok(found_as(*dbp, "0A0B", DB_REVOKED, 1) &&
+	    found_as(*dbp, "0C0D", DB_VALID, -1) &&
+	    found_as(*dbp, "CAFE", DB_VALID, -1),
+	    "the last line of a serial is its state");
+	ok(found_as(*dbp, "BEEF", DB_RESERVED, -1),
+	    "a profile field that reads like the serial is not the serial");
+	ok(db_index_find(*dbp, "0E", &cur, &found) == 0 && !found,
+	    "an unknown serial is not found");
+	ok(db_index_find(*dbp, "0a0b", &cur, &found) != 0 &&
+	    says("upper-case hex"), "a lower-case serial is an error");
+	ok(db_index_history(*dbp, "0A0B", &h, &n) == 0 && n == 5 &&
+	    h[0].status == DB_RESERVED && h[2].reason == 6 &&
+	    h[4].status == DB_REVOKED && h[4].revoked_at == 1700000001,
+	    "the history of a serial: P V R(hold) V R");
+	for (i = 0; i < n; i++)
+		db_record_clear(&h[i]);
+	free(h);
+	before = slurp(idx);
+	db_index_find(*dbp, "0A0B", &cur, &found);
+	next = cur;
+	next.status = DB_VALID;
+	next.revoked_at = 0;
+	next.reason = -1;
+	ok(db_index_set(*dbp, &cur, &next) != 0 &&
+	    says("only a certificateHold"), "R (keyCompromise) to V refused");
+	next.status = DB_REVOKED;
+	next.revoked_at = cur.revoked_at;
+	next.reason = 4;
+	ok(db_index_set(*dbp, &cur, &next) != 0 &&
+	    says("cannot change its reason from keyCompromise to superseded"),
+	    "keyCompromise to superseded refused");
+	after = slurp(idx);
+	ok(strcmp(before, after) == 0, "... and index.txt is unchanged");
+	free(after);
+	free(before);
+	db_record_clear(&cur);
+	db_index_find(*dbp, "0C0D", &cur, &found);
+	next = cur;
+	next.status = DB_REVOKED;
+	next.revoked_at = 1700000100;
+	next.reason = 6;
+	next.invalidity = 1700000050;
+	ok(db_index_set(*dbp, &cur, &next) == 0 &&
+	    found_as(*dbp, "0C0D", DB_REVOKED, 6), "V to R (hold) appended");
+	db_record_clear(&cur);
+	db_index_find(*dbp, "0C0D", &cur, &found);
+	next = cur;
+	next.reason = 1;
+	ok(db_index_set(*dbp, &cur, &next) == 0 &&
+	    found_as(*dbp, "0C0D", DB_REVOKED, 1),
+	    "R (hold) to R (keyCompromise) appended");
+	db_record_clear(&cur);
+	ok(db_index_append(*dbp, &next, 1) != 0 && says("not loaded"),
+	    "a batch append needs the loaded index");
+	db_close(*dbp);
+	*dbp = reopen(NULL);
+	ok(*dbp != NULL && db_index_get(*dbp, "0C0D")->reason == 1 &&
+	    db_index_get(*dbp, "0C0D")->invalidity == 1700000050 &&
+	    db_index_get(*dbp, "0C0D")->revoked_at == 1700000100,
+	    "a full load reads the appended lines, invalidity date included");
+}
+
 static X509 *
 make_cert(const char *serial)
 {
@@ -537,6 +640,9 @@ main(void)
 	test_serials(db);
 	test_transitions(db);
 	test_reload(&db);
+	if (db == NULL)
+		return 1;
+	test_noindex(&db);
 	if (db == NULL)
 		return 1;
 	test_certs(db);

@@ -3,6 +3,8 @@
  * index.txt lines, table-driven: good lines parse and format back byte for
  * byte; every kind of bad field is rejected with a reason naming it; the
  * subject escaping covers every control byte; the status transitions.
+ * Lines of eight fields (before the invalidity date) still read and are
+ * written back with nine.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,12 @@
 #include "tests/unit/tap.h"
 
 #define SER	"4A1B2C3D4E5F60718293A4B5C6D7E8F901234567"
+#define LINE9(st, na, rv, rs, iv, ser, gen, prof, subj) \
+	st "\t" na "\t" rv "\t" rs "\t" iv "\t" ser "\t" gen "\t" prof "\t" \
+	subj "\n"
 #define LINE(st, na, rv, rs, ser, gen, prof, subj) \
+	LINE9(st, na, rv, rs, "-", ser, gen, prof, subj)
+#define OLD8(st, na, rv, rs, ser, gen, prof, subj) \
 	st "\t" na "\t" rv "\t" rs "\t" ser "\t" gen "\t" prof "\t" subj "\n"
 #define GOODV(subj)	LINE("V", "20360101000000Z", "-", "-", SER, "1", \
 			    "server", subj)
@@ -53,6 +60,32 @@ static const struct {
 	  "CN=\x01\x1f\x7f" },
 	{ "UTF-8", GOODV("CN=M\xc3\xbcller \xe2\x82\xac"), 'V',
 	  "CN=M\xc3\xbcller \xe2\x82\xac" },
+	{ "invalidity date", LINE9("R", "20360101000000Z", "20260315120000Z",
+	  "keyCompromise", "20260301000000Z", SER, "1", "server", "CN=a"), 'R',
+	  "CN=a" },
+	{ "invalidity date on hold", LINE9("R", "20360101000000Z",
+	  "20260315120000Z", "certificateHold", "20260315115959Z", SER, "1",
+	  "server", "CN=a"), 'R', "CN=a" },
+	{ "invalidity without reason", LINE9("R", "20360101000000Z",
+	  "20260315120000Z", "-", "19700101000001Z", SER, "1", "server",
+	  "CN=a"), 'R', "CN=a" },
+};
+
+/* Lines of eight fields, and the nine they are written back as. */
+static const struct {
+	const char	*name;
+	const char	*line;
+	const char	*written;
+} old8[] = {
+	{ "old valid", OLD8("V", "20360101000000Z", "-", "-", SER, "1",
+	  "server", "CN=a"), LINE("V", "20360101000000Z", "-", "-", SER, "1",
+	  "server", "CN=a") },
+	{ "old revoked", OLD8("R", "20360101000000Z", "20260315120000Z",
+	  "superseded", SER, "2", "server", "CN=a\\tb"), LINE("R",
+	  "20360101000000Z", "20260315120000Z", "superseded", SER, "2",
+	  "server", "CN=a\\tb") },
+	{ "old reserved", OLD8("P", "20360101000000Z", "-", "-", "7F", "1",
+	  "p", ""), LINE("P", "20360101000000Z", "-", "-", "7F", "1", "p", "") },
 };
 
 static const struct {
@@ -61,8 +94,25 @@ static const struct {
 	const char	*why;		/* in the message */
 } bad[] = {
 	{ "7 fields", "V\t20360101000000Z\t-\t-\t" SER "\t1\tserver\n",
-	  "7 tab-separated fields, 8 expected" },
-	{ "9 fields", GOODV("CN=a\tx"), "more than 8" },
+	  "7 tab-separated fields, 9 expected" },
+	{ "10 fields", GOODV("CN=a\tx"), "more than 9" },
+	{ "old line with a tab in the subject", OLD8("V", "20360101000000Z",
+	  "-", "-", SER, "1", "s", "CN=a\tb"), "invalidity date '" SER },
+	{ "invalidity garbage", LINE9("R", "20360101000000Z",
+	  "20260101000000Z", "keyCompromise", "last week", SER, "1", "s",
+	  "CN=a"), "invalidity date 'last week'" },
+	{ "invalidity empty", LINE9("R", "20360101000000Z", "20260101000000Z",
+	  "keyCompromise", "", SER, "1", "s", "CN=a"), "invalidity date ''" },
+	{ "invalidity before 1970", LINE9("R", "20360101000000Z",
+	  "20260101000000Z", "keyCompromise", "19691231235959Z", SER, "1", "s",
+	  "CN=a"), "invalidity date '19691231235959Z'" },
+	{ "invalidity no Z", LINE9("R", "20360101000000Z", "20260101000000Z",
+	  "keyCompromise", "202601010000000", SER, "1", "s", "CN=a"),
+	  "invalidity date" },
+	{ "V with invalidity", LINE9("V", "20360101000000Z", "-", "-",
+	  "20260101000000Z", SER, "1", "s", "CN=a"), "only R has them" },
+	{ "X with invalidity", LINE9("X", "20360101000000Z", "-", "-",
+	  "20260101000000Z", SER, "1", "s", "CN=a"), "only R has them" },
 	{ "empty line", "", "1 tab-separated fields" },
 	{ "status Q", LINE("Q", "20360101000000Z", "-", "-", SER, "1", "s",
 	  "CN=a"), "status 'Q'" },
@@ -174,6 +224,72 @@ test_good(void)
 	}
 }
 
+/* A V record of serial 01 with the given subject (not owned). */
+static void
+valid_record(struct db_record *r, const char *subject)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = DB_VALID;
+	memcpy(r->serial, "01", 3);
+	memcpy(r->profile, "p", 2);
+	r->not_after = 2000000000;
+	r->reason = -1;
+	r->generation = 1;
+	r->subject = (char *)subject;
+}
+
+static void
+test_old8(void)
+{
+	struct db_record	r;
+	char			buf[1024];
+	size_t			i;
+	int			pass;
+
+	for (i = 0; i < sizeof(old8) / sizeof(old8[0]); i++) {
+		err_clear();
+		pass = index_parse_line(old8[i].line, &r) == 0;
+		if (pass) {
+			pass = r.invalidity == 0 &&
+			    index_format_line(&r, buf, sizeof(buf)) > 0 &&
+			    strcmp(buf, old8[i].written) == 0;
+			db_record_clear(&r);
+		}
+		ok(pass, "eight fields read, nine written: %s", old8[i].name);
+	}
+}
+
+/* The invalidity date reads back as the time it says. */
+static void
+test_invalidity(void)
+{
+	struct db_record	r;
+
+	ok(index_parse_line(good[15].line, &r) == 0 &&
+	    r.invalidity == 1772323200 && r.revoked_at == 1773576000 &&
+	    r.reason == 1, "invalidity 20260301000000Z is 1772323200");
+	db_record_clear(&r);
+	ok(index_parse_line(good[17].line, &r) == 0 && r.invalidity == 1 &&
+	    r.reason == -1, "invalidity 19700101000001Z is 1");
+	db_record_clear(&r);
+	valid_record(&r, "CN=a");
+	r.invalidity = 1772323200;
+	{
+		char	buf[512];
+
+		ok(index_format_line(&r, buf, sizeof(buf)) == -1 &&
+		    strstr(err_get(), "only R has them") != NULL,
+		    "format refuses an invalidity date on V");
+		r.status = DB_REVOKED;
+		r.revoked_at = 1773576000;
+		r.reason = 1;
+		r.invalidity = 253402300800LL;
+		ok(index_format_line(&r, buf, sizeof(buf)) == -1 &&
+		    strstr(err_get(), "1950 to 9999") != NULL,
+		    "format refuses an invalidity date past 9999");
+	}
+}
+
 static void
 test_bad(void)
 {
@@ -202,13 +318,7 @@ test_escape_all(void)
 	for (i = 1; i < 256; i++)
 		subj[i - 1] = (char)i;
 	subj[255] = '\0';
-	r.status = DB_VALID;
-	memcpy(r.serial, "01", 3);
-	memcpy(r.profile, "p", 2);
-	r.not_after = 2000000000;
-	r.reason = -1;
-	r.generation = 1;
-	r.subject = subj;
+	valid_record(&r, subj);
 	pass = index_format_line(&r, buf, sizeof(buf)) > 0 &&
 	    strchr(buf, '\t') != NULL && strchr(buf, '\n') ==
 	    buf + strlen(buf) - 1 && index_parse_line(buf, &back) == 0;
@@ -246,23 +356,30 @@ test_reasons(void)
 	ok(pass, "reason names and codes map both ways");
 }
 
+/* Reasons: -1 none, 0 unspecified, 1 keyCompromise, 4 superseded, 6 hold. */
 static const struct {
 	char	from;		/* 0: not in the index */
 	int	from_reason;
 	char	to;
+	int	to_reason;
 	int	allowed;
 } moves[] = {
-	{ 0, -1, 'P', 1 }, { 0, -1, 'V', 0 }, { 0, -1, 'R', 0 },
-	{ 0, -1, 'X', 0 },
-	{ 'P', -1, 'P', 0 }, { 'P', -1, 'V', 1 }, { 'P', -1, 'R', 0 },
-	{ 'P', -1, 'X', 1 },
-	{ 'V', -1, 'P', 0 }, { 'V', -1, 'V', 0 }, { 'V', -1, 'R', 1 },
-	{ 'V', -1, 'X', 0 },
-	{ 'R', 6, 'P', 0 }, { 'R', 6, 'V', 1 }, { 'R', 6, 'R', 0 },
-	{ 'R', 6, 'X', 0 },
-	{ 'R', 1, 'V', 0 }, { 'R', -1, 'V', 0 },
-	{ 'X', -1, 'P', 0 }, { 'X', -1, 'V', 0 }, { 'X', -1, 'R', 0 },
-	{ 'X', -1, 'X', 0 },
+	{ 0, -1, 'P', -1, 1 }, { 0, -1, 'V', -1, 0 }, { 0, -1, 'R', 1, 0 },
+	{ 0, -1, 'X', -1, 0 },
+	{ 'P', -1, 'P', -1, 0 }, { 'P', -1, 'V', -1, 1 },
+	{ 'P', -1, 'R', 1, 0 }, { 'P', -1, 'X', -1, 1 },
+	{ 'V', -1, 'P', -1, 0 }, { 'V', -1, 'V', -1, 0 },
+	{ 'V', -1, 'R', 1, 1 }, { 'V', -1, 'R', 6, 1 }, { 'V', -1, 'R', -1, 1 },
+	{ 'V', -1, 'R', 8, 0 }, { 'V', -1, 'X', -1, 0 },
+	{ 'R', 6, 'P', -1, 0 }, { 'R', 6, 'V', -1, 1 }, { 'R', 6, 'R', 6, 0 },
+	{ 'R', 6, 'R', 0, 1 }, { 'R', 6, 'R', 1, 1 }, { 'R', 6, 'R', 4, 1 },
+	{ 'R', 6, 'R', -1, 1 }, { 'R', 6, 'R', 8, 0 }, { 'R', 6, 'X', -1, 0 },
+	{ 'R', 4, 'R', 1, 1 }, { 'R', 0, 'R', 1, 1 }, { 'R', -1, 'R', 1, 1 },
+	{ 'R', 1, 'R', 4, 0 }, { 'R', 1, 'R', 1, 0 }, { 'R', 1, 'R', 6, 0 },
+	{ 'R', 4, 'R', 4, 0 }, { 'R', 4, 'R', 0, 0 }, { 'R', 4, 'R', 6, 0 },
+	{ 'R', 1, 'V', -1, 0 }, { 'R', -1, 'V', -1, 0 },
+	{ 'X', -1, 'P', -1, 0 }, { 'X', -1, 'V', -1, 0 },
+	{ 'X', -1, 'R', 1, 0 }, { 'X', -1, 'X', -1, 0 },
 };
 
 static void
@@ -277,23 +394,38 @@ test_transitions(void)
 	for (i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
 		cur.status = moves[i].from;
 		cur.reason = moves[i].from_reason;
+		cur.revoked_at = moves[i].from == 'R' ? 1700000000 : 0;
 		next.status = moves[i].to;
+		next.reason = moves[i].to_reason;
+		next.revoked_at = moves[i].to == 'R' ? 1700000000 : 0;
 		why[0] = '\0';
 		rc = index_transition(moves[i].from ? &cur : NULL, &next, why,
 		    sizeof(why));
 		ok(rc == !moves[i].allowed && (rc == 0 || (strstr(why, "AB") &&
-		    strlen(why) > 20)), "%c%s to %c is %s",
+		    strlen(why) > 20)), "%c(%s) to %c(%s) is %s",
 		    moves[i].from ? moves[i].from : '-',
-		    moves[i].from_reason == 6 ? "(hold)" :
-		    moves[i].from == 'R' ? "(not hold)" : "", moves[i].to,
+		    db_reason_name(moves[i].from_reason) ?
+		    db_reason_name(moves[i].from_reason) : "-", moves[i].to,
+		    db_reason_name(moves[i].to_reason) ?
+		    db_reason_name(moves[i].to_reason) : "-",
 		    moves[i].allowed ? "allowed" : "refused");
 	}
+	cur.status = next.status = DB_REVOKED;
+	cur.reason = 6;
+	next.reason = 1;
+	cur.revoked_at = 1700000000;
+	next.revoked_at = 1700000001;
+	ok(index_transition(&cur, &next, why, sizeof(why)) != 0 &&
+	    strstr(why, "keeps the revocation time") != NULL,
+	    "a new reason keeps the first revocation time");
 }
 
 int
 main(void)
 {
 	test_good();
+	test_old8();
+	test_invalidity();
 	test_bad();
 	test_escape_all();
 	test_reasons();
