@@ -55,7 +55,7 @@ inspect_root() {
 		"$home/certs/$serial.pem" "$pem"
 	ok "$tok: ca/gen-1.pem is the root" cmp "$home/ca/gen-1.pem" "$pem"
 	like "$tok: index holds the root as valid" "$(grep -v '^#' "$home/index.txt" | tail -1)" \
-		"^V	[0-9]{14}Z	-	-	$serial	1	root-ca	"
+		"^V	[0-9]{14}Z	-	-	-	$serial	1	root-ca	"
 	like "$tok: audit log records root.create by alice" \
 		"$(tail -1 "$home/audit.log")" "operator=alice.*op=root.create.*result=ok"
 	# SKI = CKA_ID = SHA-1 of the public key's BIT STRING.

@@ -44,7 +44,7 @@ like "intermediate: caIssuers" "$text" "CA Issuers - URI:http://pki.example.org/
 ok "openssl verify: root -> intermediate" openssl verify -x509_strict \
 	-CAfile "$ROOT" "$INT"
 is "index: the intermediate is valid, profile subca" \
-	"$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f1,5,7)" "V	$S	subca"
+	"$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f1,6,8)" "V	$S	subca"
 ok "the database keeps the certificate" cmp "$R/certs/$S.pem" "$INT"
 ok "DER export" cmp <(openssl x509 -in "$INT" -outform DER) "$R/export/$S.der"
 ok "PKCS#7 bundle read back" openssl pkcs7 -inform DER -in "$R/export/chain-gen1.p7b" -print_certs
@@ -201,7 +201,7 @@ is "batch: rejects moved aside" "$(ls "$I/requests/rejected" | grep -v findings 
 like "batch: findings report beside a reject" \
 	"$(cat "$I/requests/rejected/bad.csr.findings")" "san-not-fqdn"
 is "batch: the inbox is empty" "$(find "$I/requests" -maxdepth 1 -type f | wc -l)" 0
-for s in $(grep '^V' "$I/index.txt" | tail -3 | cut -f5); do
+for s in $(grep '^V' "$I/index.txt" | tail -3 | cut -f6); do
 	openssl verify -CAfile "$ROOT" -untrusted "$T/chain.pem" "$I/certs/$s.pem" \
 		> /dev/null 2>&1 || echo "bad $s"
 done > "$T/bad"
