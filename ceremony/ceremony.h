@@ -294,6 +294,66 @@ int		 cmd_sign(int, char **);
 int		 cmd_csr_create(int, char **);
 int		 cmd_ca_install(int, char **);
 
+/* crl.c */
+/* A CRL template: templates/crl.cnf, section [crl]; see docs/crl.md. */
+struct crl_tmpl {
+	char		*path;
+	long		 days;		/* nextUpdate = thisUpdate + days */
+	long		 max_days;	/* at most 365 for a root's CRL */
+	long		 reissue_days;	/* the next session: before nextUpdate */
+	const EVP_MD	*md;
+	char		*digest;
+	int		 keep_expired;	/* entries of expired certificates */
+	char		*idp;		/* issuingDistributionPoint URI, or NULL */
+	unsigned char	*raw;		/* the file's bytes, for the audit */
+	size_t		 rawlen;
+};
+/* One CRL to issue, and what came of it. */
+struct crl_job {
+	const struct crl_tmpl	*t;
+	const struct signer	*sg;
+	time_t			 now;
+	/* what happened */
+	int			 root;		/* the issuer is self-signed */
+	unsigned long long	 number;
+	time_t			 this_update, next_update;
+	int			 clamped;	/* nextUpdate cut to notAfter */
+	size_t			 entries;
+	char			 sha256[65];	/* of the DER */
+	char			*der_path, *pem_path;
+	int			 written;
+};
+int		 crl_tmpl_load(const char *path, struct crl_tmpl **);
+void		 crl_tmpl_free(struct crl_tmpl *);
+int		 crl_issue(struct session *, struct crl_job *);
+void		 crl_job_clear(struct crl_job *);
+
+/* crl_build.c */
+/* The parts of a CertificateList around its entries, as DER. */
+struct crl_parts {
+	unsigned char	*head;		/* version .. nextUpdate */
+	size_t		 headlen;
+	unsigned char	*exts;		/* [0] crlExtensions */
+	size_t		 extslen;
+	unsigned char	*alg;		/* the signature AlgorithmIdentifier */
+	size_t		 alglen;
+	unsigned char	*idp;		/* the IDP extension's value, or NULL */
+	size_t		 idplen;
+	unsigned char	*issuer;	/* the issuer Name */
+	size_t		 issuerlen;
+};
+int		 crl_parts_make(const struct crl_job *, struct crl_parts *);
+void		 crl_parts_free(struct crl_parts *);
+int		 crl_write(const struct crl_job *, const struct crl_parts *,
+		    const struct crlsrc *, int fd, int pemfd, char sha256[65]);
+
+/* crl_check.c */
+int		 crl_check_previous(const char *path, const struct crl_job *,
+		    const struct crl_parts *, const struct crlsrc *);
+int		 crl_read_times(const char *path, time_t *this_update,
+		    time_t *next_update, unsigned long long *number,
+		    size_t *entries);
+
 /* cmd_crl.c */
 int		 cmd_crl_issue(int, char **);
 int		 cmd_crl_status(int, char **);

@@ -1,34 +1,405 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * ceremony crl issue, crl status, crl session: the CRL commands.
+ * ceremony crl issue, crl status, crl session.  The template is read and
+ * checked before the token is touched; issue and session log in, sign the
+ * next CRL of the current CA generation (crl.c), copy it to the export
+ * directory and write one audit record, whether it worked or not.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ceremony/ceremony.h"
+
+#define DEFAULT_CRL_TMPL	"templates/crl.cnf"
+#define DAY			86400
+
+struct crl_args {
+	const char	*tmpl;
+};
+
+static void
+when_text(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* Copy file from to dir/name, through a temporary file and a rename. */
+static int
+copy_to(const char *from, const char *dir, const char *name)
+{
+	char	 path[4096], tmp[4200], buf[65536];
+	ssize_t	 r;
+	int	 in = -1, out = -1, rc = 1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, name);
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (out = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		err_set("cannot export %s to %s: %s", from, dir,
+		    strerror(errno));
+		goto out;
+	}
+	while ((r = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)r) != r)
+			r = -1;
+	if (r < 0 || fchmod(out, 0644) == -1 || fsync(out) == -1 ||
+	    close(out) == -1 || (out = -1, rename(tmp, path) == -1)) {
+		err_set("cannot export %s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = fsync_dir(dir);
+out:
+	if (in != -1)
+		close(in);
+	if (out != -1) {
+		close(out);
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/* crl-genN.crl and .pem in dir, replaced each time. */
+static int
+crl_export(const struct crl_job *j, const char *dir)
+{
+	char	name[64];
+
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		err_set("cannot create export directory %s: %s", dir,
+		    strerror(errno));
+		return 1;
+	}
+	snprintf(name, sizeof(name), "crl-gen%d.crl", j->sg->generation);
+	if (copy_to(j->der_path, dir, name) != 0)
+		return 1;
+	snprintf(name, sizeof(name), "crl-gen%d.pem", j->sg->generation);
+	return copy_to(j->pem_path, dir, name);
+}
+
+static int
+crl_audit(struct session *s, const struct crl_tmpl *t,
+    const struct crl_job *j, int ok)
+{
+	struct audit_entry	e;
+	char			detail[256];
+
+	memset(&e, 0, sizeof(e));
+	e.op = "crl.issue";
+	e.ok = ok;
+	if (ok)
+		snprintf(detail, sizeof(detail), "generation %d number %llu "
+		    "entries %zu sha256 %s", j->sg->generation, j->number,
+		    j->entries, j->sha256);
+	else
+		snprintf(detail, sizeof(detail), "generation %d number %llu "
+		    "not issued: %s", j->sg != NULL ? j->sg->generation : 0,
+		    j->number, err_get());
+	e.detail = detail;
+	audit_add_in(&e, "template", t->raw, t->rawlen);
+	return session_audit(s, &e);
+}
+
+static void
+crl_print(const struct crl_job *j, const char *dir)
+{
+	char	a[32], b[32], *issuer;
+
+	issuer = name_text(X509_get_subject_name(j->sg->issuer));
+	when_text(j->this_update, a, sizeof(a));
+	when_text(j->next_update, b, sizeof(b));
+	printf("CRL issued\n");
+	printf("  %-12s %s (generation %d%s)\n", "issuer",
+	    issuer != NULL ? issuer : "?", j->sg->generation,
+	    j->root ? ", root" : "");
+	printf("  %-12s %llu\n", "number", j->number);
+	printf("  %-12s %zu\n", "entries", j->entries);
+	printf("  %-12s %s\n", "thisUpdate", a);
+	printf("  %-12s %s%s\n", "nextUpdate", b, j->clamped ?
+	    " (cut to the CA certificate's notAfter)" : "");
+	printf("  %-12s %s\n", "SHA-256", j->sha256);
+	printf("  %-12s %s and .pem\n", "file", j->der_path);
+	printf("  %-12s %s/crl-gen%d.crl and .pem\n", "exported", dir,
+	    j->sg->generation);
+	free(issuer);
+}
+
+static void
+export_dir_of(struct session *s, char *dir, size_t len)
+{
+	char	*exp;
+
+	if (s->export_dir != NULL)
+		snprintf(dir, len, "%s", s->export_dir);
+	else if ((exp = db_path(s->db, "export")) != NULL) {
+		snprintf(dir, len, "%s", exp);
+		free(exp);
+	}
+}
+
+/* Log in, issue, export, audit; the worker of issue and session. */
+static int
+crl_run(struct session *s, const struct crl_tmpl *t, struct signer *sg,
+    struct crl_job *j, char *dir, size_t dirlen)
+{
+	int	ok;
+
+	memset(j, 0, sizeof(*j));
+	j->t = t;
+	j->sg = sg;
+	j->now = time(NULL);
+	export_dir_of(s, dir, dirlen);
+	ok = session_login(s) == 0 && signer_open(s, sg, t->md) == 0 &&
+	    crl_issue(s, j) == 0;
+	if (ok && crl_export(j, dir) != 0) {
+		err_context("CRL %llu is issued and kept in %s, but not "
+		    "exported", j->number, j->der_path);
+		ok = 0;
+	}
+	return crl_audit(s, t, j, ok) != 0 || !ok;
+}
+
+static int
+crl_start(struct session *s, const char *name, int argc, char **argv,
+    const struct cmd_opt *local, const struct crl_args *a,
+    struct crl_tmpl **t)
+{
+	int	r;
+
+	session_init(s);
+	if ((r = cmd_options(s, name, argc, argv, local)) != 0)
+		return r < 0 ? -1 : 1;
+	if (opt_no_args(name, argc, argv) != 0 ||
+	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : DEFAULT_CRL_TMPL, t) != 0 ||
+	    session_open_db(s) != 0)
+		return 1;
+	return 0;
+}
+
+static int
+crl_finish(struct session *s, struct crl_tmpl *t, int rc)
+{
+	if (rc > 0) {
+		fflush(stdout);
+		fprintf(stderr, "ceremony: %s\n", err_get());
+	}
+	crl_tmpl_free(t);
+	session_close(s);
+	return rc < 0 ? 0 : rc;
+}
 
 int
 cmd_crl_issue(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "ceremony: crl issue: not yet\n");
-	return 1;
+	struct session		 s;
+	struct crl_args		 a = { NULL };
+	struct crl_tmpl		*t = NULL;
+	struct signer		 sg;
+	struct crl_job		 j;
+	char			 dir[4096] = "";
+	const struct cmd_opt	 local[] = {
+		{ "template", 1, &a.tmpl },
+		{ NULL, 0, NULL }
+	};
+	int			 rc;
+
+	memset(&sg, 0, sizeof(sg));
+	memset(&j, 0, sizeof(j));
+	if ((rc = crl_start(&s, "crl issue", argc, argv, local, &a, &t)) == 0 &&
+	    (rc = crl_run(&s, t, &sg, &j, dir, sizeof(dir))) == 0)
+		crl_print(&j, dir);
+	crl_job_clear(&j);
+	signer_close(&sg);
+	return crl_finish(&s, t, rc);
 }
 
-int
-cmd_crl_status(int argc, char **argv)
+/* The witness report: printed, and kept next to the exported CRL. */
+static int
+crl_report(struct session *s, const struct crl_job *j, const char *dir)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "ceremony: crl status: not yet\n");
-	return 1;
+	char	a[32], b[32], now[32], path[4200], *issuer, *text = NULL;
+	size_t	len = 0;
+	FILE	*f;
+	int	rc;
+
+	if ((f = open_memstream(&text, &len)) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	issuer = name_text(X509_get_subject_name(j->sg->issuer));
+	when_text(j->now, now, sizeof(now));
+	when_text(j->this_update, a, sizeof(a));
+	when_text(j->next_update, b, sizeof(b));
+	fprintf(f, "CRL SESSION REPORT\n\n");
+	fprintf(f, "  %-12s %s\n", "date", now);
+	fprintf(f, "  %-12s %s\n", "CA", db_config(s->db)->ca_name != NULL ?
+	    db_config(s->db)->ca_name : "-");
+	fprintf(f, "  %-12s %s (generation %d)\n", "issuer",
+	    issuer != NULL ? issuer : "?", j->sg->generation);
+	fprintf(f, "  %-12s %llu\n", "CRL number", j->number);
+	fprintf(f, "  %-12s %zu\n", "entries", j->entries);
+	fprintf(f, "  %-12s %s\n", "thisUpdate", a);
+	fprintf(f, "  %-12s %s%s\n", "nextUpdate", b, j->clamped ?
+	    " (cut to the CA certificate's notAfter)" : "");
+	fprintf(f, "  %-12s %s\n", "SHA-256", j->sha256);
+	fprintf(f, "  %-12s %s/crl-gen%d.crl, .pem, ca-gen%d.pem\n",
+	    "exported", dir, j->sg->generation, j->sg->generation);
+	fprintf(f, "\n  The CRL was signed on the token, verified with the "
+	    "CA's public key\n  and checked against the previous CRL.\n\n");
+	fprintf(f, "  operator  %-20s signature ____________________\n",
+	    s->operator != NULL ? s->operator : "");
+	fprintf(f, "  witness   %-20s signature ____________________\n",
+	    "____________________");
+	fclose(f);
+	free(issuer);
+	fputs(text, stdout);
+	snprintf(path, sizeof(path), "%s/crl-gen%d-%llu-report.txt", dir,
+	    j->sg->generation, j->number);
+	rc = atomic_write(path, text, len, 0644, 0);
+	free(text);
+	return rc;
 }
 
 int
 cmd_crl_session(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "ceremony: crl session: not yet\n");
-	return 1;
+	struct session		 s;
+	struct crl_args		 a = { NULL };
+	struct crl_tmpl		*t = NULL;
+	struct signer		 sg;
+	struct crl_job		 j;
+	char			 dir[4096] = "", base[32];
+	const struct cmd_opt	 local[] = {
+		{ "template", 1, &a.tmpl },
+		{ NULL, 0, NULL }
+	};
+	int			 rc;
+
+	memset(&sg, 0, sizeof(sg));
+	memset(&j, 0, sizeof(j));
+	if ((rc = crl_start(&s, "crl session", argc, argv, local, &a,
+	    &t)) != 0)
+		goto out;
+	if (s.export_dir == NULL) {
+		err_set("crl session needs --export DIR (the medium the CRL "
+		    "leaves the room on)");
+		rc = 1;
+		goto out;
+	}
+	if ((rc = crl_run(&s, t, &sg, &j, dir, sizeof(dir))) != 0)
+		goto out;
+	snprintf(base, sizeof(base), "ca-gen%d", sg.generation);
+	/* Log out before the report: the token's part is over. */
+	if (s.logged_in && hsm_logout(s.hsm) == 0)
+		s.logged_in = 0;
+	if ((rc = export_cert(dir, base, sg.issuer)) == 0)
+		rc = crl_report(&s, &j, dir);
+out:
+	crl_job_clear(&j);
+	signer_close(&sg);
+	return crl_finish(&s, t, rc);
+}
+
+/* One generation's line: latest CRL, dates, when the next one is due. */
+static int
+crl_status_gen(struct session *s, const struct crl_tmpl *t, int gen,
+    time_t now, int current)
+{
+	unsigned long long	 n;
+	time_t			 tu, nu, due;
+	size_t			 entries;
+	char			*path = NULL, a[32], b[32], c[32];
+	X509			*ca;
+	int			 bad = 0;
+
+	if ((ca = db_ca_get(s->db, gen)) == NULL)
+		return 1;
+	if (!current && cert_time(X509_get0_notAfter(ca)) < now) {
+		X509_free(ca);
+		return 0;	/* expired: its certificates are too */
+	}
+	X509_free(ca);
+	printf("generation %d%s\n", gen, current ? " (current)" : "");
+	if (db_crl_last(s->db, gen, &n) != 0)
+		return 1;
+	if (n == 0) {
+		printf("  no CRL issued yet: run ceremony crl session\n");
+		return 2;
+	}
+	if ((path = db_crl_path(s->db, gen, n, "crl")) == NULL ||
+	    crl_read_times(path, &tu, &nu, &n, &entries) != 0) {
+		free(path);
+		return 1;
+	}
+	due = nu - t->reissue_days * DAY;
+	when_text(tu, a, sizeof(a));
+	when_text(nu, b, sizeof(b));
+	when_text(due, c, sizeof(c));
+	printf("  %-12s %llu (%zu entries) %s\n", "number", n, entries, path);
+	printf("  %-12s %s\n", "thisUpdate", a);
+	printf("  %-12s %s\n", "nextUpdate", b);
+	if (nu <= now) {
+		printf("  %-12s EXPIRED %lld days %lld hours ago: relying "
+		    "parties reject every certificate of this CA; run ceremony "
+		    "crl session now\n", "status", (long long)(now - nu) / DAY,
+		    (long long)(now - nu) % DAY / 3600);
+		bad = 2;
+	} else {
+		printf("  %-12s %lld days %lld hours\n", "time left",
+		    (long long)(nu - now) / DAY,
+		    (long long)(nu - now) % DAY / 3600);
+		printf("  %-12s %s%s\n", "next session", c, due <= now ?
+		    "  WARNING: due now (reissue_days before nextUpdate)" : "");
+	}
+	free(path);
+	return bad;
+}
+
+int
+cmd_crl_status(int argc, char **argv)
+{
+	struct session		 s;
+	struct crl_args		 a = { NULL };
+	struct crl_tmpl		*t = NULL;
+	const struct cmd_opt	 local[] = {
+		{ "template", 1, &a.tmpl },
+		{ NULL, 0, NULL }
+	};
+	time_t			 now = time(NULL);
+	int			 gen, cur, r, rc;
+
+	if ((rc = crl_start(&s, "crl status", argc, argv, local, &a, &t)) != 0)
+		goto out;
+	if ((cur = db_ca_current(s.db)) == 0) {
+		err_set("this data directory has no CA certificate yet");
+		rc = 1;
+		goto out;
+	}
+	for (gen = cur; gen >= 1 && rc != 1; gen--) {
+		if ((r = crl_status_gen(&s, t, gen, now, gen == cur)) == 1)
+			rc = 1;
+		else if (r == 2)
+			rc = rc == 0 ? 3 : rc;
+	}
+	if (rc == 3) {
+		fflush(stdout);
+		fprintf(stderr, "ceremony: a CRL has expired or was never "
+		    "issued: run ceremony crl session\n");
+		rc = 2;
+		crl_tmpl_free(t);
+		session_close(&s);
+		return rc;
+	}
+out:
+	return crl_finish(&s, t, rc);
 }
