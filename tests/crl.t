@@ -1,0 +1,126 @@
+#!/bin/bash
+# CRL issuance on a root: certificates signed by ceremony, revoked by
+# ceremony revoke, the CRL read back by OpenSSL and GnuTLS; numbers that
+# only go up; a failed signature that takes no number; the previous CRL
+# guarding against lost entries; crl status and crl session.
+. "$(dirname "$0")/lib.sh"
+
+TPL=$TOP/templates
+R=$T/root
+mktoken root
+c() { "$CEREMONY" "$@"; }
+flat() { tr -s '\n\t ' '   ' < "$1"; }
+# libfaketime is preloaded: ASan must not insist on coming first.
+fk() { ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" faketime "$@"; }
+cr() { c "$@" --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"; }
+
+c init --home "$R" --module "$MODULE" --token root > /dev/null
+c key generate --home "$R" --pin-file "$T/pin" --label rk --type ec:P-384 > /dev/null
+c root create --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" \
+	--key rk > /dev/null
+ROOT=$R/export/root-gen1.pem
+cp "$TPL/crl.cnf" "$T/crl.cnf"
+
+# Three subordinate CAs: A stays good, B is compromised, C is on hold.
+for n in A B C; do
+	openssl ecparam -name prime256v1 -genkey -noout -out "$T/$n.key"
+	openssl req -new -key "$T/$n.key" -subj "/C=XX/O=Example Organisation/CN=Sub $n" \
+		-addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$T/$n.csr" 2>/dev/null
+	c sign --home "$R" --pin-file "$T/pin" --template "$TPL/subca.cnf" \
+		--csr "$T/$n.csr" > "$T/$n.out"
+	eval "S$n=$(sed -n 's/^  serial *//p' "$T/$n.out")"
+	cp "$R/export/$(sed -n 's/^  serial *//p' "$T/$n.out").pem" "$T/$n.pem"
+done
+
+ok "an empty CRL first" cr crl issue
+like "number 1, no entries" "$(flat "$T/out")" "number 1 entries 0"
+sleep 1
+INV=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+ok "B revoked: keyCompromise, invalidity date" c revoke "$SB" --home "$R" \
+	--reason keyCompromise --invalidity-date "$INV"
+ok "C on hold" c revoke "$SC" --home "$R" --reason certificateHold
+cp "$R/index.txt" "$T/index.with-B"
+ok "second CRL" cr crl issue
+like "number 2, two entries" "$(flat "$T/out")" "number 2 entries 2"
+CRL=$R/crls/gen-1/2.pem
+ok "openssl crl -verify accepts it" openssl crl -in "$CRL" -verify -CAfile "$ROOT" -noout
+ok "DER and PEM hold the same CRL" cmp <(openssl crl -in "$CRL" -outform DER) "$R/crls/gen-1/2.crl"
+ok "exported copy is the latest" cmp "$R/export/crl-gen1.crl" "$R/crls/gen-1/2.crl"
+openssl crl -in "$CRL" -noout -text > "$T/text"
+text=$(flat "$T/text")
+like "v2, issuer is the root" "$text" "Version 2.*Issuer: C = XX, O = Example Organisation, OU = Offline Root, CN = Example Root CA"
+like "AKI is the root's SKI" "$text" "Authority Key Identifier: $(openssl x509 -in "$ROOT" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')"
+like "root CRL: IDP, critical, only CA certificates" "$text" \
+	"Issuing Distribution Point: critical Full Name: URI:http://pki.example.org/crl/root-gen1.crl *Only CA Certificates"
+like "B: keyCompromise" "$text" "Serial Number: $SB Revocation Date: [^:]*:[^:]*:[^ ]* [0-9]* GMT CRL entry extensions: X509v3 CRL Reason Code: Key Compromise Invalidity Date: $(date -u -d "$INV" "+%b %e %H:%M:%S %Y" | tr -s " ") GMT"
+like "C: certificateHold" "$text" "Serial Number: $SC .* Certificate Hold"
+unlike "A is not listed" "$text" "$SA"
+# Verification by relying parties.
+cat "$ROOT" "$CRL" > "$T/root+crl.pem"
+openssl verify -crl_check -CAfile "$T/root+crl.pem" "$T/B.pem" > "$T/v" 2>&1
+is "openssl verify -crl_check: B fails" "$?" 2
+like "... as revoked" "$(flat "$T/v")" "certificate revoked"
+ok "openssl verify -crl_check: A is fine" openssl verify -crl_check -CAfile "$T/root+crl.pem" "$T/A.pem"
+ok "GnuTLS certtool --crl-info reads it" certtool --crl-info --infile "$CRL"
+like "GnuTLS: two entries, number 2" "$(flat "$T/out")" "CRL Number \(not critical\): 02 .*Revoked certificates \(2\)"
+ok "GnuTLS certtool --verify-crl accepts it" certtool --verify-crl \
+	--load-ca-certificate "$ROOT" --infile "$CRL"
+like "GnuTLS says verified" "$(cat "$T/out")" "Verified"
+like "audit: crl.issue with number, entries and SHA-256" "$(grep crl.issue "$R/audit.log" | tail -1)" \
+	"number 2 entries 2 sha256 $(sha256sum < "$R/crls/gen-1/2.crl" | cut -c1-64)"
+
+# A failed signature: no file, no number, the index as it was.
+before=$(tree "$R/crls"); idx=$(sha256sum < "$R/index.txt")
+fails "wrong PIN: no CRL" c crl issue --home "$R" --pin-file "$T/badpin" --template "$T/crl.cnf"
+is "wrong PIN: crls/ unchanged" "$(tree "$R/crls")" "$before"
+is "wrong PIN: index unchanged" "$(sha256sum < "$R/index.txt")" "$idx"
+like "wrong PIN: audited as a failure" "$(tail -1 "$R/audit.log")" "crl.issue.*not issued"
+
+# Release from hold: C leaves the CRL, legitimately.
+ok "C released" c revoke "$SC" --home "$R" --release
+ok "third CRL (after the wrong PIN: number 3)" cr crl issue
+like "number 3, one entry" "$(flat "$T/out")" "number 3 entries 1"
+unlike "C is gone" "$(openssl crl -in "$R/crls/gen-1/3.pem" -noout -text)" "$SC"
+
+# An index that lost B's revocation: refused, nothing written.
+cp "$R/index.txt" "$T/index.good"
+grep -v "^R.*$SB" "$R/index.txt" > "$T/index.lost"
+cat "$T/index.lost" > "$R/index.txt"
+before=$(tree "$R/crls")
+fails "an entry would disappear: refused" cr crl issue
+like "... naming the serial" "$(cat "$T/err")" "serial $SB is on CRL .*3.crl but the index has no revocation"
+is "... and nothing written" "$(tree "$R/crls")" "$before"
+cat "$T/index.good" > "$R/index.txt"
+
+# Many sessions: strictly increasing numbers.
+for i in 1 2 3 4 5; do cr crl issue > /dev/null || echo "issue $i failed"; done
+nums=$(for f in "$R"/crls/gen-1/*.crl; do openssl crl -inform DER -in "$f" -noout -crlnumber; done | sed 's/crlNumber=0x//' | sort -n | tr '\n' ' ')
+is "numbers 1..8, each once" "$nums" "01 02 03 04 05 06 07 08 "
+# Template rules.
+printf '[crl]\ndays = 30\nbogus = 1\n' > "$T/bad.cnf"
+fails "unknown template key refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/bad.cnf"
+like "... by name" "$(cat "$T/err")" 'unknown key "bogus"'
+printf '[crl]\ndays = 400\nmax_days = 500\n' > "$T/long.cnf"
+fails "a root CRL longer than 365 days refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/long.cnf"
+
+# crl status, now and (libfaketime) later.
+ok "crl status" c crl status --home "$R" --template "$T/crl.cnf"
+like "status: number 8, 30 days left" "$(flat "$T/out")" "number 8 .*time left (29 days 23|30 days 0) hours"
+ok "status in 25 days: still valid" fk -f '+25d' "$CEREMONY" crl status --home "$R" --template "$T/crl.cnf"
+like "... but the session is due" "$(cat "$T/out")" "WARNING: due now"
+fails "status in 31 days: expired, non-zero" fk -f '+31d' "$CEREMONY" crl status --home "$R" --template "$T/crl.cnf"
+like "... says EXPIRED" "$(cat "$T/out")" "EXPIRED 1 days"
+ok "issue works under faketime (token included)" fk -f '+31d' "$CEREMONY" crl issue --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+like "... number 9, thisUpdate 31 days ahead" "$(flat "$T/out")" "number 9 .*thisUpdate $(date -u -d '+31 days' +%Y-%m-%d)"
+
+# The periodic session.
+ok "crl session --export" c crl session --home "$R" --pin-file "$T/pin" \
+	--template "$T/crl.cnf" --export "$T/usb" --operator alice
+like "report: number, entries, SHA-256, signature lines" "$(flat "$T/out")" \
+	"CRL number 10 entries 1 .*SHA-256 $(sha256sum < "$R/crls/gen-1/10.crl" | cut -c1-64).*operator alice .*witness"
+ok "session exported CRL, PEM, CA certificate, report" ls "$T/usb/crl-gen1.crl" \
+	"$T/usb/crl-gen1.pem" "$T/usb/ca-gen1.pem" "$T/usb/crl-gen1-10-report.txt"
+ok "exported CRL verifies with the exported CA" openssl crl -in "$T/usb/crl-gen1.pem" -verify -CAfile "$T/usb/ca-gen1.pem" -noout
+fails "crl session without --export refused" c crl session --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+done_testing
