@@ -180,8 +180,10 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 	if ((r = cmd_options(s, name, argc, argv, local)) != 0)
 		return r < 0 ? -1 : 1;
 	if (opt_no_args(name, argc, argv) != 0 ||
-	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : DEFAULT_CRL_TMPL, t) != 0 ||
-	    session_open_db(s) != 0)
+	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : DEFAULT_CRL_TMPL, t) != 0)
+		return 1;
+	/* The index stays on disk: crlsrc streams it. */
+	if (db_open_flags(s->home, DB_OPEN_NOINDEX, &s->db) != 0)
 		return 1;
 	return 0;
 }
