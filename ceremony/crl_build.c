@@ -52,29 +52,56 @@ der_hdr(unsigned char *out, unsigned char tag, size_t n)
 	return 2 + k;
 }
 
-/* RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime after. */
+static void
+two(unsigned char *p, int v)
+{
+	p[0] = (unsigned char)('0' + v / 10);
+	p[1] = (unsigned char)('0' + v % 10);
+}
+
+/*
+ * RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime after (or when
+ * asked for).  Entries often share a time: the last one is remembered.
+ */
 static size_t
 der_time(unsigned char *out, long long t, int generalized)
 {
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-	char		s[20];
-	size_t		n;
+	static __thread long long	 last_t = -1;
+	static __thread int		 last_g = -1;
+	static __thread unsigned char	 last[20];
+	static __thread size_t		 last_n;
+	struct tm			 tm;
+	time_t				 tt = (time_t)t;
+	unsigned char			*p = out + 2;
+	int				 y;
 
+	if (t == last_t && generalized == last_g) {
+		memcpy(out, last, last_n);
+		return last_n;
+	}
 	gmtime_r(&tt, &tm);
-	if (!generalized && tm.tm_year + 1900 >= 1950 &&
-	    tm.tm_year + 1900 < 2050)
-		n = (size_t)snprintf(s, sizeof(s), "%02d%02d%02d%02d%02d%02dZ",
-		    tm.tm_year % 100, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec);
-	else
-		n = (size_t)snprintf(s, sizeof(s), "%04d%02d%02d%02d%02d%02dZ",
-		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		    tm.tm_min, tm.tm_sec);
-	out[0] = n == 13 ? V_ASN1_UTCTIME : V_ASN1_GENERALIZEDTIME;
-	out[1] = (unsigned char)n;
-	memcpy(out + 2, s, n);
-	return 2 + n;
+	y = tm.tm_year + 1900;
+	if (!generalized && y >= 1950 && y < 2050) {
+		out[0] = V_ASN1_UTCTIME;
+		out[1] = 13;
+	} else {
+		out[0] = V_ASN1_GENERALIZEDTIME;
+		out[1] = 15;
+		two(p, y / 100);
+		p += 2;
+	}
+	two(p, y % 100);
+	two(p + 2, tm.tm_mon + 1);
+	two(p + 4, tm.tm_mday);
+	two(p + 6, tm.tm_hour);
+	two(p + 8, tm.tm_min);
+	two(p + 10, tm.tm_sec);
+	p[12] = 'Z';
+	last_t = t;
+	last_g = generalized;
+	last_n = (size_t)out[1] + 2;
+	memcpy(last, out, last_n);
+	return last_n;
 }
 
 /*

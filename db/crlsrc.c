@@ -39,14 +39,17 @@ serial_bytes(const char *hex, unsigned char *out, unsigned char *outlen)
 	*outlen = (unsigned char)n;
 }
 
+/* Serials are random: a few of their bytes, mixed, are hash enough. */
 static size_t
 serial_hash(const unsigned char *s, size_t len)
 {
-	size_t	h = 1469598103934665603ULL, i;
+	unsigned long long	a = 0, b = 0;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ s[i]) * 1099511628211ULL;
-	return h;
+	memcpy(&a, s + len - (len < 8 ? len : 8), len < 8 ? len : 8);
+	if (len > 8)
+		memcpy(&b, s, len - 8 < 8 ? len - 8 : 8);
+	return (size_t)((a ^ (b * 0x9e3779b97f4a7c15ULL)) *
+	    0xff51afd7ed558ccdULL >> 17);
 }
 
 /* The slot holding serial s, or the empty slot where it would go. */
