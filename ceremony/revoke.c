@@ -160,13 +160,27 @@ check_change(const struct db_record *cur, const struct revoke_req *q)
 	return 1;
 }
 
+/* Whether x's serial, as index.txt writes it, is serial. */
+static int
+cert_serial_is(X509 *x, const char *serial)
+{
+	BIGNUM	*bn;
+	char	*hex = NULL;
+	int	 same;
+
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) != NULL)
+		hex = BN_bn2hex(bn);
+	same = hex != NULL && strcmp(hex, serial) == 0;
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return same;
+}
+
 /* The certificate of a CA generation here is retired by a rollover. */
 static int
 check_not_ca(struct db *db, const char *serial)
 {
 	X509	*ca;
-	BIGNUM	*bn;
-	char	*hex;
 	int	 gen, same;
 
 	for (gen = db_ca_current(db); gen >= 1; gen--) {
@@ -174,13 +188,7 @@ check_not_ca(struct db *db, const char *serial)
 			err_clear();
 			continue;
 		}
-		hex = NULL;
-		if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(ca),
-		    NULL)) != NULL)
-			hex = BN_bn2hex(bn);
-		same = hex != NULL && strcmp(hex, serial) == 0;
-		OPENSSL_free(hex);
-		BN_free(bn);
+		same = cert_serial_is(ca, serial);
 		X509_free(ca);
 		if (same) {
 			err_set("serial %s is the certificate of CA generation "
@@ -208,6 +216,11 @@ check_cert(struct db *db, const struct revoke_req *q,
 		err_context("serial %s is in the index, but its certificate "
 		    "cannot be read", q->serial);
 		return 1;
+	}
+	if (!cert_serial_is(x, q->serial)) {
+		err_set("certs/%s.pem holds a certificate with another serial: "
+		    "restore it from the backup", q->serial);
+		goto out;
 	}
 	if ((len = i2d_X509(x, &der)) <= 0) {
 		err_set("certificate %s cannot be encoded", q->serial);

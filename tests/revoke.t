@@ -141,6 +141,13 @@ like "... which was cut off" "$(cat "$T/err")" "removed an incomplete last line"
 is "... and the index ends with the new line" "$(tail -1 "$R/index.txt" | cut -f1,4,6)" \
 	"R	superseded	${S[twice]}"
 
+# A certificate file that holds another certificate.
+cp "$R/certs/${S[spare]}.pem" "$T/spare.pem"
+cp "$R/certs/${S[kc1]}.pem" "$R/certs/${S[spare]}.pem"
+refused "a certificate file with another serial is refused" "holds a certificate with another serial" \
+	"${S[spare]}" --reason keyCompromise
+cp "$T/spare.pem" "$R/certs/${S[spare]}.pem"
+
 # A locked database: another process holds it.
 ( exec 9>> "$R/.lock"; flock 9; exec sleep 30 ) &
 holder=$!
