@@ -151,6 +151,7 @@ crl_entry_der(const struct crl_entry *e, unsigned char *out)
 /* Where the bytes go: a digest, a file, its PEM; any of them. */
 struct sink {
 	EVP_MD_CTX	*md;
+	EVP_MD_CTX	*whole;		/* SHA-256 of everything written */
 	int		 hashing;
 	int		 fd, pemfd;
 	EVP_ENCODE_CTX	*pem;
@@ -182,8 +183,11 @@ sink_flush(struct sink *k)
 
 	if (k->n == 0)
 		return;
-	if (k->fd != -1)
+	if (k->fd != -1) {
 		write_full(k, k->fd, k->buf, k->n);
+		if (!EVP_DigestUpdate(k->whole, k->buf, k->n))
+			k->failed = 1;
+	}
 	if (k->pem != NULL) {
 		if (!EVP_EncodeUpdate(k->pem, k->pembuf, &out, k->buf,
 		    (int)k->n))
@@ -351,6 +355,11 @@ crl_write(const struct crl_job *j, const struct crl_parts *p,
 	/* CertificateList, written: DER, PEM, a SHA-256 of the DER. */
 	k->fd = fd;
 	k->pemfd = pemfd;
+	k->whole = whole;
+	if (!EVP_DigestInit_ex(whole, EVP_sha256(), NULL)) {
+		err_ossl("cannot hash the CRL");
+		goto out;
+	}
 	EVP_EncodeInit(k->pem);
 	write_full(k, pemfd, (const unsigned char *)"-----BEGIN X509 CRL-----\n",
 	    25);
@@ -382,23 +391,6 @@ crl_write(const struct crl_job *j, const struct crl_parts *p,
 		    "generation %d's public key: nothing was kept",
 		    j->sg->generation);
 		goto out;
-	}
-	/* The SHA-256 of the DER, read back from the file. */
-	if (lseek(fd, 0, SEEK_SET) != 0 ||
-	    !EVP_DigestInit_ex(whole, EVP_sha256(), NULL)) {
-		err_set("cannot read back the CRL");
-		goto out;
-	}
-	for (;;) {
-		ssize_t r = read(fd, k->buf, sizeof(k->buf));
-
-		if (r < 0) {
-			err_set("cannot read back the CRL");
-			goto out;
-		}
-		if (r == 0)
-			break;
-		EVP_DigestUpdate(whole, k->buf, (size_t)r);
 	}
 	if (!EVP_DigestFinal_ex(whole, fp, &fplen) ||
 	    (hex = hex_encode(fp, fplen, 0)) == NULL)

@@ -233,7 +233,7 @@ check_entries(const char *path, struct crlmap *cm, const struct crlsrc *src)
 	const unsigned char	*s, *dropped = cm->m;
 	const struct crl_entry	*e;
 	struct tlv		 ent, serial;
-	size_t			 slen;
+	size_t			 slen, cur = 0;
 	char			*hex;
 
 	while (cm->has_revoked && p < end) {
@@ -249,8 +249,15 @@ check_entries(const char *path, struct crlmap *cm, const struct crlsrc *src)
 			s++;
 			slen--;
 		}
-		if ((e = crlsrc_find(src, s, slen)) == NULL ||
-		    e->state == 0) {
+		/* The previous CRL is in index order too: try the next
+		 * entry first, and search only when that is not it. */
+		e = cur < src->n ? &src->v[cur] : NULL;
+		if (e == NULL || e->seriallen != slen ||
+		    memcmp(e->serial, s, slen) != 0)
+			e = crlsrc_find(src, s, slen);
+		if (e != NULL)
+			cur = (size_t)(e - src->v) + 1;
+		if (e == NULL || e->state == 0) {
 			hex = hex_encode(s, slen, 1);
 			err_set("serial %s is on CRL %s but the index has no "
 			    "revocation for it: it would disappear; nothing "

@@ -52,27 +52,59 @@ serial_hash(const unsigned char *s, size_t len)
 	    0xff51afd7ed558ccdULL >> 17);
 }
 
-/* The slot holding serial s, or the empty slot where it would go. */
+#define SLOT_IDX(x)	((size_t)((x) & 0xffffffffULL))
+#define SLOT_TAG(h)	((unsigned long long)(h) & 0xffffffff00000000ULL)
+
+/*
+ * The slot holding serial s, or the empty slot where it would go.  A slot
+ * keeps the high half of the hash, so most probes never touch an entry.
+ */
 static size_t
 slot_of(const struct crlsrc *c, const unsigned char *s, size_t len)
 {
-	size_t			 i = serial_hash(s, len) & (c->nslots - 1);
+	size_t			 h = serial_hash(s, len);
+	size_t			 i = h & (c->nslots - 1);
 	const struct crl_entry	*e;
 
 	for (; c->slots[i] != 0; i = (i + 1) & (c->nslots - 1)) {
-		e = &c->v[c->slots[i] - 1];
+		if (SLOT_TAG(c->slots[i]) != SLOT_TAG(h))
+			continue;
+		e = &c->v[SLOT_IDX(c->slots[i]) - 1];
 		if (e->seriallen == len && memcmp(e->serial, s, len) == 0)
 			break;
 	}
 	return i;
 }
 
+/* The bloom bit of hash h: a table twice the slots, small enough to stay
+ * in cache, so the lines of serials never revoked rarely touch a slot. */
+#define BLOOM_BIT(c, h)	(((h) >> 7) & ((c)->nslots * 2 - 1))
+
+static int
+bloom_has(const struct crlsrc *c, size_t h)
+{
+	size_t	b = BLOOM_BIT(c, h);
+
+	return (c->bloom[b / 64] >> (b % 64)) & 1;
+}
+
+static void
+slot_set(struct crlsrc *c, size_t i, size_t idx)
+{
+	const struct crl_entry	*e = &c->v[idx];
+	size_t			 h = serial_hash(e->serial, e->seriallen);
+	size_t			 b = BLOOM_BIT(c, h);
+
+	c->slots[i] = SLOT_TAG(h) | (idx + 1);
+	c->bloom[b / 64] |= 1ULL << (b % 64);
+}
+
 static int
 grow(struct crlsrc *c)
 {
 	struct crl_entry	*v;
-	unsigned int		*slots;
-	size_t			 n, i, j;
+	unsigned long long	*slots;
+	size_t			 n, i;
 
 	if (c->n == c->cap) {
 		n = c->cap ? c->cap * 2 : 4096;
@@ -87,12 +119,13 @@ grow(struct crlsrc *c)
 	if ((slots = calloc(n, sizeof(*slots))) == NULL)
 		return 1;
 	free(c->slots);
+	free(c->bloom);
 	c->slots = slots;
+	if ((c->bloom = calloc(n * 2 / 64, sizeof(*c->bloom))) == NULL)
+		return 1;
 	c->nslots = n;
-	for (i = 0; i < c->n; i++) {
-		j = slot_of(c, c->v[i].serial, c->v[i].seriallen);
-		c->slots[j] = (unsigned int)i + 1;
-	}
+	for (i = 0; i < c->n; i++)
+		slot_set(c, slot_of(c, c->v[i].serial, c->v[i].seriallen), i);
 	return 0;
 }
 
@@ -104,7 +137,7 @@ crlsrc_find(const struct crlsrc *c, const unsigned char *s, size_t len)
 	if (c->nslots == 0)
 		return NULL;
 	i = slot_of(c, s, len);
-	return c->slots[i] == 0 ? NULL : &c->v[c->slots[i] - 1];
+	return c->slots[i] == 0 ? NULL : &c->v[SLOT_IDX(c->slots[i]) - 1];
 }
 
 /* One parsed line of our generation: the last line of a serial wins. */
@@ -113,23 +146,29 @@ crlsrc_take(struct crlsrc *c, const struct db_record *r, time_t now,
     int keep_expired)
 {
 	struct crl_entry	*e, ne;
-	size_t			 i;
+	size_t			 i, n;
 
 	memset(&ne, 0, sizeof(ne));
 	serial_bytes(r->serial, ne.serial, &ne.seriallen);
+	if (r->status != DB_REVOKED && (c->nslots == 0 || !bloom_has(c,
+	    serial_hash(ne.serial, ne.seriallen))))
+		return 0;	/* never revoked: not the CRL's business */
 	i = c->nslots ? slot_of(c, ne.serial, ne.seriallen) : 0;
-	e = c->nslots && c->slots[i] ? &c->v[c->slots[i] - 1] : NULL;
+	e = c->nslots && c->slots[i] ? &c->v[SLOT_IDX(c->slots[i]) - 1] :
+	    NULL;
 	if (e == NULL && r->status != DB_REVOKED)
 		return 0;	/* never revoked: not the CRL's business */
 	if (e == NULL) {
+		n = c->nslots;
 		if (grow(c) != 0) {
 			err_set("out of memory reading the index for the CRL");
 			return 1;
 		}
-		i = slot_of(c, ne.serial, ne.seriallen);
+		if (n != c->nslots)	/* rehashed: i moved */
+			i = slot_of(c, ne.serial, ne.seriallen);
 		e = &c->v[c->n];
 		*e = ne;
-		c->slots[i] = (unsigned int)++c->n;
+		slot_set(c, i, c->n++);
 	} else if (e->state == CRLSRC_LISTED)
 		c->listed--;
 	if (r->status == DB_REVOKED) {
@@ -155,7 +194,8 @@ crlsrc_line(struct crlsrc *c, const char *p, size_t len, int gen, time_t now,
 	char			 why[256];
 
 	c->lines++;
-	if (len == 0 || *p == '#')
+	/* Comments; reserved and void serials never were certificates. */
+	if (len == 0 || *p == '#' || *p == DB_RESERVED || *p == DB_VOID)
 		return 0;
 	if (index_parse_raw(p, len, &r, &subj, &slen, why, sizeof(why))) {
 		err_set("index.txt line %zu is corrupt (%s): restore it from "
@@ -234,5 +274,6 @@ crlsrc_free(struct crlsrc *c)
 {
 	free(c->v);
 	free(c->slots);
+	free(c->bloom);
 	memset(c, 0, sizeof(*c));
 }

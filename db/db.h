@@ -173,8 +173,10 @@ struct crl_entry {
 struct crlsrc {
 	struct crl_entry *v;		/* in index order */
 	size_t		  n, cap;
-	unsigned int	 *slots;	/* open addressing: index into v, +1 */
+	unsigned long long *slots;	/* open addressing: hash tag << 32 |
+					   index into v, +1 */
 	size_t		  nslots;
+	unsigned long long *bloom;	/* 2 bits a slot: "surely absent" */
 	size_t		  listed;	/* entries in state CRLSRC_LISTED */
 	size_t		  lines;	/* index lines read */
 };
