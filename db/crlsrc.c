@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,24 +141,29 @@ crlsrc_find(const struct crlsrc *c, const unsigned char *s, size_t len)
 	return c->slots[i] == 0 ? NULL : &c->v[SLOT_IDX(c->slots[i]) - 1];
 }
 
+/* A line that may matter, parsed: what crlsrc_take needs. */
+struct crlrec {
+	struct crl_entry	e;
+	long long		not_after;
+	char			status;
+};
+
 /* One parsed line of our generation: the last line of a serial wins. */
 static int
-crlsrc_take(struct crlsrc *c, const struct db_record *r, time_t now,
+crlsrc_take(struct crlsrc *c, const struct crlrec *r, time_t now,
     int keep_expired)
 {
-	struct crl_entry	*e, ne;
+	struct crl_entry	*e;
 	size_t			 i, n;
 
-	memset(&ne, 0, sizeof(ne));
-	serial_bytes(r->serial, ne.serial, &ne.seriallen);
 	if (r->status != DB_REVOKED && (c->nslots == 0 || !bloom_has(c,
-	    serial_hash(ne.serial, ne.seriallen))))
+	    serial_hash(r->e.serial, r->e.seriallen))))
 		return 0;	/* never revoked: not the CRL's business */
-	i = c->nslots ? slot_of(c, ne.serial, ne.seriallen) : 0;
+	i = c->nslots ? slot_of(c, r->e.serial, r->e.seriallen) : 0;
 	e = c->nslots && c->slots[i] ? &c->v[SLOT_IDX(c->slots[i]) - 1] :
 	    NULL;
 	if (e == NULL && r->status != DB_REVOKED)
-		return 0;	/* never revoked: not the CRL's business */
+		return 0;
 	if (e == NULL) {
 		n = c->nslots;
 		if (grow(c) != 0) {
@@ -165,16 +171,16 @@ crlsrc_take(struct crlsrc *c, const struct db_record *r, time_t now,
 			return 1;
 		}
 		if (n != c->nslots)	/* rehashed: i moved */
-			i = slot_of(c, ne.serial, ne.seriallen);
+			i = slot_of(c, r->e.serial, r->e.seriallen);
 		e = &c->v[c->n];
-		*e = ne;
+		*e = r->e;
 		slot_set(c, i, c->n++);
 	} else if (e->state == CRLSRC_LISTED)
 		c->listed--;
 	if (r->status == DB_REVOKED) {
-		e->revoked_at = r->revoked_at;
-		e->invalidity = r->invalidity;
-		e->reason = (signed char)r->reason;
+		e->revoked_at = r->e.revoked_at;
+		e->invalidity = r->e.invalidity;
+		e->reason = r->e.reason;
 		e->state = !keep_expired && r->not_after < now ?
 		    CRLSRC_EXPIRED : CRLSRC_LISTED;
 	} else
@@ -184,27 +190,159 @@ crlsrc_take(struct crlsrc *c, const struct db_record *r, time_t now,
 	return 0;
 }
 
+/*
+ * The file is parsed on a second thread while this one fills the table:
+ * batches of parsed lines pass between them, two at a time.
+ */
+#define BATCH	8192
+
+struct batch {
+	struct crlrec	 r[BATCH];
+	size_t		 n;
+	int		 full;
+	int		 last;		/* no batch after this one */
+};
+
+struct reader {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct batch	*b[2];
+	size_t		 k;		/* the parser's batch */
+	int		 fd, gen;
+	const char	*path;
+	size_t		 lines;
+	int		 failed, stop;
+	char		 why[512];	/* the parser's error, for err_set */
+};
+
+/* Hand the current batch over; 1 when the consumer has stopped. */
 static int
-crlsrc_line(struct crlsrc *c, const char *p, size_t len, int gen, time_t now,
-    int keep_expired)
+reader_handoff(struct reader *rd, int last)
 {
-	struct db_record	 r;
+	struct batch	*b = rd->b[rd->k % 2];
+
+	pthread_mutex_lock(&rd->mu);
+	b->full = 1;
+	b->last = last;
+	pthread_cond_broadcast(&rd->cv);
+	rd->k++;
+	b = rd->b[rd->k % 2];
+	while (b->full && !rd->stop && !last)
+		pthread_cond_wait(&rd->cv, &rd->mu);
+	pthread_mutex_unlock(&rd->mu);
+	if (!last)
+		b->n = 0;
+	return rd->stop;
+}
+
+static int
+reader_line(struct reader *rd, const char *p, size_t len)
+{
+	struct batch		*b = rd->b[rd->k % 2];
+	struct crlrec		*r;
+	struct db_record	 rec;
 	const char		*subj;
 	size_t			 slen;
 	char			 why[256];
 
-	c->lines++;
+	rd->lines++;
 	/* Comments; reserved and void serials never were certificates. */
 	if (len == 0 || *p == '#' || *p == DB_RESERVED || *p == DB_VOID)
 		return 0;
-	if (index_parse_raw(p, len, &r, &subj, &slen, why, sizeof(why))) {
-		err_set("index.txt line %zu is corrupt (%s): restore it from "
-		    "the backup", c->lines, why);
+	if (index_parse_raw(p, len, &rec, &subj, &slen, why, sizeof(why))) {
+		snprintf(rd->why, sizeof(rd->why), "index.txt line %zu is "
+		    "corrupt (%s): restore it from the backup", rd->lines, why);
 		return 1;
 	}
-	if (r.generation != gen)
+	if (rec.generation != rd->gen)
 		return 0;
-	return crlsrc_take(c, &r, now, keep_expired);
+	r = &b->r[b->n++];
+	memset(&r->e, 0, sizeof(r->e));
+	serial_bytes(rec.serial, r->e.serial, &r->e.seriallen);
+	r->e.revoked_at = rec.revoked_at;
+	r->e.invalidity = rec.invalidity;
+	r->e.reason = (signed char)rec.reason;
+	r->not_after = rec.not_after;
+	r->status = rec.status;
+	return b->n == BATCH ? reader_handoff(rd, 0) : 0;
+}
+
+static void *
+reader_main(void *arg)
+{
+	struct reader	*rd = arg;
+	char		*buf, *p, *nl;
+	size_t		 have = 0, left;
+	ssize_t		 got;
+
+	if ((buf = malloc(CHUNK + LINE_MAX_LEN)) == NULL) {
+		snprintf(rd->why, sizeof(rd->why), "out of memory");
+		goto out;
+	}
+	for (;;) {
+		got = read(rd->fd, buf + have, CHUNK + LINE_MAX_LEN - have);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			snprintf(rd->why, sizeof(rd->why), "%s: %s", rd->path,
+			    strerror(errno));
+			goto out;
+		}
+		have += (size_t)got;
+		for (p = buf; (nl = memchr(p, '\n', have - (size_t)(p -
+		    buf))) != NULL; p = nl + 1)
+			if (reader_line(rd, p, (size_t)(nl - p)) != 0)
+				goto out;
+		left = have - (size_t)(p - buf);
+		if (got == 0)
+			break;	/* a torn last line (no newline) is no state */
+		if (left >= LINE_MAX_LEN) {
+			snprintf(rd->why, sizeof(rd->why), "%s line %zu is "
+			    "longer than %d bytes", rd->path, rd->lines + 1,
+			    LINE_MAX_LEN);
+			goto out;
+		}
+		memmove(buf, p, left);
+		have = left;
+	}
+	free(buf);
+	reader_handoff(rd, 1);
+	return NULL;
+out:
+	free(buf);
+	rd->failed = 1;
+	reader_handoff(rd, 1);
+	return NULL;
+}
+
+/* Take the parser's batches in order until the last one. */
+static int
+crlsrc_consume(struct crlsrc *c, struct reader *rd, time_t now,
+    int keep_expired)
+{
+	struct batch	*b;
+	size_t		 k, i;
+	int		 last = 0, rc = 0;
+
+	for (k = 0; !last; k++) {
+		b = rd->b[k % 2];
+		pthread_mutex_lock(&rd->mu);
+		while (!b->full)
+			pthread_cond_wait(&rd->cv, &rd->mu);
+		pthread_mutex_unlock(&rd->mu);
+		last = b->last;
+		for (i = 0; i < b->n && rc == 0; i++)
+			rc = crlsrc_take(c, &b->r[i], now, keep_expired);
+		pthread_mutex_lock(&rd->mu);
+		b->full = 0;
+		if (rc != 0)
+			rd->stop = 1;
+		pthread_cond_broadcast(&rd->cv);
+		pthread_mutex_unlock(&rd->mu);
+		if (rc != 0)
+			break;
+	}
+	return rc;
 }
 
 /*
@@ -215,55 +353,51 @@ int
 crlsrc_read(const char *path, int gen, time_t now, int keep_expired,
     struct crlsrc *c)
 {
-	char	*buf = NULL, *p, *nl;
-	size_t	 have = 0, left;
-	ssize_t	 got;
-	int	 fd = -1, rc = 1;
+	struct reader	rd;
+	pthread_t	th;
+	int		rc = 1, started = 0;
 
 	memset(c, 0, sizeof(*c));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	memset(&rd, 0, sizeof(rd));
+	pthread_mutex_init(&rd.mu, NULL);
+	pthread_cond_init(&rd.cv, NULL);
+	rd.gen = gen;
+	rd.path = path;
+	if ((rd.fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		err_set("%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if ((buf = malloc(CHUNK + LINE_MAX_LEN)) == NULL) {
+	if ((rd.b[0] = calloc(1, sizeof(*rd.b[0]))) == NULL ||
+	    (rd.b[1] = calloc(1, sizeof(*rd.b[1]))) == NULL) {
 		err_set("out of memory");
 		goto out;
 	}
-	for (;;) {
-		got = read(fd, buf + have, CHUNK + LINE_MAX_LEN - have);
-		if (got == -1 && errno == EINTR)
-			continue;
-		if (got == -1) {
-			err_set("%s: %s", path, strerror(errno));
-			goto out;
-		}
-		have += (size_t)got;
-		p = buf;
-		while ((nl = memchr(p, '\n', have - (size_t)(p - buf))) !=
-		    NULL) {
-			if (crlsrc_line(c, p, (size_t)(nl - p), gen, now,
-			    keep_expired) != 0)
-				goto out;
-			p = nl + 1;
-		}
-		left = have - (size_t)(p - buf);
-		if (got == 0) {
-			/* A torn last line (no newline) is not a state. */
-			break;
-		}
-		if (left >= LINE_MAX_LEN) {
-			err_set("%s line %zu is longer than %d bytes", path,
-			    c->lines + 1, LINE_MAX_LEN);
-			goto out;
-		}
-		memmove(buf, p, left);
-		have = left;
+	if (pthread_create(&th, NULL, reader_main, &rd) != 0) {
+		err_set("cannot start a thread to read the index");
+		goto out;
+	}
+	started = 1;
+	if (crlsrc_consume(c, &rd, now, keep_expired) != 0)
+		goto out;
+	pthread_join(th, NULL);
+	started = 0;
+	c->lines = rd.lines;
+	if (rd.failed) {
+		err_set("%s", rd.why);
+		goto out;
 	}
 	rc = 0;
 out:
-	if (fd != -1)
-		close(fd);
-	free(buf);
+	if (started) {
+		/* The consumer failed: let the parser see stop and end. */
+		pthread_join(th, NULL);
+	}
+	if (rd.fd != -1)
+		close(rd.fd);
+	free(rd.b[0]);
+	free(rd.b[1]);
+	pthread_mutex_destroy(&rd.mu);
+	pthread_cond_destroy(&rd.cv);
 	if (rc != 0)
 		crlsrc_free(c);
 	return rc;

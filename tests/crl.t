@@ -91,6 +91,10 @@ before=$(tree "$R/crls")
 fails "an entry would disappear: refused" cr crl issue
 like "... naming the serial" "$(cat "$T/err")" "serial $SB is on CRL .*3.crl but the index has no revocation"
 is "... and nothing written" "$(tree "$R/crls")" "$before"
+printf 'R\tnot a time\n' >> "$R/index.txt"
+fails "a corrupt index line: refused" cr crl issue
+like "... by line number" "$(cat "$T/err")" "index.txt line $(wc -l < "$R/index.txt") is corrupt"
+is "... and nothing written" "$(tree "$R/crls")" "$before"
 cat "$T/index.good" > "$R/index.txt"
 
 # Many sessions: strictly increasing numbers.
