@@ -180,12 +180,16 @@ crl_run(struct session *s, const struct crl_tmpl *t, struct signer *sg,
 	return crl_audit(s, t, j, ok) != 0 || !ok;
 }
 
+/* Options (each crl command takes --template), template, database. */
 static int
 crl_start(struct session *s, const char *name, int argc, char **argv,
-    const struct cmd_opt *local, const struct crl_args *a,
-    struct crl_tmpl **t)
+    struct crl_args *a, struct crl_tmpl **t)
 {
-	int	r;
+	const struct cmd_opt	local[] = {
+		{ "template", 1, &a->tmpl },
+		{ NULL, 0, NULL }
+	};
+	int			r;
 
 	session_init(s);
 	if ((r = cmd_options(s, name, argc, argv, local)) != 0)
@@ -220,15 +224,11 @@ cmd_crl_issue(int argc, char **argv)
 	struct signer		 sg;
 	struct crl_job		 j;
 	char			 dir[4096] = "";
-	const struct cmd_opt	 local[] = {
-		{ "template", 1, &a.tmpl },
-		{ NULL, 0, NULL }
-	};
 	int			 rc;
 
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
-	if ((rc = crl_start(&s, "crl issue", argc, argv, local, &a, &t)) == 0 &&
+	if ((rc = crl_start(&s, "crl issue", argc, argv, &a, &t)) == 0 &&
 	    (rc = crl_run(&s, t, &sg, &j, dir, sizeof(dir))) == 0)
 		crl_print(&j, dir);
 	crl_job_clear(&j);
@@ -292,15 +292,11 @@ cmd_crl_session(int argc, char **argv)
 	struct signer		 sg;
 	struct crl_job		 j;
 	char			 dir[4096] = "", base[32];
-	const struct cmd_opt	 local[] = {
-		{ "template", 1, &a.tmpl },
-		{ NULL, 0, NULL }
-	};
 	int			 rc;
 
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
-	if ((rc = crl_start(&s, "crl session", argc, argv, local, &a,
+	if ((rc = crl_start(&s, "crl session", argc, argv, &a,
 	    &t)) != 0)
 		goto out;
 	if (s.export_dir == NULL) {
@@ -384,14 +380,10 @@ cmd_crl_status(int argc, char **argv)
 	struct session		 s;
 	struct crl_args		 a = { NULL };
 	struct crl_tmpl		*t = NULL;
-	const struct cmd_opt	 local[] = {
-		{ "template", 1, &a.tmpl },
-		{ NULL, 0, NULL }
-	};
 	time_t			 now = time(NULL);
 	int			 gen, cur, r, rc;
 
-	if ((rc = crl_start(&s, "crl status", argc, argv, local, &a, &t)) != 0)
+	if ((rc = crl_start(&s, "crl status", argc, argv, &a, &t)) != 0)
 		goto out;
 	if ((cur = db_ca_current(s.db)) == 0) {
 		err_set("this data directory has no CA certificate yet");
