@@ -126,5 +126,19 @@ like "report: number, entries, SHA-256, signature lines" "$(flat "$T/out")" \
 ok "session exported CRL, PEM, CA certificate, report" ls "$T/usb/crl-gen1.crl" \
 	"$T/usb/crl-gen1.pem" "$T/usb/ca-gen1.pem" "$T/usb/crl-gen1-10-report.txt"
 ok "exported CRL verifies with the exported CA" openssl crl -in "$T/usb/crl-gen1.pem" -verify -CAfile "$T/usb/ca-gen1.pem" -noout
+# Years later: B's certificate (ten years) has expired.
+sed 's/^keep_expired.*/keep_expired = yes/' "$T/crl.cnf" > "$T/keep.cnf"
+ok "in 3660 days, keep_expired = yes: B stays" fk -f '+3660d' "$CEREMONY" crl issue \
+	--home "$R" --pin-file "$T/pin" --template "$T/keep.cnf"
+like "... one entry" "$(flat "$T/out")" "number 11 entries 1"
+ok "keep_expired = no: B leaves, legitimately (expired)" fk -f '+3661d' "$CEREMONY" crl issue \
+	--home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+like "... no entries" "$(flat "$T/out")" "number 12 entries 0"
+ok "near the root's end: nextUpdate clamped to its notAfter" fk -f '+7300d' "$CEREMONY" crl issue \
+	--home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+like "... and said so" "$(flat "$T/out")" "nextUpdate $(date -u -d "$(openssl x509 -in "$ROOT" -noout -enddate | cut -d= -f2)" '+%Y-%m-%d %H:%M:%S') UTC \(cut to the CA certificate's notAfter\)"
+fails "after the root's end: refused" fk -f '+7310d' "$CEREMONY" crl issue \
+	--home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+like "... saying it expired" "$(cat "$T/err")" "CA generation 1.*expired"
 fails "crl session without --export refused" c crl session --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
 done_testing
