@@ -103,7 +103,9 @@ crl_audit(struct session *s, const struct crl_tmpl *t,
     const struct crl_job *j, int ok)
 {
 	struct audit_entry	e;
-	char			detail[256];
+	unsigned long long	last, number;
+	char			detail[512];
+	int			gen;
 
 	memset(&e, 0, sizeof(e));
 	e.op = "crl.issue";
@@ -112,10 +114,18 @@ crl_audit(struct session *s, const struct crl_tmpl *t,
 		snprintf(detail, sizeof(detail), "generation %d number %llu "
 		    "entries %zu sha256 %s", j->sg->generation, j->number,
 		    j->entries, j->sha256);
-	else
+	else {
+		/* Failed before the number was taken (the PIN, say): the
+		 * number it would have had, which stays unused. */
+		gen = j->sg->generation != 0 ? j->sg->generation :
+		    db_ca_current(s->db);
+		if (j->number == 0 && db_crl_last(s->db, gen, &last) == 0)
+			number = last + 1;
+		else
+			number = j->number;
 		snprintf(detail, sizeof(detail), "generation %d number %llu "
-		    "not issued: %s", j->sg != NULL ? j->sg->generation : 0,
-		    j->number, err_get());
+		    "not issued: %s", gen, number, err_get());
+	}
 	e.detail = detail;
 	audit_add_in(&e, "template", t->raw, t->rawlen);
 	return session_audit(s, &e);

@@ -75,7 +75,7 @@ before=$(tree "$R/crls"); idx=$(sha256sum < "$R/index.txt")
 fails "wrong PIN: no CRL" c crl issue --home "$R" --pin-file "$T/badpin" --template "$T/crl.cnf"
 is "wrong PIN: crls/ unchanged" "$(tree "$R/crls")" "$before"
 is "wrong PIN: index unchanged" "$(sha256sum < "$R/index.txt")" "$idx"
-like "wrong PIN: audited as a failure" "$(tail -1 "$R/audit.log")" "crl.issue.*not issued"
+like "wrong PIN: audited as a failure, number 3 unused" "$(tail -1 "$R/audit.log")" "crl.issue.*generation 1 number 3 not issued"
 
 # Release from hold: C leaves the CRL, legitimately.
 ok "C released" c revoke "$SC" --home "$R" --release
