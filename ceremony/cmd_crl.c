@@ -124,7 +124,9 @@ crl_audit(struct session *s, const struct crl_tmpl *t,
 		else
 			number = j->number;
 		snprintf(detail, sizeof(detail), "generation %d number %llu "
-		    "not issued: %s", gen, number, err_get());
+		    "%s: %s", gen, number, j->written ? "issued (its .crl is "
+		    "written and the number used), but not finished" :
+		    "not issued", err_get());
 	}
 	e.detail = detail;
 	audit_add_in(&e, "template", t->raw, t->rawlen);

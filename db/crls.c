@@ -91,14 +91,28 @@ db_crl_last(const struct db *db, int gen, unsigned long long *last)
 	return 0;
 }
 
+/* A directory, made durable in its parent when it is new. */
 static int
 mkdir_one(const char *p)
 {
-	if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+	char	*parent, *slash;
+	int	 rc;
+
+	if (mkdir(p, 0755) == -1) {
+		if (errno == EEXIST)
+			return 0;
 		err_set("cannot create %s: %s", p, strerror(errno));
 		return 1;
 	}
-	return 0;
+	if ((parent = strdup(p)) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	if ((slash = strrchr(parent, '/')) != NULL)
+		*slash = '\0';
+	rc = fsync_dir(slash != NULL ? parent : ".");
+	free(parent);
+	return rc;
 }
 
 /* A temporary file in crls/gen-N, for a CRL written as it is encoded. */
