@@ -233,7 +233,8 @@ crl_files(struct session *s, struct crl_job *j, const struct crl_parts *p,
 	if (crl_file_commit(&der, j->der_path, 1) != 0)
 		goto out;
 	j->written = 1;
-	if (crl_file_commit(&pem, j->pem_path, 1) != 0)
+	if (crl_file_commit(&pem, j->pem_path, 1) != 0 ||
+	    db_crl_mark(s->db, j->sg->generation, j->number) != 0)
 		goto out;
 	rc = 0;
 out:

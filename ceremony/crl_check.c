@@ -78,7 +78,12 @@ crlmap_open(const char *path, struct crlmap *cm)
 	memset(cm, 0, sizeof(*cm));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &st) == -1) {
-		err_set("%s: %s", path, strerror(errno));
+		if (errno == ENOENT)
+			err_set("the previous CRL %s is missing, so the new one "
+			    "cannot be checked against it: restore it (the "
+			    "export directory or the backup has a copy)", path);
+		else
+			err_set("%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return 1;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * CRL files: crls/gen-N/NUMBER.crl (DER) and NUMBER.pem, one sequence per
- * CA generation.  The files are the state: the next cRLNumber is the
- * highest NUMBER.crl there plus one, and a number is taken by creating its
+ * CA generation.  The next cRLNumber is the highest NUMBER.crl there (or
+ * the crlnumber mark, if higher) plus one, and a number is taken by creating its
  * .crl exclusively (link(2) of a complete, synced temporary file), so a
  * failed or interrupted issue leaves no file and takes no number, and two
  * issues can never write the same number.
@@ -62,10 +62,62 @@ crl_name_number(const char *name, unsigned long long *n)
 	return strcmp(p, ".crl") != 0;
 }
 
+/*
+ * crls/gen-N/crlnumber: the highest number ever issued, rewritten after
+ * each CRL.  With it, deleting the newest NUMBER.crl cannot bring its
+ * number back; without it (an older directory, or it was lost) the files
+ * alone still say the highest.
+ */
+static int
+crl_mark_read(const char *dir, unsigned long long *mark)
+{
+	char	*path, buf[32];
+	FILE	*f;
+	int	 rc = 0;
+
+	*mark = 0;
+	if (asprintf(&path, "%s/crlnumber", dir) == -1)
+		return 1;
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(buf, sizeof(buf), f) == NULL ||
+		    sscanf(buf, "%llu", mark) != 1) {
+			err_set("%s is corrupt: it should hold the highest CRL "
+			    "number issued; restore it from the backup", path);
+			rc = 1;
+		}
+		fclose(f);
+	} else if (errno != ENOENT) {
+		err_set("cannot read %s: %s", path, strerror(errno));
+		rc = 1;
+	}
+	free(path);
+	return rc;
+}
+
+int
+db_crl_mark(const struct db *db, int gen, unsigned long long number)
+{
+	char	*dir, *path = NULL, buf[32];
+	int	 n, rc = 1;
+
+	if ((dir = gen_dir(db, gen)) == NULL)
+		return 1;
+	n = snprintf(buf, sizeof(buf), "%llu\n", number);
+	if (asprintf(&path, "%s/crlnumber", dir) != -1)
+		rc = atomic_write(path, buf, (size_t)n, 0644, 0);
+	else
+		path = NULL;
+	free(path);
+	free(dir);
+	return rc;
+}
+
 /* The highest CRL number of generation gen; 0 when it has none. */
 int
 db_crl_last(const struct db *db, int gen, unsigned long long *last)
 {
+	unsigned long long	 mark;
+
 	DIR			*d;
 	struct dirent		*de;
 	unsigned long long	 n;
@@ -87,6 +139,12 @@ db_crl_last(const struct db *db, int gen, unsigned long long *last)
 		if (crl_name_number(de->d_name, &n) == 0 && n > *last)
 			*last = n;
 	closedir(d);
+	if (crl_mark_read(dir, &mark) != 0) {
+		free(dir);
+		return 1;
+	}
+	if (mark > *last)
+		*last = mark;
 	free(dir);
 	return 0;
 }

@@ -193,6 +193,7 @@ struct crl_file {
 	char	*tmp;		/* the temporary file being written */
 	char	*dir;
 };
+int		 db_crl_mark(const struct db *, int generation, unsigned long long);
 int		 db_crl_last(const struct db *, int generation,
 		    unsigned long long *);
 char		*db_crl_path(const struct db *, int generation,

@@ -141,4 +141,21 @@ fails "after the root's end: refused" fk -f '+7310d' "$CEREMONY" crl issue \
 	--home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
 like "... saying it expired" "$(cat "$T/err")" "CA generation 1.*expired"
 fails "crl session without --export refused" c crl session --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+# Deleting the newest CRL does not bring its number back: crlnumber keeps
+# the highest number issued.
+last=$(cat "$R/crls/gen-1/crlnumber")
+is "crlnumber holds the highest number issued" "$last" \
+	"$(ls "$R/crls/gen-1" | sed -n 's/^\([0-9]*\)\.crl$/\1/p' | sort -n | tail -1)"
+cp "$R/crls/gen-1/$last.crl" "$T/saved.crl"
+rm "$R/crls/gen-1/$last.crl" "$R/crls/gen-1/$last.pem"
+# Without the mark, the files alone would say $((last - 1)) and number
+# $last would be issued a second time.
+fails "the newest CRL deleted: refused, its number is not reused" fk -f '+3661d' \
+	"$CEREMONY" crl issue --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+like "... says which is missing and where a copy is" "$(cat "$T/err")" \
+	"previous CRL .*/$last.crl is missing.*export directory"
+cp "$T/saved.crl" "$R/crls/gen-1/$last.crl"
+ok "with it restored, a CRL" fk -f '+3661d' "$CEREMONY" crl issue \
+	--home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+like "... takes the next number" "$(flat "$T/out")" "number $((last + 1)) "
 done_testing
