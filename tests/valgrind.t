@@ -44,6 +44,18 @@ ok "sign under valgrind" vg sign --home "$T/ca" --pin-file "$T/pin" \
 cp "$T/r2.csr" "$T/r3.csr" "$T/ca/requests/"
 ok "sign --inbox (two threads) under valgrind" vg sign --inbox --home "$T/ca" \
 	--pin-file "$T/pin" --template "$T/leaf.cnf"
+S=$(grep '^V' "$T/ca/index.txt" | tail -1 | cut -f6)
+ok "revoke under valgrind" vg revoke "$S" --home "$T/ca" --reason certificateHold
+ok "release under valgrind" vg revoke "$S" --home "$T/ca" --release
+ok "revoke for good under valgrind" vg revoke "$S" --home "$T/ca" \
+	--reason keyCompromise --invalidity-date "$(date -u +%Y%m%d%H%M%SZ)"
+ok "db show under valgrind" vg db show "$S" --home "$T/ca"
+ok "crl issue under valgrind" vg crl issue --home "$T/ca" --pin-file "$T/pin" \
+	--template "$TOP/templates/crl.cnf"
+ok "crl issue again (checked against the first) under valgrind" vg crl issue \
+	--home "$T/ca" --pin-file "$T/pin" --template "$TOP/templates/crl.cnf"
+ok "crl status under valgrind" vg crl status --home "$T/ca" \
+	--template "$TOP/templates/crl.cnf"
 ok "db list under valgrind" vg db list --home "$T/ca"
 ok "audit show under valgrind" vg audit show --home "$T/ca"
 
