@@ -132,7 +132,6 @@ crl_tmpl_load(const char *path, struct crl_tmpl **out)
 {
 	struct crl_tmpl	*t;
 	CONF		*c = NULL;
-	long		 eline = -1;
 	int		 rc = 1;
 
 	*out = NULL;
@@ -144,13 +143,9 @@ crl_tmpl_load(const char *path, struct crl_tmpl **out)
 	if (file_read_small("CRL template", path, CRL_TMPL_MAX, &t->raw,
 	    &t->rawlen) != 0)
 		goto out;
-	if ((c = NCONF_new(NULL)) == NULL)
+	if (conf_parse("CRL template", path, t->raw, t->rawlen,
+	    "docs/crl.md", &c) != 0)
 		goto out;
-	if (!NCONF_load(c, path, &eline)) {
-		err_ossl("template %s: line %ld cannot be read: fix it (see "
-		    "docs/crl.md)", path, eline);
-		goto out;
-	}
 	if (crl_tmpl_parse(c, t) != 0)
 		goto out;
 	*out = t;

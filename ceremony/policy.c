@@ -266,31 +266,6 @@ policy_parse(struct policy *p)
 }
 
 /* Read the same bytes that were hashed: NCONF from memory, not the path. */
-static int
-policy_conf(struct policy *p)
-{
-	BIO	*bio;
-	long	 eline = -1;
-	int	 rc = 1;
-
-	if ((p->conf = NCONF_new(NULL)) == NULL ||
-	    (bio = BIO_new_mem_buf(p->raw, (int)p->rawlen)) == NULL)
-		return 1;
-	if (!NCONF_load_bio(p->conf, bio, &eline)) {
-		if (eline > 0)
-			err_set("policy %s: line %ld cannot be read: fix it "
-			    "(see docs/policy.md)", p->path, eline);
-		else
-			err_set("policy %s cannot be read as an OpenSSL config "
-			    "file", p->path);
-		goto out;
-	}
-	rc = 0;
-out:
-	BIO_free(bio);
-	return rc;
-}
-
 int
 policy_load(const char *path, struct policy **out)
 {
@@ -319,7 +294,8 @@ policy_load(const char *path, struct policy **out)
 		goto out;
 	}
 	if (file_read_small("policy", path, POLICY_MAX_BYTES, &p->raw,
-	    &p->rawlen) != 0 || policy_conf(p) != 0 ||
+	    &p->rawlen) != 0 || conf_parse("policy", path, p->raw, p->rawlen,
+	    "docs/policy.md", &p->conf) != 0 ||
 	    policy_parse(p) != 0)
 		goto out;
 	*out = p;

@@ -6,12 +6,9 @@
  * touched).  Every key is described in docs/templates.md.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/asn1.h>
 #include <openssl/conf.h>
@@ -443,7 +440,6 @@ int
 tmpl_load(const char *path, struct tmpl **out)
 {
 	struct tmpl	*t;
-	long		 eline = -1;
 	int		 rc = 1;
 
 	*out = NULL;
@@ -459,16 +455,9 @@ tmpl_load(const char *path, struct tmpl **out)
 	if (file_read_small("template", path, TMPL_MAX_BYTES, &t->raw,
 	    &t->rawlen) != 0)
 		goto out;
-	if ((t->conf = NCONF_new(NULL)) == NULL)
+	if (conf_parse("template", path, t->raw, t->rawlen,
+	    "docs/templates.md", &t->conf) != 0)
 		goto out;
-	if (!NCONF_load(t->conf, path, &eline)) {
-		if (eline > 0)
-			err_ossl("template %s: line %ld cannot be read: fix it "
-			    "(see docs/templates.md)", path, eline);
-		else
-			err_ossl("template %s cannot be read", path);
-		goto out;
-	}
 	if (tmpl_parse(t) != 0)
 		goto out;
 	*out = t;

@@ -46,6 +46,11 @@ int		 secret_read_fd(int, const char *, struct secret **);
 int		 secret_read_file(const char *, const char *, struct secret **);
 int		 secret_read_tty(const char *, int, struct secret **);
 
+/* conf.c */
+#include <openssl/conf.h>
+int		 conf_parse(const char *what, const char *path,
+		    const unsigned char *, size_t, const char *doc, CONF **);
+
 /* file.c */
 int		 file_read_small(const char *what, const char *path, size_t max,
 		    unsigned char **, size_t *);
