@@ -112,6 +112,7 @@ int		 session_open_db(struct session *);
 int		 session_open_module(struct session *);
 int		 session_open_token(struct session *);
 int		 session_login(struct session *);
+int		 session_login_with(struct session *, struct secret *);
 void		 session_close(struct session *);
 int		 session_audit(struct session *, struct audit_entry *);
 struct tmpl;
@@ -277,6 +278,10 @@ struct root_result {
 };
 int		 root_create(struct session *, const struct tmpl *,
 		    const char *keyref, struct findings *, struct root_result *);
+int		 root_audit(struct session *, const struct tmpl *, const char *,
+		    const struct root_result *, int);
+#define FP_GROUPS	8
+void		 fingerprint_groups(const char *, char [FP_GROUPS][9]);
 
 /* cmd_*.c: one function per row of the command table */
 int		 cmd_init(int, char **);
@@ -327,6 +332,29 @@ int		 crl_tmpl_load(const char *path, struct crl_tmpl **);
 void		 crl_tmpl_free(struct crl_tmpl *);
 int		 crl_issue(struct session *, struct crl_job *);
 void		 crl_job_clear(struct crl_job *);
+
+/* crl_status.c */
+enum crl_state_kind {
+	CRL_OK = 1, CRL_DUE, CRL_EXPIRED,	/* the latest CRL's */
+	CRL_NONE,				/* none issued yet */
+	CRL_CA_EXPIRED				/* the CA certificate is
+						   (with skip_expired) */
+};
+struct crl_state {
+	int			 generation;
+	enum crl_state_kind	 state;
+	unsigned long long	 number;	/* of the latest CRL, 0 none */
+	size_t			 entries;
+	time_t			 this_update, next_update;
+	time_t			 due;		/* the next session */
+	char			 path[4096];
+};
+int		 crl_state_of(const struct db *, const struct crl_tmpl *, int,
+		    time_t, int, struct crl_state *);
+
+/* crl_run.c */
+int		 crl_run(struct session *, const struct crl_tmpl *,
+		    struct signer *, struct crl_job *, char *, size_t);
 
 /* crl_build.c */
 /* The parts of a CertificateList around its entries, as DER. */
@@ -403,7 +431,7 @@ int		 sign_request(struct session *, const struct signer *,
 		    const struct csr *, const struct sign_opts *,
 		    struct findings *, struct issue_job *);
 
-/* cmd_sign.c, batch.c */
+/* sign_csr.c, batch.c */
 int		 sign_audit(struct session *, const struct tmpl *,
 		    const struct policy *, const struct csr *,
 		    const struct issue_job *, int);
@@ -413,6 +441,20 @@ int		 sign_export_chain(struct session *, const struct signer *,
 		    char *, size_t);
 int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *);
+
+/* sign_csr.c */
+/* What came of signing one request. */
+struct sign_outcome {
+	struct signer		 sg;
+	struct issue_job	 j;
+	struct findings		 f;
+	int			 refused;	/* by its policy */
+	char			 dir[4096];	/* where it was exported */
+};
+int		 sign_csr(struct session *, const struct tmpl *,
+		    const struct policy *, const struct csr *,
+		    const struct sign_opts *, struct sign_outcome *);
+void		 sign_outcome_clear(struct sign_outcome *);
 
 /* revoke.c */
 /* A change of a certificate's revocation state (ceremony revoke). */
@@ -433,8 +475,14 @@ int		 revoke_time_parse(const char *, time_t *);
 int		 revoke_apply(struct db *, const struct revoke_req *,
 		    struct revoke_result *);
 void		 revoke_result_clear(struct revoke_result *);
+int		 revoke_record(struct session *, const struct revoke_req *,
+		    struct revoke_result *);
 int		 cmd_revoke(int, char **);
 int		 cmd_db_show(int, char **);
+
+/* key.c */
+int		 key_generate(struct session *, const struct hsm_keyspec *,
+		    const char *, struct hsm_key **);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);

@@ -33,106 +33,6 @@ when_text(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
-/*
- * Copy file from to dir/name, through a temporary file and a rename.  On
- * the same file system the temporary name is a hard link instead: a CRL
- * file is never changed once written, and a million-entry CRL is 120 MB.
- */
-static int
-copy_to(const char *from, const char *dir, const char *name)
-{
-	char	 path[4096], tmp[4200], buf[65536];
-	ssize_t	 r;
-	int	 in = -1, out = -1, rc = 1;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-link", dir, name);
-	(void)unlink(tmp);
-	if (link(from, tmp) == 0) {
-		if (rename(tmp, path) == 0)
-			return fsync_dir(dir);
-		(void)unlink(tmp);
-	}
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, name);
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    (out = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		err_set("cannot export %s to %s: %s", from, dir,
-		    strerror(errno));
-		goto out;
-	}
-	while ((r = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)r) != r)
-			r = -1;
-	if (r < 0 || fchmod(out, 0644) == -1 || fsync(out) == -1 ||
-	    close(out) == -1 || (out = -1, rename(tmp, path) == -1)) {
-		err_set("cannot export %s: %s", path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = fsync_dir(dir);
-out:
-	if (in != -1)
-		close(in);
-	if (out != -1) {
-		close(out);
-		unlink(tmp);
-	}
-	return rc;
-}
-
-/* crl-genN.crl and .pem in dir, replaced each time. */
-static int
-crl_export(const struct crl_job *j, const char *dir)
-{
-	char	name[64];
-
-	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
-		err_set("cannot create export directory %s: %s", dir,
-		    strerror(errno));
-		return 1;
-	}
-	snprintf(name, sizeof(name), "crl-gen%d.crl", j->sg->generation);
-	if (copy_to(j->der_path, dir, name) != 0)
-		return 1;
-	snprintf(name, sizeof(name), "crl-gen%d.pem", j->sg->generation);
-	return copy_to(j->pem_path, dir, name);
-}
-
-static int
-crl_audit(struct session *s, const struct crl_tmpl *t,
-    const struct crl_job *j, int ok)
-{
-	struct audit_entry	e;
-	unsigned long long	last, number;
-	char			detail[512];
-	int			gen;
-
-	memset(&e, 0, sizeof(e));
-	e.op = "crl.issue";
-	e.ok = ok;
-	if (ok)
-		snprintf(detail, sizeof(detail), "generation %d number %llu "
-		    "entries %zu sha256 %s", j->sg->generation, j->number,
-		    j->entries, j->sha256);
-	else {
-		/* Failed before the number was taken (the PIN, say): the
-		 * number it would have had, which stays unused. */
-		gen = j->sg->generation != 0 ? j->sg->generation :
-		    db_ca_current(s->db);
-		if (j->number == 0 && db_crl_last(s->db, gen, &last) == 0)
-			number = last + 1;
-		else
-			number = j->number;
-		snprintf(detail, sizeof(detail), "generation %d number %llu "
-		    "%s: %s", gen, number, j->written ? "issued (its .crl is "
-		    "written and the number used), but not finished" :
-		    "not issued", err_get());
-	}
-	e.detail = detail;
-	audit_add_in(&e, "template", t->raw, t->rawlen);
-	return session_audit(s, &e);
-}
-
 static void
 crl_print(const struct crl_job *j, const char *dir)
 {
@@ -155,41 +55,6 @@ crl_print(const struct crl_job *j, const char *dir)
 	printf("  %-12s %s/crl-gen%d.crl and .pem\n", "exported", dir,
 	    j->sg->generation);
 	free(issuer);
-}
-
-static void
-export_dir_of(struct session *s, char *dir, size_t len)
-{
-	char	*exp;
-
-	if (s->export_dir != NULL)
-		snprintf(dir, len, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL) {
-		snprintf(dir, len, "%s", exp);
-		free(exp);
-	}
-}
-
-/* Log in, issue, export, audit; the worker of issue and session. */
-static int
-crl_run(struct session *s, const struct crl_tmpl *t, struct signer *sg,
-    struct crl_job *j, char *dir, size_t dirlen)
-{
-	int	ok;
-
-	memset(j, 0, sizeof(*j));
-	j->t = t;
-	j->sg = sg;
-	j->now = time(NULL);
-	export_dir_of(s, dir, dirlen);
-	ok = session_login(s) == 0 && signer_open(s, sg, t->md) == 0 &&
-	    crl_issue(s, j) == 0;
-	if (ok && crl_export(j, dir) != 0) {
-		err_context("CRL %llu is issued and kept in %s, but not "
-		    "exported", j->number, j->der_path);
-		ok = 0;
-	}
-	return crl_audit(s, t, j, ok) != 0 || !ok;
 }
 
 /* Options (each crl command takes --template), template, database. */
@@ -331,59 +196,44 @@ out:
 	return crl_finish(&s, t, rc);
 }
 
-/* One generation's line: latest CRL, dates, when the next one is due. */
+/* One generation's lines: latest CRL, dates, when the next one is due. */
 static int
 crl_status_gen(struct session *s, const struct crl_tmpl *t, int gen,
     time_t now, int current)
 {
-	unsigned long long	 n;
-	time_t			 tu, nu, due;
-	size_t			 entries;
-	char			*path = NULL, a[32], b[32], c[32];
-	X509			*ca;
-	int			 bad = 0;
+	struct crl_state	st;
+	char			a[32], b[32], c[32];
 
-	if ((ca = db_ca_get(s->db, gen)) == NULL)
+	if (crl_state_of(s->db, t, gen, now, !current, &st) != 0)
 		return 1;
-	if (!current && cert_time(X509_get0_notAfter(ca)) < now) {
-		X509_free(ca);
+	if (st.state == CRL_CA_EXPIRED)
 		return 0;	/* expired: its certificates are too */
-	}
-	X509_free(ca);
 	printf("generation %d%s\n", gen, current ? " (current)" : "");
-	if (db_crl_last(s->db, gen, &n) != 0)
-		return 1;
-	if (n == 0) {
+	if (st.state == CRL_NONE) {
 		printf("  no CRL issued yet: run ceremony crl session\n");
 		return 2;
 	}
-	if ((path = db_crl_path(s->db, gen, n, "crl")) == NULL ||
-	    crl_read_times(path, &tu, &nu, &n, &entries) != 0) {
-		free(path);
-		return 1;
-	}
-	due = nu - t->reissue_days * DAY;
-	when_text(tu, a, sizeof(a));
-	when_text(nu, b, sizeof(b));
-	when_text(due, c, sizeof(c));
-	printf("  %-12s %llu (%zu entries) %s\n", "number", n, entries, path);
+	when_text(st.this_update, a, sizeof(a));
+	when_text(st.next_update, b, sizeof(b));
+	when_text(st.due, c, sizeof(c));
+	printf("  %-12s %llu (%zu entries) %s\n", "number", st.number,
+	    st.entries, st.path);
 	printf("  %-12s %s\n", "thisUpdate", a);
 	printf("  %-12s %s\n", "nextUpdate", b);
-	if (nu <= now) {
+	if (st.state == CRL_EXPIRED) {
 		printf("  %-12s EXPIRED %lld days %lld hours ago: relying "
 		    "parties reject every certificate of this CA; run ceremony "
-		    "crl session now\n", "status", (long long)(now - nu) / DAY,
-		    (long long)(now - nu) % DAY / 3600);
-		bad = 2;
-	} else {
-		printf("  %-12s %lld days %lld hours\n", "time left",
-		    (long long)(nu - now) / DAY,
-		    (long long)(nu - now) % DAY / 3600);
-		printf("  %-12s %s%s\n", "next session", c, due <= now ?
-		    "  WARNING: due now (reissue_days before nextUpdate)" : "");
+		    "crl session now\n", "status",
+		    (long long)(now - st.next_update) / DAY,
+		    (long long)(now - st.next_update) % DAY / 3600);
+		return 2;
 	}
-	free(path);
-	return bad;
+	printf("  %-12s %lld days %lld hours\n", "time left",
+	    (long long)(st.next_update - now) / DAY,
+	    (long long)(st.next_update - now) % DAY / 3600);
+	printf("  %-12s %s%s\n", "next session", c, st.state == CRL_DUE ?
+	    "  WARNING: due now (reissue_days before nextUpdate)" : "");
+	return 0;
 }
 
 int

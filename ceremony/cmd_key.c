@@ -39,27 +39,6 @@ spki_sha256(EVP_PKEY *pk)
 	return hex;
 }
 
-static int
-key_generate_audit(struct session *s, const struct hsm_keyspec *spec,
-    const char *label, const struct hsm_key *k, int ok)
-{
-	struct audit_entry	 e;
-	unsigned char		*der = NULL;
-	int			 len, rc;
-
-	memset(&e, 0, sizeof(e));
-	e.op = "key.generate";
-	e.ok = ok;
-	e.detail = ok ? label : err_get();
-	audit_add_in(&e, "type", spec->name, strlen(spec->name));
-	audit_add_in(&e, "label", label, strlen(label));
-	if (ok && (len = i2d_PUBKEY(k->pubkey, &der)) > 0)
-		audit_add_out(&e, "pubkey", der, (size_t)len);
-	rc = session_audit(s, &e);
-	OPENSSL_free(der);
-	return rc;
-}
-
 static void
 key_generate_print(struct session *s, const struct hsm_key *k)
 {
@@ -101,10 +80,10 @@ cmd_key_generate(int argc, char **argv)
 	}
 	if (hsm_keyspec_parse(type, &spec) != 0 || key_session(&s) != 0)
 		return cmd_fail(&s);
-	ok = hsm_key_generate(s.hsm, &spec, label, &k) == 0;
-	if (ok)
+	ok = key_generate(&s, &spec, label, &k) == 0;
+	if (k != NULL)
 		key_generate_print(&s, k);
-	if (key_generate_audit(&s, &spec, label, k, ok) != 0 || !ok)
+	if (!ok)
 		goto out;
 	rc = 0;
 out:

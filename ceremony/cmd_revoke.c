@@ -69,30 +69,6 @@ revoke_args(const struct revoke_args *a, int argc, char **argv,
 	return 0;
 }
 
-static int
-revoke_audit(struct session *s, const struct revoke_req *q,
-    const struct revoke_result *res, int ok)
-{
-	struct audit_entry	 e;
-	char			 detail[200], iv[32] = "-";
-	struct tm		 tm;
-
-	memset(&e, 0, sizeof(e));
-	e.op = q->release ? "release" : "revoke";
-	e.ok = ok;
-	if (q->invalidity != 0 && gmtime_r(&q->invalidity, &tm) != NULL)
-		strftime(iv, sizeof(iv), "%Y%m%d%H%M%SZ", &tm);
-	if (q->release)
-		snprintf(detail, sizeof(detail), "serial %s", q->serial);
-	else
-		snprintf(detail, sizeof(detail), "serial %s reason %s "
-		    "invalidity %s", q->serial, db_reason_name(q->reason), iv);
-	e.detail = ok ? detail : err_get();
-	if (res->der != NULL)
-		audit_add_in(&e, "cert", res->der, res->derlen);
-	return session_audit(s, &e);
-}
-
 static void
 revoke_print(const struct revoke_req *q, const struct revoke_result *res)
 {
@@ -138,11 +114,7 @@ cmd_revoke(int argc, char **argv)
 		return cmd_fail(&s);
 	if (db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0)
 		return cmd_fail(&s);
-	if (revoke_apply(s.db, &q, &res) != 0) {
-		(void)revoke_audit(&s, &q, &res, 0);
-		goto out;
-	}
-	if (revoke_audit(&s, &q, &res, 1) != 0)
+	if (revoke_record(&s, &q, &res) != 0)
 		goto out;
 	revoke_print(&q, &res);
 	rc = 0;

@@ -33,23 +33,17 @@ print_time(const char *what, const ASN1_TIME *t)
 	printf("  %-12s %s\n", what, buf);
 }
 
-/*
- * The fingerprint as witnesses read it aloud: eight groups of eight hex
- * digits per line, two lines.
- */
+/* The fingerprint as witnesses read it aloud: two lines of four groups. */
 static void
 print_fingerprint(const char *colons)
 {
-	char	hex[65];
-	size_t	i, n = 0;
+	char	g[FP_GROUPS][9];
+	int	i;
 
-	for (i = 0; colons[i] != '\0' && n < 64; i++)
-		if (colons[i] != ':')
-			hex[n++] = colons[i];
-	hex[n] = '\0';
-	for (i = 0; i < n; i += 8)
-		printf("%s%.8s%s", i % 32 == 0 ? "               " : " ",
-		    hex + i, (i + 8) % 32 == 0 ? "\n" : "");
+	fingerprint_groups(colons, g);
+	for (i = 0; i < FP_GROUPS; i++)
+		printf("%s%s%s", i % 4 == 0 ? "               " : " ", g[i],
+		    i % 4 == 3 ? "\n" : "");
 }
 
 static void
@@ -73,27 +67,6 @@ print_root(const struct session *s, const struct root_result *r,
 	printf("  %-12s %s/root-gen1.pem and root-gen1.der\n", "exported",
 	    r->export_dir);
 	OPENSSL_free(subj);
-}
-
-static int
-root_audit(struct session *s, const struct tmpl *t, const char *keyref,
-    const struct root_result *r, int ok)
-{
-	struct audit_entry	 e;
-	unsigned char		*der = NULL;
-	int			 len = 0, rc;
-
-	memset(&e, 0, sizeof(e));
-	e.op = "root.create";
-	e.ok = ok;
-	e.detail = ok ? r->serial : err_get();
-	audit_add_in(&e, "template", t->raw, t->rawlen);
-	audit_add_in(&e, "key", keyref, strlen(keyref));
-	if (ok && (len = i2d_X509(r->cert, &der)) > 0)
-		audit_add_out(&e, "cert", der, (size_t)len);
-	rc = session_audit(s, &e);
-	OPENSSL_free(der);
-	return rc;
 }
 
 int

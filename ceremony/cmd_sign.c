@@ -47,76 +47,6 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
 }
 
 static void
-sign_audit_items(struct audit_entry *e, const struct tmpl *t,
-    const struct policy *p, const struct csr *c)
-{
-	audit_add_in(e, "template", t->raw, t->rawlen);
-	audit_add_in(e, "policy", p->raw, p->rawlen);
-	if (c != NULL)
-		audit_add_in(e, "csr", c->der, c->derlen);
-}
-
-int
-sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
-    const struct csr *c, const struct issue_job *j, int ok)
-{
-	struct audit_entry	 e;
-	unsigned char		*der = NULL;
-	char			 detail[160];
-	int			 len, rc;
-
-	memset(&e, 0, sizeof(e));
-	e.op = "sign";
-	e.ok = ok;
-	snprintf(detail, sizeof(detail), "%s%s", j->serial,
-	    j->clamped ? " notAfter clamped to the issuer's (--clamp)" : "");
-	e.detail = ok ? detail : err_get();
-	sign_audit_items(&e, t, p, c);
-	if (ok && (len = i2d_X509(j->cert, &der)) > 0)
-		audit_add_out(&e, "cert", der, (size_t)len);
-	rc = session_audit(s, &e);
-	OPENSSL_free(der);
-	return rc;
-}
-
-/* Where exports go: --export, else HOME/export. */
-static void
-sign_export_dir(struct session *s, char *dir, size_t dirlen)
-{
-	char	*exp = NULL;
-
-	if (s->export_dir != NULL)
-		snprintf(dir, dirlen, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL)
-		snprintf(dir, dirlen, "%s", exp);
-	free(exp);
-}
-
-/*
- * The certificate (PEM and DER) into the export directory.  The chain
- * above it is the same for every certificate of a CA generation:
- * chain-genN.pem and chain-genN.p7b (sign_export_chain).
- */
-int
-sign_export(struct session *s, const struct issue_job *j, char *dir,
-    size_t dirlen)
-{
-	sign_export_dir(s, dir, dirlen);
-	return export_cert(dir, j->serial, j->cert);
-}
-
-int
-sign_export_chain(struct session *s, const struct signer *sg, char *dir,
-    size_t dirlen)
-{
-	char	base[32];
-
-	sign_export_dir(s, dir, dirlen);
-	snprintf(base, sizeof(base), "chain-gen%d", sg->generation);
-	return export_chain(dir, base, sg->chain);
-}
-
-static void
 sign_print(const struct issue_job *j, const struct signer *sg,
     const char *dir)
 {
@@ -143,39 +73,18 @@ static int
 sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
     const struct policy *p, const struct sign_opts *o)
 {
-	struct signer		 sg;
-	struct issue_job	 j;
-	struct findings		 f;
+	struct sign_outcome	 out;
 	struct csr		*c = NULL;
-	char			 dir[4096] = "";
-	int			 ok = 0, rc = 1;
+	int			 rc = 1;
 
-	memset(&sg, 0, sizeof(sg));
-	memset(&j, 0, sizeof(j));
-	memset(&f, 0, sizeof(f));
+	memset(&out, 0, sizeof(out));
 	if (csr_load(a->csr, &c) != 0)
-		goto out;
-	/* Refused by policy: no PIN asked, no token touched. */
-	if (sign_check(p, c, &f) != 0) {
-		sign_job(&j, &sg, t, c, o);
-		goto audit;
-	}
-	ok = session_login(s) == 0 && signer_open(s, &sg, t->md) == 0 &&
-	    sign_request(s, &sg, t, p, c, o, &f, &j) == 0;
-	if (ok && sign_export(s, &j, dir, sizeof(dir)) == 0 &&
-	    sign_export_chain(s, &sg, dir, sizeof(dir)) == 0)
-		sign_print(&j, &sg, dir);
-	else
-		ok = 0;
-audit:
-	if (sign_audit(s, t, p, c, &j, ok) == 0 && ok)
-		rc = 0;
-out:
-	if (f.n > 0)
-		findings_print(stdout, &f);
-	findings_free(&f);
-	issue_job_clear(&j);
-	signer_close(&sg);
+		return 1;
+	if ((rc = sign_csr(s, t, p, c, o, &out)) == 0)
+		sign_print(&out.j, &out.sg, out.dir);
+	if (out.f.n > 0)
+		findings_print(stdout, &out.f);
+	sign_outcome_clear(&out);
 	csr_free(c);
 	return rc;
 }

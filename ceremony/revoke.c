@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -321,4 +322,43 @@ revoke_result_clear(struct revoke_result *res)
 	db_record_clear(&res->next);
 	OPENSSL_free(res->der);
 	res->der = NULL;
+}
+
+static int
+revoke_audit(struct session *s, const struct revoke_req *q,
+    const struct revoke_result *res, int ok)
+{
+	struct audit_entry	 e;
+	char			 detail[200], iv[32] = "-";
+	struct tm		 tm;
+
+	memset(&e, 0, sizeof(e));
+	e.op = q->release ? "release" : "revoke";
+	e.ok = ok;
+	if (q->invalidity != 0 && gmtime_r(&q->invalidity, &tm) != NULL)
+		strftime(iv, sizeof(iv), "%Y%m%d%H%M%SZ", &tm);
+	if (q->release)
+		snprintf(detail, sizeof(detail), "serial %s", q->serial);
+	else
+		snprintf(detail, sizeof(detail), "serial %s reason %s "
+		    "invalidity %s", q->serial, db_reason_name(q->reason), iv);
+	e.detail = ok ? detail : err_get();
+	if (res->der != NULL)
+		audit_add_in(&e, "cert", res->der, res->derlen);
+	return session_audit(s, &e);
+}
+
+/*
+ * Apply q and append its audit record (or the refusal's): what both front
+ * ends call.  The database is the session's, opened under its lock.
+ */
+int
+revoke_record(struct session *s, const struct revoke_req *q,
+    struct revoke_result *res)
+{
+	if (revoke_apply(s->db, q, res) != 0) {
+		(void)revoke_audit(s, q, res, 0);
+		return 1;
+	}
+	return revoke_audit(s, q, res, 1);
 }

@@ -86,3 +86,42 @@ out:
 	hsm_key_free(key);
 	return rc;
 }
+
+/* The operation's audit record, made or refused (both front ends). */
+int
+root_audit(struct session *s, const struct tmpl *t, const char *keyref,
+    const struct root_result *r, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	int			 len = 0, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "root.create";
+	e.ok = ok;
+	e.detail = ok ? r->serial : err_get();
+	audit_add_in(&e, "template", t->raw, t->rawlen);
+	audit_add_in(&e, "key", keyref, strlen(keyref));
+	if (ok && (len = i2d_X509(r->cert, &der)) > 0)
+		audit_add_out(&e, "cert", der, (size_t)len);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/*
+ * A SHA-256 fingerprint ("AB:CD:...") as eight groups of eight hex digits,
+ * the way witnesses read it aloud and compare it, group by group.
+ */
+void
+fingerprint_groups(const char *colons, char g[FP_GROUPS][9])
+{
+	size_t	i, n = 0;
+
+	memset(g, 0, FP_GROUPS * 9);
+	for (i = 0; colons[i] != '\0' && n < FP_GROUPS * 8; i++)
+		if (colons[i] != ':') {
+			g[n / 8][n % 8] = colons[i];
+			n++;
+		}
+}

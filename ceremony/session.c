@@ -59,12 +59,24 @@ session_open_token(struct session *s)
 	return hsm_token_select(s->hsm, token);
 }
 
+/* C_Login with pin, wiped and freed on the line after, whatever came of it. */
+static int
+session_login_pin(struct session *s, struct secret *pin)
+{
+	int	rc;
+
+	rc = hsm_login(s->hsm, pin);
+	secret_free(pin);
+	if (rc == 0)
+		s->logged_in = 1;
+	return rc;
+}
+
 /* Log in with the user PIN; the PIN is wiped before this returns. */
 int
 session_login(struct session *s)
 {
 	struct secret	*pin = NULL;
-	int		 rc;
 
 	if (s->logged_in)
 		return 0;
@@ -72,11 +84,27 @@ session_login(struct session *s)
 		return 1;
 	if (pin_read(&s->pin, &pin) != 0)
 		return 1;
-	rc = hsm_login(s->hsm, pin);
-	secret_free(pin);
-	if (rc == 0)
-		s->logged_in = 1;
-	return rc;
+	return session_login_pin(s, pin);
+}
+
+/*
+ * Log in with a PIN the front end already holds (the TUI's masked field),
+ * the token opened first if it is not; the PIN is wiped here in any case.
+ */
+int
+session_login_with(struct session *s, struct secret *pin)
+{
+	if (s->logged_in) {
+		secret_free(pin);
+		return 0;
+	}
+	if (s->hsm == NULL || hsm_token(s->hsm) == NULL) {
+		if (session_open_token(s) != 0) {
+			secret_free(pin);
+			return 1;
+		}
+	}
+	return session_login_pin(s, pin);
 }
 
 void
