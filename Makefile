@@ -10,7 +10,7 @@ override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lgmp -ldl -pthread
 BUILD   ?= build
 
 CORE     = $(wildcard util/*.c hsm/*.c db/*.c)
-APP      = $(wildcard ceremony/*.c)
+APP      = $(wildcard ceremony/*.c tui/*.c)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*.c))
 CORE_O   = $(CORE:%.c=$(BUILD)/obj/%.o)
 APP_O    = $(APP:%.c=$(BUILD)/obj/%.o)

@@ -484,6 +484,13 @@ int		 cmd_db_show(int, char **);
 int		 key_generate(struct session *, const struct hsm_keyspec *,
 		    const char *, struct hsm_key **);
 
+/* tui/main.c */
+int		 cmd_tui(int, char **);
+
+/* room.c */
+int		 room_interfaces_up(char ***, size_t *);
+void		 room_list_free(char **, size_t);
+
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
 int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *);

@@ -9,27 +9,6 @@
 
 #include "ceremony/ceremony.h"
 
-/* The value of "key=" in a tab-separated audit line, copied into buf. */
-static const char *
-audit_field(const char *line, const char *key, char *buf, size_t len)
-{
-	const char	*p = line;
-	size_t		 klen = strlen(key), n;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			p += klen + 1;
-			n = strcspn(p, "\t\n");
-			snprintf(buf, len, "%.*s", (int)n, p);
-			return buf;
-		}
-		if ((p = strchr(p, '\t')) != NULL)
-			p++;
-	}
-	snprintf(buf, len, "-");
-	return buf;
-}
-
 static int
 audit_print(const char *path)
 {
@@ -47,12 +26,12 @@ audit_print(const char *path)
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
 		printf("%-5s %-20s %-12s %-16s %-6s %s\n",
-		    audit_field(line, "seq", a, sizeof(a)),
-		    audit_field(line, "time", b, sizeof(b)),
-		    audit_field(line, "operator", c, sizeof(c)),
-		    audit_field(line, "op", d, sizeof(d)),
-		    audit_field(line, "result", e, sizeof(e)),
-		    audit_field(line, "detail", g, sizeof(g)));
+		    db_audit_field(line, "seq", a, sizeof(a)),
+		    db_audit_field(line, "time", b, sizeof(b)),
+		    db_audit_field(line, "operator", c, sizeof(c)),
+		    db_audit_field(line, "op", d, sizeof(d)),
+		    db_audit_field(line, "result", e, sizeof(e)),
+		    db_audit_field(line, "detail", g, sizeof(g)));
 	}
 	free(line);
 	fclose(f);

@@ -47,6 +47,8 @@ const struct cmd cmds[] = {
 	    "revoke a certificate (RFC 5280 reason), or lift a certificateHold", cmd_revoke },
 	{ "audit show", "[--home DIR]",
 	    "print the audit log and check its hash chain", cmd_audit_show },
+	{ "tui", "[--home DIR] [--templates DIR]",
+	    "the terminal UI for the ceremony room (on a terminal)", cmd_tui },
 	{ NULL, NULL, NULL, NULL }
 };
 

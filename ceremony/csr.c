@@ -336,3 +336,32 @@ csr_inbox_free(char **v, size_t n)
 {
 	policy_list_free(v, n);
 }
+
+/*
+ * Move a request of the inbox to its subfolder sub ("done" once signed),
+ * so that it is not offered for signing again; both folders are synced.
+ */
+int
+csr_inbox_move(const char *path, const char *sub)
+{
+	char	 dir[4096], to[8192], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		err_set("%s: not in an inbox folder", path);
+		return 1;
+	}
+	*slash = '\0';
+	snprintf(to, sizeof(to), "%s/%s", dir, sub);
+	if (mkdir(to, 0755) == -1 && errno != EEXIST) {
+		err_set("cannot create %s: %s", to, strerror(errno));
+		return 1;
+	}
+	snprintf(to, sizeof(to), "%s/%s/%s", dir, sub, slash + 1);
+	if (rename(path, to) == -1) {
+		err_set("cannot move %s to %s: %s", path, to, strerror(errno));
+		return 1;
+	}
+	return fsync_dir(dir) || (snprintf(to, sizeof(to), "%s/%s", dir,
+	    sub), fsync_dir(to));
+}

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 
@@ -60,6 +61,9 @@ main(int argc, char *argv[])
 	int			 nwords = 0, rc;
 
 	secret_harden();
+	/* On a terminal, the bare command opens the TUI (ceremony tui). */
+	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return cmd_tui(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage_all();

@@ -41,6 +41,7 @@ int		 csr_pubkey_sha256(const struct csr *, char hex[65]);
 /* The request inbox (HOME/requests): *.csr, *.pem, *.der, *.req by name. */
 int		 csr_inbox_list(const char *dir, char ***paths, size_t *n);
 void		 csr_inbox_free(char **, size_t);
+int		 csr_inbox_move(const char *, const char *);
 
 /* csr_text.c */
 /* Readable text of request fields, shared by csr show and the checks. */

@@ -220,3 +220,24 @@ out:
 		*bad_line = (long)bad;
 	return rc;
 }
+
+/* The value of "key=" in a tab-separated audit line, copied into buf. */
+const char *
+db_audit_field(const char *line, const char *key, char *buf, size_t len)
+{
+	const char	*p = line;
+	size_t		 klen = strlen(key), n;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			p += klen + 1;
+			n = strcspn(p, "\t\n");
+			snprintf(buf, len, "%.*s", (int)n, p);
+			return buf;
+		}
+		if ((p = strchr(p, '\t')) != NULL)
+			p++;
+	}
+	snprintf(buf, len, "-");
+	return buf;
+}

@@ -204,5 +204,7 @@ void		 crl_file_abort(struct crl_file *);
 
 /* audit_verify.c */
 int		 db_audit_verify(const char *path, long *bad_line);
+const char	*db_audit_field(const char *line, const char *key, char *,
+		    size_t);
 
 #endif

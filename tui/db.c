@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The database browser: every certificate's current state from the
+ * index, filtered by status (f) and by serial prefix or subject text (/);
+ * Enter shows one certificate: its state, every line of its history in
+ * the index, and the certificate itself.  Read only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+static const char *const filters[] = { "", "V", "R", "P", "X" };
+#define NFILTERS	(sizeof(filters) / sizeof(filters[0]))
+
+static struct {
+	size_t	  filter;
+	char	  search[256];
+	size_t	 *v;
+	size_t	  n, sel, first;
+	char	**lines;	/* the details, when open */
+	size_t	  nlines, top;
+} st;
+
+static int
+db_match(const struct db_record *r)
+{
+	size_t	len = strlen(st.search);
+
+	if (st.filter != 0 && r->status != filters[st.filter][0])
+		return 0;
+	if (len == 0 || strncasecmp(r->serial, st.search, len) == 0)
+		return 1;
+	return r->subject != NULL && strcasestr(r->subject, st.search) != NULL;
+}
+
+static void
+db_details_close(void)
+{
+	lines_free(st.lines, st.nlines);
+	st.lines = NULL;
+	st.nlines = st.top = 0;
+}
+
+static void
+db_init(struct tui *t)
+{
+	size_t	i, n = db_index_count(t->s.db);
+
+	db_details_close();
+	free(st.v);
+	st.n = 0;
+	if ((st.v = calloc(n + 1, sizeof(*st.v))) == NULL) {
+		tui_msg(t, 1, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (db_match(db_index_at(t->s.db, i)))
+			st.v[st.n++] = i;
+	if (st.sel >= st.n)
+		st.sel = st.n > 0 ? st.n - 1 : 0;
+}
+
+static void
+db_fini(void)
+{
+	db_details_close();
+	free(st.v);
+	memset(&st, 0, sizeof(st));
+}
+
+/* The certificate as openssl x509 shows its names and dates. */
+static void
+db_cert_text(BIO *b, X509 *x)
+{
+	char	fp[96] = "";
+
+	BIO_printf(b, "\ncertificate\n  subject    ");
+	X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_RFC2253);
+	BIO_printf(b, "\n  issuer     ");
+	X509_NAME_print_ex(b, X509_get_issuer_name(x), 0, XN_FLAG_RFC2253);
+	BIO_printf(b, "\n  notBefore  ");
+	ASN1_TIME_print(b, X509_get0_notBefore(x));
+	BIO_printf(b, "\n  notAfter   ");
+	ASN1_TIME_print(b, X509_get0_notAfter(x));
+	cert_fingerprint(x, fp, sizeof(fp));
+	BIO_printf(b, "\n  SHA-256    %s\n", fp);
+}
+
+static int
+db_details(struct tui *t, const char *serial)
+{
+	struct db_record	*h = NULL;
+	size_t			 n = 0, i;
+	char			 line[4096], *text;
+	BIO			*b;
+	X509			*x;
+	long			 len;
+	int			 rc = 1;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL ||
+	    db_index_history(t->s.db, serial, &h, &n) != 0)
+		goto out;
+	BIO_printf(b, "serial %s\nhistory (index.txt, oldest first)\n",
+	    serial);
+	for (i = 0; i < n; i++)
+		if (index_format_line(&h[i], line, sizeof(line)) >= 0)
+			BIO_printf(b, "  %s", line);
+	if ((x = db_cert_get(t->s.db, serial)) != NULL) {
+		db_cert_text(b, x);
+		X509_free(x);
+	} else {
+		BIO_printf(b, "\ncertificate: %s\n", err_get());
+		err_clear();
+	}
+	BIO_write(b, "", 1);
+	if ((len = BIO_get_mem_data(b, &text)) > 0)
+		rc = lines_of(text, &st.lines, &st.nlines);
+out:
+	for (i = 0; i < n; i++)
+		db_record_clear(&h[i]);
+	free(h);
+	BIO_free(b);
+	ERR_clear_error();
+	return rc;
+}
+
+static void
+db_draw(struct tui *t, int top, int rows)
+{
+	const struct db_record	*r;
+	char			 na[32];
+	size_t			 i;
+	int			 y = top;
+
+	if (st.lines != NULL) {
+		for (i = st.top; i < st.nlines && y < top + rows; i++, y++)
+			put(y, 1, COLS - 2, st.lines[i]);
+		tui_keys(t, " Up/Down scroll   Esc back to the list   q quit");
+		return;
+	}
+	putf(y++, 1, COLS - 2, "%zu of %zu certificates   status %s   "
+	    "search %s", st.n, db_index_count(t->s.db), st.filter ?
+	    filters[st.filter] : "all", st.search[0] ? st.search : "-");
+	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "S serial                  "
+	    "               not after  gen profile     subject");
+	list_scroll(st.n, st.sel, rows - 2, &st.first);
+	for (i = st.first; i < st.n && y < top + rows; i++, y++) {
+		r = db_index_at(t->s.db, st.v[i]);
+		when_utc(r->not_after, na, sizeof(na));
+		na[10] = '\0';
+		putf(y, 1, COLS - 2, "%c %-40s %-10s %3d %-11.11s %s",
+		    r->status, r->serial, na, r->generation, r->profile,
+		    r->subject != NULL ? r->subject : "");
+		if (i == st.sel)
+			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
+	}
+	tui_keys(t, " Enter details  f status filter  / search  Up/Down  "
+	    "1-8 screens  q quit");
+}
+
+static void
+db_search(struct tui *t, const char *text)
+{
+	snprintf(st.search, sizeof(st.search), "%s", text);
+	st.sel = st.first = 0;
+	db_init(t);
+}
+
+static void
+db_key(struct tui *t, int ch)
+{
+	if (st.lines != NULL) {
+		if (ch == TUI_ESC || ch == KEY_LEFT || ch == KEY_BACKSPACE)
+			db_details_close();
+		else
+			list_move(ch, st.nlines, &st.top, 1);
+		return;
+	}
+	list_move(ch, st.n, &st.sel, LINES - 8);
+	switch (ch) {
+	case 'f':
+		st.filter = (st.filter + 1) % NFILTERS;
+		st.sel = st.first = 0;
+		db_init(t);
+		break;
+	case '/':
+		tui_prompt(t, "Search: serial prefix or subject text (Enter "
+		    "searches, empty shows all):", st.search, db_search);
+		break;
+	case TUI_ENTER: case '\r': case KEY_ENTER: case KEY_RIGHT:
+		if (st.sel < st.n && db_details(t, db_index_at(t->s.db,
+		    st.v[st.sel])->serial) != 0)
+			tui_err(t, "details");
+		break;
+	}
+}
+
+const struct screen screen_db = {
+	"Database", '6', db_init, db_draw, db_key, db_fini
+};

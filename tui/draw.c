@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Painting text for the screens: UTF-8 turned into wide characters and cut
+ * at a width in columns (a CJK name takes two columns a character), with
+ * control characters shown as '?' so a request cannot move the cursor.
+ * Also the list and field helpers every screen uses.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+/* s at (y, x), at most width columns, in attribute attr. */
+void
+put_attr(int y, int x, int width, int attr, const char *s)
+{
+	mbstate_t	 st;
+	wchar_t		 wc, out[512];
+	size_t		 n, i = 0;
+	int		 cols = 0, w;
+
+	if (width <= 0 || y < 0 || y >= LINES)
+		return;
+	memset(&st, 0, sizeof(st));
+	while (*s != '\0' && i < sizeof(out) / sizeof(out[0]) - 1) {
+		n = mbrtowc(&wc, s, strlen(s), &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&st, 0, sizeof(st));
+			wc = L'?';
+			n = 1;
+		}
+		if (iswcntrl((wint_t)wc))
+			wc = L'?';
+		if ((w = wcwidth(wc)) < 0)
+			w = 1, wc = L'?';
+		if (cols + w > width)
+			break;
+		out[i++] = wc;
+		cols += w;
+		s += n;
+	}
+	out[i] = L'\0';
+	if (attr != 0)
+		attron(attr);
+	mvaddnwstr(y, x, out, (int)i);
+	if (attr != 0)
+		attroff(attr);
+}
+
+void
+put(int y, int x, int width, const char *s)
+{
+	put_attr(y, x, width, 0, s);
+}
+
+void
+putf(int y, int x, int width, const char *fmt, ...)
+{
+	char	buf[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	put(y, x, width, buf);
+}
+
+/* Keep the selected row of a list in view. */
+void
+list_scroll(size_t n, size_t sel, int rows, size_t *first)
+{
+	if (rows <= 0 || n == 0) {
+		*first = 0;
+		return;
+	}
+	if (sel < *first)
+		*first = sel;
+	if (sel >= *first + (size_t)rows)
+		*first = sel - (size_t)rows + 1;
+	if (*first + (size_t)rows > n)
+		*first = n > (size_t)rows ? n - (size_t)rows : 0;
+}
+
+/* Up, down, page up, page down, home, end; 1 if ch moved the selection. */
+int
+list_move(int ch, size_t n, size_t *sel, int rows)
+{
+	size_t	page = rows > 1 ? (size_t)rows - 1 : 1;
+
+	if (n == 0)
+		return 0;
+	switch (ch) {
+	case KEY_UP:
+		if (*sel > 0)
+			(*sel)--;
+		return 1;
+	case KEY_DOWN:
+		if (*sel + 1 < n)
+			(*sel)++;
+		return 1;
+	case KEY_PPAGE:
+		*sel = *sel > page ? *sel - page : 0;
+		return 1;
+	case KEY_NPAGE:
+		*sel = *sel + page < n ? *sel + page : n - 1;
+		return 1;
+	case KEY_HOME:
+		*sel = 0;
+		return 1;
+	case KEY_END:
+		*sel = n - 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+when_utc(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	snprintf(buf, len, "-");
+	if (t != 0 && gmtime_r(&t, &tm) != NULL)
+		strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+/*
+ * A key for a text field: printable characters are added (as UTF-8),
+ * backspace removes the last character.  1 on Enter, -1 on Escape.
+ */
+int
+field_key(struct field *f, int ch)
+{
+	char		 mb[MB_LEN_MAX];
+	mbstate_t	 st;
+	size_t		 n;
+
+	if (ch == TUI_ENTER || ch == KEY_ENTER || ch == '\r')
+		return 1;
+	if (ch == TUI_ESC)
+		return -1;
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		/* Back over continuation bytes to the character's start. */
+		while (f->len > 0 && ((unsigned char)f->buf[--f->len] & 0xc0) ==
+		    0x80)
+			;
+		f->buf[f->len] = '\0';
+		return 0;
+	}
+	if (ch < 32 || (ch >= KEY_MIN && ch <= KEY_MAX))
+		return 0;
+	ch &= ~TUI_WCHAR_HIGH;
+	if (iswcntrl((wint_t)ch))
+		return 0;
+	memset(&st, 0, sizeof(st));
+	if ((n = wcrtomb(mb, (wchar_t)ch, &st)) == (size_t)-1 ||
+	    f->len + n >= sizeof(f->buf))
+		return 0;
+	memcpy(f->buf + f->len, mb, n);
+	f->len += n;
+	f->buf[f->len] = '\0';
+	return 0;
+}
+
+/* A text split into lines (csr_print's output, say); malloc'd. */
+int
+lines_of(const char *text, char ***out, size_t *nout)
+{
+	char		**v = NULL, **nv;
+	const char	 *p = text, *e;
+	size_t		  n = 0;
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((nv = reallocarray(v, n + 1, sizeof(*v))) == NULL)
+			goto fail;
+		v = nv;
+		if ((v[n] = strndup(p, (size_t)(e - p))) == NULL)
+			goto fail;
+		n++;
+		p = *e == '\n' ? e + 1 : e;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+fail:
+	lines_free(v, n);
+	err_set("out of memory");
+	return 1;
+}
+
+void
+lines_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* How a severity looks: bold always, coloured where the terminal can. */
+int
+attr_of(int severity)
+{
+	int	pair = severity == SEV_ERROR ? 1 : severity == SEV_WARN ? 2 : 3;
+
+	return (severity == SEV_ERROR ? A_BOLD : 0) |
+	    (has_colors() ? COLOR_PAIR(pair) : 0);
+}

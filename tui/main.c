@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony tui: the loop.  One place paints everything (status bar, menu,
+ * the current screen, the prompt, the message and the keys) from state,
+ * so a resize is handled here once: the next paint fits the new size.
+ * Keys go to the prompt if one is open, else to the menu or the screen.
+ * A long token operation runs on a worker thread while the loop turns a
+ * spinner and ignores every key but resize, so it cannot start twice.
+ * SIGINT and SIGTERM end the loop (after the running operation, so nothing
+ * is half-written) and the terminal is restored on the way out.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+#define DEFAULT_CRL_TMPL	"crl.cnf"
+#define TICK_MS			200
+
+static const struct screen *const screens[] = {
+	&screen_token, &screen_root, &screen_sign, &screen_revoke,
+	&screen_crl, &screen_db, &screen_audit, &screen_export, NULL
+};
+
+static volatile sig_atomic_t	stop;
+static size_t			cur;	/* the screen shown */
+static unsigned			ticks;	/* turns the spinner */
+
+/* The prompt at the foot of the screen, when one is open. */
+static struct {
+	int		 active;
+	int		 masked;
+	char		 question[256];
+	char		 word[32];	/* a confirmation's word, "" if none */
+	struct field	 f;
+	struct secret	*pin;		/* masked: typed straight in here */
+	prompt_fn	 done;
+	prompt_pin_fn	 pin_done;
+	void		(*confirm_done)(struct tui *);
+} pr;
+
+/* The worker thread of a long operation. */
+static struct {
+	int		 running;
+	pthread_t	 th;
+	atomic_int	 finished;
+	int		(*work)(void *);
+	void		*arg;
+	int		 rc;
+	char		 err[1024];	/* its err_get(): errors are per thread */
+	char		 what[160];
+	time_t		 started;
+	void		(*done)(struct tui *, int);
+} wk;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+void
+tui_msg(struct tui *t, int error, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
+	va_end(ap);
+	t->msg_error = error;
+}
+
+/* The core's one-line error, after what was being done. */
+void
+tui_err(struct tui *t, const char *what)
+{
+	tui_msg(t, 1, "%s: %s", what, err_get());
+	err_clear();
+}
+
+void
+tui_prompt(struct tui *t, const char *question, const char *initial,
+    prompt_fn done)
+{
+	(void)t;
+	memset(&pr, 0, sizeof(pr));
+	pr.active = 1;
+	snprintf(pr.question, sizeof(pr.question), "%s", question);
+	snprintf(pr.f.buf, sizeof(pr.f.buf), "%s", initial);
+	pr.f.len = strlen(pr.f.buf);
+	pr.done = done;
+}
+
+void
+tui_prompt_pin(struct tui *t, const char *question, prompt_pin_fn done)
+{
+	tui_prompt(t, question, "", NULL);
+	if ((pr.pin = secret_new(256)) == NULL) {
+		pr.active = 0;
+		tui_msg(t, 1, "no secure memory for the PIN");
+		return;
+	}
+	pr.masked = 1;
+	pr.pin_done = done;
+}
+
+void
+tui_confirm(struct tui *t, const char *question, const char *word,
+    void (*done)(struct tui *))
+{
+	tui_prompt(t, question, "", NULL);
+	snprintf(pr.word, sizeof(pr.word), "%s", word);
+	pr.confirm_done = done;
+}
+
+static void
+prompt_close(void)
+{
+	secret_free(pr.pin);
+	OPENSSL_cleanse(&pr.f, sizeof(pr.f));
+	memset(&pr, 0, sizeof(pr));
+}
+
+/* A key of the masked field: into the secure heap, nowhere else. */
+static int
+prompt_pin_key(int ch)
+{
+	if (ch == TUI_ENTER || ch == KEY_ENTER || ch == '\r')
+		return 1;
+	if (ch == TUI_ESC)
+		return -1;
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		if (pr.pin->len > 0)
+			pr.pin->buf[--pr.pin->len] = '\0';
+		return 0;
+	}
+	if (ch >= 32 && ch < 127 && pr.pin->len + 1 < pr.pin->cap) {
+		pr.pin->buf[pr.pin->len++] = (char)ch;
+		pr.pin->buf[pr.pin->len] = '\0';
+	}
+	return 0;
+}
+
+static void
+prompt_key(struct tui *t, int ch)
+{
+	struct secret	*pin;
+	prompt_pin_fn	 pin_done = pr.pin_done;
+	prompt_fn	 done = pr.done;
+	void		(*confirm)(struct tui *) = pr.confirm_done;
+	char		 text[sizeof(pr.f.buf)], word[sizeof(pr.word)];
+	int		 r;
+
+	r = pr.masked ? prompt_pin_key(ch) : field_key(&pr.f, ch);
+	if (r == 0)
+		return;
+	if (r < 0) {
+		prompt_close();
+		tui_msg(t, 0, "cancelled: nothing was done");
+		return;
+	}
+	if (pr.masked) {
+		/* The callback owns the PIN now and must free it. */
+		pin = pr.pin;
+		pr.pin = NULL;
+		prompt_close();
+		pin_done(t, pin);
+		return;
+	}
+	memcpy(text, pr.f.buf, sizeof(text));
+	memcpy(word, pr.word, sizeof(word));
+	prompt_close();
+	if (confirm == NULL) {
+		done(t, text);
+		return;
+	}
+	if (strcmp(text, word) != 0) {
+		tui_msg(t, 1, "you typed \"%s\", not %s: nothing was done "
+		    "(press the key again to retry)", text, word);
+		return;
+	}
+	confirm(t);
+}
+
+static void *
+worker_main(void *arg)
+{
+	(void)arg;
+	wk.rc = wk.work(wk.arg);
+	if (wk.rc != 0)
+		snprintf(wk.err, sizeof(wk.err), "%s", err_get());
+	atomic_store(&wk.finished, 1);
+	return NULL;
+}
+
+int
+tui_busy(void)
+{
+	return wk.running;
+}
+
+/*
+ * Start a long operation.  Signals stay with the main thread (the worker
+ * blocks them), so SIGINT waits for the token to finish.
+ */
+int
+tui_run(struct tui *t, const char *what, int (*work)(void *), void *arg,
+    void (*done)(struct tui *, int))
+{
+	sigset_t	all, old;
+	int		e;
+
+	if (wk.running)
+		return 1;
+	memset(&wk, 0, sizeof(wk));
+	wk.work = work;
+	wk.arg = arg;
+	wk.done = done;
+	wk.started = time(NULL);
+	snprintf(wk.what, sizeof(wk.what), "%s", what);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	e = pthread_create(&wk.th, NULL, worker_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		tui_msg(t, 1, "cannot start %s: %s", what, strerror(e));
+		return 1;
+	}
+	wk.running = 1;
+	t->msg[0] = '\0';
+	return 0;
+}
+
+/* The worker has finished: its error back in this thread, then done(). */
+static void
+worker_finish(struct tui *t)
+{
+	pthread_join(wk.th, NULL);
+	wk.running = 0;
+	if (wk.rc != 0)
+		err_set("%s", wk.err);
+	wk.done(t, wk.rc);
+	status_refresh(t, 1);
+}
+
+static void
+draw_menu(void)
+{
+	size_t	i;
+	int	x = 0;
+	char	item[32];
+
+	for (i = 0; screens[i] != NULL; i++) {
+		snprintf(item, sizeof(item), " %c %s ", screens[i]->hotkey,
+		    screens[i]->name);
+		put_attr(2, x, COLS - x, i == cur ? A_REVERSE : 0, item);
+		x += (int)strlen(item);
+	}
+	put(2, x, COLS - x, " q Quit");
+	mvhline(3, 0, ACS_HLINE, COLS);
+}
+
+static void
+draw_prompt(void)
+{
+	char	shown[300];
+	size_t	i;
+	int	y = LINES - 4;
+
+	mvhline(y - 1, 0, ACS_HLINE, COLS);
+	move(y, 0);
+	clrtoeol();
+	put_attr(y, 0, COLS, A_BOLD, pr.question);
+	move(y + 1, 0);
+	clrtoeol();
+	if (pr.masked) {
+		for (i = 0; i < pr.pin->len && i < sizeof(shown) - 1; i++)
+			shown[i] = '*';
+		shown[i] = '\0';
+	} else
+		snprintf(shown, sizeof(shown), "%s", pr.f.buf);
+	put(y + 1, 0, 2, "> ");
+	put(y + 1, 2, COLS - 3, shown);
+	curs_set(1);
+	move(y + 1, 2 + (int)(pr.masked ? strlen(shown) : utf8_chars(shown)));
+}
+
+static void
+draw_foot(struct tui *t)
+{
+	static const char	spin[] = "|/-\\";
+	char			line[1200];
+
+	if (wk.running) {
+		snprintf(line, sizeof(line), "%c %s (%lds): please wait, "
+		    "keys are ignored until it is done", spin[ticks % 4],
+		    wk.what, (long)(time(NULL) - wk.started));
+		put_attr(LINES - 2, 0, COLS, A_BOLD, line);
+	} else if (t->msg[0] != '\0') {
+		snprintf(line, sizeof(line), "%s%s", t->msg_error ? "error: " :
+		    "", t->msg);
+		put_attr(LINES - 2, 0, COLS, t->msg_error ? A_BOLD |
+		    A_UNDERLINE : 0, line);
+	}
+}
+
+static void
+draw_all(struct tui *t)
+{
+	int	rows;
+
+	erase();
+	curs_set(0);
+	if (LINES < 24 || COLS < 80) {
+		putf(0, 0, COLS, "The terminal is %dx%d: make it at least "
+		    "80x24.", COLS, LINES);
+		refresh();
+		return;
+	}
+	status_draw(t);
+	draw_menu();
+	rows = LINES - 6 - (pr.active ? 3 : 0);
+	screens[cur]->draw(t, 4, rows);
+	draw_foot(t);
+	if (pr.active)
+		draw_prompt();
+	refresh();
+}
+
+/* Keys shown at the foot; a screen's draw paints them. */
+void
+tui_keys(struct tui *t, const char *keys)
+{
+	(void)t;
+	move(LINES - 1, 0);
+	clrtoeol();
+	put_attr(LINES - 1, 0, COLS, A_REVERSE, keys);
+}
+
+static int
+read_key(void)
+{
+	wint_t	wc;
+	int	r;
+
+	r = get_wch(&wc);
+	if (r == ERR)
+		return ERR;
+	if (r == OK && wc >= KEY_MIN)
+		return (int)wc | TUI_WCHAR_HIGH;
+	return (int)wc;
+}
+
+static void
+tui_key(struct tui *t, int ch)
+{
+	size_t	i;
+
+	if (pr.active) {
+		prompt_key(t, ch);
+		return;
+	}
+	if (ch == 'q' || ch == 'Q') {
+		t->quit = 1;
+		return;
+	}
+	for (i = 0; screens[i] != NULL; i++)
+		if (ch == screens[i]->hotkey) {
+			cur = i;
+			t->msg[0] = '\0';
+			screens[cur]->init(t);
+			return;
+		}
+	if (ch == '\t') {
+		cur = screens[cur + 1] != NULL ? cur + 1 : 0;
+		screens[cur]->init(t);
+		return;
+	}
+	screens[cur]->key(t, ch);
+}
+
+static void
+tui_loop(struct tui *t)
+{
+	int	ch;
+
+	while (!t->quit) {
+		if (wk.running && atomic_load(&wk.finished))
+			worker_finish(t);
+		if (stop && !wk.running)
+			break;
+		if (stop)
+			tui_msg(t, 1, "stopping once the token operation ends");
+		status_refresh(t, 0);
+		draw_all(t);
+		if ((ch = read_key()) == ERR) {
+			ticks++;
+			continue;
+		}
+		if (ch == KEY_RESIZE) {
+			/* The one place a resize is handled: repaint all. */
+			clearok(curscr, TRUE);
+			continue;
+		}
+		if (wk.running)
+			continue;	/* nothing starts twice */
+		tui_key(t, ch);
+	}
+}
+
+/* A key that asks for its PIN at every use cannot ask through curses. */
+static int
+tui_pin_again(void *arg, struct secret **pin)
+{
+	(void)arg;
+	*pin = NULL;
+	err_set("this key asks for the PIN at every use "
+	    "(CKA_ALWAYS_AUTHENTICATE): use it from the command line");
+	return 1;
+}
+
+/* Open the data directory's token, its context-specific PIN refused. */
+int
+tui_token_open(struct tui *t)
+{
+	if (session_open_token(&t->s) != 0)
+		return 1;
+	hsm_set_pin_cb(t->s.hsm, tui_pin_again, t);
+	return 0;
+}
+
+static int
+tui_open(struct tui *t, int argc, char **argv)
+{
+	char			 path[4096];
+	const struct cmd_opt	 local[] = {
+		{ "templates", 1, &t->templates },
+		{ NULL, 0, NULL }
+	};
+	int			 r;
+
+	session_init(&t->s);
+	t->templates = "templates";
+	if ((r = cmd_options(&t->s, "tui", argc, argv, local)) != 0)
+		return r;
+	if (opt_no_args("tui", argc, argv) != 0)
+		return 1;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		err_set("the TUI needs a terminal: use the subcommands "
+		    "(ceremony --help) in scripts");
+		return 1;
+	}
+	if (t->s.pin.file != NULL || t->s.pin.fd != -1) {
+		err_set("the TUI asks for the PIN itself (masked): leave out "
+		    "--pin-file and --pin-fd");
+		return 1;
+	}
+	if (session_open_db(&t->s) != 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/%s", t->templates,
+	    DEFAULT_CRL_TMPL);
+	if (crl_tmpl_load(path, &t->crlt) != 0) {
+		err_context("the TUI needs the templates: run it from the "
+		    "project folder or give --templates DIR");
+		return 1;
+	}
+	/* A token missing now is shown on the token screen, not fatal. */
+	if (tui_token_open(t) != 0)
+		tui_err(t, "token");
+	return 0;
+}
+
+static void
+tui_close(struct tui *t)
+{
+	size_t	i;
+
+	endwin();
+	prompt_close();
+	for (i = 0; screens[i] != NULL; i++)
+		screens[i]->fini();
+	crl_tmpl_free(t->crlt);
+	session_close(&t->s);
+}
+
+int
+cmd_tui(int argc, char **argv)
+{
+	struct tui		 t;
+	struct sigaction	 sa;
+	int			 r;
+
+	memset(&t, 0, sizeof(t));
+	if ((r = tui_open(&t, argc, argv)) != 0) {
+		if (r < 0) {
+			session_close(&t.s);
+			return 0;
+		}
+		crl_tmpl_free(t.crlt);
+		return cmd_fail(&t.s);
+	}
+	note_quiet(1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	setlocale(LC_ALL, "");
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	timeout(TICK_MS);
+	if (has_colors()) {
+		/* Colour only adds to the words: every state is also said. */
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_RED, -1);
+		init_pair(2, COLOR_YELLOW, -1);
+		init_pair(3, COLOR_GREEN, -1);
+	}
+	status_refresh(&t, 1);
+	screens[cur]->init(&t);
+	tui_loop(&t);
+	tui_close(&t);
+	return 0;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The revoke screen: search the database (serial prefix or subject text),
+ * choose a certificate, choose the RFC 5280 reason, type REVOKE; or lift a
+ * certificateHold after typing RELEASE.  The change goes through
+ * revoke_record(), the core the command line's revoke calls, which checks
+ * it against the serial's current state and audits it.  No token: the
+ * next CRL (screen 5) carries the change.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+static const int reasons[] = { 1, 4, 5, 3, 9, 6, 2, 10, 0 };
+#define NREASONS	(sizeof(reasons) / sizeof(reasons[0]))
+
+static struct {
+	char	 search[256];
+	size_t	*v;			/* index positions shown */
+	size_t	 n, sel, first;
+	int	 choosing;		/* the reason list is open */
+	size_t	 reason;
+	char	 serial[DB_SERIAL_MAX];
+} st;
+
+static int
+revoke_match(const struct db_record *r)
+{
+	size_t	len = strlen(st.search);
+
+	if (r->status != DB_VALID && r->status != DB_REVOKED)
+		return 0;
+	if (len == 0 || strncasecmp(r->serial, st.search, len) == 0)
+		return 1;
+	return r->subject != NULL && strcasestr(r->subject, st.search) != NULL;
+}
+
+static void
+revoke_init(struct tui *t)
+{
+	size_t	i, n = db_index_count(t->s.db);
+
+	free(st.v);
+	st.n = 0;
+	if ((st.v = calloc(n + 1, sizeof(*st.v))) == NULL) {
+		tui_msg(t, 1, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (revoke_match(db_index_at(t->s.db, i)))
+			st.v[st.n++] = i;
+	if (st.sel >= st.n)
+		st.sel = st.n > 0 ? st.n - 1 : 0;
+	st.choosing = 0;
+}
+
+static void
+revoke_fini(void)
+{
+	free(st.v);
+	memset(&st, 0, sizeof(st));
+}
+
+static void
+revoke_draw(struct tui *t, int top, int rows)
+{
+	const struct db_record	*r;
+	char			 na[32];
+	size_t			 i;
+	int			 y = top;
+
+	putf(y++, 1, COLS - 2, "Search: %s", st.search[0] ? st.search :
+	    "(all valid and revoked certificates; / to search)");
+	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "S serial                  "
+	    "               not after   subject");
+	if (st.n == 0)
+		put(y++, 3, COLS - 4, "nothing matches");
+	list_scroll(st.n, st.sel, rows - 3 - (st.choosing ? 4 : 0),
+	    &st.first);
+	for (i = st.first; i < st.n && y < top + rows - (st.choosing ? 4 : 0);
+	    i++, y++) {
+		r = db_index_at(t->s.db, st.v[i]);
+		when_utc(r->not_after, na, sizeof(na));
+		na[10] = '\0';
+		putf(y, 1, COLS - 2, "%c %-40s %-10s %s%s%s", r->status,
+		    r->serial, na, r->subject, r->status == DB_REVOKED ?
+		    "  [revoked: " : "", r->status == DB_REVOKED ?
+		    db_reason_name(r->reason) : "");
+		if (i == st.sel)
+			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
+	}
+	if (st.choosing) {
+		y = top + rows - 3;
+		putf(y++, 1, COLS - 2, "Reason for %s (Left/Right, Enter "
+		    "chooses, Esc cancels):", st.serial);
+		for (i = 0; i < NREASONS; i++)
+			if (i == st.reason)
+				put_attr(y, 3, COLS - 4, A_REVERSE | A_BOLD,
+				    db_reason_name(reasons[i]));
+		putf(y + 1, 3, COLS - 4, "(%zu of %zu)", st.reason + 1,
+		    NREASONS);
+		tui_keys(t, " Left/Right reason   Enter choose   Esc cancel");
+		return;
+	}
+	tui_keys(t, " / search  Enter revoke  u release hold  Up/Down  "
+	    "1-8 screens  q quit");
+}
+
+static void
+revoke_do(struct tui *t, int release)
+{
+	struct revoke_req	q;
+	struct revoke_result	res;
+
+	memset(&q, 0, sizeof(q));
+	q.serial = st.serial;
+	q.reason = release ? -1 : reasons[st.reason];
+	q.release = release;
+	q.now = time(NULL);
+	if (revoke_record(&t->s, &q, &res) != 0)
+		tui_err(t, release ? "not released" : "not revoked");
+	else if (release)
+		tui_msg(t, 0, "released %s: valid again (it leaves the next "
+		    "CRL)", st.serial);
+	else
+		tui_msg(t, 0, "%s %s: %s (the next CRL carries it: screen 5)",
+		    res.prev.status == DB_REVOKED ? "reason changed for" :
+		    "revoked", st.serial, db_reason_name(q.reason));
+	revoke_result_clear(&res);
+	revoke_init(t);
+}
+
+static void
+revoke_confirmed(struct tui *t)
+{
+	revoke_do(t, 0);
+}
+
+static void
+release_confirmed(struct tui *t)
+{
+	revoke_do(t, 1);
+}
+
+static void
+revoke_search(struct tui *t, const char *text)
+{
+	snprintf(st.search, sizeof(st.search), "%s", text);
+	st.sel = st.first = 0;
+	revoke_init(t);
+}
+
+static void
+revoke_choose(struct tui *t, int ch)
+{
+	char	q[256];
+
+	if (ch == TUI_ESC) {
+		st.choosing = 0;
+		tui_msg(t, 0, "cancelled: nothing was done");
+	} else if (ch == KEY_RIGHT || ch == KEY_DOWN)
+		st.reason = (st.reason + 1) % NREASONS;
+	else if (ch == KEY_LEFT || ch == KEY_UP)
+		st.reason = (st.reason + NREASONS - 1) % NREASONS;
+	else if (ch == TUI_ENTER || ch == '\r' || ch == KEY_ENTER) {
+		st.choosing = 0;
+		snprintf(q, sizeof(q), "Type REVOKE to revoke %s for %s "
+		    "(Esc cancels):", st.serial, db_reason_name(
+		    reasons[st.reason]));
+		tui_confirm(t, q, "REVOKE", revoke_confirmed);
+	}
+}
+
+static void
+revoke_key(struct tui *t, int ch)
+{
+	const struct db_record	*r;
+	char			 q[256];
+
+	if (st.choosing) {
+		revoke_choose(t, ch);
+		return;
+	}
+	list_move(ch, st.n, &st.sel, LINES - 9);
+	if (ch == '/') {
+		tui_prompt(t, "Search: serial prefix or subject text (Enter "
+		    "searches, empty shows all):", st.search, revoke_search);
+		return;
+	}
+	if (st.sel >= st.n)
+		return;
+	r = db_index_at(t->s.db, st.v[st.sel]);
+	snprintf(st.serial, sizeof(st.serial), "%s", r->serial);
+	if (ch == TUI_ENTER || ch == '\r' || ch == KEY_ENTER) {
+		st.choosing = 1;
+		st.reason = 0;
+	} else if (ch == 'u') {
+		snprintf(q, sizeof(q), "Type RELEASE to lift the hold on %s "
+		    "(Esc cancels):", st.serial);
+		tui_confirm(t, q, "RELEASE", release_confirmed);
+	}
+}
+
+const struct screen screen_revoke = {
+	"Revoke", '4', revoke_init, revoke_draw, revoke_key, revoke_fini
+};

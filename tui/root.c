@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The root ceremony screen, guided: 1. a key generated on the token (or
+ * one already there chosen), 2. the profile reviewed, 3. the root created
+ * after the officer types CREATE; then the certificate with its SHA-256
+ * fingerprint in groups for the witnesses to read aloud, and where it was
+ * exported.  Key generation and signing run on the worker thread.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/conf.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+#define ROOT_TMPL	"root-ca.cnf"
+
+static struct {
+	struct tmpl		 *tm;
+	struct hsm_key		**keys;
+	size_t			  nkeys, sel;
+	size_t			  type;		/* into tm->key_types */
+	X509			 *ca;		/* the root, once there is one */
+	char			  fp[96];
+	char			  exported[4200];
+	/* the worker's */
+	struct tui		 *t;
+	struct hsm_keyspec	  spec;
+	char			  label[64];
+	char			  keyref[160];
+	struct hsm_key		 *newkey;
+	struct findings		  f;
+	struct root_result	  r;
+} st;
+
+static void
+root_keys_free(void)
+{
+	hsm_keys_free(st.keys, st.nkeys);
+	st.keys = NULL;
+	st.nkeys = 0;
+}
+
+static void
+root_init(struct tui *t)
+{
+	char	path[4096], *exp;
+
+	st.t = t;
+	if (st.tm == NULL) {
+		snprintf(path, sizeof(path), "%s/%s", t->templates, ROOT_TMPL);
+		if (tmpl_load(path, &st.tm) != 0)
+			tui_err(t, "root template");
+	}
+	X509_free(st.ca);
+	st.ca = NULL;
+	if (db_ca_current(t->s.db) > 0 &&
+	    (st.ca = db_ca_get(t->s.db, 1)) != NULL) {
+		cert_fingerprint(st.ca, st.fp, sizeof(st.fp));
+		if (st.exported[0] == '\0' && (exp = db_path(t->s.db,
+		    "export")) != NULL) {
+			snprintf(st.exported, sizeof(st.exported), "%s", exp);
+			free(exp);
+		}
+	}
+	root_keys_free();
+	if (t->s.logged_in && st.ca == NULL &&
+	    hsm_keys(t->s.hsm, &st.keys, &st.nkeys) != 0)
+		tui_err(t, "cannot list the token's keys");
+	if (st.sel >= st.nkeys)
+		st.sel = st.nkeys > 0 ? st.nkeys - 1 : 0;
+}
+
+static void
+root_fini(void)
+{
+	root_keys_free();
+	tmpl_free(st.tm);
+	X509_free(st.ca);
+	X509_free(st.r.cert);
+	findings_free(&st.f);
+	hsm_key_free(st.newkey);
+	memset(&st, 0, sizeof(st));
+}
+
+/* The fingerprint in two lines of four groups, numbered for reading. */
+static int
+root_draw_fp(int y)
+{
+	char	g[FP_GROUPS][9];
+	int	i;
+
+	fingerprint_groups(st.fp, g);
+	put(y++, 1, COLS - 2, "SHA-256 fingerprint, read aloud group by "
+	    "group and compare:");
+	for (i = 0; i < FP_GROUPS; i++)
+		putf(y + i / 4, 4 + (i % 4) * 18, 18, "%d  %s", i + 1, g[i]);
+	for (i = 0; i < FP_GROUPS; i++)
+		put_attr(y + i / 4, 7 + (i % 4) * 18, 8, A_BOLD, g[i]);
+	return y + 3;
+}
+
+static void
+root_draw_done(struct tui *t, int y)
+{
+	char	*subj, a[32], b[32], *serial = NULL;
+	BIGNUM	*bn;
+
+	subj = name_text(X509_get_subject_name(st.ca));
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(st.ca),
+	    NULL)) != NULL)
+		serial = BN_bn2hex(bn);
+	BN_free(bn);
+	when_utc(cert_time(X509_get0_notBefore(st.ca)), a, sizeof(a));
+	when_utc(cert_time(X509_get0_notAfter(st.ca)), b, sizeof(b));
+	put_attr(y++, 1, COLS - 2, A_BOLD, "Root certificate (CA generation "
+	    "1)");
+	putf(y++, 3, COLS - 4, "subject    %s", subj != NULL ? subj : "?");
+	putf(y++, 3, COLS - 4, "serial     %s", serial != NULL ? serial : "?");
+	putf(y++, 3, COLS - 4, "valid      %s to %s", a, b);
+	y++;
+	y = root_draw_fp(y);
+	putf(y++, 3, COLS - 4, "exported   %s/root-gen1.pem and .der",
+	    st.exported);
+	free(subj);
+	OPENSSL_free(serial);
+	tui_keys(t, " this data directory has its root   1-8 screens   "
+	    "q quit");
+}
+
+static int
+root_draw_profile(int y, int last)
+{
+	STACK_OF(CONF_VALUE)	*sk;
+	CONF_VALUE		*v;
+	char			*subj, types[128] = "";
+	size_t			 i, len;
+
+	subj = name_text(st.tm->subject);
+	for (i = 0; i < st.tm->nkey_types; i++) {
+		len = strlen(types);
+		snprintf(types + len, sizeof(types) - len, "%s%s",
+		    i ? ", " : "", st.tm->key_types[i].name);
+	}
+	putf(y++, 3, COLS - 4, "subject     %s", subj != NULL ? subj : "?");
+	putf(y++, 3, COLS - 4, "validity    %ld days (at most %ld)   digest "
+	    "%s", st.tm->days, st.tm->max_days, st.tm->digest);
+	putf(y++, 3, COLS - 4, "key types   %s", types);
+	free(subj);
+	if ((sk = NCONF_get_section(st.tm->conf, st.tm->ext_section)) == NULL)
+		return y;
+	for (i = 0; i < (size_t)sk_CONF_VALUE_num(sk) && y < last; i++) {
+		v = sk_CONF_VALUE_value(sk, (int)i);
+		putf(y++, 3, COLS - 4, "%-11s %s = %s", i == 0 ? "extensions" :
+		    "", v->name, v->value);
+	}
+	return y;
+}
+
+static void
+root_draw(struct tui *t, int top, int rows)
+{
+	size_t	i;
+	int	y = top, last = top + rows;
+	char	*id;
+
+	if (st.ca != NULL) {
+		root_draw_done(t, y);
+		return;
+	}
+	tui_keys(t, " t key type   g generate key   Up/Down choose key   "
+	    "c create root   1-8 screens");
+	if (st.tm == NULL) {
+		put(y, 1, COLS - 2, "The root template could not be read "
+		    "(see the message below).");
+		return;
+	}
+	putf(y++, 1, COLS - 2, "Root ceremony, template %s", st.tm->path);
+	putf(y++, 1, COLS - 2, "Step 1  the key, on the token.  New key: "
+	    "type %s (t), label %s (g generates)",
+	    st.tm->nkey_types ? st.tm->key_types[st.type].name : "?",
+	    "root-gen1");
+	if (!t->s.logged_in)
+		put_attr(y++, 3, COLS - 4, A_BOLD, "log in first: screen 1, "
+		    "then l");
+	else if (st.nkeys == 0)
+		put(y++, 3, COLS - 4, "no key on the token yet: press g");
+	for (i = 0; i < st.nkeys && y < top + 5; i++) {
+		id = hex_encode(st.keys[i]->id, st.keys[i]->id_len, 0);
+		putf(y, 3, COLS - 4, "%s %-20s %-9s id %.16s", i == st.sel ?
+		    ">" : " ", st.keys[i]->label, st.keys[i]->spec.name,
+		    id != NULL ? id : "?");
+		if (i == st.sel)
+			mvchgat(y, 3, COLS - 4, A_REVERSE, 0, NULL);
+		free(id);
+		y++;
+	}
+	put(y++, 1, COLS - 2, "Step 2  the profile, for the witnesses to "
+	    "review");
+	y = root_draw_profile(y, last - 1);
+	put(y, 1, COLS - 2, "Step 3  create: press c and type CREATE; the "
+	    "token signs the root");
+}
+
+static void *
+root_arg(void)
+{
+	return &st;
+}
+
+static int
+root_keygen_work(void *arg)
+{
+	(void)arg;
+	return key_generate(&st.t->s, &st.spec, st.label, &st.newkey);
+}
+
+static void
+root_keygen_done(struct tui *t, int rc)
+{
+	if (rc != 0)
+		tui_err(t, "key generation failed");
+	else
+		tui_msg(t, 0, "generated %s key \"%s\" on the token",
+		    st.newkey->spec.name, st.newkey->label);
+	hsm_key_free(st.newkey);
+	st.newkey = NULL;
+	root_init(t);
+	st.sel = st.nkeys > 0 ? st.nkeys - 1 : 0;
+}
+
+static void
+root_generate(struct tui *t, const char *label)
+{
+	if (*label == '\0') {
+		tui_msg(t, 1, "a key needs a label: press g again");
+		return;
+	}
+	st.spec = st.tm->key_types[st.type];
+	snprintf(st.label, sizeof(st.label), "%s", label);
+	tui_run(t, "the token generates the key", root_keygen_work, root_arg(),
+	    root_keygen_done);
+}
+
+static int
+root_create_work(void *arg)
+{
+	int	ok;
+
+	(void)arg;
+	findings_free(&st.f);
+	memset(&st.f, 0, sizeof(st.f));
+	ok = root_create(&st.t->s, st.tm, st.keyref, &st.f, &st.r) == 0;
+	return root_audit(&st.t->s, st.tm, st.keyref, &st.r, ok) != 0 || !ok;
+}
+
+static void
+root_create_done(struct tui *t, int rc)
+{
+	if (rc != 0) {
+		if (st.f.n > 0)
+			tui_msg(t, 1, "root not created: %s (%s); nothing was "
+			    "recorded but the audit", st.f.v[0].text,
+			    st.f.v[0].code);
+		else
+			tui_err(t, "root not created");
+		return;
+	}
+	snprintf(st.exported, sizeof(st.exported), "%s", st.r.export_dir);
+	tui_msg(t, 0, "root certificate created, serial %s", st.r.serial);
+	X509_free(st.r.cert);
+	st.r.cert = NULL;
+	root_init(t);
+}
+
+static void
+root_create_confirmed(struct tui *t)
+{
+	tui_run(t, "the token signs the root certificate", root_create_work,
+	    root_arg(), root_create_done);
+}
+
+static void
+root_key(struct tui *t, int ch)
+{
+	char	q[256], *id;
+
+	if (st.ca != NULL || st.tm == NULL)
+		return;
+	list_move(ch, st.nkeys, &st.sel, 1);
+	switch (ch) {
+	case 't':
+		if (st.tm->nkey_types > 0)
+			st.type = (st.type + 1) % st.tm->nkey_types;
+		break;
+	case 'g':
+		if (!t->s.logged_in) {
+			tui_msg(t, 1, "log in first (screen 1, then l)");
+			break;
+		}
+		snprintf(q, sizeof(q), "Label of the new %s key (Enter "
+		    "generates it on the token, Esc cancels):",
+		    st.tm->key_types[st.type].name);
+		tui_prompt(t, q, "root-gen1", root_generate);
+		break;
+	case 'c':
+		if (st.nkeys == 0) {
+			tui_msg(t, 1, "choose a key first (step 1)");
+			break;
+		}
+		if ((id = hex_encode(st.keys[st.sel]->id,
+		    st.keys[st.sel]->id_len, 0)) == NULL)
+			break;
+		snprintf(st.keyref, sizeof(st.keyref), "id:%s", id);
+		free(id);
+		snprintf(q, sizeof(q), "Type CREATE to have the token sign the "
+		    "root certificate with key \"%s\" (Esc cancels):",
+		    st.keys[st.sel]->label);
+		tui_confirm(t, q, "CREATE", root_create_confirmed);
+		break;
+	}
+}
+
+const struct screen screen_root = {
+	"Root", '2', root_init, root_draw, root_key, root_fini
+};

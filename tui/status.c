@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The status bar on every screen: data directory, token and login state,
+ * the current CA generation, the time in UTC, and a warning banner when
+ * something needs attention (the CRL due or expired, a network interface
+ * up on a machine that should be air-gapped).  The state is read at most
+ * every few seconds, and at once after every operation.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+#define STATUS_EVERY	5	/* seconds */
+
+static void banner_add(struct tui *, const char *, ...) ATTR_PRINTF(2, 3);
+
+static void
+banner_add(struct tui *t, const char *fmt, ...)
+{
+	char	one[256];
+	size_t	len = strlen(t->banner);
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(one, sizeof(one), fmt, ap);
+	va_end(ap);
+	snprintf(t->banner + len, sizeof(t->banner) - len, "%s%s",
+	    len > 0 ? " | " : "", one);
+}
+
+static void
+status_crl(struct tui *t)
+{
+	struct crl_state	st;
+
+	if (t->generation == 0) {
+		banner_add(t, "no root yet: run the root ceremony (2)");
+		return;
+	}
+	if (crl_state_of(t->s.db, t->crlt, t->generation, time(NULL), 0,
+	    &st) != 0) {
+		banner_add(t, "CRL state unreadable: %s", err_get());
+		err_clear();
+		return;
+	}
+	if (st.state == CRL_NONE)
+		banner_add(t, "no CRL issued for generation %d: issue one (5)",
+		    t->generation);
+	else if (st.state == CRL_EXPIRED)
+		banner_add(t, "CRL of generation %d EXPIRED: issue one now (5)",
+		    t->generation);
+	else if (st.state == CRL_DUE)
+		banner_add(t, "CRL of generation %d due: issue one (5)",
+		    t->generation);
+}
+
+static void
+status_room(struct tui *t)
+{
+	char	**up = NULL, names[128] = "";
+	size_t	  n = 0, i, len;
+
+	if (room_interfaces_up(&up, &n) != 0) {
+		banner_add(t, "network state unknown: %s", err_get());
+		err_clear();
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		len = strlen(names);
+		snprintf(names + len, sizeof(names) - len, "%s%s",
+		    i > 0 ? "," : "", up[i]);
+	}
+	if (n > 0)
+		banner_add(t, "network up (%s): this machine should be "
+		    "air-gapped", names);
+	room_list_free(up, n);
+}
+
+void
+status_refresh(struct tui *t, int force)
+{
+	time_t	now = time(NULL);
+
+	if (!force && now - t->status_at < STATUS_EVERY)
+		return;
+	t->status_at = now;
+	t->generation = db_ca_current(t->s.db);
+	t->banner[0] = '\0';
+	status_crl(t);
+	status_room(t);
+}
+
+void
+status_draw(struct tui *t)
+{
+	const struct hsm_token_info	*tok = hsm_token(t->s.hsm);
+	char				 now[32], gen[32], line[1024];
+	time_t				 tnow = time(NULL);
+	struct tm			 tm;
+
+	gmtime_r(&tnow, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	if (t->generation > 0)
+		snprintf(gen, sizeof(gen), "gen %d", t->generation);
+	else
+		snprintf(gen, sizeof(gen), "no CA");
+	snprintf(line, sizeof(line), " %s | token %s: %s | %s", t->s.home,
+	    tok != NULL ? tok->label : "(none)", tok == NULL ? "not found" :
+	    t->s.logged_in ? "LOGGED IN" : "logged out", gen);
+	mvhline(0, 0, ' ' | A_REVERSE, COLS);
+	put_attr(0, 0, COLS - (int)strlen(now) - 2, A_REVERSE, line);
+	put_attr(0, COLS - (int)strlen(now) - 1, (int)strlen(now), A_REVERSE,
+	    now);
+	if (t->banner[0] != '\0') {
+		snprintf(line, sizeof(line), "! %s", t->banner);
+		put_attr(1, 0, COLS, A_BOLD, line);
+	}
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The token screen: the module, its slots and tokens, the data directory's
+ * token and whether the officer is logged in.  The PIN is typed into a
+ * masked field that lives in the secure heap and is wiped right after
+ * C_Login (session_login_with).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+
+#include "tui/tui.h"
+
+static struct {
+	struct hsm_token_info	*v;
+	size_t			 n;
+	size_t			 sel, first;
+} st;
+
+static void
+token_init(struct tui *t)
+{
+	free(st.v);
+	st.v = NULL;
+	st.n = 0;
+	if (session_open_module(&t->s) != 0 ||
+	    hsm_tokens(t->s.hsm, &st.v, &st.n) != 0)
+		tui_err(t, "cannot list the tokens");
+	if (st.sel >= st.n)
+		st.sel = 0;
+}
+
+static void
+token_fini(void)
+{
+	free(st.v);
+	memset(&st, 0, sizeof(st));
+}
+
+static const char *
+pin_state(const struct hsm_token_info *i)
+{
+	if (!i->present)
+		return "no token";
+	if (!i->initialized)
+		return "not initialised";
+	if (i->user_pin_locked)
+		return "user PIN LOCKED";
+	if (i->user_pin_final_try)
+		return "PIN: final try";
+	if (i->user_pin_count_low)
+		return "PIN: count low";
+	return "ready";
+}
+
+static void
+token_draw(struct tui *t, int top, int rows)
+{
+	const struct hsm_token_info	*tok = hsm_token(t->s.hsm);
+	const struct db_config		*c = db_config(t->s.db);
+	size_t				 i;
+	int				 y = top;
+
+	putf(y++, 1, COLS - 2, "module   %s", c->module != NULL ? c->module :
+	    "(the default SoftHSM2)");
+	putf(y++, 1, COLS - 2, "token    %s (named by %s/ceremony.cnf)",
+	    c->token != NULL ? c->token : "-", t->s.home);
+	put(y, 1, 9, "login");
+	put_attr(y++, 10, COLS - 11, A_BOLD, tok == NULL ?
+	    "the token is not present: plug it in and press r" :
+	    t->s.logged_in ? "LOGGED IN as user: the token signs when you "
+	    "confirm" : "logged out: press l and type the user PIN");
+	y++;
+	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "slot  label                "
+	    "          serial            model            state");
+	list_scroll(st.n, st.sel, rows - (y - top), &st.first);
+	for (i = st.first; i < st.n && y < top + rows; i++, y++)
+		putf(y, 1, COLS - 2, "%-5lu %-32s %-17s %-16s %s",
+		    st.v[i].slot_id, st.v[i].present ? st.v[i].label : "-",
+		    st.v[i].serial, st.v[i].model, pin_state(&st.v[i]));
+	tui_keys(t, " l log in   o log out   r refresh   1-8 screens   "
+	    "q quit");
+}
+
+static void
+token_login_done(struct tui *t, struct secret *pin)
+{
+	/* session_login_with wipes the PIN whatever happens. */
+	if (session_login_with(&t->s, pin) != 0) {
+		tui_err(t, "log in refused");
+		token_init(t);
+		return;
+	}
+	tui_msg(t, 0, "logged in to token \"%s\"",
+	    hsm_token(t->s.hsm)->label);
+	token_init(t);
+}
+
+static void
+token_key(struct tui *t, int ch)
+{
+	char	q[128];
+
+	list_move(ch, st.n, &st.sel, 1);
+	switch (ch) {
+	case 'l':
+		if (t->s.logged_in) {
+			tui_msg(t, 0, "already logged in");
+			break;
+		}
+		if (t->s.hsm == NULL || hsm_token(t->s.hsm) == NULL) {
+			if (tui_token_open(t) != 0) {
+				tui_err(t, "token");
+				break;
+			}
+		}
+		snprintf(q, sizeof(q), "User PIN of token \"%s\" (not shown; "
+		    "Enter to log in, Esc to cancel):",
+		    hsm_token(t->s.hsm)->label);
+		tui_prompt_pin(t, q, token_login_done);
+		break;
+	case 'o':
+		if (t->s.logged_in && hsm_logout(t->s.hsm) != 0)
+			tui_err(t, "log out");
+		else
+			tui_msg(t, 0, "logged out");
+		t->s.logged_in = 0;
+		break;
+	case 'r':
+		token_init(t);
+		break;
+	}
+}
+
+const struct screen screen_token = {
+	"Token", '1', token_init, token_draw, token_key, token_fini
+};

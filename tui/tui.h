@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The terminal UI: a second front end on the same core as the command
+ * line.  It builds no certificate and holds no CA logic; each screen
+ * calls the core functions the cmd_*.c files call.
+ *
+ * A screen is state (static in its file) plus init, draw and key (ncdu):
+ * draw reads the state and paints, key changes the state and paints
+ * nothing.  main.c owns the loop, the resize, the signals, the status
+ * bar, the prompts (PIN, typed confirmations) and the worker thread that
+ * runs a long token operation while a spinner turns.
+ */
+#ifndef TUI_H
+#define TUI_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "ceremony/ceremony.h"
+
+/* Keys beyond the terminal's: what get_wch gave, KEY_* values as is. */
+#define TUI_ESC		27
+#define TUI_ENTER	'\n'
+/* A character whose code would read as a KEY_* value (U+0101..U+01FF)
+ * comes with this bit set; field_key takes it off. */
+#define TUI_WCHAR_HIGH	0x200000
+
+struct tui {
+	struct session	 s;
+	const char	*templates;	/* folder of the .cnf files */
+	struct crl_tmpl	*crlt;		/* templates/crl.cnf, for the status */
+	int		 generation;	/* current CA generation, 0 none */
+	char		 banner[512];	/* warnings, "" when none */
+	time_t		 status_at;	/* when the status was last read */
+	char		 msg[1024];	/* the last result or error */
+	int		 msg_error;
+	char		 keys[256];	/* the current screen's keys */
+	int		 quit;
+};
+
+/* A text field of a prompt; UTF-8. */
+struct field {
+	char	buf[256];
+	size_t	len;
+};
+
+struct screen {
+	const char	*name;
+	int		 hotkey;	/* '1'... selects it */
+	void		(*init)(struct tui *);
+	void		(*draw)(struct tui *, int top, int rows);
+	void		(*key)(struct tui *, int ch);
+	void		(*fini)(void);
+};
+
+/* main.c */
+void		 tui_msg(struct tui *, int error, const char *, ...)
+		    ATTR_PRINTF(3, 4);
+void		 tui_err(struct tui *, const char *what);
+void		 tui_keys(struct tui *, const char *);
+/* Ask for a line (masked: the PIN, into the secure heap). */
+typedef void	(*prompt_fn)(struct tui *, const char *text);
+typedef void	(*prompt_pin_fn)(struct tui *, struct secret *);
+void		 tui_prompt(struct tui *, const char *question,
+		    const char *initial, prompt_fn);
+void		 tui_prompt_pin(struct tui *, const char *question,
+		    prompt_pin_fn);
+/* A typed confirmation: done runs only if the operator typed word. */
+void		 tui_confirm(struct tui *, const char *question,
+		    const char *word, void (*done)(struct tui *));
+/* A long operation on a worker thread; done runs on the main thread. */
+int		 tui_run(struct tui *, const char *what, int (*work)(void *),
+		    void *arg, void (*done)(struct tui *, int rc));
+int		 tui_busy(void);
+int		 tui_token_open(struct tui *);
+
+/* draw.c */
+void		 put(int y, int x, int width, const char *);
+void		 putf(int y, int x, int width, const char *, ...)
+		    ATTR_PRINTF(4, 5);
+void		 put_attr(int y, int x, int width, int attr, const char *);
+void		 list_scroll(size_t n, size_t sel, int rows, size_t *first);
+int		 list_move(int ch, size_t n, size_t *sel, int rows);
+void		 when_utc(time_t, char *, size_t);
+int		 field_key(struct field *, int ch);
+void		 lines_free(char **, size_t);
+int		 lines_of(const char *text, char ***, size_t *);
+enum { SEV_OK, SEV_WARN, SEV_ERROR };
+int		 attr_of(int severity);
+
+/* status.c */
+void		 status_refresh(struct tui *, int force);
+void		 status_draw(struct tui *);
+
+/* one file per screen */
+extern const struct screen	screen_token, screen_root, screen_sign,
+				screen_revoke, screen_crl, screen_db,
+				screen_audit, screen_export;
+
+#endif
