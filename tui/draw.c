@@ -18,17 +18,22 @@
 
 #include "tui/tui.h"
 
-/* s at (y, x), at most width columns, in attribute attr. */
-void
+/*
+ * s at (y, x), at most width columns, in attribute attr; returns how many
+ * bytes of s were painted, so a caller can wrap the rest.
+ */
+size_t
 put_attr(int y, int x, int width, int attr, const char *s)
 {
+	const char	*start = s;
+
 	mbstate_t	 st;
 	wchar_t		 wc, out[512];
 	size_t		 n, i = 0;
 	int		 cols = 0, w;
 
 	if (width <= 0 || y < 0 || y >= LINES)
-		return;
+		return 0;
 	memset(&st, 0, sizeof(st));
 	while (*s != '\0' && i < sizeof(out) / sizeof(out[0]) - 1) {
 		n = mbrtowc(&wc, s, strlen(s), &st);
@@ -53,12 +58,41 @@ put_attr(int y, int x, int width, int attr, const char *s)
 	mvaddnwstr(y, x, out, (int)i);
 	if (attr != 0)
 		attroff(attr);
+	return (size_t)(s - start);
+}
+
+/* s over at most nlines lines from (y, x), cut at spaces where it can. */
+void
+put_wrap(int y, int x, int width, int nlines, int attr, const char *s)
+{
+	size_t	n, len, cut;
+	char	line[1024];
+	int	i;
+
+	for (i = 0; i < nlines && *s != '\0'; i++) {
+		len = strlen(s);
+		n = put_attr(y + i, x, width, attr, s);
+		if (n < len && i + 1 < nlines) {
+			/* Repaint up to the last space, the rest below. */
+			for (cut = n; cut > n / 2 && s[cut] != ' '; cut--)
+				;
+			if (s[cut] == ' ') {
+				move(y + i, x);
+				clrtoeol();
+				snprintf(line, sizeof(line), "%.*s", (int)cut,
+				    s);
+				put_attr(y + i, x, width, attr, line);
+				n = cut + 1;
+			}
+		}
+		s += n;
+	}
 }
 
 void
 put(int y, int x, int width, const char *s)
 {
-	put_attr(y, x, width, 0, s);
+	(void)put_attr(y, x, width, 0, s);
 }
 
 void

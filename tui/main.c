@@ -94,7 +94,7 @@ void
 tui_prompt(struct tui *t, const char *question, const char *initial,
     prompt_fn done)
 {
-	(void)t;
+	t->msg[0] = '\0';
 	memset(&pr, 0, sizeof(pr));
 	pr.active = 1;
 	snprintf(pr.question, sizeof(pr.question), "%s", question);
@@ -272,29 +272,30 @@ draw_menu(void)
 	mvhline(3, 0, ACS_HLINE, COLS);
 }
 
+/* The prompt: two lines of question, one of input, above the message. */
 static void
 draw_prompt(void)
 {
 	char	shown[300];
 	size_t	i;
-	int	y = LINES - 4;
+	int	y = LINES - 6;
 
 	mvhline(y - 1, 0, ACS_HLINE, COLS);
-	move(y, 0);
-	clrtoeol();
-	put_attr(y, 0, COLS, A_BOLD, pr.question);
-	move(y + 1, 0);
-	clrtoeol();
+	for (i = 0; i < 3; i++) {
+		move(y + (int)i, 0);
+		clrtoeol();
+	}
+	put_wrap(y, 0, COLS, 2, A_BOLD, pr.question);
 	if (pr.masked) {
 		for (i = 0; i < pr.pin->len && i < sizeof(shown) - 1; i++)
 			shown[i] = '*';
 		shown[i] = '\0';
 	} else
 		snprintf(shown, sizeof(shown), "%s", pr.f.buf);
-	put(y + 1, 0, 2, "> ");
-	put(y + 1, 2, COLS - 3, shown);
+	put(y + 2, 0, 2, "> ");
+	put(y + 2, 2, COLS - 3, shown);
 	curs_set(1);
-	move(y + 1, 2 + (int)(pr.masked ? strlen(shown) : utf8_chars(shown)));
+	move(y + 2, 2 + (int)(pr.masked ? strlen(shown) : utf8_chars(shown)));
 }
 
 static void
@@ -307,12 +308,12 @@ draw_foot(struct tui *t)
 		snprintf(line, sizeof(line), "%c %s (%lds): please wait, "
 		    "keys are ignored until it is done", spin[ticks % 4],
 		    wk.what, (long)(time(NULL) - wk.started));
-		put_attr(LINES - 2, 0, COLS, A_BOLD, line);
+		put_attr(LINES - 3, 0, COLS, A_BOLD, line);
 	} else if (t->msg[0] != '\0') {
 		snprintf(line, sizeof(line), "%s%s", t->msg_error ? "error: " :
 		    "", t->msg);
-		put_attr(LINES - 2, 0, COLS, t->msg_error ? A_BOLD |
-		    A_UNDERLINE : 0, line);
+		put_wrap(LINES - 3, 0, COLS, 2, t->msg_error ? A_BOLD : 0,
+		    line);
 	}
 }
 
@@ -331,7 +332,8 @@ draw_all(struct tui *t)
 	}
 	status_draw(t);
 	draw_menu();
-	rows = LINES - 6 - (pr.active ? 3 : 0);
+	/* Status 2 lines, menu 2, message 2, keys 1; a prompt takes 4. */
+	rows = LINES - 7 - (pr.active ? 4 : 0);
 	screens[cur]->draw(t, 4, rows);
 	draw_foot(t);
 	if (pr.active)

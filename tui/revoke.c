@@ -68,6 +68,31 @@ revoke_fini(void)
 	memset(&st, 0, sizeof(st));
 }
 
+/* Every reason, two lines of them, the chosen one in reverse. */
+static void
+revoke_draw_reasons(int y)
+{
+	const char	*name;
+	size_t		 i;
+	int		 x = 3, w;
+
+	for (i = 0; i < NREASONS; i++) {
+		name = db_reason_name(reasons[i]);
+		w = (int)strlen(name) + 2;
+		if (x + w > COLS - 1) {
+			y++;
+			x = 3;
+		}
+		if (i == st.reason) {
+			put(y, x - 1, 1, "[");
+			put_attr(y, x, w - 2, A_REVERSE | A_BOLD, name);
+			put(y, x + w - 2, 1, "]");
+		} else
+			put(y, x, w, name);
+		x += w;
+	}
+}
+
 static void
 revoke_draw(struct tui *t, int top, int rows)
 {
@@ -100,12 +125,7 @@ revoke_draw(struct tui *t, int top, int rows)
 		y = top + rows - 3;
 		putf(y++, 1, COLS - 2, "Reason for %s (Left/Right, Enter "
 		    "chooses, Esc cancels):", st.serial);
-		for (i = 0; i < NREASONS; i++)
-			if (i == st.reason)
-				put_attr(y, 3, COLS - 4, A_REVERSE | A_BOLD,
-				    db_reason_name(reasons[i]));
-		putf(y + 1, 3, COLS - 4, "(%zu of %zu)", st.reason + 1,
-		    NREASONS);
+		revoke_draw_reasons(y);
 		tui_keys(t, " Left/Right reason   Enter choose   Esc cancel");
 		return;
 	}

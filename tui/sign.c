@@ -257,9 +257,10 @@ sign_inspect_text(const struct item *it)
 	fprintf(m, "\npolicy %s: %s\n", st.pol != NULL ? st.pol->name : "-",
 	    it->f.errors ? "REJECT" : "accept");
 	for (i = 0; i < it->f.n; i++)
-		fprintf(m, "%s %s: %s%s%s\n", it->f.v[i].error ? "ERROR  " :
-		    "warning", it->f.v[i].code, it->f.v[i].text,
-		    it->f.v[i].value[0] ? " - " : "", it->f.v[i].value);
+		fprintf(m, "%s %s%s%s\n        %s\n", it->f.v[i].error ?
+		    "ERROR  " : "warning", it->f.v[i].code,
+		    it->f.v[i].value[0] ? ": " : "", it->f.v[i].value,
+		    it->f.v[i].text);
 	if (it->f.n == 0 && it->c != NULL)
 		fprintf(m, "no findings\n");
 	fclose(m);

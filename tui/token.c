@@ -74,13 +74,13 @@ token_draw(struct tui *t, int top, int rows)
 	    t->s.logged_in ? "LOGGED IN as user: the token signs when you "
 	    "confirm" : "logged out: press l and type the user PIN");
 	y++;
-	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "slot  label                "
-	    "          serial            model            state");
+	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "slot        label           "
+	    "                 serial           state");
 	list_scroll(st.n, st.sel, rows - (y - top), &st.first);
 	for (i = st.first; i < st.n && y < top + rows; i++, y++)
-		putf(y, 1, COLS - 2, "%-5lu %-32s %-17s %-16s %s",
+		putf(y, 1, COLS - 2, "%-11lu %-32s %-16s %s",
 		    st.v[i].slot_id, st.v[i].present ? st.v[i].label : "-",
-		    st.v[i].serial, st.v[i].model, pin_state(&st.v[i]));
+		    st.v[i].serial, pin_state(&st.v[i]));
 	tui_keys(t, " l log in   o log out   r refresh   1-8 screens   "
 	    "q quit");
 }

@@ -78,7 +78,9 @@ int		 tui_token_open(struct tui *);
 void		 put(int y, int x, int width, const char *);
 void		 putf(int y, int x, int width, const char *, ...)
 		    ATTR_PRINTF(4, 5);
-void		 put_attr(int y, int x, int width, int attr, const char *);
+size_t		 put_attr(int y, int x, int width, int attr, const char *);
+void		 put_wrap(int y, int x, int width, int nlines, int attr,
+		    const char *);
 void		 list_scroll(size_t n, size_t sel, int rows, size_t *first);
 int		 list_move(int ch, size_t n, size_t *sel, int rows);
 void		 when_utc(time_t, char *, size_t);
