@@ -96,13 +96,19 @@ status_refresh(struct tui *t, int force)
 	status_room(t);
 }
 
+/*
+ * " token T: LOGGED IN | gen 1 | DIR" on the left, the time on the right;
+ * a long data directory loses its head, never the token or login state.
+ */
 void
 status_draw(struct tui *t)
 {
 	const struct hsm_token_info	*tok = hsm_token(t->s.hsm);
 	char				 now[32], gen[32], line[1024];
+	const char			*home = t->s.home;
 	time_t				 tnow = time(NULL);
 	struct tm			 tm;
+	int				 room, len;
 
 	gmtime_r(&tnow, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S UTC", &tm);
@@ -110,15 +116,21 @@ status_draw(struct tui *t)
 		snprintf(gen, sizeof(gen), "gen %d", t->generation);
 	else
 		snprintf(gen, sizeof(gen), "no CA");
-	snprintf(line, sizeof(line), " %s | token %s: %s | %s", t->s.home,
-	    tok != NULL ? tok->label : "(none)", tok == NULL ? "not found" :
+	len = snprintf(line, sizeof(line), " token %s: %s | %s | ",
+	    tok != NULL ? tok->label : "(none)", tok == NULL ? "NOT FOUND" :
 	    t->s.logged_in ? "LOGGED IN" : "logged out", gen);
+	room = COLS - (int)strlen(now) - 2 - len;
+	if (room > 3 && (int)strlen(home) > room)
+		snprintf(line + len, sizeof(line) - (size_t)len, "...%s",
+		    home + strlen(home) - (room - 3));
+	else
+		snprintf(line + len, sizeof(line) - (size_t)len, "%s", home);
 	mvhline(0, 0, ' ' | A_REVERSE, COLS);
 	put_attr(0, 0, COLS - (int)strlen(now) - 2, A_REVERSE, line);
 	put_attr(0, COLS - (int)strlen(now) - 1, (int)strlen(now), A_REVERSE,
 	    now);
 	if (t->banner[0] != '\0') {
 		snprintf(line, sizeof(line), "! %s", t->banner);
-		put_attr(1, 0, COLS, A_BOLD, line);
+		put_wrap(1, 0, COLS, 1, A_BOLD, line);
 	}
 }

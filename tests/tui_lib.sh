@@ -1,0 +1,91 @@
+# Shared by tests/tui_*.t: ceremony tui driven for real in a detached tmux
+# session on a private socket, a fixed window size and TERM; the screen is
+# read with capture-pane and polled until the expected text shows (no
+# fixed sleeps).  Source after lib.sh.
+command -v tmux > /dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
+
+TMUX_SOCK=$T/tmux.sock
+TUI_WAIT=${TUI_WAIT:-60}	# seconds; the sanitizer build is slower
+unset TMUX
+_tmux() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
+trap '_tmux kill-server 2> /dev/null; rm -rf "$T"' EXIT
+
+# tui_start ARGS...: ceremony tui ARGS in an 80x24 window; its exit code
+# goes to $T/tui.rc, its pid to $T/tui.pid, its stderr to $T/tui.err.
+tui_start() {
+	rm -f "$T/tui.rc"
+	printf '#!/bin/sh\necho $$ > "%s/tui.pid"\ncd "%s"\n"%s" tui "$@" 2> "%s/tui.err"\necho $? > "%s/tui.rc"\n' \
+		"$T" "$TOP" "$CEREMONY" "$T" "$T" > "$T/tui.sh"
+	chmod +x "$T/tui.sh"
+	_tmux new-session -d -s tui -x 80 -y 24 \
+		env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
+		SOFTHSM2_CONF="$SOFTHSM2_CONF" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+		LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+		"$T/tui.sh" "$@"
+	_tmux set-option -t tui remain-on-exit on > /dev/null
+}
+
+screen() { _tmux capture-pane -p -t tui; }
+keys() { _tmux send-keys -t tui "$@"; }
+typed() { _tmux send-keys -t tui -l "$1"; }
+
+# wait_for ERE [SECONDS]: poll the screen until it matches.
+wait_for() {
+	local end=$(( $(date +%s) + ${2:-$TUI_WAIT} ))
+	while [ "$(date +%s)" -le "$end" ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# shows DESC ERE [SECONDS]: a test that the screen comes to match ERE.
+shows() {
+	wait_for "$2" "${3:-$TUI_WAIT}"
+	local rc=$?
+	_result $rc "$1"
+	[ $rc -eq 0 ] || { diag "the screen never matched /$2/:"; screen | sed 's/^/#   /'; }
+	return $rc
+}
+
+# tui_quit: q, then the exit code the program returned.
+tui_quit() {
+	keys q
+	local end=$(( $(date +%s) + TUI_WAIT ))
+	while [ ! -s "$T/tui.rc" ] && [ "$(date +%s)" -le "$end" ]; do
+		sleep 0.1
+	done
+	cat "$T/tui.rc" 2> /dev/null || echo "no exit"
+}
+
+# login PIN: screen 1, l, the PIN, Enter; waits for the verdict.
+login() {
+	keys 1 && wait_for "l log in" && keys l && wait_for "User PIN of token" &&
+		typed "$1" && keys Enter
+}
+
+# fixture_root HOME LABEL: a token, a data directory and a root made by the
+# command line (for the tests that start after the ceremony).
+fixture_root() {
+	mktoken "$2"
+	"$CEREMONY" init --home "$1" --token "$2" --ca-name "Test Root" > /dev/null &&
+	"$CEREMONY" key generate --home "$1" --pin-file "$T/pin" --label root-gen1 \
+		--type ec:P-384 > /dev/null &&
+	"$CEREMONY" root create --home "$1" --pin-file "$T/pin" \
+		--template "$TOP/templates/root-ca.cnf" --key root-gen1 > /dev/null
+}
+
+# csr_good DIR NAME, csr_bad DIR NAME: a subordinate CA's request that the
+# subca policy accepts, and one that fails it five ways.
+csr_good() {
+	openssl ecparam -name secp384r1 -genkey -noout -out "$T/$2.key" 2> /dev/null
+	openssl req -new -key "$T/$2.key" -subj "/C=XX/O=Example Organisation/CN=$2" \
+		-addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
+		-addext "keyUsage=critical,keyCertSign,cRLSign" -out "$1/$2.csr"
+}
+csr_bad() {
+	openssl ecparam -name secp384r1 -genkey -noout -out "$T/$2.key" 2> /dev/null
+	openssl req -new -key "$T/$2.key" -subj "/C=XX/O=Example/CN=bad_name" -sha1 \
+		-addext "basicConstraints=critical,CA:TRUE,pathlen:5" \
+		-addext "subjectAltName=DNS:*.example.com,IP:10.0.0.1" -out "$1/$2.csr"
+}
