@@ -208,12 +208,11 @@ sign_draw_list(struct tui *t, int top, int rows)
 	size_t	 i;
 	int	 y = top, sev;
 
-	putf(y++, 1, COLS - 2, "Inbox %s/requests   template %s (policy %s)  "
-	    "validity %s", t->s.home, st.ntm ? st.tm[st.cur]->name : "-",
-	    st.pol != NULL ? st.pol->name : "-", st.days ? "custom" :
-	    "template's");
-	if (st.days)
-		putf(y - 1, COLS - 16, 15, "%ld days", st.days);
+	putf(y++, 1, COLS - 2, "Template %s (policy %s), validity %ld days%s",
+	    st.ntm ? st.tm[st.cur]->name : "-", st.pol != NULL ?
+	    st.pol->name : "-", st.days ? st.days : st.ntm ?
+	    st.tm[st.cur]->days : 0, st.days ? "" : " (the template's)");
+	putf(y++, 1, COLS - 2, "Inbox %s/requests", t->s.home);
 	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "request                  "
 	    "verdict              subject");
 	if (st.n == 0)
@@ -250,12 +249,10 @@ sign_inspect_text(const struct item *it)
 		err_set("out of memory");
 		return 1;
 	}
-	if (it->c == NULL)
-		fprintf(m, "cannot be read: %s\n", it->why);
-	else
-		csr_print(m, it->c);
-	fprintf(m, "\npolicy %s: %s\n", st.pol != NULL ? st.pol->name : "-",
-	    it->f.errors ? "REJECT" : "accept");
+	/* The verdict first: it decides what the officer may do. */
+	fprintf(m, "policy %s: %s\n", st.pol != NULL ? st.pol->name : "-",
+	    it->c == NULL ? "UNREADABLE" : it->f.errors ? "REJECT" :
+	    "accept");
 	for (i = 0; i < it->f.n; i++)
 		fprintf(m, "%s %s%s%s\n        %s\n", it->f.v[i].error ?
 		    "ERROR  " : "warning", it->f.v[i].code,
@@ -263,6 +260,11 @@ sign_inspect_text(const struct item *it)
 		    it->f.v[i].text);
 	if (it->f.n == 0 && it->c != NULL)
 		fprintf(m, "no findings\n");
+	fprintf(m, "\n");
+	if (it->c == NULL)
+		fprintf(m, "cannot be read: %s\n", it->why);
+	else
+		csr_print(m, it->c);
 	fclose(m);
 	rc = lines_of(buf, &st.lines, &st.nlines);
 	free(buf);
@@ -276,7 +278,11 @@ sign_draw_inspect(struct tui *t, int top, int rows)
 	int	y = top, sev;
 
 	putf(y++, 1, COLS - 2, "Request %s", st.v[st.sel].name);
-	for (i = st.top; i < st.nlines && y < top + rows; i++, y++) {
+	/* Scrolled to the end, the last page stays full. */
+	i = st.top;
+	if (st.nlines > (size_t)rows - 1 && i > st.nlines - ((size_t)rows - 1))
+		i = st.nlines - ((size_t)rows - 1);
+	for (; i < st.nlines && y < top + rows; i++, y++) {
 		sev = strncmp(st.lines[i], "ERROR", 5) == 0 ? SEV_ERROR :
 		    strncmp(st.lines[i], "warning", 7) == 0 ? SEV_WARN : -1;
 		if (sev >= 0)
