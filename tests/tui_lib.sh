@@ -48,6 +48,29 @@ shows() {
 	return $rc
 }
 
+# shows_line DESC N ERE: line N of the screen comes to match ERE.
+shows_line() {
+	local end=$(( $(date +%s) + TUI_WAIT )) rc=1
+	while [ "$(date +%s)" -le "$end" ]; do
+		screen | sed -n "$2p" | grep -Eq -- "$3" && { rc=0; break; }
+		sleep 0.1
+	done
+	_result $rc "$1"
+	[ $rc -eq 0 ] || { diag "line $2 never matched /$3/:"; screen | sed 's/^/#   /'; }
+	return $rc
+}
+
+# tui_signal SIG: the signal to the ceremony process (the child of
+# tui.sh), then its exit code.
+tui_signal() {
+	kill -"$1" "$(pgrep -P "$(cat "$T/tui.pid")")"
+	local end=$(( $(date +%s) + TUI_WAIT ))
+	while [ ! -s "$T/tui.rc" ] && [ "$(date +%s)" -le "$end" ]; do
+		sleep 0.1
+	done
+	cat "$T/tui.rc" 2> /dev/null || echo "no exit"
+}
+
 # tui_quit: q, then the exit code the program returned.
 tui_quit() {
 	keys q

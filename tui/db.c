@@ -81,7 +81,7 @@ db_fini(void)
 static void
 db_cert_text(BIO *b, X509 *x)
 {
-	char	fp[96] = "";
+	char	fp[96] = "", g[FP_GROUPS][9];
 
 	BIO_printf(b, "\ncertificate\n  subject    ");
 	X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_RFC2253);
@@ -92,7 +92,9 @@ db_cert_text(BIO *b, X509 *x)
 	BIO_printf(b, "\n  notAfter   ");
 	ASN1_TIME_print(b, X509_get0_notAfter(x));
 	cert_fingerprint(x, fp, sizeof(fp));
-	BIO_printf(b, "\n  SHA-256    %s\n", fp);
+	fingerprint_groups(fp, g);
+	BIO_printf(b, "\n  SHA-256    %s %s %s %s\n             %s %s %s %s\n",
+	    g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7]);
 }
 
 static int
@@ -100,7 +102,7 @@ db_details(struct tui *t, const char *serial)
 {
 	struct db_record	*h = NULL;
 	size_t			 n = 0, i;
-	char			 line[4096], *text;
+	char			 line[4096], *text, *p;
 	BIO			*b;
 	X509			*x;
 	long			 len;
@@ -112,8 +114,12 @@ db_details(struct tui *t, const char *serial)
 	BIO_printf(b, "serial %s\nhistory (index.txt, oldest first)\n",
 	    serial);
 	for (i = 0; i < n; i++)
-		if (index_format_line(&h[i], line, sizeof(line)) >= 0)
+		if (index_format_line(&h[i], line, sizeof(line)) >= 0) {
+			/* Tabs would paint as '?': two spaces a field. */
+			for (p = line; (p = strchr(p, '\t')) != NULL; p++)
+				*p = ' ';
 			BIO_printf(b, "  %s", line);
+		}
 	if ((x = db_cert_get(t->s.db, serial)) != NULL) {
 		db_cert_text(b, x);
 		X509_free(x);

@@ -48,8 +48,10 @@ export_row(const char *name, char *row, size_t len)
 	    HASH_MAX, &buf, &blen) == 0)
 		hex = sha256_hex(buf, blen);
 	err_clear();
-	snprintf(row, len, "%-28s %9lld  %s", name, (long long)sb.st_size,
-	    hex != NULL ? hex : "-");
+	/* Two lines: the name and size, then the full hash to compare. */
+	snprintf(row, len, "%-50s %12lld bytes\n    SHA-256 %s", name,
+	    (long long)sb.st_size, hex != NULL ? hex : "- (too large to "
+	    "hash here: use sha256sum)");
 	free(buf);
 	free(hex);
 }
@@ -97,16 +99,20 @@ export_fini(void)
 static void
 export_draw(struct tui *t, int top, int rows)
 {
-	size_t	i;
-	int	y = top;
+	const char	*nl;
+	size_t		 i;
+	int		 y = top;
 
 	putf(y++, 1, COLS - 2, "Export directory %s (%zu files)", st.dir,
 	    st.n);
-	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "file                         "
-	    "     bytes  SHA-256");
-	list_scroll(st.n, st.sel, rows - 2, &st.first);
-	for (i = st.first; i < st.n && y < top + rows; i++, y++) {
-		put(y, 1, COLS - 2, st.rows[i]);
+	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "file                          "
+	    "                                   size");
+	list_scroll(st.n, st.sel, (rows - 2) / 2, &st.first);
+	for (i = st.first; i < st.n && y + 1 < top + rows; i++, y += 2) {
+		nl = strchr(st.rows[i], '\n');
+		putf(y, 1, COLS - 2, "%.*s", (int)(nl - st.rows[i]),
+		    st.rows[i]);
+		put(y + 1, 1, COLS - 2, nl + 1);
 		if (i == st.sel)
 			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
 	}

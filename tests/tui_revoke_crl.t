@@ -1,0 +1,66 @@
+#!/bin/bash
+# The TUI's revoke and CRL screens, driven through tmux: search the
+# database, choose a certificate and a reason, type REVOKE; then issue the
+# next CRL after typing ISSUE.  The index, the CRL (checked by OpenSSL)
+# and the audit log then hold exactly what the screens said.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.sh"
+
+H=$T/ca
+fixture_root "$H" root || { echo "Bail out! fixture"; exit 1; }
+csr_good "$T" leafca
+"$CEREMONY" sign --home "$H" --pin-file "$T/pin" --template "$TOP/templates/subca.cnf" \
+	--csr "$T/leafca.csr" > /dev/null
+serial=$(grep -v '^#' "$H/index.txt" | awk -F'\t' '$8 == "subca" { s = $6 } END { print s }')
+tui_start --home "$H"
+
+keys 4
+shows "the revoke screen lists valid certificates" "V $serial"
+keys /
+shows "/ asks what to search" "Search: serial prefix or subject text"
+typed leafca && keys Enter
+shows "the search keeps the match" "Search: leafca"
+unlike "and drops the rest" "$(screen)" "Example Root CA"
+keys Enter
+shows "Enter offers the reasons" "Reason for $serial"
+keys Right
+shows "Right moves to the next reason" "\[superseded\]"
+keys Enter
+shows "a typed confirmation is asked" "Type REVOKE to revoke $serial for superseded"
+keys Escape
+shows "Esc cancels" "cancelled: nothing was done"
+is "nothing was revoked" "$(grep -c "^R" "$H/index.txt")" 0
+keys Enter Right Enter && wait_for "Type REVOKE" && typed REVOKE && keys Enter
+shows "REVOKE revokes" "revoked $serial: superseded \(the next CRL"
+shows "and the list says so" "R $serial 20"
+
+keys 5
+shows "the CRL screen: no CRL yet" "generation 1 \(current\): +NO CRL YET"
+keys i
+shows "issuing needs a login" "log in first"
+login "$USER_PIN"
+shows "logged in" "LOGGED IN"
+keys 5 i
+shows "i asks for ISSUE" "Type ISSUE to have the token sign the next CRL"
+typed ISSUE && keys Enter
+shows "the CRL is issued with the one entry" "CRL 1 issued for generation 1: 1 entries" 120
+shows "and the state is current" "generation 1 \(current\): +current"
+like "where it was exported" "$(screen)" "exported $H/export/crl-gen1.crl and .pem"
+unlike "the banner no longer asks for a CRL" "$(screen | sed -n 2p)" "CRL"
+is "q leaves with status 0" "$(tui_quit)" 0
+
+ok "db show reads the revocation" "$CEREMONY" db show "$serial" --home "$H"
+like "revoked, superseded" "$(cat "$T/out")" "status: revoked \(R\).*"
+like "reason" "$(cat "$T/out")" "reason: superseded"
+ok "OpenSSL verifies the CRL with the root" openssl crl -in "$H/crls/gen-1/1.crl" \
+	-inform DER -CAfile "$H/export/root-gen1.pem" -noout
+like "it says so" "$(cat "$T/err")" "verify OK"
+crl=$(openssl crl -in "$H/export/crl-gen1.crl" -inform DER -noout -text)
+like "the exported CRL lists the serial" "$crl" "Serial Number: $serial"
+like "with its reason" "$crl" "Superseded"
+like "it is number 1" "$crl" "X509v3 CRL Number: *
+ *1"
+ok "the audit chain holds" "$CEREMONY" audit show --home "$H"
+like "it records the revocation" "$(cat "$T/out")" "revoke +ok +serial $serial reason superseded"
+like "and the CRL" "$(cat "$T/out")" "crl.issue +ok +generation 1 number 1 entries 1"
+done_testing
