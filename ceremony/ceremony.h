@@ -142,6 +142,9 @@ struct tmpl {
 	const EVP_MD	*md;
 	char		*digest;	/* "sha384" */
 	char		*ext_section;	/* [section] with the extensions */
+	char		*link_section;	/* root: a rollover's link certs' */
+	long		 overlap_days;	/* root: rollover due this long
+					   before the end (default 90) */
 	struct hsm_keyspec key_types[8];	/* root: the key's type */
 	size_t		 nkey_types;
 	unsigned char	*raw;		/* the file's bytes, for the audit */
@@ -235,6 +238,8 @@ struct issue_job {
 	const STACK_OF(X509_EXTENSION)	*req_exts;	/* the request's */
 	int				 generation;	/* of the issuer */
 	long				 days;		/* 0: the template's */
+	time_t				 not_before;	/* 0: the template's */
+	time_t				 not_after;	/* 0: the template's */
 	int				 clamp;		/* cut to the issuer's end */
 	/* what happened */
 	enum issue_state		 state;
@@ -278,6 +283,10 @@ struct root_result {
 int		 root_create(struct session *, const struct tmpl *,
 		    const char *keyref, struct findings *, struct root_result *);
 
+/* cmd_root.c: printing for the witnesses */
+void		 print_time(const char *, const ASN1_TIME *);
+void		 print_fingerprint(const char *);
+
 /* cmd_*.c: one function per row of the command table */
 int		 cmd_init(int, char **);
 int		 cmd_token_list(int, char **);
@@ -293,6 +302,11 @@ int		 cmd_csr_check(int, char **);
 int		 cmd_sign(int, char **);
 int		 cmd_csr_create(int, char **);
 int		 cmd_ca_install(int, char **);
+int		 cmd_rollover_prepare(int, char **);
+int		 cmd_rollover_status(int, char **);
+int		 cmd_rollover_switch(int, char **);
+int		 cmd_rollover_cancel(int, char **);
+int		 cmd_rollover_export(int, char **);
 
 /* crl.c */
 /* A CRL template: templates/crl.cnf, section [crl]; see docs/crl.md. */
@@ -373,6 +387,8 @@ int		 request_create(struct session *, const struct tmpl *,
 int		 pem_certs_load(const char *, STACK_OF(X509) **);
 int		 ca_chain_above(const struct db *, int, STACK_OF(X509) **);
 int		 chain_verify(X509 *, STACK_OF(X509) *);
+int		 ca_certs_all(const struct db *, STACK_OF(X509) **);
+int		 ca_links_all(const struct db *, STACK_OF(X509) **);
 int		 ca_install(struct session *, X509 *, STACK_OF(X509) *);
 
 /* sign.c */
@@ -392,6 +408,8 @@ struct sign_opts {
 };
 int		 signer_open(struct session *, struct signer *,
 		    const EVP_MD *);
+int		 signer_open_gen(struct session *, struct signer *,
+		    const EVP_MD *, int);
 void		 signer_close(struct signer *);
 void		 sign_job(struct issue_job *, const struct signer *,
 		    const struct tmpl *, const struct csr *,
@@ -413,6 +431,59 @@ int		 sign_export_chain(struct session *, const struct signer *,
 		    char *, size_t);
 int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *);
+
+/* rollover.c */
+/* A root rollover (docs/rollover.md). */
+struct rollover_req {
+	const char	*label;		/* NULL: the old key's, -genN */
+	const char	*type;		/* NULL: the old key's type */
+	time_t		 start;		/* 0: when the current root ends */
+	int		 start_now;
+	int		 manual;	/* switch only by rollover switch */
+};
+struct rollover_result {
+	int		 gen, oldgen;
+	struct db_gen	 state;
+	X509		*root, *newwithold, *oldwithnew;	/* last: NULL
+							   when no overlap */
+	char		 fingerprint[96];
+};
+struct rollover_cancel {
+	int		 gen;
+	struct db_gen	 state;
+	size_t		 used;		/* certificates it had signed */
+	char		 key[64];	/* destroyed on the token */
+	char		 note[512];
+};
+int		 rollover_prepare(struct session *, const struct tmpl *,
+		    const struct rollover_req *, struct findings *,
+		    struct rollover_result *);
+void		 rollover_result_clear(struct rollover_result *);
+int		 rollover_switch(struct session *, time_t, struct db_gen *);
+int		 rollover_switch_due(struct session *, time_t);
+int		 rollover_cancel(struct session *, int force,
+		    struct rollover_cancel *);
+
+/* rollover_status.c */
+struct rollover_gen_info {
+	struct db_gen	 g;		/* state at the time asked */
+	X509		*cert;
+	X509		*newwithold, *oldwithnew;	/* NULL: none */
+	time_t		 not_before, not_after;
+	char		 fingerprint[96];
+};
+struct rollover_status {
+	struct rollover_gen_info *v;	/* v[i] is generation i + 1 */
+	size_t		 n;
+	int		 active, pending;	/* generations, 0 none */
+	time_t		 now, active_end, overlap_from;
+	long		 overlap_days;
+	int		 overlap_begun;
+	int		 warn;		/* overlap begun, nothing prepared */
+};
+int		 rollover_status_read(struct db *, time_t, long overlap_days,
+		    struct rollover_status *);
+void		 rollover_status_free(struct rollover_status *);
 
 /* revoke.c */
 /* A change of a certificate's revocation state (ceremony revoke). */
@@ -438,7 +509,8 @@ int		 cmd_db_show(int, char **);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
-int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *);
+int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *,
+		    STACK_OF(X509) *extra);
 int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);
 
 #endif

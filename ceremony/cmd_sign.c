@@ -109,11 +109,17 @@ int
 sign_export_chain(struct session *s, const struct signer *sg, char *dir,
     size_t dirlen)
 {
-	char	base[32];
+	STACK_OF(X509)	*links = NULL;
+	char		 base[32];
+	int		 rc;
 
 	sign_export_dir(s, dir, dirlen);
 	snprintf(base, sizeof(base), "chain-gen%d", sg->generation);
-	return export_chain(dir, base, sg->chain);
+	if (ca_links_all(s->db, &links) != 0)
+		return 1;
+	rc = export_chain(dir, base, sg->chain, links);
+	sk_X509_pop_free(links, X509_free);
+	return rc;
 }
 
 static void

@@ -91,11 +91,14 @@ out:
 /*
  * The chain (issuer up to the root) as BASE.pem, and as a PKCS#7
  * certs-only bundle BASE.p7b: the form of an EST /cacerts answer
- * (RFC 7030 4.1.3).
+ * (RFC 7030 4.1.3).  The bundle also carries `extra` (a rollover's link
+ * certificates), which a chain file in path order cannot.
  */
 int
-export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
+export_chain(const char *dir, const char *base, STACK_OF(X509) *chain,
+    STACK_OF(X509) *extra)
 {
+	STACK_OF(X509)	*bundle = NULL;
 	BIO		*b = NULL;
 	unsigned char	*der = NULL;
 	char		 path[4096], *pem;
@@ -105,15 +108,19 @@ export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
 
 	if (export_dir_ready(dir) != 0)
 		return 1;
-	if ((b = BIO_new(BIO_s_mem())) == NULL)
+	if ((b = BIO_new(BIO_s_mem())) == NULL ||
+	    (bundle = sk_X509_dup(chain)) == NULL)
 		goto out;
+	for (i = 0; extra != NULL && i < sk_X509_num(extra); i++)
+		if (!sk_X509_push(bundle, sk_X509_value(extra, i)))
+			goto out;
 	for (i = 0; i < sk_X509_num(chain); i++)
 		if (!PEM_write_bio_X509(b, sk_X509_value(chain, i))) {
 			err_ossl("cannot encode the chain");
 			goto out;
 		}
 	if ((pemlen = BIO_get_mem_data(b, &pem)) <= 0 ||
-	    p7_certs_der(chain, &der, &derlen) != 0)
+	    p7_certs_der(bundle, &der, &derlen) != 0)
 		goto out;
 	snprintf(path, sizeof(path), "%s/%s.pem", dir, base);
 	if (atomic_write(path, pem, (size_t)pemlen, 0644, 0) != 0)
@@ -123,6 +130,7 @@ export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
 		goto out;
 	rc = 0;
 out:
+	sk_X509_free(bundle);	/* borrows */
 	BIO_free(b);
 	OPENSSL_free(der);
 	return rc;

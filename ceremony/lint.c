@@ -168,13 +168,18 @@ lint_key(X509 *x, const struct lint_ctx *lc, struct findings *f)
 
 /* The issuer's pathLenConstraint leaves room for this CA? */
 static void
-lint_pathlen(BASIC_CONSTRAINTS *bc, X509 *issuer, struct findings *f)
+lint_pathlen(BASIC_CONSTRAINTS *bc, X509 *issuer, int self_issued,
+    struct findings *f)
 {
 	long	mine, limit;
 
 	if (issuer == NULL || (limit = X509_get_pathlen(issuer)) < 0)
 		return;
 	mine = bc->pathlen != NULL ? ASN1_INTEGER_get(bc->pathlen) : -1;
+	/* A self-issued certificate (a rollover's link between two keys of
+	 * one CA) does not count in the path (RFC 5280 4.2.1.9). */
+	if (self_issued)
+		limit++;
 	if (limit == 0)
 		findings_add(f, 1, "bc-pathlen-issuer",
 		    "the issuer's pathLenConstraint 0 allows no CA below it");
@@ -230,7 +235,8 @@ lint_basic_constraints(X509 *x, X509 *issuer, struct findings *f)
 		    "basicConstraints is required on a CA certificate");
 		return;
 	}
-	lint_pathlen(bc, issuer, f);
+	lint_pathlen(bc, issuer, issuer != NULL && X509_NAME_cmp(
+	    X509_get_subject_name(x), X509_get_subject_name(issuer)) == 0, f);
 	if (crit != 1)
 		findings_add(f, 1, "bc-not-critical",
 		    "basicConstraints must be critical on a CA certificate");

@@ -141,7 +141,39 @@ int		 db_cert_put(struct db *, const char *serial, X509 *);
 X509		*db_cert_get(const struct db *, const char *serial);
 int		 db_ca_put(struct db *, int generation, X509 *);
 X509		*db_ca_get(const struct db *, int generation);
+int		 db_ca_link_put(struct db *, int generation, const char *kind,
+		    X509 *);
+X509		*db_ca_link_get(const struct db *, int generation,
+		    const char *kind);
+
+/* generations.c */
+/* CA generations: ca/gen-N.pem, and ca/gen-N.rollover when a rollover
+ * made it (docs/rollover.md). */
+enum db_gen_state {
+	DB_GEN_ACTIVE = 1, DB_GEN_PENDING, DB_GEN_RETIRED, DB_GEN_CANCELLED
+};
+struct db_gen {
+	int	 gen;
+	int	 state;		/* enum db_gen_state */
+	int	 recorded;	/* it has a state file (made by a rollover) */
+	int	 auto_switch;	/* becomes active by itself at start */
+	int	 due;		/* active by time, the switch not yet recorded */
+	time_t	 start;		/* its certificate's notBefore */
+	time_t	 prepared;
+	time_t	 changed;	/* last state change, 0 none */
+	char	 key[64];	/* the token key's label */
+};
+const char	*db_gen_state_name(int);
+int		 db_ca_highest(const struct db *);
+int		 db_ca_next(const struct db *);
+int		 db_ca_active(const struct db *, time_t now, int *due);
 int		 db_ca_current(const struct db *);
+int		 db_gen_read(const struct db *, int generation, struct db_gen *);
+int		 db_gen_write(struct db *, const struct db_gen *);
+int		 db_gen_status(const struct db *, int generation, time_t now,
+		    struct db_gen *);
+char		*db_ca_link_path(const struct db *, int generation,
+		    const char *kind);
 
 /* audit.c */
 int		 db_audit(struct db *, const struct audit_entry *);

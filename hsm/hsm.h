@@ -109,6 +109,9 @@ int		 hsm_key_generate(struct hsm *, const struct hsm_keyspec *,
 int		 hsm_key_generate_ex(struct hsm *, const struct hsm_keyspec *,
 		    const char *label, int flags, struct hsm_key **);
 
+/* destroy.c */
+int		 hsm_key_destroy(struct hsm *, const struct hsm_key *);
+
 /* keys.c */
 int		 hsm_key_find(struct hsm *, const char *ref, struct hsm_key **);
 int		 hsm_key_find_pubkey(struct hsm *, EVP_PKEY *, struct hsm_key **);
