@@ -432,6 +432,10 @@ int		 sign_export_chain(struct session *, const struct signer *,
 int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *);
 
+/* resign.c */
+int		 resign_request(struct session *, const char *serial,
+		    struct csr **);
+
 /* rollover.c */
 /* A root rollover (docs/rollover.md). */
 struct rollover_req {

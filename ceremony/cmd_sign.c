@@ -20,6 +20,7 @@ struct sign_args {
 	const char	*days;
 	const char	*clamp;
 	const char	*inbox;
+	const char	*resign;
 };
 
 /* Template, policy and options, checked before any token work. */
@@ -28,8 +29,10 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
     struct sign_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	if (a->tmpl == NULL || (a->csr == NULL) == (a->inbox == NULL)) {
-		err_set("sign needs --template T and either --csr F or --inbox");
+	if (a->tmpl == NULL || (a->csr != NULL) + (a->inbox != NULL) +
+	    (a->resign != NULL) != 1) {
+		err_set("sign needs --template T and one of --csr F, --inbox "
+		    "or --resign SERIAL");
 		return 1;
 	}
 	if (tmpl_load(a->tmpl, t) != 0)
@@ -159,7 +162,8 @@ sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
 	memset(&f, 0, sizeof(f));
-	if (csr_load(a->csr, &c) != 0)
+	if ((a->resign != NULL ? resign_request(s, a->resign, &c) :
+	    csr_load(a->csr, &c)) != 0)
 		goto out;
 	/* Refused by policy: no PIN asked, no token touched. */
 	if (sign_check(p, c, &f) != 0) {
@@ -190,7 +194,7 @@ int
 cmd_sign(int argc, char **argv)
 {
 	struct session		 s;
-	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL };
+	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct sign_opts	 o;
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
@@ -200,6 +204,7 @@ cmd_sign(int argc, char **argv)
 		{ "days", 1, &a.days },
 		{ "clamp", 0, &a.clamp },
 		{ "inbox", 0, &a.inbox },
+		{ "resign", 1, &a.resign },
 		{ NULL, 0, NULL }
 	};
 	int			 r, rc = 1;

@@ -174,6 +174,8 @@ int		 db_gen_status(const struct db *, int generation, time_t now,
 		    struct db_gen *);
 char		*db_ca_link_path(const struct db *, int generation,
 		    const char *kind);
+int		 db_ca_live(const struct db *, time_t now, int *gens,
+		    size_t max, size_t *n);
 
 /* audit.c */
 int		 db_audit(struct db *, const struct audit_entry *);

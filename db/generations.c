@@ -292,3 +292,35 @@ db_ca_link_path(const struct db *db, int gen, const char *kind)
 	snprintf(suffix, sizeof(suffix), "-%s.pem", kind);
 	return gen_path(db, gen, suffix);
 }
+
+/*
+ * The generations that still sign CRLs at `now`: the active one first,
+ * then each retired one whose certificate has not expired (everything it
+ * issued ends by then).  Pending and cancelled ones sign none.
+ */
+int
+db_ca_live(const struct db *db, time_t now, int *gens, size_t max,
+    size_t *n)
+{
+	struct db_gen	 g;
+	X509		*x;
+	int		 active, gen, live;
+
+	*n = 0;
+	if ((active = db_ca_active(db, now, NULL)) <= 0)
+		return active < 0;
+	gens[(*n)++] = active;
+	for (gen = active - 1; gen >= 1 && *n < max; gen--) {
+		if (db_gen_read(db, gen, &g) != 0)
+			return 1;
+		if (g.state == DB_GEN_CANCELLED)
+			continue;
+		if ((x = db_ca_get(db, gen)) == NULL)
+			return 1;
+		live = ASN1_TIME_cmp_time_t(X509_get0_notAfter(x), now) > 0;
+		X509_free(x);
+		if (live)
+			gens[(*n)++] = gen;
+	}
+	return 0;
+}

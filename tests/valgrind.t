@@ -56,6 +56,13 @@ ok "crl issue again (checked against the first) under valgrind" vg crl issue \
 	--home "$T/ca" --pin-file "$T/pin" --template "$TOP/templates/crl.cnf"
 ok "crl status under valgrind" vg crl status --home "$T/ca" \
 	--template "$TOP/templates/crl.cnf"
+ok "rollover prepare under valgrind" vg rollover prepare --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/root.cnf" --start now
+ok "rollover status under valgrind" vg rollover status --home "$T/ca" \
+	--template "$TOP/templates/root-ca.cnf"
+ok "rollover export under valgrind" vg rollover export --home "$T/ca"
+ok "rollover cancel under valgrind" vg rollover cancel --home "$T/ca" \
+	--pin-file "$T/pin"
 ok "db list under valgrind" vg db list --home "$T/ca"
 ok "audit show under valgrind" vg audit show --home "$T/ca"
 
