@@ -40,6 +40,7 @@ batch_load(struct session *s, struct batch *b)
 		return 1;
 	if ((b->v = calloc(n ? n : 1, sizeof(*b->v))) == NULL ||
 	    (b->jobs = calloc(n ? n : 1, sizeof(*b->jobs))) == NULL ||
+	    (b->job_items = calloc(n ? n : 1, sizeof(*b->job_items))) == NULL ||
 	    (b->serials = calloc(n ? n : 1, sizeof(*b->serials))) == NULL) {
 		csr_inbox_free(paths, n);
 		err_set("out of memory");
@@ -112,35 +113,40 @@ batch_report(const struct batch *b, const char *dir,
 	return rc;
 }
 
+/* done/ and rejected/ in the inbox, before anything is moved there. */
+static int
+batch_dirs(struct batch *b)
+{
+	return mkdir_in(b->inbox, "done", b->done, sizeof(b->done)) != 0 ||
+	    mkdir_in(b->inbox, "rejected", b->rej, sizeof(b->rej)) != 0;
+}
+
 /*
  * Move each request to done/ or rejected/ once its fate is recorded; one
  * that a failed write left undecided stays in the inbox.
  */
 static int
-batch_file(const struct batch *b)
+batch_file(const struct batch *b, struct batch_item **items, size_t n)
 {
-	char	 done[4096], rej[4096], to[8192];
+	char	 to[8192];
 	size_t	 i;
 	int	 ok;
 
-	if (mkdir_in(b->inbox, "done", done, sizeof(done)) != 0 ||
-	    mkdir_in(b->inbox, "rejected", rej, sizeof(rej)) != 0)
-		return 1;
-	for (i = 0; i < b->n; i++) {
-		if (batch_left(b, &b->v[i]))
+	for (i = 0; i < n; i++) {
+		if (batch_left(b, items[i]))
 			continue;
-		ok = b->v[i].job.state == ISSUE_RECORDED;
-		if (!ok && batch_report(b, rej, &b->v[i]) != 0)
+		ok = items[i]->job.state == ISSUE_RECORDED;
+		if (!ok && batch_report(b, b->rej, items[i]) != 0)
 			return 1;
-		snprintf(to, sizeof(to), "%s/%s", ok ? done : rej,
-		    b->v[i].name);
-		if (rename(b->v[i].path, to) == -1) {
-			err_set("cannot move %s to %s: %s", b->v[i].path, to,
+		snprintf(to, sizeof(to), "%s/%s", ok ? b->done : b->rej,
+		    items[i]->name);
+		if (rename(items[i]->path, to) == -1) {
+			err_set("cannot move %s to %s: %s", items[i]->path, to,
 			    strerror(errno));
 			return 1;
 		}
 	}
-	return fsync_dir(b->inbox) || fsync_dir(done) || fsync_dir(rej);
+	return fsync_dir(b->inbox) || fsync_dir(b->done) || fsync_dir(b->rej);
 }
 
 static void
@@ -182,23 +188,23 @@ batch_export_chain(struct session *s, const struct signer *sg)
 
 /* One audit record per request, signed or refused, in one append. */
 static int
-batch_audit(struct session *s, struct batch *b)
+batch_audit(struct batch *b, struct batch_item **items, size_t n)
 {
 	struct audit_entry	*e;
 	char			**detail;
 	size_t			 i;
 	int			 rc = 1;
 
-	e = calloc(b->n ? b->n : 1, sizeof(*e));
-	detail = calloc(b->n ? b->n : 1, sizeof(*detail));
+	e = calloc(n ? n : 1, sizeof(*e));
+	detail = calloc(n ? n : 1, sizeof(*detail));
 	if (e == NULL || detail == NULL) {
 		err_set("out of memory");
 		goto out;
 	}
-	for (i = 0; i < b->n; i++) {
-		struct batch_item *it = &b->v[i];
+	for (i = 0; i < n; i++) {
+		struct batch_item *it = items[i];
 
-		e[i].operator = s->operator;
+		e[i].operator = b->s->operator;
 		e[i].op = "sign";
 		e[i].ok = it->job.state == ISSUE_RECORDED;
 		if (asprintf(&detail[i], "%s %s", it->name, e[i].ok ?
@@ -216,12 +222,51 @@ batch_audit(struct session *s, struct batch *b)
 			audit_add_out(&e[i], "cert", it->job.der,
 			    it->job.derlen);
 	}
-	rc = db_audit_many(s->db, e, b->n);
+	rc = db_audit_many(b->s->db, e, n);
 out:
-	for (i = 0; i < b->n && detail != NULL; i++)
+	for (i = 0; i < n && detail != NULL; i++)
 		free(detail[i]);
 	free(detail);
 	free(e);
+	return rc;
+}
+
+/*
+ * The requests' audit records, then their moves out of the inbox.  The
+ * pipeline settles the signed ones a chunk at a time; the rest are
+ * settled at the end.
+ */
+int
+batch_settle(struct batch *b, struct batch_item **items, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	if (batch_audit(b, items, n) != 0 || batch_file(b, items, n) != 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		items[i]->settled = 1;
+	return 0;
+}
+
+/* Every request the pipeline did not settle, in the inbox's order. */
+static int
+batch_settle_rest(struct batch *b)
+{
+	struct batch_item	**rest;
+	size_t			  i, n = 0;
+	int			  rc;
+
+	if ((rest = calloc(b->n ? b->n : 1, sizeof(*rest))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < b->n; i++)
+		if (!b->v[i].settled)
+			rest[n++] = &b->v[i];
+	rc = batch_settle(b, rest, n);
+	free(rest);
 	return rc;
 }
 
@@ -238,6 +283,7 @@ batch_free(struct batch *b)
 	}
 	free(b->v);
 	free(b->jobs);
+	free(b->job_items);
 	free(b->serials);
 	free(b->inbox);
 }
@@ -257,7 +303,8 @@ batch_sign(struct batch *b, struct signer *sg)
 	}
 	if (b->first == b->n)
 		return 0;
-	if (session_login(b->s) != 0 || signer_open(b->s, sg, b->t->md) != 0 ||
+	if (batch_dirs(b) != 0 || session_login(b->s) != 0 ||
+	    signer_open(b->s, sg, b->t->md) != 0 ||
 	    issue_serials(b->s, b->serials, b->n - b->first) != 0 ||
 	    batch_pipeline(b) != 0)
 		return 1;
@@ -283,10 +330,10 @@ sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
 	b.o = o;
 	if (batch_load(s, &b) != 0 || batch_sign(&b, &sg) != 0)
 		goto out;
-	/* What was recorded is audited and filed even after a failure. */
+	/* What was decided is audited and filed even after a failure. */
 	if ((sg.chain != NULL && !b.stopped &&
-	    batch_export_chain(s, &sg) != 0) || batch_audit(s, &b) != 0 ||
-	    batch_file(&b) != 0)
+	    batch_export_chain(s, &sg) != 0) || (b.done[0] == '\0' &&
+	    batch_dirs(&b) != 0) || batch_settle_rest(&b) != 0)
 		goto out;
 	batch_summary(&b, &signedn);
 	if (b.stopped) {

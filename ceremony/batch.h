@@ -16,6 +16,7 @@ struct batch_item {
 	struct findings		 f;
 	struct issue_job	 job;
 	int			 checked;	/* read and policy-checked */
+	int			 settled;	/* audited and moved */
 	char			 why[256];	/* a one-line reason to reject */
 };
 
@@ -30,14 +31,18 @@ struct batch {
 	size_t			 first;		/* the first acceptable item */
 	char			(*serials)[DB_SERIAL_MAX]; /* v[first..n)'s */
 	struct issue_job	**jobs;		/* the acceptable ones, in order */
+	struct batch_item	**job_items;	/* the item of each job */
 	size_t			 njobs;
 	char			*inbox;
+	char			 done[4096];	/* inbox/done */
+	char			 rej[4096];	/* inbox/rejected */
 	int			 stopped;	/* a write failed; error says which */
 	char			 error[1024];
 };
 
 /* batch.c */
 void	batch_check(struct batch_item *, const struct policy *);
+int	batch_settle(struct batch *, struct batch_item **, size_t);
 
 /* batch_pipeline.c */
 int	batch_pipeline(struct batch *);

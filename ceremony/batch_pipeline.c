@@ -28,7 +28,8 @@
 
 #define RESERVE_FIRST	4
 #define RESERVE_MAX	128
-#define RECORD_CHUNK	64
+#define RECORD_CHUNK	64	/* recorded together, once verified */
+#define RECORD_MAX	256	/* at most, in one write group */
 
 struct pipeline {
 	struct batch	*b;
@@ -58,6 +59,7 @@ pipe_prepare(struct batch *b, size_t i)
 		snprintf(it->why, sizeof(it->why), "%s", err_get());
 		return;
 	}
+	b->job_items[b->njobs] = it;
 	b->jobs[b->njobs++] = &it->job;
 }
 
@@ -93,12 +95,16 @@ pipe_verify(struct pipeline *pl, size_t from, int wait)
 	return to;
 }
 
-/* The certificate files, then the index, then the exports. */
+/*
+ * The certificate files, then the index, then the exports, then the
+ * requests' audit records and their moves to done/.
+ */
 static int
 pipe_record(struct batch *b, size_t from, size_t to)
 {
 	struct issue_job	**jobs = b->jobs + from;
-	size_t			  n = to - from, i;
+	struct batch_item	 *signed_items[RECORD_MAX];
+	size_t			  n = to - from, i, k;
 	char			  dir[4096];
 
 	if (atomic_group_begin() != 0)
@@ -117,7 +123,29 @@ pipe_record(struct batch *b, size_t from, size_t to)
 			atomic_group_abort();
 			return 1;
 		}
-	return atomic_group_commit();
+	if (atomic_group_commit() != 0)
+		return 1;
+	/* The signed ones settle now; the others at the end. */
+	for (i = k = 0; i < n; i++)
+		if (jobs[i]->state == ISSUE_RECORDED)
+			signed_items[k++] = b->job_items[from + i];
+	return batch_settle(b, signed_items, k);
+}
+
+/* Record jobs[*recorded..verified), RECORD_MAX at a time. */
+static int
+pipe_record_upto(struct batch *b, size_t *recorded, size_t verified)
+{
+	size_t	to;
+
+	while (*recorded < verified) {
+		to = verified - *recorded > RECORD_MAX ?
+		    *recorded + RECORD_MAX : verified;
+		if (pipe_record(b, *recorded, to) != 0)
+			return 1;
+		*recorded = to;
+	}
+	return 0;
 }
 
 static int
@@ -149,11 +177,9 @@ pipe_worker(void *arg)
 			want = want * 2 < RESERVE_MAX ? want * 2 : RESERVE_MAX;
 		}
 		verified = pipe_verify(pl, verified, 0);
-		if (verified - recorded >= RECORD_CHUNK) {
-			if (pipe_record(b, recorded, verified) != 0)
-				goto fail;
-			recorded = verified;
-		}
+		if (verified - recorded >= RECORD_CHUNK &&
+		    pipe_record_upto(b, &recorded, verified) != 0)
+			goto fail;
 	}
 	pthread_mutex_lock(&pl->mu);
 	pl->prepared = 1;
@@ -162,12 +188,9 @@ pipe_worker(void *arg)
 	do {
 		verified = pipe_verify(pl, verified, 1);
 		done = pipe_finished(pl, verified);
-		if (verified > recorded &&
-		    (done || verified - recorded >= RECORD_CHUNK)) {
-			if (pipe_record(b, recorded, verified) != 0)
-				goto fail;
-			recorded = verified;
-		}
+		if ((done || verified - recorded >= RECORD_CHUNK) &&
+		    pipe_record_upto(b, &recorded, verified) != 0)
+			goto fail;
 	} while (!done);
 	return NULL;
 fail:
