@@ -254,7 +254,7 @@ struct issue_job {
 };
 int		 issue_build(struct session *, struct issue_job *,
 		    struct findings *);
-int		 issue_serials(struct session *, struct issue_job **, size_t);
+int		 issue_serials(struct session *, char (*)[DB_SERIAL_MAX], size_t);
 int		 issue_reserve(struct session *, struct issue_job **, size_t);
 int		 issue_sign(struct session *, struct issue_job *);
 int		 issue_token_sign(struct issue_job *);

@@ -52,7 +52,7 @@ issue_serial(struct session *s, char serial[DB_SERIAL_MAX])
  * the index and against each other.
  */
 int
-issue_serials(struct session *s, struct issue_job **jobs, size_t n)
+issue_serials(struct session *s, char (*serials)[DB_SERIAL_MAX], size_t n)
 {
 	unsigned char	*rnd;
 	size_t		 i, k;
@@ -67,12 +67,12 @@ issue_serials(struct session *s, struct issue_job **jobs, size_t n)
 	if (hsm_random(s->hsm, rnd, n * 20) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (db_serial_make(rnd + 20 * i, 20, jobs[i]->serial) != 0)
+		if (db_serial_make(rnd + 20 * i, 20, serials[i]) != 0)
 			goto out;
 		for (k = 0; k < i; k++)
-			if (strcmp(jobs[k]->serial, jobs[i]->serial) == 0)
+			if (strcmp(serials[k], serials[i]) == 0)
 				break;
-		if (k < i || db_index_get(s->db, jobs[i]->serial) != NULL) {
+		if (k < i || db_index_get(s->db, serials[i]) != NULL) {
 			err_set("the token's random generator repeats serials: "
 			    "do not use this token");
 			goto out;
