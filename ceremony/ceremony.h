@@ -146,7 +146,15 @@ struct tmpl {
 	size_t		 nkey_types;
 	unsigned char	*raw;		/* the file's bytes, for the audit */
 	size_t		 rawlen;
+	long		 p12_iterations;	/* PBKDF2 and MAC, PKCS#12 */
+	long		 p12_min_password;	/* bytes */
 };
+/* PKCS#12 defaults when a template sets none (docs/exports.md). */
+#define TMPL_P12_ITER_DEFAULT	600000
+#define TMPL_P12_ITER_MIN	10000
+#define TMPL_P12_ITER_MAX	10000000
+#define TMPL_P12_PASS_DEFAULT	12
+#define TMPL_P12_PASS_MIN	8
 int		 tmpl_load(const char *path, struct tmpl **);
 void		 tmpl_free(struct tmpl *);
 int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);
@@ -440,5 +448,42 @@ int		 cmd_db_show(int, char **);
 int		 export_cert(const char *dir, const char *base, X509 *);
 int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *);
 int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);
+void		 export_dir_of(struct session *, char *, size_t);
+int		 export_file(const char *dir, const char *name, const void *,
+		    size_t, mode_t, char *out, size_t outlen);
+
+/* p12.c, p12_export.c */
+/* A PKCS#12 archive to make (docs/exports.md); the job owns what it holds. */
+struct p12_job {
+	X509		*cert;
+	EVP_PKEY	*key;		/* NULL: certificates only */
+	STACK_OF(X509)	*chain;		/* the issuer up to the root */
+	char		 name[128];	/* friendly name */
+	long		 iterations;	/* PBKDF2 and MAC */
+	int		 legacy;	/* 3DES and SHA-1 for old devices */
+	/* what came of it */
+	unsigned char	*der;
+	size_t		 derlen;
+	char		 file[64];	/* SERIAL.p12, SERIAL.legacy.p12 */
+	char		 archive[4096];	/* in p12/ */
+	char		 exported[4096];
+};
+int		 p12_encode(struct p12_job *, const struct secret *);
+int		 p12_write(struct session *, struct p12_job *, const char *);
+int		 p12_name(X509 *, const char *, char *, size_t);
+int		 p12_chain(const struct db *, int, STACK_OF(X509) **);
+void		 p12_job_clear(struct p12_job *);
+int		 p12_export(struct session *, const char *serial,
+		    const struct tmpl *, const struct secret *,
+		    struct p12_job *);
+int		 p12_audit(struct session *, const char *, const struct p12_job *,
+		    int);
+
+/* cmd_export.c */
+void		 p12_legacy_warning(void);
+int		 cmd_export_p12(int, char **);
+
+/* password.c */
+int		 password_read(const char *fdarg, long min, struct secret **);
 
 #endif

@@ -47,6 +47,8 @@ const struct cmd cmds[] = {
 	    "revoke a certificate (RFC 5280 reason), or lift a certificateHold", cmd_revoke },
 	{ "audit show", "[--home DIR]",
 	    "print the audit log and check its hash chain", cmd_audit_show },
+	{ "export p12", "SERIAL [--template T] [--legacy] [--password-fd N]",
+	    "a certificate and its chain as a PKCS#12 archive (p12/ and the export directory)", cmd_export_p12 },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -31,6 +31,30 @@ export_dir_ready(const char *dir)
 	return 0;
 }
 
+/* Where exports go: --export, else HOME/export. */
+void
+export_dir_of(struct session *s, char *dir, size_t dirlen)
+{
+	char	*exp = NULL;
+
+	if (s->export_dir != NULL)
+		snprintf(dir, dirlen, "%s", s->export_dir);
+	else if ((exp = db_path(s->db, "export")) != NULL)
+		snprintf(dir, dirlen, "%s", exp);
+	free(exp);
+}
+
+/* One file into the export directory; its path in out. */
+int
+export_file(const char *dir, const char *name, const void *data, size_t len,
+    mode_t mode, char *out, size_t outlen)
+{
+	if (export_dir_ready(dir) != 0)
+		return 1;
+	snprintf(out, outlen, "%s/%s", dir, name);
+	return atomic_write(out, data, len, mode, 0);
+}
+
 int
 export_cert(const char *dir, const char *base, X509 *x)
 {
