@@ -479,9 +479,39 @@ int		 p12_export(struct session *, const char *serial,
 int		 p12_audit(struct session *, const char *, const struct p12_job *,
 		    int);
 
+/* publish.c, bundle_verify.c */
+/* A publication bundle (docs/exports.md): flat files, a signed manifest. */
+#define MANIFEST_NAME		"SHA256SUMS"
+#define MANIFEST_SIG_NAME	"SHA256SUMS.p7s"
+struct bundle_file {
+	char		 name[128];
+	unsigned char	*data;
+	size_t		 len;
+};
+struct bundle {
+	struct bundle_file	*v;
+	size_t			 n, cap;
+	STACK_OF(X509)		*certs;		/* every CA certificate, once */
+	unsigned char		*manifest;
+	size_t			 manifestlen;
+	unsigned char		*sig;		/* DER CMS, detached */
+	size_t			 siglen;
+};
+struct bundle_report {
+	size_t	files;			/* named by the manifest */
+	char	signer[256];		/* who signed it, RFC 2253 */
+};
+int		 publish_bundle(struct session *, const struct signer *,
+		    const char *dir, struct bundle *);
+void		 bundle_free(struct bundle *);
+int		 bundle_verify(const char *dir, X509 *root, struct findings *,
+		    struct bundle_report *);
+
 /* cmd_export.c */
 void		 p12_legacy_warning(void);
 int		 cmd_export_p12(int, char **);
+int		 cmd_export_publish(int, char **);
+int		 cmd_export_verify(int, char **);
 
 /* password.c */
 int		 password_read(const char *fdarg, long min, struct secret **);

@@ -49,6 +49,10 @@ const struct cmd cmds[] = {
 	    "print the audit log and check its hash chain", cmd_audit_show },
 	{ "export p12", "SERIAL [--template T] [--legacy] [--password-fd N]",
 	    "a certificate and its chain as a PKCS#12 archive (p12/ and the export directory)", cmd_export_p12 },
+	{ "export publish", "DIR",
+	    "CA certificates, latest CRLs, PKCS#7 bundle and a token-signed SHA256SUMS into a new DIR", cmd_export_publish },
+	{ "export verify", "DIR --ca ROOT.pem",
+	    "check a publication bundle: manifest signature, every file's hash, nothing extra (no token)", cmd_export_verify },
 	{ NULL, NULL, NULL, NULL }
 };
 
