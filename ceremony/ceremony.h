@@ -507,11 +507,16 @@ void		 bundle_free(struct bundle *);
 int		 bundle_verify(const char *dir, X509 *root, struct findings *,
 		    struct bundle_report *);
 
+/* dbverify.c, dbverify_crl.c */
+int		 db_verify(struct db *, struct findings *);
+void		 db_verify_crls(struct db *, int, X509 *, struct findings *);
+
 /* cmd_export.c */
 void		 p12_legacy_warning(void);
 int		 cmd_export_p12(int, char **);
 int		 cmd_export_publish(int, char **);
 int		 cmd_export_verify(int, char **);
+int		 cmd_db_verify(int, char **);
 
 /* password.c */
 int		 password_read(const char *fdarg, long min, struct secret **);

@@ -53,6 +53,8 @@ const struct cmd cmds[] = {
 	    "CA certificates, latest CRLs, PKCS#7 bundle and a token-signed SHA256SUMS into a new DIR", cmd_export_publish },
 	{ "export verify", "DIR --ca ROOT.pem",
 	    "check a publication bundle: manifest signature, every file's hash, nothing extra (no token)", cmd_export_verify },
+	{ "db verify", "",
+	    "check index, certificate files, signatures, CRL numbers and the audit chain; name every problem", cmd_db_verify },
 	{ NULL, NULL, NULL, NULL }
 };
 
