@@ -511,12 +511,30 @@ int		 bundle_verify(const char *dir, X509 *root, struct findings *,
 int		 db_verify(struct db *, struct findings *);
 void		 db_verify_crls(struct db *, int, X509 *, struct findings *);
 
+/* genkey.c */
+/* ceremony issue --generate-key: what to make (docs/exports.md). */
+struct genkey_req {
+	const struct tmpl	*t;
+	const struct policy	*p;
+	const char		*subject;	/* /TYPE=VALUE/... */
+	const char		*san;		/* x509v3 syntax, or NULL */
+	struct hsm_keyspec	 spec;		/* of the software key */
+	int			 legacy;	/* the archive's form */
+};
+int		 genkey_subject(const char *, X509_NAME **);
+int		 genkey_template_ok(const struct tmpl *);
+int		 genkey_check(struct session *, const struct genkey_req *);
+int		 genkey_issue(struct session *, const struct genkey_req *,
+		    const struct secret *, struct signer *, struct findings *,
+		    struct issue_job *, struct csr **, struct p12_job *);
+
 /* cmd_export.c */
 void		 p12_legacy_warning(void);
 int		 cmd_export_p12(int, char **);
 int		 cmd_export_publish(int, char **);
 int		 cmd_export_verify(int, char **);
 int		 cmd_db_verify(int, char **);
+int		 cmd_issue(int, char **);
 
 /* password.c */
 int		 password_read(const char *fdarg, long min, struct secret **);

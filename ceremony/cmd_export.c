@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/x509v3.h>
+
 #include "ceremony/ceremony.h"
 
 struct p12_args {
@@ -27,6 +29,9 @@ p12_print(const struct p12_job *j, const char *serial)
 	printf("  %-10s %s, %ld iterations\n", "protection", j->legacy ?
 	    "3DES, SHA-1 MAC (legacy)" :
 	    "AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC", j->iterations);
+	if (j->key == NULL && X509_check_ca(j->cert) > 0)
+		printf("  %-10s none: a CA key is generated non-extractable on "
+		    "its token and can never be exported\n", "key");
 	printf("  %-10s %s\n", "archived", j->archive);
 	printf("  %-10s %s\n", "exported", j->exported);
 }

@@ -55,6 +55,8 @@ const struct cmd cmds[] = {
 	    "check a publication bundle: manifest signature, every file's hash, nothing extra (no token)", cmd_export_verify },
 	{ "db verify", "",
 	    "check index, certificate files, signatures, CRL numbers and the audit chain; name every problem", cmd_db_verify },
+	{ "issue", "--generate-key --template T --subject /TYPE=VALUE/... [--san SAN] [--key-type TYPE] [--legacy] [--password-fd N]",
+	    "generate a key in software for a subject that cannot, issue its certificate, archive both as PKCS#12", cmd_issue },
 	{ NULL, NULL, NULL, NULL }
 };
 

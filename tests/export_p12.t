@@ -97,8 +97,16 @@ ok "NSS pk12util -l lists the legacy archive" pk12util -l "$L12" \
 ok "GnuTLS certtool --p12-info opens the legacy archive" certtool --p12-info \
 	--inder --infile "$L12" --password "correct horse battery"
 
+RS=$(openssl x509 -in "$ROOT" -noout -serial | cut -d= -f2)
+ok "the root's certificate exports too" c export p12 "$RS" --home "$R" \
+	--password-fd 3 3< "$T/pw"
+like "... and it says its key never leaves the token" "$(cat "$T/out")" \
+	"key +none: a CA key is generated non-extractable on its token and can never be exported"
+ok "openssl reads the root's archive" openssl pkcs12 -info -noenc \
+	-in "$R/p12/$RS.p12" -passin "file:$T/pw"
+unlike "it holds no key bag" "$(cat "$T/out" "$T/err")" "Keybag|PRIVATE KEY"
 audit=$(grep -c 'op=export.p12' "$R/audit.log")
-is "every export and refusal after the database opened is audited" "$audit" 8
+is "every export and refusal after the database opened is audited" "$audit" 9
 like "the audit names the archive's hash" "$(grep 'op=export.p12	result=ok' \
 	"$R/audit.log" | head -1)" "out=p12:$(sha256sum < "$P12" | cut -c1-64)"
 done_testing
