@@ -449,6 +449,8 @@ int		 export_cert(const char *dir, const char *base, X509 *);
 int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *);
 int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);
 void		 export_dir_of(struct session *, char *, size_t);
+int		 dir_target_free(const char *);
+int		 dir_place(const char *tmp, const char *dir);
 int		 export_file(const char *dir, const char *name, const void *,
 		    size_t, mode_t, char *out, size_t outlen);
 
@@ -528,6 +530,38 @@ int		 genkey_issue(struct session *, const struct genkey_req *,
 		    const struct secret *, struct signer *, struct findings *,
 		    struct issue_job *, struct csr **, struct p12_job *);
 
+/* ossl_index.c, ossl_import.c, ossl_export.c */
+/* An openssl ca / easy-rsa database moving in (docs/exports.md). */
+struct import_entry {
+	struct db_record r;	/* its last state; subject the certificate's */
+	X509		*cert;
+};
+struct ossl_import {
+	const char		*index;		/* INDEX */
+	char			**dirs;		/* DIR...: SERIAL.pem, .crt */
+	size_t			 ndirs;
+	const char		*ca_path;	/* --ca */
+	const char		*crl_path;	/* --crl, or NULL */
+	/* read */
+	X509			*ca;
+	X509_CRL		*crl;
+	struct import_entry	*v;
+	size_t			 n;
+	unsigned char		*raw;		/* INDEX's bytes, for the audit */
+	size_t			 rawlen;
+	/* what came of it */
+	unsigned long long	 crl_number;	/* the latest; 0 none */
+	size_t			 valid, revoked;
+};
+int		 ossl_time_parse(const char *, time_t *);
+int		 ossl_time_format(time_t, char *, size_t);
+int		 ossl_index_parse(char *, struct db_record *, const char **);
+int		 ossl_index_format(const struct db_record *, const char *,
+		    FILE *);
+int		 ossl_import(struct session *, struct ossl_import *);
+void		 ossl_import_clear(struct ossl_import *);
+int		 ossl_export(struct session *, const char *, size_t *);
+
 /* cmd_export.c */
 void		 p12_legacy_warning(void);
 int		 cmd_export_p12(int, char **);
@@ -535,6 +569,8 @@ int		 cmd_export_publish(int, char **);
 int		 cmd_export_verify(int, char **);
 int		 cmd_db_verify(int, char **);
 int		 cmd_issue(int, char **);
+int		 cmd_db_import_openssl(int, char **);
+int		 cmd_db_export_openssl(int, char **);
 
 /* password.c */
 int		 password_read(const char *fdarg, long min, struct secret **);

@@ -57,6 +57,10 @@ const struct cmd cmds[] = {
 	    "check index, certificate files, signatures, CRL numbers and the audit chain; name every problem", cmd_db_verify },
 	{ "issue", "--generate-key --template T --subject /TYPE=VALUE/... [--san SAN] [--key-type TYPE] [--legacy] [--password-fd N]",
 	    "generate a key in software for a subject that cannot, issue its certificate, archive both as PKCS#12", cmd_issue },
+	{ "db import-openssl", "INDEX DIR... --ca CA.pem [--crl F]",
+	    "move an openssl ca / easy-rsa database (index.txt, crlnumber, certificates) into a new data directory", cmd_db_import_openssl },
+	{ "db export-openssl", "DIR",
+	    "write index.txt, crlnumber and newcerts/ as openssl ca reads them, into a new DIR", cmd_db_export_openssl },
 	{ NULL, NULL, NULL, NULL }
 };
 

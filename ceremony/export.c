@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
@@ -149,5 +150,49 @@ export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
 out:
 	BIO_free(b);
 	OPENSSL_free(der);
+	return rc;
+}
+
+/* DIR must not exist (or be an empty directory, which is replaced). */
+int
+dir_target_free(const char *dir)
+{
+	struct stat	st;
+
+	if (lstat(dir, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		err_set("cannot look at %s: %s", dir, strerror(errno));
+		return 1;
+	}
+	if (S_ISDIR(st.st_mode) && rmdir(dir) == 0)
+		return 0;
+	err_set("%s exists and is not an empty directory: give a new "
+	    "one", dir);
+	return 1;
+}
+
+/* tmp becomes dir, durably. */
+int
+dir_place(const char *tmp, const char *dir)
+{
+	char	*parent, *slash;
+	int	 rc;
+
+	if (dir_target_free(dir) != 0)
+		return 1;
+	if (rename(tmp, dir) == -1) {
+		err_set("cannot rename %s to %s: %s", tmp, dir, strerror(errno));
+		return 1;
+	}
+	if ((parent = strdup(dir)) == NULL)
+		return 1;
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent)
+		*slash = '\0';
+	else
+		snprintf(parent, strlen(parent) + 1, "%s", slash == parent ?
+		    "/" : ".");
+	rc = fsync_dir(parent);
+	free(parent);
 	return rc;
 }

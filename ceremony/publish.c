@@ -305,45 +305,6 @@ publish_write(const char *tmp, const struct bundle *b)
 	return fsync_dir(tmp);
 }
 
-/* DIR must not exist (or be an empty directory, which is replaced). */
-static int
-publish_target_free(const char *dir)
-{
-	struct stat	st;
-
-	if (lstat(dir, &st) == -1)
-		return errno == ENOENT ? 0 : 1;
-	if (S_ISDIR(st.st_mode) && rmdir(dir) == 0)
-		return 0;
-	err_set("%s exists and is not an empty directory: publish into a "
-	    "new one", dir);
-	return 1;
-}
-
-static int
-publish_place(const char *tmp, const char *dir)
-{
-	char	*parent, *slash;
-	int	 rc;
-
-	if (publish_target_free(dir) != 0)
-		return 1;
-	if (rename(tmp, dir) == -1) {
-		err_set("cannot rename %s to %s: %s", tmp, dir, strerror(errno));
-		return 1;
-	}
-	if ((parent = strdup(dir)) == NULL)
-		return 1;
-	if ((slash = strrchr(parent, '/')) != NULL && slash != parent)
-		*slash = '\0';
-	else
-		snprintf(parent, strlen(parent) + 1, "%s", slash == parent ?
-		    "/" : ".");
-	rc = fsync_dir(parent);
-	free(parent);
-	return rc;
-}
-
 /*
  * Build, write and check the bundle in DIR.tmp-XXXXXX, then rename it
  * to DIR.  The root that the check anchors at is the top of the signing
@@ -364,7 +325,7 @@ publish_bundle(struct session *s, const struct signer *sg, const char *dir,
 		err_set("%s: path too long", dir);
 		return 1;
 	}
-	if (publish_target_free(dir) != 0 || publish_collect(s, b) != 0 ||
+	if (dir_target_free(dir) != 0 || publish_collect(s, b) != 0 ||
 	    publish_manifest(b) != 0 || publish_sign(b, sg) != 0)
 		goto out;
 	if (mkdtemp(tmp) == NULL) {
@@ -380,7 +341,7 @@ publish_bundle(struct session *s, const struct signer *sg, const char *dir,
 		    "published", f.n > 0 ? f.v[0].text : err_get());
 		goto out;
 	}
-	if (publish_place(tmp, dir) != 0)
+	if (dir_place(tmp, dir) != 0)
 		goto out;
 	made = 0;
 	rc = 0;
