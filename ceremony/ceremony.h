@@ -149,7 +149,15 @@ struct tmpl {
 	size_t		 nkey_types;
 	unsigned char	*raw;		/* the file's bytes, for the audit */
 	size_t		 rawlen;
+	long		 p12_iterations;	/* PBKDF2 and MAC, PKCS#12 */
+	long		 p12_min_password;	/* bytes */
 };
+/* PKCS#12 defaults when a template sets none (docs/exports.md). */
+#define TMPL_P12_ITER_DEFAULT	600000
+#define TMPL_P12_ITER_MIN	10000
+#define TMPL_P12_ITER_MAX	10000000
+#define TMPL_P12_PASS_DEFAULT	12
+#define TMPL_P12_PASS_MIN	8
 int		 tmpl_load(const char *path, struct tmpl **);
 void		 tmpl_free(struct tmpl *);
 int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);
@@ -516,5 +524,131 @@ int		 export_cert(const char *dir, const char *base, X509 *);
 int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *,
 		    STACK_OF(X509) *extra);
 int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);
+void		 export_dir_of(struct session *, char *, size_t);
+int		 dir_target_free(const char *);
+int		 dir_place(const char *tmp, const char *dir);
+int		 export_file(const char *dir, const char *name, const void *,
+		    size_t, mode_t, char *out, size_t outlen);
+
+/* p12.c, p12_export.c */
+/* A PKCS#12 archive to make (docs/exports.md); the job owns what it holds. */
+struct p12_job {
+	X509		*cert;
+	EVP_PKEY	*key;		/* NULL: certificates only */
+	STACK_OF(X509)	*chain;		/* the issuer up to the root */
+	char		 name[128];	/* friendly name */
+	long		 iterations;	/* PBKDF2 and MAC */
+	int		 legacy;	/* 3DES and SHA-1 for old devices */
+	/* what came of it */
+	unsigned char	*der;
+	size_t		 derlen;
+	char		 file[64];	/* SERIAL.p12, SERIAL.legacy.p12 */
+	char		 archive[4096];	/* in p12/ */
+	char		 exported[4096];
+};
+int		 p12_encode(struct p12_job *, const struct secret *);
+int		 p12_write(struct session *, struct p12_job *, const char *);
+int		 p12_name(X509 *, const char *, char *, size_t);
+int		 p12_chain(const struct db *, int, STACK_OF(X509) **);
+void		 p12_job_clear(struct p12_job *);
+int		 p12_export(struct session *, const char *serial,
+		    const struct tmpl *, const struct secret *,
+		    struct p12_job *);
+int		 p12_audit(struct session *, const char *, const struct p12_job *,
+		    int);
+
+/* publish.c, bundle_verify.c */
+/* A publication bundle (docs/exports.md): flat files, a signed manifest. */
+#define MANIFEST_NAME		"SHA256SUMS"
+#define MANIFEST_SIG_NAME	"SHA256SUMS.p7s"
+struct bundle_file {
+	char		 name[128];
+	unsigned char	*data;
+	size_t		 len;
+};
+struct bundle {
+	struct bundle_file	*v;
+	size_t			 n, cap;
+	STACK_OF(X509)		*certs;		/* every CA certificate, once */
+	unsigned char		*manifest;
+	size_t			 manifestlen;
+	unsigned char		*sig;		/* DER CMS, detached */
+	size_t			 siglen;
+};
+struct bundle_report {
+	size_t	files;			/* named by the manifest */
+	char	signer[256];		/* who signed it, RFC 2253 */
+};
+int		 publish_bundle(struct session *, const struct signer *,
+		    const char *dir, struct bundle *);
+void		 bundle_free(struct bundle *);
+int		 bundle_verify(const char *dir, X509 *root, struct findings *,
+		    struct bundle_report *);
+
+/* dbverify.c, dbverify_crl.c */
+int		 db_verify(struct db *, struct findings *);
+void		 db_verify_crls(struct db *, int, X509 *, struct findings *);
+
+/* genkey.c */
+/* ceremony issue --generate-key: what to make (docs/exports.md). */
+struct genkey_req {
+	const struct tmpl	*t;
+	const struct policy	*p;
+	const char		*subject;	/* /TYPE=VALUE/... */
+	const char		*san;		/* x509v3 syntax, or NULL */
+	struct hsm_keyspec	 spec;		/* of the software key */
+	int			 legacy;	/* the archive's form */
+};
+int		 genkey_subject(const char *, X509_NAME **);
+int		 genkey_template_ok(const struct tmpl *);
+int		 genkey_check(struct session *, const struct genkey_req *);
+int		 genkey_issue(struct session *, const struct genkey_req *,
+		    const struct secret *, struct signer *, struct findings *,
+		    struct issue_job *, struct csr **, struct p12_job *);
+
+/* ossl_index.c, ossl_import.c, ossl_export.c */
+/* An openssl ca / easy-rsa database moving in (docs/exports.md). */
+struct import_entry {
+	struct db_record r;	/* its last state; subject the certificate's */
+	X509		*cert;
+};
+struct ossl_import {
+	const char		*index;		/* INDEX */
+	char			**dirs;		/* DIR...: SERIAL.pem, .crt */
+	size_t			 ndirs;
+	const char		*ca_path;	/* --ca */
+	const char		*crl_path;	/* --crl, or NULL */
+	/* read */
+	X509			*ca;
+	X509_CRL		*crl;
+	struct import_entry	*v;
+	size_t			 n;
+	unsigned char		*raw;		/* INDEX's bytes, for the audit */
+	size_t			 rawlen;
+	/* what came of it */
+	unsigned long long	 crl_number;	/* the latest; 0 none */
+	size_t			 valid, revoked;
+};
+int		 ossl_time_parse(const char *, time_t *);
+int		 ossl_time_format(time_t, char *, size_t);
+int		 ossl_index_parse(char *, struct db_record *, const char **);
+int		 ossl_index_format(const struct db_record *, const char *,
+		    FILE *);
+int		 ossl_import(struct session *, struct ossl_import *);
+void		 ossl_import_clear(struct ossl_import *);
+int		 ossl_export(struct session *, const char *, size_t *);
+
+/* cmd_export.c */
+void		 p12_legacy_warning(void);
+int		 cmd_export_p12(int, char **);
+int		 cmd_export_publish(int, char **);
+int		 cmd_export_verify(int, char **);
+int		 cmd_db_verify(int, char **);
+int		 cmd_issue(int, char **);
+int		 cmd_db_import_openssl(int, char **);
+int		 cmd_db_export_openssl(int, char **);
+
+/* password.c */
+int		 password_read(const char *fdarg, long min, struct secret **);
 
 #endif

@@ -159,19 +159,6 @@ crl_print(const struct crl_job *j, const char *dir)
 	free(issuer);
 }
 
-static void
-export_dir_of(struct session *s, char *dir, size_t len)
-{
-	char	*exp;
-
-	if (s->export_dir != NULL)
-		snprintf(dir, len, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL) {
-		snprintf(dir, len, "%s", exp);
-		free(exp);
-	}
-}
-
 /* A generation named by --generation must still sign CRLs. */
 static int
 crl_gen_check(struct session *s, int gen)

@@ -82,19 +82,6 @@ sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
 	return rc;
 }
 
-/* Where exports go: --export, else HOME/export. */
-static void
-sign_export_dir(struct session *s, char *dir, size_t dirlen)
-{
-	char	*exp = NULL;
-
-	if (s->export_dir != NULL)
-		snprintf(dir, dirlen, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL)
-		snprintf(dir, dirlen, "%s", exp);
-	free(exp);
-}
-
 /*
  * The certificate (PEM and DER) into the export directory.  The chain
  * above it is the same for every certificate of a CA generation:
@@ -104,7 +91,7 @@ int
 sign_export(struct session *s, const struct issue_job *j, char *dir,
     size_t dirlen)
 {
-	sign_export_dir(s, dir, dirlen);
+	export_dir_of(s, dir, dirlen);
 	return export_cert(dir, j->serial, j->cert);
 }
 
@@ -116,7 +103,7 @@ sign_export_chain(struct session *s, const struct signer *sg, char *dir,
 	char		 base[32];
 	int		 rc;
 
-	sign_export_dir(s, dir, dirlen);
+	export_dir_of(s, dir, dirlen);
 	snprintf(base, sizeof(base), "chain-gen%d", sg->generation);
 	if (ca_links_all(s->db, &links) != 0)
 		return 1;

@@ -57,6 +57,20 @@ const struct cmd cmds[] = {
 	    "the next CA certificate (GetNextCACert) and every CA and link certificate", cmd_rollover_export },
 	{ "audit show", "[--home DIR]",
 	    "print the audit log and check its hash chain", cmd_audit_show },
+	{ "export p12", "SERIAL [--template T] [--legacy] [--password-fd N]",
+	    "a certificate and its chain as a PKCS#12 archive (p12/ and the export directory)", cmd_export_p12 },
+	{ "export publish", "DIR",
+	    "CA certificates, latest CRLs, PKCS#7 bundle and a token-signed SHA256SUMS into a new DIR", cmd_export_publish },
+	{ "export verify", "DIR --ca ROOT.pem",
+	    "check a publication bundle: manifest signature, every file's hash, nothing extra (no token)", cmd_export_verify },
+	{ "db verify", "",
+	    "check index, certificate files, signatures, CRL numbers and the audit chain; name every problem", cmd_db_verify },
+	{ "issue", "--generate-key --template T --subject /TYPE=VALUE/... [--san SAN] [--key-type TYPE] [--legacy] [--password-fd N]",
+	    "generate a key in software for a subject that cannot, issue its certificate, archive both as PKCS#12", cmd_issue },
+	{ "db import-openssl", "INDEX DIR... --ca CA.pem [--crl F]",
+	    "move an openssl ca / easy-rsa database (index.txt, crlnumber, certificates) into a new data directory", cmd_db_import_openssl },
+	{ "db export-openssl", "DIR",
+	    "write index.txt, crlnumber and newcerts/ as openssl ca reads them, into a new DIR", cmd_db_export_openssl },
 	{ NULL, NULL, NULL, NULL }
 };
 

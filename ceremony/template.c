@@ -23,7 +23,8 @@
 static const char *profile_keys[] = {
 	"kind", "subject", "days", "not_before", "not_after", "max_days",
 	"digest", "key_types", "extensions", "policy", "copy_extensions",
-	"subject_from", "link_extensions", "rollover_overlap", NULL
+	"subject_from", "link_extensions", "rollover_overlap", "p12_iterations",
+	"p12_min_password", NULL
 };
 
 static const struct {
@@ -467,10 +468,26 @@ tmpl_subject_from(struct tmpl *t)
 	return tmpl_subject(t, subj);
 }
 
+/* PKCS#12 exports of this profile's certificates (docs/exports.md). */
+static int
+tmpl_p12(struct tmpl *t)
+{
+	if (tmpl_long(t, "p12_iterations", TMPL_P12_ITER_MIN,
+	    TMPL_P12_ITER_MAX, &t->p12_iterations) != 0 ||
+	    tmpl_long(t, "p12_min_password", TMPL_P12_PASS_MIN, 256,
+	    &t->p12_min_password) != 0)
+		return 1;
+	if (t->p12_iterations == 0)
+		t->p12_iterations = TMPL_P12_ITER_DEFAULT;
+	if (t->p12_min_password == 0)
+		t->p12_min_password = TMPL_P12_PASS_DEFAULT;
+	return 0;
+}
+
 static int
 tmpl_parse(struct tmpl *t)
 {
-	if (tmpl_check_keys(t) != 0 || tmpl_kind(t) != 0 ||
+	if (tmpl_check_keys(t) != 0 || tmpl_kind(t) != 0 || tmpl_p12(t) != 0 ||
 	    tmpl_subject_from(t) != 0 || tmpl_validity(t) != 0 ||
 	    tmpl_digest(t) != 0 || tmpl_key_types(t) != 0 ||
 	    tmpl_policy(t) != 0 || tmpl_copy_extensions(t) != 0 ||

@@ -77,6 +77,7 @@ struct audit_entry {
 
 /* create.c */
 int		 db_create(const char *home, const struct db_config *);
+int		 rmtree(const char *);
 
 /* open.c */
 #define DB_OPEN_NOINDEX	0x1	/* leave the index on disk: db_index_find */
@@ -235,6 +236,17 @@ char		*db_crl_path(const struct db *, int generation,
 int		 crl_file_open(struct db *, int generation, struct crl_file *);
 int		 crl_file_commit(struct crl_file *, const char *path, int excl);
 void		 crl_file_abort(struct crl_file *);
+
+/* index_check.c */
+typedef void	(*db_problem_fn)(void *arg, size_t line, const char *why);
+int		 db_index_check(const struct db *, db_problem_fn, void *,
+		    struct db_record **, size_t *);
+void		 db_records_free(struct db_record *, size_t);
+
+/* cafiles.c */
+int		 db_ca_file_gen(const char *);
+int		 db_ca_files(const struct db *, char ***, size_t *);
+void		 db_ca_files_free(char **, size_t);
 
 /* audit_verify.c */
 int		 db_audit_verify(const char *path, long *bad_line);

@@ -75,5 +75,30 @@ ok "rollover cancel under valgrind" vg rollover cancel --home "$T/ca" \
 	--pin-file "$T/pin"
 ok "db list under valgrind" vg db list --home "$T/ca"
 ok "audit show under valgrind" vg audit show --home "$T/ca"
+printf 'valgrind archive pw\n' > "$T/p12pw"
+sed -i 's/^p12_iterations .*/p12_iterations = 10000/' "$T/leaf.cnf"
+L=$(awk -F'\t' '$1 == "V" && $8 == "leaf" { print $6; exit }' "$T/ca/index.txt")
+ok "export p12 under valgrind" vg export p12 "$L" --home "$T/ca" \
+	--template "$T/leaf.cnf" --password-fd 3 3< "$T/p12pw"
+fails "export p12 with a short password under valgrind" vg export p12 "$L" \
+	--home "$T/ca" --password-fd 3 3< "$T/badpin"
+sed -e "s|^policy .*|policy = $TOP/templates/policy-ocsp.cnf|" \
+	-e 's/^p12_iterations .*/p12_iterations = 10000/' \
+	"$TOP/templates/ocsp-signer.cnf" > "$T/ocsp.cnf"
+ok "issue --generate-key under valgrind" vg issue --generate-key --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/ocsp.cnf" --subject /CN=ocsp.example.org \
+	--legacy --password-fd 3 3< "$T/p12pw"
+ok "export publish under valgrind" vg export publish "$T/pub" --home "$T/ca" \
+	--pin-file "$T/pin"
+ok "export verify under valgrind" vg export verify "$T/pub" --ca "$T/ca/ca/gen-1.pem"
+echo x >> "$T/pub/gen-1.pem"
+fails "export verify of a changed bundle under valgrind" vg export verify "$T/pub" \
+	--ca "$T/ca/ca/gen-1.pem"
+ok "db verify under valgrind" vg db verify --home "$T/ca"
+ok "db export-openssl under valgrind" vg db export-openssl "$T/ox" --home "$T/ca"
+vg init --home "$T/imp" --module "$MODULE" --token vg > /dev/null
+ok "db import-openssl under valgrind" vg db import-openssl "$T/ox/index.txt" \
+	"$T/ox/newcerts" --home "$T/imp" --ca "$T/ca/ca/gen-1.pem" \
+	--crl "$T/ca/crls/gen-1/2.crl"
 
 done_testing
