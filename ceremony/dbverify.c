@@ -183,11 +183,13 @@ dbv_link(struct dbv *v, const char *name, int gen, X509 *x)
 	int	 subj_gen, iss_gen;
 	X509	*s, *i;
 
+	/* The generation it links to is the one the rollover followed:
+	 * cancelled generations in between are skipped. */
 	if (strstr(name, "-newwithold.pem") != NULL) {
 		subj_gen = gen;
-		iss_gen = gen - 1;
+		iss_gen = db_gen_prev(v->db, gen);
 	} else if (strstr(name, "-oldwithnew.pem") != NULL) {
-		subj_gen = gen - 1;
+		subj_gen = db_gen_prev(v->db, gen);
 		iss_gen = gen;
 	} else
 		return;

@@ -185,7 +185,7 @@ publish_collect(struct session *s, struct bundle *b)
 	unsigned char	*p7 = NULL;
 	char		**names = NULL;
 	size_t		 n = 0, i, p7len;
-	int		 gen, last = 0, rc = 1;
+	int		 gen, last = 0, cancelled, rc = 1;
 
 	if ((b->certs = sk_X509_new_null()) == NULL ||
 	    db_ca_files(s->db, &names, &n) != 0)
@@ -195,11 +195,21 @@ publish_collect(struct session *s, struct bundle *b)
 		    "nothing to publish");
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		if (publish_ca_file(s, b, names[i]) != 0)
+	/* A cancelled rollover's certificates are not published: its key
+	 * is destroyed and relying parties must not take it in. */
+	for (i = 0; i < n; i++) {
+		if ((cancelled = db_gen_cancelled(s->db,
+		    db_ca_file_gen(names[i]))) < 0)
 			goto out;
+		if (cancelled) {
+			free(names[i]);
+			names[i] = NULL;
+		} else if (publish_ca_file(s, b, names[i]) != 0)
+			goto out;
+	}
 	for (i = 0; i < n; i++)
-		if ((gen = db_ca_file_gen(names[i])) != last) {
+		if (names[i] != NULL &&
+		    (gen = db_ca_file_gen(names[i])) != last) {
 			last = gen;
 			if (publish_crl(s, b, gen) != 0)
 				goto out;

@@ -175,6 +175,8 @@ int		 db_gen_status(const struct db *, int generation, time_t now,
 		    struct db_gen *);
 char		*db_ca_link_path(const struct db *, int generation,
 		    const char *kind);
+int		 db_gen_prev(const struct db *, int generation);
+int		 db_gen_cancelled(const struct db *, int generation);
 int		 db_ca_live(const struct db *, time_t now, int *gens,
 		    size_t max, size_t *n);
 

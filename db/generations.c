@@ -324,3 +324,30 @@ db_ca_live(const struct db *db, time_t now, int *gens, size_t max,
 	}
 	return 0;
 }
+
+/* The generation a rollover to gen followed: the newest earlier one that
+ * was not cancelled (0 if none, -1 on error). */
+int
+db_gen_prev(const struct db *db, int gen)
+{
+	struct db_gen	g;
+
+	for (gen--; gen >= 1; gen--) {
+		if (db_gen_read(db, gen, &g) != 0)
+			return -1;
+		if (g.state != DB_GEN_CANCELLED)
+			return gen;
+	}
+	return 0;
+}
+
+/* Whether gen was cancelled (-1 on error). */
+int
+db_gen_cancelled(const struct db *db, int gen)
+{
+	struct db_gen	g;
+
+	if (db_gen_read(db, gen, &g) != 0)
+		return -1;
+	return g.state == DB_GEN_CANCELLED;
+}
