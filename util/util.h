@@ -45,6 +45,10 @@ void		 secret_free(struct secret *);
 int		 secret_read_fd(int, const char *, struct secret **);
 int		 secret_read_file(const char *, const char *, struct secret **);
 int		 secret_read_tty(const char *, int, struct secret **);
+#define SECRET_TEXT_MAX	4096
+int		 secret_read_text_fd(int, const char *, struct secret **);
+int		 secret_read_text_file(const char *, const char *,
+		    struct secret **);
 
 /* conf.c */
 #include <openssl/conf.h>
