@@ -13,6 +13,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <openssl/conf.h>
@@ -110,11 +111,17 @@ int		 opt_common(struct session *, int, const char *, const char *);
 int		 opt_int(const char *, const char *, long, long, long *);
 int		 opt_no_args(const char *, int, char **);
 /* A command's own option: its long name, whether it takes a value. */
+/*
+ * has_arg CMD_OPT_LIST: repeatable; value is an array of CMD_OPT_LIST_MAX
+ * + 1 entries, filled in order and NULL after the last.
+ */
 struct cmd_opt {
 	const char	*name;
 	int		 has_arg;
 	const char	**value;	/* where the value (or "1") goes */
 };
+#define CMD_OPT_LIST	2
+#define CMD_OPT_LIST_MAX 16
 int		 cmd_options(struct session *, const char *, int, char **,
 		    const struct cmd_opt *);
 int		 cmd_fail(struct session *);
@@ -477,5 +484,37 @@ struct audit_verdict {
 int		 audit_session_open(struct session *);
 int		 audit_session_close(struct session *);
 int		 audit_verify(struct db *, struct audit_verdict *);
+
+/* quorum.c */
+struct quorum_req {
+	int		 m, n;
+	const char	*custodians[SHARE_N_MAX];
+	size_t		 ncustodians;
+	int		 fresh;		/* a new random PIN, set on the token */
+	const char	*out_dir;	/* NULL: the shares are printed */
+};
+struct quorum_result {
+	char		 qid[2 * SHARE_QID_LEN + 1];
+	int		 pin_changed;
+	char		*paths[SHARE_N_MAX];	/* the files written */
+	char		*texts[SHARE_N_MAX];	/* or the shares to print */
+	char		 old_quorum[512];	/* who opened it, if shares */
+};
+int		 quorum_req_check(const struct quorum_req *);
+int		 quorum_split(struct session *, const struct quorum_req *,
+		    struct quorum_result *);
+void		 quorum_unwrite(struct quorum_result *);
+void		 quorum_result_clear(struct quorum_result *);
+
+/* transcript.c */
+int		 audit_transcript(struct db *, unsigned long long, FILE *);
+int		 audit_sessions(struct db *, FILE *);
+
+/* cmd_quorum.c, cmd_audit.c */
+int		 cmd_quorum_split(int, char **);
+int		 cmd_quorum_reshare(int, char **);
+int		 cmd_audit_verify(int, char **);
+int		 cmd_audit_sessions(int, char **);
+int		 cmd_audit_transcript(int, char **);
 
 #endif

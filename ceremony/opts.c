@@ -132,6 +132,27 @@ opt_no_args(const char *cmd, int argc, char **argv)
 
 #define OPTS_MAX	32
 
+/* A command's own option: one value, or one more of a list. */
+static int
+opt_local(const struct cmd_opt *o, const char *arg)
+{
+	size_t	n;
+
+	if (o->has_arg != CMD_OPT_LIST) {
+		*o->value = arg != NULL ? arg : "1";
+		return 0;
+	}
+	for (n = 0; o->value[n] != NULL; n++)
+		;
+	if (n == CMD_OPT_LIST_MAX) {
+		err_set("--%s: at most %d", o->name, CMD_OPT_LIST_MAX);
+		return 1;
+	}
+	o->value[n] = arg;
+	o->value[n + 1] = NULL;
+	return 0;
+}
+
 /*
  * Parse a command's options: the shared ones into the session, the
  * command's own (local) into their value pointers.  Returns 0 to go on,
@@ -161,8 +182,8 @@ cmd_options(struct session *s, const char *cmd, int argc, char **argv,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
 		if (c >= OPT_LOCAL) {
-			*local[c - OPT_LOCAL].value = optarg != NULL ? optarg :
-			    "1";
+			if (opt_local(&local[c - OPT_LOCAL], optarg) != 0)
+				return 1;
 			continue;
 		}
 		if (c == '?' || c == ':') {

@@ -202,6 +202,7 @@ db_seals_read(const struct db *db, struct db_seal **out, size_t *nout)
 	*out = v;
 	*nout = n;
 	v = NULL;
+	n = 0;
 	rc = 0;
 out:
 	if (fd != -1)
