@@ -60,6 +60,7 @@ struct audit_item {
 	const char	*role;		/* "template", "cert", "csr", ... */
 	const void	*data;
 	size_t		 len;
+	const char	*sha256;	/* or its hash, when already known */
 };
 
 #define AUDIT_ITEMS_MAX	8
@@ -150,6 +151,8 @@ void		 audit_add_in(struct audit_entry *, const char *,
 		    const void *, size_t);
 void		 audit_add_out(struct audit_entry *, const char *,
 		    const void *, size_t);
+void		 audit_add_out_hash(struct audit_entry *, const char *,
+		    const char *sha256);
 int		 db_audit_head(struct db *, unsigned long long *seq,
 		    char hash[65]);
 
