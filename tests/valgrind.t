@@ -58,5 +58,23 @@ ok "crl status under valgrind" vg crl status --home "$T/ca" \
 	--template "$TOP/templates/crl.cnf"
 ok "db list under valgrind" vg db list --home "$T/ca"
 ok "audit show under valgrind" vg audit show --home "$T/ca"
+mkdir -m 700 "$T/shares"
+ok "quorum split --fresh under valgrind" vg quorum split --home "$T/ca" \
+	--pin-file "$T/pin" --m 2 --n 3 --custodian a --custodian b --custodian c \
+	--fresh --out "$T/shares" --witness w
+ok "login with two shares under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-1-a.txt" --share-file "$T/shares/share-3-c.txt"
+fails "one share refused under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt"
+mkdir -m 700 "$T/shares2"
+ok "quorum reshare under valgrind" vg quorum reshare --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt" --share-fd 3 --m 2 --n 2 \
+	--custodian d --custodian e --out "$T/shares2" 3< "$T/shares/share-1-a.txt"
+ok "audit verify under valgrind" vg audit verify --home "$T/ca"
+ok "audit sessions under valgrind" vg audit sessions --home "$T/ca"
+ok "audit transcript under valgrind" vg audit transcript 1 --home "$T/ca"
+sed -i '2s/detail=/detail=X/' "$T/ca/audit.log"
+fails "audit verify of a changed log under valgrind" vg audit verify --home "$T/ca"
+is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
 
 done_testing
