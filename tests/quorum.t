@@ -51,10 +51,15 @@ like "... a code of checked groups" "$(grep '^code:' "$S/share-2-bob.txt")" \
 	"^code: ([0-9A-HJKMNP-TV-Z]{5}-){19}[0-9A-HJKMNP-TV-Z]{5}$"
 fails "the old PIN no longer opens the token" c key list --home "$R" --pin-file "$T/pin"
 like "... PIN incorrect" "$(cat "$T/err")" "PIN incorrect"
-fails "split again refuses to write over a share file" c quorum split --home "$R" \
+fails "a reshare refuses to write over a share file" c quorum reshare --home "$R" \
 	--share-file "$S/share-1-alice.txt" --share-file "$S/share-2-bob.txt" \
 	--share-file "$S/share-3-carol.txt" --m 3 --n 5 $CUST --out "$S"
 like "... names it, the token unchanged" "$(cat "$T/err")" "cannot create .*share-1-alice.txt \(File exists\): nothing was changed on the token"
+
+fails "split of the same PIN with shares refused (the old would still work)" c quorum split \
+	--home "$R" --share-file "$S/share-1-alice.txt" --share-file "$S/share-2-bob.txt" \
+	--share-file "$S/share-3-carol.txt" --m 2 --n 2 --custodian x --custodian y --out "$T"
+like "... says to reshare" "$(cat "$T/err")" "use quorum reshare"
 
 # Three shares log in; a real signature is made and checked.
 sh() { for n in "$@"; do printf -- '--share-file %s ' "$(ls "$S"/share-"$n"-*.txt)"; done; }
