@@ -13,6 +13,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <openssl/conf.h>
@@ -26,12 +27,23 @@
 #define CEREMONY_VERSION	"0.1.0"
 #define DEFAULT_HOME		"ca"
 
-/* Where a PIN comes from: --pin-file F, --pin-fd N, or the terminal. */
+/*
+ * Where a PIN comes from: --pin-file F, --pin-fd N, M custodians' shares
+ * (--share-file F, --share-fd N, repeated), or the terminal.
+ */
+struct pin_share {
+	const char	*file;		/* NULL: fd */
+	int		 fd;
+};
 struct pin_source {
 	const char	*file;
 	int		 fd;		/* -1 unless --pin-fd */
 	const char	*what;		/* "user PIN", "SO PIN" */
 	struct secret	*cached;	/* what --pin-fd gave, for re-use */
+	struct pin_share shares[SHARE_N_MAX];
+	size_t		 nshares;
+	char		 qid[2 * SHARE_QID_LEN + 1];	/* of the shares */
+	char		 quorum[512];	/* who gave them, for the audit */
 };
 
 /*
@@ -46,9 +58,12 @@ struct session {
 	const char		*operator;
 	const char		*export_dir;	/* --export, else HOME/export */
 	struct pin_source	 pin;
+	const char		*witness[8];	/* --witness, repeated */
+	size_t			 nwitness;
 	struct db		*db;
 	struct hsm		*hsm;
 	int			 logged_in;
+	unsigned long long	 audit_session;	/* its session.open, 0 none */
 };
 
 /* A row of the command table: dispatch, --help and (later) the TUI menu. */
@@ -75,7 +90,8 @@ void		 usage_of(const char *name);
 enum {
 	OPT_COMMON = 1000,
 	OPT_HOME = OPT_COMMON, OPT_MODULE, OPT_TOKEN, OPT_PIN_FILE, OPT_PIN_FD,
-	OPT_OPERATOR, OPT_EXPORT, OPT_HELP,
+	OPT_OPERATOR, OPT_EXPORT, OPT_HELP, OPT_WITNESS, OPT_SHARE_FILE,
+	OPT_SHARE_FD,
 	OPT_LOCAL = 1100	/* first code for a command's own options */
 };
 #define COMMON_OPTS \
@@ -86,17 +102,26 @@ enum {
 	{ "pin-fd", required_argument, NULL, OPT_PIN_FD }, \
 	{ "operator", required_argument, NULL, OPT_OPERATOR }, \
 	{ "export", required_argument, NULL, OPT_EXPORT }, \
-	{ "help", no_argument, NULL, OPT_HELP }
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "witness", required_argument, NULL, OPT_WITNESS }, \
+	{ "share-file", required_argument, NULL, OPT_SHARE_FILE }, \
+	{ "share-fd", required_argument, NULL, OPT_SHARE_FD }
 void		 session_init(struct session *);
 int		 opt_common(struct session *, int, const char *, const char *);
 int		 opt_int(const char *, const char *, long, long, long *);
 int		 opt_no_args(const char *, int, char **);
 /* A command's own option: its long name, whether it takes a value. */
+/*
+ * has_arg CMD_OPT_LIST: repeatable; value is an array of CMD_OPT_LIST_MAX
+ * + 1 entries, filled in order and NULL after the last.
+ */
 struct cmd_opt {
 	const char	*name;
 	int		 has_arg;
 	const char	**value;	/* where the value (or "1") goes */
 };
+#define CMD_OPT_LIST	2
+#define CMD_OPT_LIST_MAX 16
 int		 cmd_options(struct session *, const char *, int, char **,
 		    const struct cmd_opt *);
 int		 cmd_fail(struct session *);
@@ -104,6 +129,8 @@ int		 cmd_fail(struct session *);
 /* pin.c */
 void		 pin_source_init(struct pin_source *, const char *);
 int		 pin_source_set_fd(struct pin_source *, const char *);
+int		 pin_source_add_share(struct pin_source *, const char *file,
+		    const char *fd);
 int		 pin_read(struct pin_source *, struct secret **);
 void		 pin_source_clear(struct pin_source *);
 
@@ -368,6 +395,9 @@ int		 crl_parts_make(const struct crl_job *, struct crl_parts *);
 void		 crl_parts_free(struct crl_parts *);
 int		 crl_write(const struct crl_job *, const struct crl_parts *,
 		    const struct crlsrc *, int fd, int pemfd, char sha256[65]);
+int		 token_sign_digest(EVP_PKEY *, const EVP_MD *,
+		    const unsigned char *, size_t, const char *what,
+		    unsigned char **, size_t *);
 
 /* crl_check.c */
 int		 crl_check_previous(const char *path, const struct crl_job *,
@@ -650,5 +680,51 @@ int		 cmd_db_export_openssl(int, char **);
 
 /* password.c */
 int		 password_read(const char *fdarg, long min, struct secret **);
+
+/* seal.c */
+/* What ceremony audit verify found. */
+struct audit_verdict {
+	unsigned long long	 records;	/* in audit.log */
+	unsigned long long	 sessions;	/* session.open records */
+	size_t			 nseals;
+	unsigned long long	 sealed;	/* the last sealed record */
+	char			 head[65];	/* hash of the last record */
+	long			 bad_record;	/* the first bad one, 0 none */
+};
+int		 audit_session_open(struct session *);
+int		 audit_session_close(struct session *);
+int		 audit_verify(struct db *, struct audit_verdict *);
+
+/* quorum.c */
+struct quorum_req {
+	int		 m, n;
+	const char	*custodians[SHARE_N_MAX];
+	size_t		 ncustodians;
+	int		 fresh;		/* a new random PIN, set on the token */
+	const char	*out_dir;	/* NULL: the shares are printed */
+};
+struct quorum_result {
+	char		 qid[2 * SHARE_QID_LEN + 1];
+	int		 pin_changed;
+	char		*paths[SHARE_N_MAX];	/* the files written */
+	char		*texts[SHARE_N_MAX];	/* or the shares to print */
+	char		 old_quorum[512];	/* who opened it, if shares */
+};
+int		 quorum_req_check(const struct quorum_req *);
+int		 quorum_split(struct session *, const struct quorum_req *,
+		    struct quorum_result *);
+void		 quorum_unwrite(struct quorum_result *);
+void		 quorum_result_clear(struct quorum_result *);
+
+/* transcript.c */
+int		 audit_transcript(struct db *, unsigned long long, FILE *);
+int		 audit_sessions(struct db *, FILE *);
+
+/* cmd_quorum.c, cmd_audit.c */
+int		 cmd_quorum_split(int, char **);
+int		 cmd_quorum_reshare(int, char **);
+int		 cmd_audit_verify(int, char **);
+int		 cmd_audit_sessions(int, char **);
+int		 cmd_audit_transcript(int, char **);
 
 #endif

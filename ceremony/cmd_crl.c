@@ -132,6 +132,8 @@ crl_audit(struct session *s, const struct crl_tmpl *t,
 	}
 	e.detail = detail;
 	audit_add_in(&e, "template", t->raw, t->rawlen);
+	if (ok)
+		audit_add_out_hash(&e, "crl", j->sha256);
 	return session_audit(s, &e);
 }
 

@@ -71,6 +71,16 @@ const struct cmd cmds[] = {
 	    "move an openssl ca / easy-rsa database (index.txt, crlnumber, certificates) into a new data directory", cmd_db_import_openssl },
 	{ "db export-openssl", "DIR",
 	    "write index.txt, crlnumber and newcerts/ as openssl ca reads them, into a new DIR", cmd_db_export_openssl },
+	{ "audit verify", "[--home DIR]",
+	    "check the audit chain and its seals (no token); name the first bad record", cmd_audit_verify },
+	{ "audit sessions", "[--home DIR]",
+	    "list the sessions of the audit log", cmd_audit_sessions },
+	{ "audit transcript", "SESSION [--home DIR]",
+	    "a printable transcript of one session, with signature lines", cmd_audit_transcript },
+	{ "quorum split", "--m M --n N --custodian NAME ... [--fresh] [--out DIR]",
+	    "split the user PIN (or a new random one) into N shares, M needed", cmd_quorum_split },
+	{ "quorum reshare", "--m M --n N --custodian NAME ... [--out DIR] --share-file F ...",
+	    "with M current shares: a new random PIN and new shares; old ones dead", cmd_quorum_reshare },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -90,6 +100,9 @@ usage_all(void)
 	    "  --module PATH   PKCS#11 module instead of the data directory's\n"
 	    "  --token LABEL   token label instead of the data directory's\n"
 	    "  --operator NAME who is at the keyboard (default: login name)\n"
+	    "  --witness NAME  who watches (repeated), recorded at login\n"
+	    "  --share-file F  a custodian's share instead of the PIN (repeat,\n"
+	    "  --share-fd N    M of them; see docs/assurance.md)\n"
 	    "  --export DIR    where outputs are exported (default HOME/export)\n"
 	    "\n'ceremony COMMAND --help' shows a command's arguments.\n",
 	    DEFAULT_HOME);

@@ -60,6 +60,7 @@ struct audit_item {
 	const char	*role;		/* "template", "cert", "csr", ... */
 	const void	*data;
 	size_t		 len;
+	const char	*sha256;	/* or its hash, when already known */
 };
 
 #define AUDIT_ITEMS_MAX	8
@@ -187,6 +188,8 @@ void		 audit_add_in(struct audit_entry *, const char *,
 		    const void *, size_t);
 void		 audit_add_out(struct audit_entry *, const char *,
 		    const void *, size_t);
+void		 audit_add_out_hash(struct audit_entry *, const char *,
+		    const char *sha256);
 int		 db_audit_head(struct db *, unsigned long long *seq,
 		    char hash[65]);
 
@@ -252,5 +255,38 @@ void		 db_ca_files_free(char **, size_t);
 
 /* audit_verify.c */
 int		 db_audit_verify(const char *path, long *bad_line);
+/* A record of audit.log as read back (operator and detail unescaped). */
+struct audit_rec {
+	unsigned long long	 seq;
+	const char		*time, *operator, *op, *result, *in, *out;
+	const char		*detail, *prev;
+	const char		*hash;		/* SHA-256 of the line */
+};
+typedef int	(*audit_walk_fn)(void *, const struct audit_rec *);
+int		 db_audit_walk(const char *path, audit_walk_fn, void *,
+		    long *bad_line);
+
+/* quorum.c */
+int		 db_quorum_set(struct db *, const char *qid, int m, int n,
+		    const char *const *custodians);
+int		 db_quorum_get(const struct db *, char *qid);
+
+/* seals.c */
+/* A seal: the CA key's signature over the audit chain at a record. */
+struct db_seal {
+	unsigned long long	 record;	/* the sealed record */
+	char			 time[21];	/* YYYY-MM-DDTHH:MM:SSZ */
+	unsigned long long	 session;	/* its session.open record */
+	char			 head[65];	/* SHA-256 of that record */
+	int			 generation;	/* of the CA that sealed */
+	char			 key[41];	/* SHA-1 of its public key */
+	unsigned char		*sig;
+	size_t			 siglen;
+	size_t			 line;		/* in audit.seals */
+};
+int		 seal_message(const struct db_seal *, char *, size_t);
+int		 db_seal_append(struct db *, const struct db_seal *);
+int		 db_seals_read(const struct db *, struct db_seal **, size_t *);
+void		 db_seals_free(struct db_seal *, size_t);
 
 #endif

@@ -95,6 +95,8 @@ int		 hsm_token_init(struct hsm *, const char *label,
 int		 hsm_login(struct hsm *, const struct secret *pin);
 int		 hsm_logout(struct hsm *);
 int		 hsm_random(struct hsm *, unsigned char *, size_t);
+int		 hsm_set_pin(struct hsm *, const struct secret *old,
+		    const struct secret *pin);
 
 /* keyspec.c */
 int		 hsm_keyspec_parse(const char *, struct hsm_keyspec *);

@@ -100,5 +100,23 @@ vg init --home "$T/imp" --module "$MODULE" --token vg > /dev/null
 ok "db import-openssl under valgrind" vg db import-openssl "$T/ox/index.txt" \
 	"$T/ox/newcerts" --home "$T/imp" --ca "$T/ca/ca/gen-1.pem" \
 	--crl "$T/ca/crls/gen-1/2.crl"
+mkdir -m 700 "$T/shares"
+ok "quorum split --fresh under valgrind" vg quorum split --home "$T/ca" \
+	--pin-file "$T/pin" --m 2 --n 3 --custodian a --custodian b --custodian c \
+	--fresh --out "$T/shares" --witness w
+ok "login with two shares under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-1-a.txt" --share-file "$T/shares/share-3-c.txt"
+fails "one share refused under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt"
+mkdir -m 700 "$T/shares2"
+ok "quorum reshare under valgrind" vg quorum reshare --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt" --share-fd 3 --m 2 --n 2 \
+	--custodian d --custodian e --out "$T/shares2" 3< "$T/shares/share-1-a.txt"
+ok "audit verify under valgrind" vg audit verify --home "$T/ca"
+ok "audit sessions under valgrind" vg audit sessions --home "$T/ca"
+ok "audit transcript under valgrind" vg audit transcript 1 --home "$T/ca"
+sed -i '2s/detail=/detail=X/' "$T/ca/audit.log"
+fails "audit verify of a changed log under valgrind" vg audit verify --home "$T/ca"
+is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
 
 done_testing
