@@ -2,83 +2,25 @@
 /*
  * ceremony sign --inbox: every request in HOME/requests after one login.
  * Each request is read and checked against the policy; the acceptable ones
- * are built and linted, their serials reserved in one durable write, signed
- * one by one, and recorded with one index write.  Requests end in
- * requests/done/ (signed) or requests/rejected/ with NAME.findings beside
- * them.  Nothing is signed unless it passes its policy.
+ * are built, linted, reserved, signed, verified and recorded by the
+ * pipeline (batch_pipeline.c).  Requests end in requests/done/ (signed) or
+ * requests/rejected/ with NAME.findings beside them.  Nothing is signed
+ * unless it passes its policy.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/batch.h"
 
-struct batch_item {
-	char			*path;
-	const char		*name;		/* file name in the inbox */
-	struct csr		*csr;
-	struct findings		 f;
-	struct issue_job	 job;
-	char			 why[256];	/* a one-line reason to reject */
-};
-
-struct batch {
-	struct batch_item	*v;
-	size_t			 n;
-	struct issue_job	**jobs;		/* of the accepted ones */
-	size_t			 njobs;
-	char			*inbox;
-};
-
-/*
- * Run fn over every item on two cores: this thread takes the even
- * indexes, a second thread the odd ones.  fn may set error messages
- * (they are per thread) but must touch nothing shared.
- */
-struct map_arg {
-	struct batch	 *b;
-	void		(*fn)(struct batch_item *, const void *);
-	const void	 *arg;
-	size_t		  first;
-};
-
-static void *
-map_half(void *p)
+/* Read and policy-check one request; no token.  Any thread. */
+void
+batch_check(struct batch_item *it, const struct policy *p)
 {
-	struct map_arg	*m = p;
-	size_t		 i;
-
-	for (i = m->first; i < m->b->n; i += 2)
-		m->fn(&m->b->v[i], m->arg);
-	return NULL;
-}
-
-static void
-batch_map(struct batch *b, void (*fn)(struct batch_item *, const void *),
-    const void *arg)
-{
-	struct map_arg	 even = { b, fn, arg, 0 }, odd = { b, fn, arg, 1 };
-	pthread_t	 th;
-	int		 threaded;
-
-	threaded = b->n > 1 && pthread_create(&th, NULL, map_half, &odd) == 0;
-	map_half(&even);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		map_half(&odd);
-}
-
-/* Read and policy-check every request; no token yet. */
-static void
-batch_check(struct batch_item *it, const void *arg)
-{
-	const struct policy	*p = arg;
-
 	err_clear();
+	it->checked = 1;
 	if (csr_load(it->path, &it->csr) != 0) {
 		snprintf(it->why, sizeof(it->why), "%s", err_get());
 		return;
@@ -88,7 +30,7 @@ batch_check(struct batch_item *it, const void *arg)
 }
 
 static int
-batch_load(struct session *s, struct batch *b, const struct policy *p)
+batch_load(struct session *s, struct batch *b)
 {
 	char	**paths = NULL;
 	size_t	  i, n = 0;
@@ -97,7 +39,9 @@ batch_load(struct session *s, struct batch *b, const struct policy *p)
 	    csr_inbox_list(b->inbox, &paths, &n) != 0)
 		return 1;
 	if ((b->v = calloc(n ? n : 1, sizeof(*b->v))) == NULL ||
-	    (b->jobs = calloc(n ? n : 1, sizeof(*b->jobs))) == NULL) {
+	    (b->jobs = calloc(n ? n : 1, sizeof(*b->jobs))) == NULL ||
+	    (b->job_items = calloc(n ? n : 1, sizeof(*b->job_items))) == NULL ||
+	    (b->serials = calloc(n ? n : 1, sizeof(*b->serials))) == NULL) {
 		csr_inbox_free(paths, n);
 		err_set("out of memory");
 		return 1;
@@ -110,160 +54,27 @@ batch_load(struct session *s, struct batch *b, const struct policy *p)
 	}
 	b->n = n;
 	csr_inbox_free(paths, n);
-	batch_map(b, batch_check, p);
 	return 0;
 }
 
-struct build_arg {
-	struct session		*s;
-	const struct signer	*sg;
-	const struct tmpl	*t;
-	const struct sign_opts	*o;
-};
-
-/* Build and lint one acceptable request; a lint failure rejects it. */
-static void
-batch_build_one(struct batch_item *it, const void *arg)
+/*
+ * Left in the inbox: a write failed and stopped the batch before this
+ * request's fate was decided.
+ */
+static int
+batch_left(const struct batch *b, const struct batch_item *it)
 {
-	const struct build_arg	*a = arg;
+	return b->stopped && it->job.state != ISSUE_RECORDED &&
+	    it->why[0] == '\0';
+}
 
+static const char *
+batch_why(const struct batch *b, const struct batch_item *it)
+{
 	if (it->why[0] != '\0')
-		return;
-	err_clear();
-	if (issue_build(a->s, &it->job, &it->f) != 0)
-		snprintf(it->why, sizeof(it->why), "%s", err_get());
-}
-
-/*
- * The acceptable ones get their serials from one draw of the token's RNG
- * (here, one thread: the token session is not shared), then are built and
- * linted on both cores.
- */
-static int
-batch_build(struct session *s, struct batch *b, const struct signer *sg,
-    const struct tmpl *t, const struct sign_opts *o)
-{
-	struct build_arg	a = { s, sg, t, o };
-	size_t			i;
-
-	for (i = 0; i < b->n; i++)
-		if (b->v[i].why[0] == '\0') {
-			sign_job(&b->v[i].job, sg, t, b->v[i].csr, o);
-			b->jobs[b->njobs++] = &b->v[i].job;
-		}
-	if (issue_serials(s, b->jobs, b->njobs) != 0)
-		return 1;
-	batch_map(b, batch_build_one, &a);
-	for (i = 0, b->njobs = 0; i < b->n; i++)
-		if (b->v[i].job.state == ISSUE_BUILT)
-			b->jobs[b->njobs++] = &b->v[i].job;
-	return 0;
-}
-
-/*
- * Two cores, two halves of the work: this thread has the token sign one
- * certificate after another; a second thread verifies each signature as
- * soon as it is made.
- */
-struct pipeline {
-	pthread_mutex_t		  mu;
-	pthread_cond_t		  cv;
-	size_t			  ready;	/* jobs handed over so far */
-	struct issue_job	**jobs;
-	size_t			  n;
-};
-
-static void *
-batch_verifier(void *arg)
-{
-	struct pipeline	*pl = arg;
-	size_t		 i;
-
-	for (i = 0; i < pl->n; i++) {
-		pthread_mutex_lock(&pl->mu);
-		while (pl->ready <= i)
-			pthread_cond_wait(&pl->cv, &pl->mu);
-		pthread_mutex_unlock(&pl->mu);
-		issue_verify(pl->jobs[i]);
-	}
-	return NULL;
-}
-
-static void
-pipeline_hand(struct pipeline *pl, size_t ready)
-{
-	pthread_mutex_lock(&pl->mu);
-	pl->ready = ready;
-	pthread_cond_signal(&pl->cv);
-	pthread_mutex_unlock(&pl->mu);
-}
-
-static void
-batch_token_sign(struct batch *b)
-{
-	struct pipeline	 pl;
-	pthread_t	 th;
-	size_t		 i;
-	int		 threaded;
-
-	memset(&pl, 0, sizeof(pl));
-	pl.jobs = b->jobs;
-	pl.n = b->njobs;
-	pthread_mutex_init(&pl.mu, NULL);
-	pthread_cond_init(&pl.cv, NULL);
-	threaded = pthread_create(&th, NULL, batch_verifier, &pl) == 0;
-	for (i = 0; i < b->njobs; i++) {
-		/* A failure leaves the job reserved: it is voided later. */
-		if (issue_token_sign(b->jobs[i]) != 0)
-			note("ceremony: %s", err_get());
-		if (threaded)
-			pipeline_hand(&pl, i + 1);
-		else
-			issue_verify(b->jobs[i]);
-	}
-	if (threaded)
-		pthread_join(th, NULL);
-	pthread_cond_destroy(&pl.cv);
-	pthread_mutex_destroy(&pl.mu);
-	for (i = 0; i < b->njobs; i++)
-		if (b->jobs[i]->why != NULL)
-			note("ceremony: serial %s: %s", b->jobs[i]->serial,
-			    b->jobs[i]->why);
-}
-
-/* Certificate files in one write group, made durable before the index. */
-static int
-batch_record(struct session *s, struct batch *b)
-{
-	if (atomic_group_begin() != 0)
-		return 1;
-	if (issue_record_files(s, b->jobs, b->njobs) != 0) {
-		atomic_group_abort();
-		return 1;
-	}
-	if (atomic_group_commit() != 0)
-		return 1;
-	return issue_record_index(s, b->jobs, b->njobs);
-}
-
-static int
-batch_sign(struct session *s, struct batch *b)
-{
-	char	saved[1024];
-
-	if (b->njobs == 0)
-		return 0;
-	if (issue_reserve(s, b->jobs, b->njobs) != 0)
-		return 1;
-	batch_token_sign(b);
-	if (batch_record(s, b) != 0) {
-		snprintf(saved, sizeof(saved), "%s", err_get());
-		issue_abandon(s, b->jobs, b->njobs);
-		err_set("%s", saved);
-		return 1;
-	}
-	issue_abandon(s, b->jobs, b->njobs);
-	return 0;
+		return it->why;
+	return batch_left(b, it) ? "not signed: left in the inbox" :
+	    "signing failed";
 }
 
 static int
@@ -279,7 +90,8 @@ mkdir_in(const char *dir, const char *sub, char *out, size_t len)
 
 /* The findings, as a person reads them, beside the rejected request. */
 static int
-batch_report(const char *dir, const struct batch_item *it)
+batch_report(const struct batch *b, const char *dir,
+    const struct batch_item *it)
 {
 	char	 path[4096], *buf = NULL;
 	size_t	 len = 0;
@@ -288,7 +100,7 @@ batch_report(const char *dir, const struct batch_item *it)
 
 	if ((m = open_memstream(&buf, &len)) == NULL)
 		return 1;
-	fprintf(m, "request %s rejected: %s\n", it->name, it->why);
+	fprintf(m, "request %s rejected: %s\n", it->name, batch_why(b, it));
 	findings_print(m, &it->f);
 	fclose(m);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.findings", dir,
@@ -301,30 +113,40 @@ batch_report(const char *dir, const struct batch_item *it)
 	return rc;
 }
 
-/* Move each request to done/ or rejected/ once its fate is recorded. */
+/* done/ and rejected/ in the inbox, before anything is moved there. */
 static int
-batch_file(const struct batch *b)
+batch_dirs(struct batch *b)
 {
-	char	 done[4096], rej[4096], to[8192];
+	return mkdir_in(b->inbox, "done", b->done, sizeof(b->done)) != 0 ||
+	    mkdir_in(b->inbox, "rejected", b->rej, sizeof(b->rej)) != 0;
+}
+
+/*
+ * Move each request to done/ or rejected/ once its fate is recorded; one
+ * that a failed write left undecided stays in the inbox.
+ */
+static int
+batch_file(const struct batch *b, struct batch_item **items, size_t n)
+{
+	char	 to[8192];
 	size_t	 i;
 	int	 ok;
 
-	if (mkdir_in(b->inbox, "done", done, sizeof(done)) != 0 ||
-	    mkdir_in(b->inbox, "rejected", rej, sizeof(rej)) != 0)
-		return 1;
-	for (i = 0; i < b->n; i++) {
-		ok = b->v[i].job.state == ISSUE_RECORDED;
-		if (!ok && batch_report(rej, &b->v[i]) != 0)
+	for (i = 0; i < n; i++) {
+		if (batch_left(b, items[i]))
+			continue;
+		ok = items[i]->job.state == ISSUE_RECORDED;
+		if (!ok && batch_report(b, b->rej, items[i]) != 0)
 			return 1;
-		snprintf(to, sizeof(to), "%s/%s", ok ? done : rej,
-		    b->v[i].name);
-		if (rename(b->v[i].path, to) == -1) {
-			err_set("cannot move %s to %s: %s", b->v[i].path, to,
+		snprintf(to, sizeof(to), "%s/%s", ok ? b->done : b->rej,
+		    items[i]->name);
+		if (rename(items[i]->path, to) == -1) {
+			err_set("cannot move %s to %s: %s", items[i]->path, to,
 			    strerror(errno));
 			return 1;
 		}
 	}
-	return fsync_dir(b->inbox) || fsync_dir(done) || fsync_dir(rej);
+	return fsync_dir(b->inbox) || fsync_dir(b->done) || fsync_dir(b->rej);
 }
 
 static void
@@ -342,28 +164,21 @@ batch_summary(const struct batch *b, size_t *signedn)
 			    it->job.serial);
 			(*signedn)++;
 		} else
-			printf("%-32s  %-8s  %s\n", it->name, "rejected",
-			    it->why[0] != '\0' ? it->why : "signing failed");
+			printf("%-32s  %-8s  %s\n", it->name, batch_left(b, it) ?
+			    "left" : "rejected", batch_why(b, it));
 	}
 	printf("%zu signed, %zu rejected, %zu in all\n", *signedn,
 	    b->n - *signedn, b->n);
 }
 
-/* The exports of the signed ones, in one write group. */
+/* The chain beside the certificates the pipeline exported. */
 static int
-batch_export(struct session *s, struct batch *b, const struct signer *sg)
+batch_export_chain(struct session *s, const struct signer *sg)
 {
 	char	dir[4096];
-	size_t	i;
 
 	if (atomic_group_begin() != 0)
 		return 1;
-	for (i = 0; i < b->n; i++)
-		if (b->v[i].job.state == ISSUE_RECORDED &&
-		    sign_export(s, &b->v[i].job, dir, sizeof(dir)) != 0) {
-			atomic_group_abort();
-			return 1;
-		}
 	if (sign_export_chain(s, sg, dir, sizeof(dir)) != 0) {
 		atomic_group_abort();
 		return 1;
@@ -373,51 +188,85 @@ batch_export(struct session *s, struct batch *b, const struct signer *sg)
 
 /* One audit record per request, signed or refused, in one append. */
 static int
-batch_audit(struct session *s, struct batch *b, const struct tmpl *t,
-    const struct policy *p)
+batch_audit(struct batch *b, struct batch_item **items, size_t n)
 {
 	struct audit_entry	*e;
-	unsigned char		**der;
 	char			**detail;
 	size_t			 i;
-	int			 len, rc = 1;
+	int			 rc = 1;
 
-	e = calloc(b->n ? b->n : 1, sizeof(*e));
-	der = calloc(b->n ? b->n : 1, sizeof(*der));
-	detail = calloc(b->n ? b->n : 1, sizeof(*detail));
-	if (e == NULL || der == NULL || detail == NULL) {
+	e = calloc(n ? n : 1, sizeof(*e));
+	detail = calloc(n ? n : 1, sizeof(*detail));
+	if (e == NULL || detail == NULL) {
 		err_set("out of memory");
 		goto out;
 	}
-	for (i = 0; i < b->n; i++) {
-		struct batch_item *it = &b->v[i];
+	for (i = 0; i < n; i++) {
+		struct batch_item *it = items[i];
 
-		e[i].operator = s->operator;
+		e[i].operator = b->s->operator;
 		e[i].op = "sign";
 		e[i].ok = it->job.state == ISSUE_RECORDED;
 		if (asprintf(&detail[i], "%s %s", it->name, e[i].ok ?
-		    it->job.serial : (it->why[0] != '\0' ? it->why :
-		    "signing failed")) == -1) {
+		    it->job.serial : batch_why(b, it)) == -1) {
 			detail[i] = NULL;
 			goto out;
 		}
 		e[i].detail = detail[i];
-		audit_add_in(&e[i], "template", t->raw, t->rawlen);
-		audit_add_in(&e[i], "policy", p->raw, p->rawlen);
+		audit_add_in(&e[i], "template", b->t->raw, b->t->rawlen);
+		audit_add_in(&e[i], "policy", b->p->raw, b->p->rawlen);
 		if (it->csr != NULL)
 			audit_add_in(&e[i], "csr", it->csr->der, it->csr->derlen);
-		if (e[i].ok && (len = i2d_X509(it->job.cert, &der[i])) > 0)
-			audit_add_out(&e[i], "cert", der[i], (size_t)len);
+		/* The bytes that were verified and recorded. */
+		if (e[i].ok)
+			audit_add_out(&e[i], "cert", it->job.der,
+			    it->job.derlen);
 	}
-	rc = db_audit_many(s->db, e, b->n);
+	rc = db_audit_many(b->s->db, e, n);
 out:
-	for (i = 0; i < b->n && der != NULL && detail != NULL; i++) {
-		OPENSSL_free(der[i]);
+	for (i = 0; i < n && detail != NULL; i++)
 		free(detail[i]);
-	}
-	free(der);
 	free(detail);
 	free(e);
+	return rc;
+}
+
+/*
+ * The requests' audit records, then their moves out of the inbox.  The
+ * pipeline settles the signed ones a chunk at a time; the rest are
+ * settled at the end.
+ */
+int
+batch_settle(struct batch *b, struct batch_item **items, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	if (batch_audit(b, items, n) != 0 || batch_file(b, items, n) != 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		items[i]->settled = 1;
+	return 0;
+}
+
+/* Every request the pipeline did not settle, in the inbox's order. */
+static int
+batch_settle_rest(struct batch *b)
+{
+	struct batch_item	**rest;
+	size_t			  i, n = 0;
+	int			  rc;
+
+	if ((rest = calloc(b->n ? b->n : 1, sizeof(*rest))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < b->n; i++)
+		if (!b->v[i].settled)
+			rest[n++] = &b->v[i];
+	rc = batch_settle(b, rest, n);
+	free(rest);
 	return rc;
 }
 
@@ -434,7 +283,33 @@ batch_free(struct batch *b)
 	}
 	free(b->v);
 	free(b->jobs);
+	free(b->job_items);
+	free(b->serials);
 	free(b->inbox);
+}
+
+/*
+ * Sign what is acceptable.  The requests before the first acceptable one
+ * are checked here, so that the PIN is asked only when something will be
+ * signed; the pipeline checks the rest while the token signs.
+ */
+static int
+batch_sign(struct batch *b, struct signer *sg)
+{
+	for (b->first = 0; b->first < b->n; b->first++) {
+		batch_check(&b->v[b->first], b->p);
+		if (b->v[b->first].why[0] == '\0')
+			break;
+	}
+	if (b->first == b->n)
+		return 0;
+	if (batch_dirs(b) != 0 || session_login(b->s) != 0 ||
+	    signer_open(b->s, sg, b->t->md) != 0 ||
+	    issue_serials(b->s, b->serials, b->n - b->first) != 0 ||
+	    batch_pipeline(b) != 0)
+		return 1;
+	issue_abandon(b->s, b->jobs, b->njobs);
+	return 0;
 }
 
 int
@@ -443,25 +318,28 @@ sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
 {
 	struct batch	 b;
 	struct signer	 sg;
-	size_t		 signedn = 0, accepted = 0, i;
+	size_t		 signedn = 0;
 	int		 rc = 1;
 
 	memset(&b, 0, sizeof(b));
 	memset(&sg, 0, sizeof(sg));
-	if (batch_load(s, &b, p) != 0)
+	b.s = s;
+	b.sg = &sg;
+	b.t = t;
+	b.p = p;
+	b.o = o;
+	if (batch_load(s, &b) != 0 || batch_sign(&b, &sg) != 0)
 		goto out;
-	for (i = 0; i < b.n; i++)
-		accepted += b.v[i].why[0] == '\0';
-	/* The PIN is asked only when something will be signed. */
-	if (accepted > 0 && (session_login(s) != 0 ||
-	    signer_open(s, &sg, t->md) != 0))
-		goto out;
-	if (batch_build(s, &b, &sg, t, o) != 0 || batch_sign(s, &b) != 0)
-		goto out;
-	if (batch_export(s, &b, &sg) != 0 || batch_audit(s, &b, t, p) != 0 ||
-	    batch_file(&b) != 0)
+	/* What was decided is audited and filed even after a failure. */
+	if ((sg.chain != NULL && !b.stopped &&
+	    batch_export_chain(s, &sg) != 0) || (b.done[0] == '\0' &&
+	    batch_dirs(&b) != 0) || batch_settle_rest(&b) != 0)
 		goto out;
 	batch_summary(&b, &signedn);
+	if (b.stopped) {
+		err_set("%s", b.error);
+		goto out;
+	}
 	rc = 0;
 	if (signedn < b.n) {
 		err_set("%zu of %zu requests rejected: see %s/rejected/",

@@ -22,6 +22,8 @@
 
 struct crl_args {
 	const char	*tmpl;
+	const char	*generation;	/* --generation N */
+	long		 gen;		/* 0: the active generation */
 };
 
 static void
@@ -64,6 +66,7 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 {
 	const struct cmd_opt	local[] = {
 		{ "template", 1, &a->tmpl },
+		{ "generation", 1, &a->generation },
 		{ NULL, 0, NULL }
 	};
 	int			r;
@@ -71,6 +74,9 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 	session_init(s);
 	if ((r = cmd_options(s, name, argc, argv, local)) != 0)
 		return r < 0 ? -1 : 1;
+	if (a->generation != NULL && opt_int("--generation", a->generation,
+	    1, 1000000, &a->gen) != 0)
+		return 1;
 	if (opt_no_args(name, argc, argv) != 0 ||
 	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : DEFAULT_CRL_TMPL, t) != 0)
 		return 1;
@@ -96,7 +102,7 @@ int
 cmd_crl_issue(int argc, char **argv)
 {
 	struct session		 s;
-	struct crl_args		 a = { NULL };
+	struct crl_args		 a = { NULL, NULL, 0 };
 	struct crl_tmpl		*t = NULL;
 	struct signer		 sg;
 	struct crl_job		 j;
@@ -106,7 +112,8 @@ cmd_crl_issue(int argc, char **argv)
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
 	if ((rc = crl_start(&s, "crl issue", argc, argv, &a, &t)) == 0 &&
-	    (rc = crl_run(&s, t, &sg, &j, dir, sizeof(dir))) == 0)
+	    (rc = crl_run(&s, t, (int)a.gen, &sg, &j, dir,
+	    sizeof(dir))) == 0)
 		crl_print(&j, dir);
 	crl_job_clear(&j);
 	signer_close(&sg);
@@ -160,19 +167,43 @@ crl_report(struct session *s, const struct crl_job *j, const char *dir)
 	return rc;
 }
 
+/* One generation's CRL in a session: issue, export with its CA, report. */
+static int
+crl_session_gen(struct session *s, const struct crl_tmpl *t, int gen)
+{
+	struct signer	sg;
+	struct crl_job	j;
+	char		dir[4096] = "", base[32];
+	int		rc;
+
+	memset(&sg, 0, sizeof(sg));
+	memset(&j, 0, sizeof(j));
+	if ((rc = crl_run(s, t, gen, &sg, &j, dir, sizeof(dir))) != 0)
+		goto out;
+	snprintf(base, sizeof(base), "ca-gen%d", sg.generation);
+	if ((rc = export_cert(dir, base, sg.issuer)) == 0)
+		rc = crl_report(s, &j, dir);
+out:
+	crl_job_clear(&j);
+	signer_close(&sg);
+	return rc;
+}
+
+/*
+ * The periodic session: a CRL from every generation that still signs
+ * them (after a rollover the retired one too, until it expires), or the
+ * one named by --generation.
+ */
 int
 cmd_crl_session(int argc, char **argv)
 {
 	struct session		 s;
-	struct crl_args		 a = { NULL };
+	struct crl_args		 a = { NULL, NULL, 0 };
 	struct crl_tmpl		*t = NULL;
-	struct signer		 sg;
-	struct crl_job		 j;
-	char			 dir[4096] = "", base[32];
+	int			 gens[64];
+	size_t			 i, n = 0;
 	int			 rc;
 
-	memset(&sg, 0, sizeof(sg));
-	memset(&j, 0, sizeof(j));
 	if ((rc = crl_start(&s, "crl session", argc, argv, &a,
 	    &t)) != 0)
 		goto out;
@@ -182,17 +213,21 @@ cmd_crl_session(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	if ((rc = crl_run(&s, t, &sg, &j, dir, sizeof(dir))) != 0)
+	/* An automatic switch-over that is due is recorded first. */
+	if (a.gen == 0 && (session_login(&s) != 0 ||
+	    rollover_switch_due(&s, time(NULL)) != 0 ||
+	    db_ca_live(s.db, time(NULL), gens, 64, &n) != 0)) {
+		rc = 1;
 		goto out;
-	snprintf(base, sizeof(base), "ca-gen%d", sg.generation);
-	/* Log out before the report: the token's part is over. */
+	}
+	if (a.gen != 0)
+		gens[n++] = (int)a.gen;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = crl_session_gen(&s, t, gens[i]);
+	/* The token's part is over. */
 	if (s.logged_in && hsm_logout(s.hsm) == 0)
 		s.logged_in = 0;
-	if ((rc = export_cert(dir, base, sg.issuer)) == 0)
-		rc = crl_report(&s, &j, dir);
 out:
-	crl_job_clear(&j);
-	signer_close(&sg);
 	return crl_finish(&s, t, rc);
 }
 
@@ -240,20 +275,23 @@ int
 cmd_crl_status(int argc, char **argv)
 {
 	struct session		 s;
-	struct crl_args		 a = { NULL };
+	struct crl_args		 a = { NULL, NULL, 0 };
 	struct crl_tmpl		*t = NULL;
 	time_t			 now = time(NULL);
-	int			 gen, cur, r, rc;
+	int			 gens[64], gen, r, rc;
+	size_t			 i, n = 0;
 
 	if ((rc = crl_start(&s, "crl status", argc, argv, &a, &t)) != 0)
 		goto out;
-	if ((cur = db_ca_current(s.db)) == 0) {
-		err_set("this data directory has no CA certificate yet");
+	if (db_ca_live(s.db, now, gens, 64, &n) != 0 || n == 0) {
+		if (n == 0)
+			err_set("this data directory has no CA certificate yet");
 		rc = 1;
 		goto out;
 	}
-	for (gen = cur; gen >= 1 && rc != 1; gen--) {
-		if ((r = crl_status_gen(&s, t, gen, now, gen == cur)) == 1)
+	for (i = 0; i < n && rc != 1; i++) {
+		gen = gens[i];
+		if ((r = crl_status_gen(&s, t, gen, now, i == 0)) == 1)
 			rc = 1;
 		else if (r == 2)
 			rc = rc == 0 ? 3 : rc;

@@ -21,7 +21,7 @@ print_findings(const struct findings *f)
 		    f->v[i].code, f->v[i].text);
 }
 
-static void
+void
 print_time(const char *what, const ASN1_TIME *t)
 {
 	struct tm	tm;
@@ -33,8 +33,11 @@ print_time(const char *what, const ASN1_TIME *t)
 	printf("  %-12s %s\n", what, buf);
 }
 
-/* The fingerprint as witnesses read it aloud: two lines of four groups. */
-static void
+/*
+ * The fingerprint as witnesses read it aloud: eight groups of eight hex
+ * digits per line, two lines.
+ */
+void
 print_fingerprint(const char *colons)
 {
 	char	g[FP_GROUPS][9];

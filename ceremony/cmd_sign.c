@@ -20,6 +20,7 @@ struct sign_args {
 	const char	*days;
 	const char	*clamp;
 	const char	*inbox;
+	const char	*resign;
 };
 
 /* Template, policy and options, checked before any token work. */
@@ -28,8 +29,10 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
     struct sign_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	if (a->tmpl == NULL || (a->csr == NULL) == (a->inbox == NULL)) {
-		err_set("sign needs --template T and either --csr F or --inbox");
+	if (a->tmpl == NULL || (a->csr != NULL) + (a->inbox != NULL) +
+	    (a->resign != NULL) != 1) {
+		err_set("sign needs --template T and one of --csr F, --inbox "
+		    "or --resign SERIAL");
 		return 1;
 	}
 	if (tmpl_load(a->tmpl, t) != 0)
@@ -78,7 +81,8 @@ sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
 	int			 rc = 1;
 
 	memset(&out, 0, sizeof(out));
-	if (csr_load(a->csr, &c) != 0)
+	if ((a->resign != NULL ? resign_request(s, a->resign, &c) :
+	    csr_load(a->csr, &c)) != 0)
 		return 1;
 	if ((rc = sign_csr(s, t, p, c, o, &out)) == 0)
 		sign_print(&out.j, &out.sg, out.dir);
@@ -93,7 +97,7 @@ int
 cmd_sign(int argc, char **argv)
 {
 	struct session		 s;
-	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL };
+	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct sign_opts	 o;
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
@@ -103,6 +107,7 @@ cmd_sign(int argc, char **argv)
 		{ "days", 1, &a.days },
 		{ "clamp", 0, &a.clamp },
 		{ "inbox", 0, &a.inbox },
+		{ "resign", 1, &a.resign },
 		{ NULL, 0, NULL }
 	};
 	int			 r, rc = 1;

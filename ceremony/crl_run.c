@@ -113,26 +113,48 @@ crl_audit(struct session *s, const struct crl_tmpl *t,
 	}
 	e.detail = detail;
 	audit_add_in(&e, "template", t->raw, t->rawlen);
+	if (ok)
+		audit_add_out_hash(&e, "crl", j->sha256);
 	return session_audit(s, &e);
 }
 
-static void
-export_dir_of(struct session *s, char *dir, size_t len)
+/* A generation named by --generation must still sign CRLs. */
+static int
+crl_gen_check(struct session *s, int gen)
 {
-	char	*exp;
+	int	gens[64];
+	size_t	i, n;
 
-	if (s->export_dir != NULL)
-		snprintf(dir, len, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL) {
-		snprintf(dir, len, "%s", exp);
-		free(exp);
-	}
+	if (db_ca_live(s->db, time(NULL), gens, 64, &n) != 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (gens[i] == gen)
+			return 0;
+	err_set("CA generation %d signs no CRLs now: it does not exist, is "
+	    "pending or cancelled, or has expired (ceremony rollover status)",
+	    gen);
+	return 1;
 }
 
-/* Log in, issue, export, audit; the worker of issue and session. */
+/* The active generation's signer, or a named one that still signs CRLs. */
+static int
+crl_signer(struct session *s, const struct crl_tmpl *t, int gen,
+    struct signer *sg)
+{
+	if (gen == 0)
+		return signer_open(s, sg, t->md);
+	if (crl_gen_check(s, gen) != 0)
+		return 1;
+	return signer_open_gen(s, sg, t->md, gen);
+}
+
+/*
+ * Log in, issue, export, audit: crl issue, crl session and the TUI.  gen 0
+ * is the active generation; another must still sign CRLs.
+ */
 int
-crl_run(struct session *s, const struct crl_tmpl *t, struct signer *sg,
-    struct crl_job *j, char *dir, size_t dirlen)
+crl_run(struct session *s, const struct crl_tmpl *t, int gen,
+    struct signer *sg, struct crl_job *j, char *dir, size_t dirlen)
 {
 	int	ok;
 
@@ -141,7 +163,7 @@ crl_run(struct session *s, const struct crl_tmpl *t, struct signer *sg,
 	j->sg = sg;
 	j->now = time(NULL);
 	export_dir_of(s, dir, dirlen);
-	ok = session_login(s) == 0 && signer_open(s, sg, t->md) == 0 &&
+	ok = session_login(s) == 0 && crl_signer(s, t, gen, sg) == 0 &&
 	    crl_issue(s, j) == 0;
 	if (ok && crl_export(j, dir) != 0) {
 		err_context("CRL %llu is issued and kept in %s, but not "

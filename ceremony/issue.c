@@ -52,7 +52,7 @@ issue_serial(struct session *s, char serial[DB_SERIAL_MAX])
  * the index and against each other.
  */
 int
-issue_serials(struct session *s, struct issue_job **jobs, size_t n)
+issue_serials(struct session *s, char (*serials)[DB_SERIAL_MAX], size_t n)
 {
 	unsigned char	*rnd;
 	size_t		 i, k;
@@ -67,12 +67,12 @@ issue_serials(struct session *s, struct issue_job **jobs, size_t n)
 	if (hsm_random(s->hsm, rnd, n * 20) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (db_serial_make(rnd + 20 * i, 20, jobs[i]->serial) != 0)
+		if (db_serial_make(rnd + 20 * i, 20, serials[i]) != 0)
 			goto out;
 		for (k = 0; k < i; k++)
-			if (strcmp(jobs[k]->serial, jobs[i]->serial) == 0)
+			if (strcmp(serials[k], serials[i]) == 0)
 				break;
-		if (k < i || db_index_get(s->db, jobs[i]->serial) != NULL) {
+		if (k < i || db_index_get(s->db, serials[i]) != NULL) {
 			err_set("the token's random generator repeats serials: "
 			    "do not use this token");
 			goto out;
@@ -95,8 +95,8 @@ cert_time(const ASN1_TIME *t)
 }
 
 /*
- * notBefore: the template's or now; notAfter: the template's, or the
- * requested/template days.  Past the issuer's end it is cut only when the
+ * notBefore: the job's (a rollover's), the template's or now; notAfter:
+ * the job's, the template's, or the requested/template days.  Past the issuer's end it is cut only when the
  * operator asked (--clamp), and that is reported; else the lint refuses.
  */
 static int
@@ -105,9 +105,13 @@ issue_validity(X509 *x, struct issue_job *j)
 	const struct tmpl	*t = j->t;
 	time_t			 nb = t->not_before, na = t->not_after, end;
 
+	if (j->not_before != 0)
+		nb = j->not_before;
 	if (nb == 0)
 		nb = time(NULL);
-	if (j->days != 0)
+	if (j->not_after != 0)
+		na = j->not_after;
+	else if (j->days != 0)
 		na = nb + j->days * DAY;
 	else if (na == 0)
 		na = nb + t->days * DAY;

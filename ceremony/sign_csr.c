@@ -45,19 +45,6 @@ sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
 	return rc;
 }
 
-/* Where exports go: --export, else HOME/export. */
-static void
-sign_export_dir(struct session *s, char *dir, size_t dirlen)
-{
-	char	*exp = NULL;
-
-	if (s->export_dir != NULL)
-		snprintf(dir, dirlen, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL)
-		snprintf(dir, dirlen, "%s", exp);
-	free(exp);
-}
-
 /*
  * The certificate (PEM and DER) into the export directory.  The chain
  * above it is the same for every certificate of a CA generation:
@@ -67,7 +54,7 @@ int
 sign_export(struct session *s, const struct issue_job *j, char *dir,
     size_t dirlen)
 {
-	sign_export_dir(s, dir, dirlen);
+	export_dir_of(s, dir, dirlen);
 	return export_cert(dir, j->serial, j->cert);
 }
 
@@ -75,11 +62,17 @@ int
 sign_export_chain(struct session *s, const struct signer *sg, char *dir,
     size_t dirlen)
 {
-	char	base[32];
+	STACK_OF(X509)	*links = NULL;
+	char		 base[32];
+	int		 rc;
 
-	sign_export_dir(s, dir, dirlen);
+	export_dir_of(s, dir, dirlen);
 	snprintf(base, sizeof(base), "chain-gen%d", sg->generation);
-	return export_chain(dir, base, sg->chain);
+	if (ca_links_all(s->db, &links) != 0)
+		return 1;
+	rc = export_chain(dir, base, sg->chain, links);
+	sk_X509_pop_free(links, X509_free);
+	return rc;
 }
 
 /*

@@ -31,6 +31,7 @@ add_item(struct audit_item *items, size_t *n, const char *role,
 		items[*n].role = role;
 		items[*n].data = data;
 		items[*n].len = len;
+		items[*n].sha256 = NULL;
 	}
 	if (*n <= AUDIT_ITEMS_MAX)
 		(*n)++;
@@ -48,6 +49,16 @@ audit_add_out(struct audit_entry *e, const char *role, const void *data,
     size_t len)
 {
 	add_item(e->out, &e->nout, role, data, len);
+}
+
+/* An output hashed as it was written (a large CRL): its SHA-256 in hex. */
+void
+audit_add_out_hash(struct audit_entry *e, const char *role,
+    const char *sha256)
+{
+	add_item(e->out, &e->nout, role, NULL, 0);
+	if (e->nout <= AUDIT_ITEMS_MAX)
+		e->out[e->nout - 1].sha256 = sha256;
 }
 
 /* The escaped form of s (NULL: empty), malloc'd. */
@@ -85,18 +96,69 @@ items_check(const struct audit_item *items, size_t n, const char *what)
 	return 0;
 }
 
+/*
+ * The hashes already computed for this batch of records: a batch names
+ * the same template and policy bytes in every record, hashed once.
+ */
+struct hash_memo {
+	const void	*data;
+	size_t		 len;
+	char		*hex;
+};
+#define HASH_MEMO	4
+
+static void
+memo_free(struct hash_memo *m)
+{
+	size_t	i;
+
+	for (i = 0; m != NULL && i < HASH_MEMO; i++)
+		free(m[i].hex);
+}
+
+/* The SHA-256 of data, from the memo when it is there; not to be freed. */
+static const char *
+memo_hash(struct hash_memo *m, const void *data, size_t len, char **own)
+{
+	size_t	i;
+
+	*own = NULL;
+	for (i = 0; m != NULL && i < HASH_MEMO && m[i].hex != NULL; i++)
+		if (m[i].data == data && m[i].len == len)
+			return m[i].hex;
+	if ((*own = sha256_hex(data, len)) == NULL || m == NULL ||
+	    i == HASH_MEMO)
+		return *own;
+	m[i].data = data;
+	m[i].len = len;
+	m[i].hex = *own;
+	*own = NULL;
+	return m[i].hex;
+}
+
 /* "role:sha256,role:sha256" */
 static int
-put_items(FILE *f, const struct audit_item *items, size_t n)
+put_items(FILE *f, const struct audit_item *items, size_t n,
+    struct hash_memo *memo)
 {
-	char	*h;
-	size_t	 i;
+	const char	*h;
+	char		*own;
+	size_t		 i;
 
 	for (i = 0; i < n; i++) {
-		if ((h = sha256_hex(items[i].data, items[i].len)) == NULL)
+		if (items[i].sha256 != NULL) {
+			if (strlen(items[i].sha256) != 64 ||
+			    strspn(items[i].sha256, "0123456789abcdef") != 64)
+				return 1;
+			fprintf(f, "%s%s:%s", i > 0 ? "," : "", items[i].role,
+			    items[i].sha256);
+			continue;
+		}
+		if ((h = memo_hash(memo, items[i].data, items[i].len, &own)) ==
+		    NULL)
 			return 1;
 		fprintf(f, "%s%s:%s", i > 0 ? "," : "", items[i].role, h);
-		free(h);
+		free(own);
 	}
 	return 0;
 }
@@ -104,7 +166,7 @@ put_items(FILE *f, const struct audit_item *items, size_t n)
 /* The record as one line, newline included, malloc'd. */
 static char *
 audit_line(const struct audit_entry *e, unsigned long long seq,
-    const char *prev, size_t *len)
+    const char *prev, struct hash_memo *memo, size_t *len)
 {
 	FILE		*f;
 	struct tm	 tm;
@@ -124,9 +186,9 @@ audit_line(const struct audit_entry *e, unsigned long long seq,
 	}
 	fprintf(f, "seq=%llu\ttime=%s\toperator=%s\top=%s\tresult=%s\tin=",
 	    seq, when, op, e->op, e->ok ? "ok" : "failed");
-	bad = put_items(f, e->in, e->nin);
+	bad = put_items(f, e->in, e->nin, memo);
 	fprintf(f, "\tout=");
-	bad |= put_items(f, e->out, e->nout);
+	bad |= put_items(f, e->out, e->nout, memo);
 	fprintf(f, "\tdetail=%s\tprev=%s\n", det, prev);
 	bad |= ferror(f);
 	bad |= fclose(f) != 0;
@@ -225,7 +287,8 @@ db_audit(struct db *db, const struct audit_entry *e)
 	if (entry_check(e) || (path = db_path(db, AUDIT_FILE)) == NULL ||
 	    (fd = audit_open(db, path)) == -1)
 		goto out;
-	if ((line = audit_line(e, db->audit_seq + 1, db->audit_prev, &len))
+	if ((line = audit_line(e, db->audit_seq + 1, db->audit_prev, NULL,
+	    &len))
 	    == NULL || (h = sha256_hex(line, len - 1)) == NULL) {
 		err_set("out of memory writing the audit record");
 		goto out;
@@ -253,13 +316,15 @@ out:
 int
 db_audit_many(struct db *db, const struct audit_entry *e, size_t n)
 {
-	char	*path = NULL, *buf = NULL, *line = NULL, *h = NULL, *nb;
-	char	 prev[sizeof(db->audit_prev)];
-	size_t	 len, total = 0, i;
-	int	 fd = -1, rc = 0;
+	struct hash_memo	 memo[HASH_MEMO];
+	char			*path = NULL, *buf = NULL, *line = NULL, *h = NULL;
+	char			*nb, prev[sizeof(db->audit_prev)];
+	size_t			 len, total = 0, i;
+	int			 fd = -1, rc = 0;
 
 	if (n == 0)
 		return 0;
+	memset(memo, 0, sizeof(memo));
 	if ((path = db_path(db, AUDIT_FILE)) == NULL ||
 	    (fd = audit_open(db, path)) == -1)
 		goto out;
@@ -271,7 +336,7 @@ db_audit_many(struct db *db, const struct audit_entry *e, size_t n)
 		free(h);
 		h = NULL;
 		if ((line = audit_line(&e[i], db->audit_seq + 1 + i, prev,
-		    &len)) == NULL || (h = sha256_hex(line, len - 1)) == NULL ||
+		    memo, &len)) == NULL || (h = sha256_hex(line, len - 1)) == NULL ||
 		    (nb = realloc(buf, total + len)) == NULL) {
 			err_set("out of memory writing the audit records");
 			goto out;
@@ -294,6 +359,7 @@ out:
 	free(h);
 	free(line);
 	free(buf);
+	memo_free(memo);
 	free(path);
 	return !rc;
 }

@@ -105,11 +105,11 @@ like "...the template's" "$text" "Internet Key Exchange"
 like "...the SAN copied from the request" "$text" "DNS:vcs.example.com, DNS:peer1.example.com"
 
 # Refusals: nothing written but the audit record.
-snap() { (tree "$1"; cat "$1/index.txt") | grep -v '^audit.log ' > "$T/before"; }
+snap() { (tree "$1"; cat "$1/index.txt") | grep -v '^audit\.' > "$T/before"; }
 same() {
-	(tree "$1"; cat "$1/index.txt") | grep -v '^audit.log ' > "$T/after"
+	(tree "$1"; cat "$1/index.txt") | grep -v '^audit\.' > "$T/after"
 	ok "$2: nothing written" diff -u "$T/before" "$T/after"
-	like "$2: the refusal is audited" "$(tail -1 "$1/audit.log")" "op=sign	result=failed"
+	like "$2: the refusal is audited" "$(audit_last "$1/audit.log")" "op=sign	result=failed"
 }
 snap "$I"
 openssl req -new -key "$T/srv.key" -subj "/C=XX/O=Example/CN=bad_host" \
@@ -156,7 +156,7 @@ like "...and says it was cut" "$(cat "$T/out")" "notAfter cut to the issuer's"
 C=$(sed -n 's/^  serial *//p' "$T/out")
 is "...ending with the issuer" "$(openssl x509 -in "$I/export/$C.pem" -noout -enddate)" \
 	"$(openssl x509 -in "$I/ca/gen-1.pem" -noout -enddate)"
-like "...and the audit records the clamp" "$(tail -1 "$I/audit.log")" "clamped"
+like "...and the audit records the clamp" "$(audit_last "$I/audit.log")" "clamped"
 
 # A path length deeper than the issuer allows (the issuing CA has pathlen 0).
 snap "$I"
@@ -206,6 +206,38 @@ for s in $(grep '^V' "$I/index.txt" | tail -3 | cut -f6); do
 		> /dev/null 2>&1 || echo "bad $s"
 done > "$T/bad"
 is "batch: every new certificate verifies" "$(cat "$T/bad")" ""
+
+# Batch: a write that fails part way (certs/ is not a directory) stops the
+# batch: nothing is valid, every reserved serial is voided, the signable
+# requests stay in the inbox for the next run, the reject is filed.
+for n in 4 5 6; do
+	openssl req -new -key "$T/srv.key" -subj "/C=XX/O=Example/CN=host$n.example.com" \
+		-addext "subjectAltName=DNS:host$n.example.com" \
+		-addext "extendedKeyUsage=serverAuth,clientAuth" \
+		-out "$I/requests/good$n.csr"
+done
+cp "$T/bad.csr" "$I/requests/bad2.csr"
+mv "$I/certs" "$I/certs.saved" && : > "$I/certs"
+before=$(grep -c '^V' "$I/index.txt")
+voids=$(grep -c '^X' "$I/index.txt")
+exports=$(ls "$I/export" | wc -l)
+fails "batch: a failed certificate write stops it" c sign --inbox --home "$I" \
+	--pin-file "$T/pin" --template "$TPL/expressway-server.cnf"
+like "... saying which file" "$(cat "$T/err")" \
+	"^ceremony: cannot create a temporary file next to $I/certs/[0-9A-F]+\.pem \(Not a directory\)$"
+like "... the summary says what was left" "$(cat "$T/out")" \
+	"good4.csr +left +not signed: left in the inbox"
+is "... no new valid certificate" "$(grep -c '^V' "$I/index.txt")" "$before"
+is "... its three reserved serials voided" "$(grep -c '^X' "$I/index.txt")" $((voids + 3))
+is "... nothing exported" "$(ls "$I/export" | wc -l)" "$exports"
+is "... the signable requests left in the inbox" \
+	"$(find "$I/requests" -maxdepth 1 -type f -printf '%f\n' | sort | tr '\n' ' ')" \
+	"good4.csr good5.csr good6.csr "
+ok "... the reject filed" test -e "$I/requests/rejected/bad2.csr.findings"
+rm "$I/certs" && mv "$I/certs.saved" "$I/certs"
+ok "batch: the next run signs them" c sign --inbox --home "$I" --pin-file "$T/pin" \
+	--template "$TPL/expressway-server.cnf"
+is "... three more valid certificates" "$(grep -c '^V' "$I/index.txt")" $((before + 3))
 ok "audit chain intact after all of it" c audit show --home "$I"
 
 done_testing

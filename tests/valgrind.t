@@ -29,7 +29,7 @@ fails "wrong PIN under valgrind" vg root create --home "$T/ca" \
 	--pin-file "$T/badpin" --template "$T/root.cnf" --key k
 is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
 openssl ecparam -name prime256v1 -genkey -noout -out "$T/k.pem"
-for n in 1 2 3; do
+for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	openssl req -new -key "$T/k.pem" -subj "/C=XX/O=Example/CN=h$n.example.com" \
 		-addext "subjectAltName=DNS:h$n.example.com" \
 		-addext "extendedKeyUsage=serverAuth,clientAuth" -out "$T/r$n.csr"
@@ -44,6 +44,16 @@ ok "sign under valgrind" vg sign --home "$T/ca" --pin-file "$T/pin" \
 cp "$T/r2.csr" "$T/r3.csr" "$T/ca/requests/"
 ok "sign --inbox (two threads) under valgrind" vg sign --inbox --home "$T/ca" \
 	--pin-file "$T/pin" --template "$T/leaf.cnf"
+# The pipeline's two threads under helgrind: no data race, no lock misuse.
+# Nine requests: reserved in chunks of 4 and 5 while the token signs.
+cp "$T"/r[4-9].csr "$T"/r1[0-2].csr "$T/ca/requests/"
+hg() {
+	valgrind -q --tool=helgrind --log-file="$T/hg.log" --error-exitcode=99 \
+		"$CEREMONY" "$@"
+}
+ok "sign --inbox (the pipeline) under helgrind" hg sign --inbox --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/leaf.cnf"
+like "... all nine signed" "$(cat "$T/out")" "9 signed, 0 rejected, 9 in all"
 S=$(grep '^V' "$T/ca/index.txt" | tail -1 | cut -f6)
 ok "revoke under valgrind" vg revoke "$S" --home "$T/ca" --reason certificateHold
 ok "release under valgrind" vg revoke "$S" --home "$T/ca" --release
@@ -56,7 +66,57 @@ ok "crl issue again (checked against the first) under valgrind" vg crl issue \
 	--home "$T/ca" --pin-file "$T/pin" --template "$TOP/templates/crl.cnf"
 ok "crl status under valgrind" vg crl status --home "$T/ca" \
 	--template "$TOP/templates/crl.cnf"
+ok "rollover prepare under valgrind" vg rollover prepare --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/root.cnf" --start now
+ok "rollover status under valgrind" vg rollover status --home "$T/ca" \
+	--template "$TOP/templates/root-ca.cnf"
+ok "rollover export under valgrind" vg rollover export --home "$T/ca"
+ok "rollover cancel under valgrind" vg rollover cancel --home "$T/ca" \
+	--pin-file "$T/pin"
 ok "db list under valgrind" vg db list --home "$T/ca"
 ok "audit show under valgrind" vg audit show --home "$T/ca"
+printf 'valgrind archive pw\n' > "$T/p12pw"
+sed -i 's/^p12_iterations .*/p12_iterations = 10000/' "$T/leaf.cnf"
+L=$(awk -F'\t' '$1 == "V" && $8 == "leaf" { print $6; exit }' "$T/ca/index.txt")
+ok "export p12 under valgrind" vg export p12 "$L" --home "$T/ca" \
+	--template "$T/leaf.cnf" --password-fd 3 3< "$T/p12pw"
+fails "export p12 with a short password under valgrind" vg export p12 "$L" \
+	--home "$T/ca" --password-fd 3 3< "$T/badpin"
+sed -e "s|^policy .*|policy = $TOP/templates/policy-ocsp.cnf|" \
+	-e 's/^p12_iterations .*/p12_iterations = 10000/' \
+	"$TOP/templates/ocsp-signer.cnf" > "$T/ocsp.cnf"
+ok "issue --generate-key under valgrind" vg issue --generate-key --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/ocsp.cnf" --subject /CN=ocsp.example.org \
+	--legacy --password-fd 3 3< "$T/p12pw"
+ok "export publish under valgrind" vg export publish "$T/pub" --home "$T/ca" \
+	--pin-file "$T/pin"
+ok "export verify under valgrind" vg export verify "$T/pub" --ca "$T/ca/ca/gen-1.pem"
+echo x >> "$T/pub/gen-1.pem"
+fails "export verify of a changed bundle under valgrind" vg export verify "$T/pub" \
+	--ca "$T/ca/ca/gen-1.pem"
+ok "db verify under valgrind" vg db verify --home "$T/ca"
+ok "db export-openssl under valgrind" vg db export-openssl "$T/ox" --home "$T/ca"
+vg init --home "$T/imp" --module "$MODULE" --token vg > /dev/null
+ok "db import-openssl under valgrind" vg db import-openssl "$T/ox/index.txt" \
+	"$T/ox/newcerts" --home "$T/imp" --ca "$T/ca/ca/gen-1.pem" \
+	--crl "$T/ca/crls/gen-1/2.crl"
+mkdir -m 700 "$T/shares"
+ok "quorum split --fresh under valgrind" vg quorum split --home "$T/ca" \
+	--pin-file "$T/pin" --m 2 --n 3 --custodian a --custodian b --custodian c \
+	--fresh --out "$T/shares" --witness w
+ok "login with two shares under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-1-a.txt" --share-file "$T/shares/share-3-c.txt"
+fails "one share refused under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt"
+mkdir -m 700 "$T/shares2"
+ok "quorum reshare under valgrind" vg quorum reshare --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt" --share-fd 3 --m 2 --n 2 \
+	--custodian d --custodian e --out "$T/shares2" 3< "$T/shares/share-1-a.txt"
+ok "audit verify under valgrind" vg audit verify --home "$T/ca"
+ok "audit sessions under valgrind" vg audit sessions --home "$T/ca"
+ok "audit transcript under valgrind" vg audit transcript 1 --home "$T/ca"
+sed -i '2s/detail=/detail=X/' "$T/ca/audit.log"
+fails "audit verify of a changed log under valgrind" vg audit verify --home "$T/ca"
+is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
 
 done_testing

@@ -125,7 +125,7 @@ crl_work(void *arg)
 	crl_job_clear(&st.j);
 	signer_close(&st.sg);
 	memset(&st.sg, 0, sizeof(st.sg));
-	return crl_run(&st.t->s, st.t->crlt, &st.sg, &st.j, st.dir,
+	return crl_run(&st.t->s, st.t->crlt, 0, &st.sg, &st.j, st.dir,
 	    sizeof(st.dir));
 }
 

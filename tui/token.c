@@ -123,10 +123,17 @@ token_key(struct tui *t, int ch)
 		tui_prompt_pin(t, q, token_login_done);
 		break;
 	case 'o':
-		if (t->s.logged_in && hsm_logout(t->s.hsm) != 0)
+		if (!t->s.logged_in) {
+			tui_msg(t, 0, "not logged in");
+			break;
+		}
+		/* The audit session is sealed while the token still can. */
+		if (audit_session_close(&t->s) != 0)
+			tui_err(t, "audit session not sealed");
+		else if (hsm_logout(t->s.hsm) != 0)
 			tui_err(t, "log out");
 		else
-			tui_msg(t, 0, "logged out");
+			tui_msg(t, 0, "logged out; the audit session is sealed");
 		t->s.logged_in = 0;
 		break;
 	case 'r':
