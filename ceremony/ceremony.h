@@ -568,6 +568,16 @@ int		 rollover_status_read(struct db *, time_t, long overlap_days,
 		    struct rollover_status *);
 void		 rollover_status_free(struct rollover_status *);
 
+/* rollover_run.c */
+int		 rollover_audit(struct session *, const char *, const char *,
+		    const struct tmpl *, X509 *const *, size_t, int);
+int		 rollover_prepare_run(struct session *, const struct tmpl *,
+		    const struct rollover_req *, struct findings *,
+		    struct rollover_result *);
+int		 rollover_switch_run(struct session *, time_t, struct db_gen *);
+int		 rollover_cancel_run(struct session *, int,
+		    struct rollover_cancel *);
+
 /* revoke.c */
 /* A change of a certificate's revocation state (ceremony revoke). */
 struct revoke_req {

@@ -23,31 +23,6 @@ print_when(const char *what, time_t t)
 }
 
 static int
-rollover_audit(struct session *s, const char *op, const char *detail,
-    const struct tmpl *t, X509 *const *certs, size_t n, int ok)
-{
-	struct audit_entry	 e;
-	unsigned char		*der[3] = { NULL, NULL, NULL };
-	static const char	*roles[3] = { "root", "newwithold", "oldwithnew" };
-	size_t			 i;
-	int			 len, rc;
-
-	memset(&e, 0, sizeof(e));
-	e.op = op;
-	e.ok = ok;
-	e.detail = ok ? detail : err_get();
-	if (t != NULL)
-		audit_add_in(&e, "template", t->raw, t->rawlen);
-	for (i = 0; ok && i < n && i < 3; i++)
-		if (certs[i] != NULL && (len = i2d_X509(certs[i], &der[i])) > 0)
-			audit_add_out(&e, roles[i], der[i], (size_t)len);
-	rc = session_audit(s, &e);
-	for (i = 0; i < 3; i++)
-		OPENSSL_free(der[i]);
-	return rc;
-}
-
-static int
 rollover_finish(struct session *s, int rc)
 {
 	if (rc != 0) {
@@ -129,8 +104,6 @@ cmd_rollover_prepare(int argc, char **argv)
 		{ "manual-switch", 0, &manual },
 		{ NULL, 0, NULL }
 	};
-	X509			*certs[3];
-	char			 detail[128];
 	int			 rc = 1, ok;
 
 	memset(&q, 0, sizeof(q));
@@ -145,17 +118,10 @@ cmd_rollover_prepare(int argc, char **argv)
 		return cmd_fail(&s);
 	if (session_open_db(&s) != 0)
 		goto out;
-	ok = session_login(&s) == 0 &&
-	    rollover_prepare(&s, t, &q, &f, &r) == 0;
+	ok = rollover_prepare_run(&s, t, &q, &f, &r) == 0;
 	if (ok)
 		print_prepared(&r, s.home);
-	snprintf(detail, sizeof(detail), "generation %d pending, key %s",
-	    r.gen, r.state.key);
-	certs[0] = r.root;
-	certs[1] = r.newwithold;
-	certs[2] = r.oldwithnew;
-	if (rollover_audit(&s, "rollover.prepare", detail, t, certs, 3,
-	    ok) != 0 || !ok)
+	if (!ok)
 		goto out;
 	rc = 0;
 out:
@@ -240,7 +206,6 @@ cmd_rollover_switch(int argc, char **argv)
 {
 	struct session	s;
 	struct db_gen	g;
-	char		detail[96];
 	int		rc = 1, ok;
 
 	memset(&g, 0, sizeof(g));
@@ -251,15 +216,12 @@ cmd_rollover_switch(int argc, char **argv)
 		return cmd_fail(&s);
 	if (session_open_db(&s) != 0)
 		goto out;
-	ok = rollover_switch(&s, time(NULL), &g) == 0;
-	snprintf(detail, sizeof(detail), "generation %d active (explicit)",
-	    g.gen);
+	ok = rollover_switch_run(&s, time(NULL), &g) == 0;
 	if (ok)
 		printf("generation %d is active: new certificates and its CRLs "
 		    "are signed with key \"%s\"; the older generation signs "
 		    "only its own CRLs\n", g.gen, g.key);
-	if (rollover_audit(&s, "rollover.switch", detail, NULL, NULL, 0,
-	    ok) != 0 || !ok)
+	if (!ok)
 		goto out;
 	rc = 0;
 out:
@@ -276,7 +238,6 @@ cmd_rollover_cancel(int argc, char **argv)
 		{ "force", 0, &force },
 		{ NULL, 0, NULL }
 	};
-	char			detail[160];
 	int			rc = 1, ok;
 
 	memset(&r, 0, sizeof(r));
@@ -287,12 +248,7 @@ cmd_rollover_cancel(int argc, char **argv)
 		return cmd_fail(&s);
 	if (session_open_db(&s) != 0)
 		goto out;
-	ok = session_login(&s) == 0 && rollover_cancel(&s, force != NULL,
-	    &r) == 0;
-	snprintf(detail, sizeof(detail), "generation %d cancelled, key %s "
-	    "destroyed, %zu certificate%s it signed%s", r.gen,
-	    r.key[0] != '\0' ? r.key : "(absent)", r.used,
-	    r.used == 1 ? "" : "s", force != NULL ? " (--force)" : "");
+	ok = rollover_cancel_run(&s, force != NULL, &r) == 0;
 	if (ok) {
 		printf("generation %d cancelled\n", r.gen);
 		printf("  %-12s \"%s\" destroyed on the token\n", "key",
@@ -306,8 +262,7 @@ cmd_rollover_cancel(int argc, char **argv)
 		if (r.note[0] != '\0')
 			printf("note: %s\n", r.note);
 	}
-	if (rollover_audit(&s, "rollover.cancel", detail, NULL, NULL, 0,
-	    ok) != 0 || !ok)
+	if (!ok)
 		goto out;
 	rc = 0;
 out:
