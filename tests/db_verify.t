@@ -46,7 +46,7 @@ copy; grep "	$A	" "$T/d/index.txt" | head -1 >> "$T/d/index.txt"
 fails "a duplicate serial" c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "index-line .*index.txt line [0-9]+: serial $A cannot go from valid \(V\) to reserved \(P\): a serial is reserved once"
 
-copy; sed -i '3s/op=sign/op=sigh/' "$T/d/audit.log"
+copy; sed -i '3s/operator=/operator=x/' "$T/d/audit.log"
 fails "an edited audit record" c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "audit-chain .*audit.log line 3"
 
