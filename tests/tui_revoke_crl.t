@@ -35,16 +35,16 @@ shows "REVOKE revokes" "revoked $serial: superseded \(the next CRL"
 shows "and the list says so" "R $serial 20"
 
 keys 5
-shows "the CRL screen: no CRL yet" "generation 1 \(current\): +NO CRL YET"
+shows "the CRL screen: no CRL yet" "generation 1 \(active\): +NO CRL YET"
 keys i
 shows "issuing needs a login" "log in first"
 login "$USER_PIN"
 shows "logged in" "LOGGED IN"
 keys 5 i
-shows "i asks for ISSUE" "Type ISSUE to have the token sign the next CRL"
+shows "i asks for ISSUE" "Type ISSUE to have the token sign the next CRL of generation 1"
 typed ISSUE && keys Enter
 shows "the CRL is issued with the one entry" "CRL 1 issued for generation 1: 1 entries" 120
-shows "and the state is current" "generation 1 \(current\): +current"
+shows "and the state is current" "generation 1 \(active\): +current"
 like "where it was exported" "$(screen)" "exported $H/export/crl-gen1.crl and .pem"
 unlike "the banner no longer asks for a CRL" "$(screen | sed -n 2p)" "CRL"
 is "q leaves with status 0" "$(tui_quit)" 0

@@ -91,7 +91,7 @@ audit_draw(struct tui *t, int top, int rows)
 		if (i == st.sel)
 			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
 	}
-	tui_keys(t, " Up/Down scroll   r reread and verify   1-8 screens   "
+	tui_keys(t, " Up/Down scroll   r reread and verify   1-9 screens   "
 	    "q quit");
 }
 

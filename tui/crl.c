@@ -20,7 +20,7 @@
 
 static struct {
 	struct crl_state	 v[GENS_SHOWN];
-	size_t			 n;
+	size_t			 n, sel;	/* v[0] is the active one */
 	/* the worker's */
 	struct tui		*t;
 	struct signer		 sg;
@@ -32,13 +32,19 @@ static struct {
 static void
 crl_init(struct tui *t)
 {
-	int	gen, cur = db_ca_current(t->s.db);
+	int	gens[GENS_SHOWN];
+	size_t	i, n = 0;
 	time_t	now = time(NULL);
 
 	st.t = t;
 	st.n = 0;
-	for (gen = cur; gen >= 1 && st.n < GENS_SHOWN; gen--) {
-		if (crl_state_of(t->s.db, t->crlt, gen, now, gen != cur,
+	/* The generations that still sign CRLs, the active one first. */
+	if (db_ca_live(t->s.db, now, gens, GENS_SHOWN, &n) != 0) {
+		tui_err(t, "CRL state");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (crl_state_of(t->s.db, t->crlt, gens[i], now, i != 0,
 		    &st.v[st.n]) != 0) {
 			tui_err(t, "CRL state");
 			return;
@@ -46,6 +52,8 @@ crl_init(struct tui *t)
 		if (st.v[st.n].state != CRL_CA_EXPIRED)
 			st.n++;
 	}
+	if (st.sel >= st.n)
+		st.sel = 0;
 }
 
 static void
@@ -93,8 +101,8 @@ crl_draw(struct tui *t, int top, int rows)
 	for (i = 0; i < st.n && y < top + rows - 6; i++) {
 		s = &st.v[i];
 		what = state_text(s, &sev);
-		putf(y, 1, COLS - 2, "generation %d%s:", s->generation,
-		    i == 0 ? " (current)" : "");
+		putf(y, 1, COLS - 2, "%s generation %d%s:", i == st.sel ?
+		    ">" : " ", s->generation, i == 0 ? " (active)" : "");
 		put_attr(y++, 26, COLS - 27, attr_of(sev), what);
 		if (s->state == CRL_NONE)
 			continue;
@@ -108,8 +116,8 @@ crl_draw(struct tui *t, int top, int rows)
 	y++;
 	for (i = 0; i < 4 && y < top + rows; i++, y++)
 		put_attr(y, 1, COLS - 2, i == 0 ? A_BOLD : 0, st.result[i]);
-	tui_keys(t, " i issue the next CRL   r refresh   1-8 screens   "
-	    "q quit");
+	tui_keys(t, " i issue the next CRL of the generation >   Up/Down   "
+	    "r refresh   1-9 screens");
 }
 
 static void *
@@ -125,8 +133,9 @@ crl_work(void *arg)
 	crl_job_clear(&st.j);
 	signer_close(&st.sg);
 	memset(&st.sg, 0, sizeof(st.sg));
-	return crl_run(&st.t->s, st.t->crlt, 0, &st.sg, &st.j, st.dir,
-	    sizeof(st.dir));
+	/* 0: the active generation, as crl issue without --generation. */
+	return crl_run(&st.t->s, st.t->crlt, st.sel == 0 ? 0 :
+	    st.v[st.sel].generation, &st.sg, &st.j, st.dir, sizeof(st.dir));
 }
 
 static void
@@ -167,6 +176,10 @@ crl_confirmed(struct tui *t)
 static void
 crl_key(struct tui *t, int ch)
 {
+	char	q[160];
+
+	if (list_move(ch, st.n, &st.sel, 1))
+		return;
 	if (ch == 'r')
 		crl_init(t);
 	else if (ch == 'i') {
@@ -179,8 +192,12 @@ crl_key(struct tui *t, int ch)
 			tui_msg(t, 1, "log in first (screen 1, then l)");
 			return;
 		}
-		tui_confirm(t, "Type ISSUE to have the token sign the next CRL "
-		    "(Esc cancels):", "ISSUE", crl_confirmed);
+		if (st.n == 0)
+			return;
+		snprintf(q, sizeof(q), "Type ISSUE to have the token sign the "
+		    "next CRL of generation %d (Esc cancels):",
+		    st.v[st.sel].generation);
+		tui_confirm(t, q, "ISSUE", crl_confirmed);
 	}
 }
 

@@ -170,7 +170,7 @@ db_draw(struct tui *t, int top, int rows)
 			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
 	}
 	tui_keys(t, " Enter details  f status filter  / search  Up/Down  "
-	    "1-8 screens  q quit");
+	    "1-9 screens  q quit");
 }
 
 static void
@@ -211,5 +211,5 @@ db_key(struct tui *t, int ch)
 }
 
 const struct screen screen_db = {
-	"Database", '6', db_init, db_draw, db_key, db_fini
+	"DB", '6', db_init, db_draw, db_key, db_fini
 };

@@ -117,7 +117,7 @@ export_draw(struct tui *t, int top, int rows)
 			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
 	}
 	tui_keys(t, " e export the CA certificate   r reread   Up/Down   "
-	    "1-8 screens   q quit");
+	    "1-9 screens   q quit");
 }
 
 static void

@@ -30,7 +30,8 @@
 
 static const struct screen *const screens[] = {
 	&screen_token, &screen_root, &screen_sign, &screen_revoke,
-	&screen_crl, &screen_db, &screen_audit, &screen_export, NULL
+	&screen_crl, &screen_db, &screen_audit, &screen_export,
+	&screen_rollover, NULL
 };
 
 static volatile sig_atomic_t	stop;
@@ -263,12 +264,13 @@ draw_menu(void)
 	char	item[32];
 
 	for (i = 0; screens[i] != NULL; i++) {
-		snprintf(item, sizeof(item), " %c %s ", screens[i]->hotkey,
+		snprintf(item, sizeof(item), "%c %s", screens[i]->hotkey,
 		    screens[i]->name);
-		put_attr(2, x, COLS - x, i == cur ? A_REVERSE : 0, item);
-		x += (int)strlen(item);
+		put_attr(2, x + 1, COLS - x - 1, i == cur ? A_REVERSE : 0,
+		    item);
+		x += (int)strlen(item) + 1;
 	}
-	put(2, x, COLS - x, " q Quit");
+	put(2, x + 1, COLS - x - 1, "q Quit");
 	mvhline(3, 0, ACS_HLINE, COLS);
 }
 
@@ -446,6 +448,7 @@ tui_token_open(struct tui *t)
 static int
 tui_open(struct tui *t, int argc, char **argv)
 {
+	struct tmpl		*root = NULL;
 	char			 path[4096];
 	const struct cmd_opt	 local[] = {
 		{ "templates", 1, &t->templates },
@@ -478,6 +481,11 @@ tui_open(struct tui *t, int argc, char **argv)
 		    "project folder or give --templates DIR");
 		return 1;
 	}
+	snprintf(path, sizeof(path), "%s/root-ca.cnf", t->templates);
+	if (tmpl_load(path, &root) != 0)
+		return 1;
+	t->overlap_days = root->overlap_days;
+	tmpl_free(root);
 	/* A token missing now is shown on the token screen, not fatal. */
 	if (tui_token_open(t) != 0)
 		tui_err(t, "token");

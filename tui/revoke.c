@@ -130,7 +130,7 @@ revoke_draw(struct tui *t, int top, int rows)
 		return;
 	}
 	tui_keys(t, " / search  Enter revoke  u release hold  Up/Down  "
-	    "1-8 screens  q quit");
+	    "1-9 screens  q quit");
 }
 
 static void

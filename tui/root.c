@@ -128,7 +128,7 @@ root_draw_done(struct tui *t, int y)
 	    st.exported);
 	free(subj);
 	OPENSSL_free(serial);
-	tui_keys(t, " this data directory has its root   1-8 screens   "
+	tui_keys(t, " this data directory has its root   1-9 screens   "
 	    "q quit");
 }
 
@@ -173,7 +173,7 @@ root_draw(struct tui *t, int top, int rows)
 		return;
 	}
 	tui_keys(t, " t key type   g generate key   Up/Down choose key   "
-	    "c create root   1-8 screens");
+	    "c create root   1-9 screens");
 	if (st.tm == NULL) {
 		put(y, 1, COLS - 2, "The root template could not be read "
 		    "(see the message below).");

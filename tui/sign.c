@@ -233,7 +233,7 @@ sign_draw_list(struct tui *t, int top, int rows)
 	if (st.result[0] != '\0')
 		put_attr(top + rows - 1, 1, COLS - 2, A_BOLD, st.result);
 	tui_keys(t, " Enter inspect  s sign  t template  d days  r reload  "
-	    "1-8 screens  q quit");
+	    "1-9 screens  q quit");
 }
 
 /* The inspector's text: the decoded request, then every finding. */

@@ -34,30 +34,64 @@ banner_add(struct tui *t, const char *fmt, ...)
 	    len > 0 ? " | " : "", one);
 }
 
+/* Each generation that still signs CRLs: none yet, due, expired. */
 static void
 status_crl(struct tui *t)
 {
 	struct crl_state	st;
+	int			gens[16];
+	size_t			i, n = 0;
+	time_t			now = time(NULL);
 
 	if (t->generation == 0) {
 		banner_add(t, "no root yet: run the root ceremony (2)");
 		return;
 	}
-	if (crl_state_of(t->s.db, t->crlt, t->generation, time(NULL), 0,
-	    &st) != 0) {
+	if (db_ca_live(t->s.db, now, gens, 16, &n) != 0) {
 		banner_add(t, "CRL state unreadable: %s", err_get());
 		err_clear();
 		return;
 	}
-	if (st.state == CRL_NONE)
-		banner_add(t, "no CRL issued for generation %d: issue one (5)",
-		    t->generation);
-	else if (st.state == CRL_EXPIRED)
-		banner_add(t, "CRL of generation %d EXPIRED: issue one now (5)",
-		    t->generation);
-	else if (st.state == CRL_DUE)
-		banner_add(t, "CRL of generation %d due: issue one (5)",
-		    t->generation);
+	for (i = 0; i < n; i++) {
+		if (crl_state_of(t->s.db, t->crlt, gens[i], now, i != 0,
+		    &st) != 0) {
+			banner_add(t, "CRL state unreadable: %s", err_get());
+			err_clear();
+			return;
+		}
+		if (st.state == CRL_NONE)
+			banner_add(t, "no CRL issued for generation %d: issue "
+			    "one (5)", gens[i]);
+		else if (st.state == CRL_EXPIRED)
+			banner_add(t, "CRL of generation %d EXPIRED: issue one "
+			    "now (5)", gens[i]);
+		else if (st.state == CRL_DUE)
+			banner_add(t, "CRL of generation %d due: issue one (5)",
+			    gens[i]);
+	}
+}
+
+/* The overlap period begun with nothing prepared; a switch-over due. */
+static void
+status_rollover(struct tui *t, time_t now)
+{
+	struct rollover_status	rs;
+	size_t			i;
+
+	if (t->generation == 0)
+		return;
+	if (rollover_status_read(t->s.db, now, t->overlap_days, &rs) != 0) {
+		banner_add(t, "rollover state unreadable: %s", err_get());
+		err_clear();
+		return;
+	}
+	if (rs.warn)
+		banner_add(t, "rollover overlap begun, none prepared (9)");
+	for (i = 0; i < rs.n; i++)
+		if (rs.v[i].g.due)
+			banner_add(t, "generation %d's switch-over is due (9)",
+			    rs.v[i].g.gen);
+	rollover_status_free(&rs);
 }
 
 static void
@@ -90,9 +124,13 @@ status_refresh(struct tui *t, int force)
 	if (!force && now - t->status_at < STATUS_EVERY)
 		return;
 	t->status_at = now;
-	t->generation = db_ca_current(t->s.db);
+	if ((t->generation = db_ca_active(t->s.db, now, NULL)) < 0) {
+		t->generation = 0;
+		err_clear();
+	}
 	t->banner[0] = '\0';
 	status_crl(t);
+	status_rollover(t, now);
 	status_room(t);
 }
 

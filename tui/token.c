@@ -81,7 +81,7 @@ token_draw(struct tui *t, int top, int rows)
 		putf(y, 1, COLS - 2, "%-11lu %-32s %-16s %s",
 		    st.v[i].slot_id, st.v[i].present ? st.v[i].label : "-",
 		    st.v[i].serial, pin_state(&st.v[i]));
-	tui_keys(t, " l log in   o log out   r refresh   1-8 screens   "
+	tui_keys(t, " l log in   o log out   r refresh   1-9 screens   "
 	    "q quit");
 }
 

@@ -29,7 +29,8 @@ struct tui {
 	struct session	 s;
 	const char	*templates;	/* folder of the .cnf files */
 	struct crl_tmpl	*crlt;		/* templates/crl.cnf, for the status */
-	int		 generation;	/* current CA generation, 0 none */
+	long		 overlap_days;	/* the root template's */
+	int		 generation;	/* active CA generation, 0 none */
 	char		 banner[512];	/* warnings, "" when none */
 	time_t		 status_at;	/* when the status was last read */
 	char		 msg[1024];	/* the last result or error */
@@ -97,6 +98,6 @@ void		 status_draw(struct tui *);
 /* one file per screen */
 extern const struct screen	screen_token, screen_root, screen_sign,
 				screen_revoke, screen_crl, screen_db,
-				screen_audit, screen_export;
+				screen_audit, screen_export, screen_rollover;
 
 #endif
