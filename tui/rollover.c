@@ -133,9 +133,11 @@ rollover_draw(struct tui *t, int top, int rows)
 		    "(screen 2) first");
 		return;
 	}
-	putf(y++, 1, COLS - 2, "Root generations, template %s: overlap %ld "
-	    "days, a new root starts %s", st.tm->path, st.tm->overlap_days,
-	    st.start_now ? "NOW (n)" : "when the active one ends (n)");
+	putf(y++, 1, COLS - 2, "Root generations, template %s, overlap %ld "
+	    "days", st.tm->path, st.tm->overlap_days);
+	putf(y++, 1, COLS - 2, "A new root (p) starts %s", st.start_now ?
+	    "NOW: it signs at once (n: at the active one's end)" :
+	    "when the active one ends (n: now)");
 	y = rollover_draw_timeline(y, rows / 3);
 	y++;
 	for (i = 0; i < st.rs.n && y + 1 < top + rows - 2; i++) {
@@ -143,14 +145,13 @@ rollover_draw(struct tui *t, int top, int rows)
 		when_utc(g->not_before, a, sizeof(a));
 		when_utc(g->not_after, b, sizeof(b));
 		fingerprint_groups(g->fingerprint, fp);
-		putf(y++, 1, COLS - 2, "gen %d %s%s, %.10s to %.10s, key %s",
-		    g->g.gen, db_gen_state_name(g->g.state), g->g.due ?
-		    " (switch-over due)" : "", a, b, g->g.recorded ?
-		    g->g.key : "-");
-		putf(y++, 3, COLS - 4, "SHA-256 %s %s %s %s %s %s %s %s%s",
-		    fp[0], fp[1], fp[2], fp[3], fp[4], fp[5], fp[6], fp[7],
-		    g->newwithold != NULL ? g->oldwithnew != NULL ?
-		    "  links NewWithOld, OldWithNew" : "  link NewWithOld" : "");
+		putf(y++, 1, COLS - 2, "gen %d %s%s, %.10s to %.10s, key %s%s, "
+		    "SHA-256:", g->g.gen, db_gen_state_name(g->g.state),
+		    g->g.due ? " (switch-over due)" : "", a, b, g->g.recorded ?
+		    g->g.key : "-", g->newwithold == NULL ? "" :
+		    g->oldwithnew != NULL ? ", 2 links" : ", 1 link");
+		putf(y++, 3, COLS - 4, "%s %s %s %s %s %s %s %s", fp[0], fp[1],
+		    fp[2], fp[3], fp[4], fp[5], fp[6], fp[7]);
 	}
 	when_utc(st.rs.overlap_from, a, sizeof(a));
 	putf(top + rows - 1, 1, COLS - 2, "overlap from %s: %s", a,
