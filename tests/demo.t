@@ -19,4 +19,19 @@ like "the intermediate verifies against the root" "$out" "/certs/[0-9A-F]+\.pem:
 like "the audit chain is intact" "$out" "hash chain intact"
 is "its index holds the root and the intermediate, valid" \
 	"$(grep -c '^V' "$T/demo/ca/index.txt")" 2
+like "it leaves sample requests in the inbox for the TUI" "$out" \
+	"new requests in the inbox for the TUI: two good, three bad"
+verdicts=$(for f in "$T"/demo/ca/requests/*.csr; do
+	"$CEREMONY" csr check "$f" --policy "$TOP/templates/policy-subca.cnf" > /dev/null 2>&1
+	rc=$?
+	echo "$(basename "$f") $rc"
+done)
+is "two the policy accepts, three it rejects" "$verdicts" "$(printf '%s\n' \
+	'bad-subject.csr 1' 'bad-weak-key.csr 1' 'bad-wildcard.csr 1' \
+	'issuing-ca-eu.csr 0' 'issuing-ca-jp.csr 0')"
+before=$(tree "$T/demo/ca")
+DEMO_DIR=$T/demo "$TOP/scripts/demo" --no-tui > "$T/demo2.out" 2> "$T/demo2.err"
+is "a second run exits 0" "$?" 0
+like "reusing the token and data directory" "$(cat "$T/demo2.out")" "reusing the demo token"
+is "and changing nothing" "$(tree "$T/demo/ca")" "$before"
 done_testing
