@@ -14,8 +14,9 @@ trap '_tmux kill-server 2> /dev/null; rm -rf "$T"' EXIT
 # goes to $T/tui.rc, its pid to $T/tui.pid, its stderr to $T/tui.err.
 tui_start() {
 	rm -f "$T/tui.rc"
-	printf '#!/bin/sh\necho $$ > "%s/tui.pid"\ncd "%s"\n"%s" tui "$@" 2> "%s/tui.err"\necho $? > "%s/tui.rc"\n' \
-		"$T" "$TOP" "$CEREMONY" "$T" "$T" > "$T/tui.sh"
+	# TUI_WRAP: a command in front of the program (valgrind).
+	printf '#!/bin/sh\necho $$ > "%s/tui.pid"\ncd "%s"\n%s "%s" tui "$@" 2> "%s/tui.err"\necho $? > "%s/tui.rc"\n' \
+		"$T" "$TOP" "${TUI_WRAP:-}" "$CEREMONY" "$T" "$T" > "$T/tui.sh"
 	chmod +x "$T/tui.sh"
 	_tmux new-session -d -s tui -x 80 -y 24 \
 		env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \

@@ -118,5 +118,9 @@ ok "audit transcript under valgrind" vg audit transcript 1 --home "$T/ca"
 sed -i '2s/detail=/detail=X/' "$T/ca/audit.log"
 fails "audit verify of a changed log under valgrind" vg audit verify --home "$T/ca"
 is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
+# The TUI's screens run under valgrind in tests/tui_valgrind.t (tmux);
+# here, its refusal without a terminal, after the data directory checks.
+fails "tui without a terminal under valgrind" vg tui --home "$T/ca"
+is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
 
 done_testing
