@@ -13,9 +13,10 @@
 static int
 audit_print(const char *path)
 {
-	FILE	*f;
-	char	*line = NULL, a[32], b[32], c[64], d[48], e[16], g[160];
-	size_t	 cap = 0;
+	struct audit_row	 r;
+	FILE			*f;
+	char			*line = NULL;
+	size_t			 cap = 0;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		err_set("cannot open %s", path);
@@ -26,13 +27,9 @@ audit_print(const char *path)
 	while (getline(&line, &cap, f) != -1) {
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
-		printf("%-5s %-20s %-12s %-16s %-6s %s\n",
-		    db_audit_field(line, "seq", a, sizeof(a)),
-		    db_audit_field(line, "time", b, sizeof(b)),
-		    db_audit_field(line, "operator", c, sizeof(c)),
-		    db_audit_field(line, "op", d, sizeof(d)),
-		    db_audit_field(line, "result", e, sizeof(e)),
-		    db_audit_field(line, "detail", g, sizeof(g)));
+		db_audit_row(line, &r);
+		printf("%-5s %-20s %-12s %-16s %-6s %.159s\n", r.seq, r.time,
+		    r.operator, r.op, r.result, r.detail);
 	}
 	free(line);
 	fclose(f);

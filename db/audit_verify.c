@@ -319,3 +319,15 @@ db_audit_field(const char *line, const char *key, char *buf, size_t len)
 	snprintf(buf, len, "-");
 	return buf;
 }
+
+/* The fields a person reads of one audit line (audit show, the TUI). */
+void
+db_audit_row(const char *line, struct audit_row *r)
+{
+	db_audit_field(line, "seq", r->seq, sizeof(r->seq));
+	db_audit_field(line, "time", r->time, sizeof(r->time));
+	db_audit_field(line, "operator", r->operator, sizeof(r->operator));
+	db_audit_field(line, "op", r->op, sizeof(r->op));
+	db_audit_field(line, "result", r->result, sizeof(r->result));
+	db_audit_field(line, "detail", r->detail, sizeof(r->detail));
+}

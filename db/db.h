@@ -257,6 +257,11 @@ void		 db_ca_files_free(char **, size_t);
 int		 db_audit_verify(const char *path, long *bad_line);
 const char	*db_audit_field(const char *line, const char *key, char *,
 		    size_t);
+struct audit_row {
+	char	seq[32], time[32], operator[64], op[48], result[16];
+	char	detail[400];
+};
+void		 db_audit_row(const char *line, struct audit_row *);
 /* A record of audit.log as read back (operator and detail unescaped). */
 struct audit_rec {
 	unsigned long long	 seq;

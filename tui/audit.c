@@ -23,11 +23,11 @@ static struct {
 static void
 audit_init(struct tui *t)
 {
-	FILE	*f = NULL;
-	char	*path, *line = NULL, a[32], b[32], c[64], d[48], e[16], g[400];
-	char	 row[700], **nv;
-	size_t	 cap = 0;
-	long	 bad = 0;
+	struct audit_row	 r;
+	FILE			*f = NULL;
+	char			*path, *line = NULL, row[700];
+	size_t			 cap = 0;
+	long			 bad = 0;
 
 	lines_free(st.rows, st.n);
 	st.rows = NULL;
@@ -46,20 +46,11 @@ audit_init(struct tui *t)
 	while (getline(&line, &cap, f) != -1) {
 		if (line[0] == '#' || line[0] == '\n')
 			continue;
+		db_audit_row(line, &r);
 		snprintf(row, sizeof(row), "%-4s %-20s %-10.10s %-13s %-4s %s",
-		    db_audit_field(line, "seq", a, sizeof(a)),
-		    db_audit_field(line, "time", b, sizeof(b)),
-		    db_audit_field(line, "operator", c, sizeof(c)),
-		    db_audit_field(line, "op", d, sizeof(d)),
-		    db_audit_field(line, "result", e, sizeof(e)),
-		    db_audit_field(line, "detail", g, sizeof(g)));
-		if ((nv = reallocarray(st.rows, st.n + 1, sizeof(*nv))) ==
-		    NULL)
+		    r.seq, r.time, r.operator, r.op, r.result, r.detail);
+		if (lines_add(&st.rows, &st.n, row, strlen(row)) != 0)
 			break;
-		st.rows = nv;
-		if ((st.rows[st.n] = strdup(row)) == NULL)
-			break;
-		st.n++;
 	}
 	free(line);
 	fclose(f);

@@ -30,18 +30,6 @@ static struct {
 	size_t	  nlines, top;
 } st;
 
-static int
-db_match(const struct db_record *r)
-{
-	size_t	len = strlen(st.search);
-
-	if (st.filter != 0 && r->status != filters[st.filter][0])
-		return 0;
-	if (len == 0 || strncasecmp(r->serial, st.search, len) == 0)
-		return 1;
-	return r->subject != NULL && strcasestr(r->subject, st.search) != NULL;
-}
-
 static void
 db_details_close(void)
 {
@@ -53,18 +41,10 @@ db_details_close(void)
 static void
 db_init(struct tui *t)
 {
-	size_t	i, n = db_index_count(t->s.db);
-
 	db_details_close();
-	free(st.v);
-	st.n = 0;
-	if ((st.v = calloc(n + 1, sizeof(*st.v))) == NULL) {
-		tui_msg(t, 1, "out of memory");
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (db_match(db_index_at(t->s.db, i)))
-			st.v[st.n++] = i;
+	if (index_select(t->s.db, filters[st.filter], st.search, &st.v,
+	    &st.n) != 0)
+		tui_err(t, "search");
 	if (st.sel >= st.n)
 		st.sel = st.n > 0 ? st.n - 1 : 0;
 }

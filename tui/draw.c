@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <wchar.h>
 #include <wctype.h>
@@ -204,33 +205,45 @@ field_key(struct field *f, int ch)
 	return 0;
 }
 
+/* Append a copy of line to the array v of n lines. */
+int
+lines_add(char ***v, size_t *n, const char *line, size_t len)
+{
+	char	**nv;
+
+	if ((nv = reallocarray(*v, *n + 1, sizeof(*nv))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	*v = nv;
+	if ((nv[*n] = strndup(line, len)) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	(*n)++;
+	return 0;
+}
+
 /* A text split into lines (csr_print's output, say); malloc'd. */
 int
 lines_of(const char *text, char ***out, size_t *nout)
 {
-	char		**v = NULL, **nv;
+	char		**v = NULL;
 	const char	 *p = text, *e;
 	size_t		  n = 0;
 
 	while (*p != '\0') {
-		e = strchr(p, '\n');
-		if (e == NULL)
+		if ((e = strchr(p, '\n')) == NULL)
 			e = p + strlen(p);
-		if ((nv = reallocarray(v, n + 1, sizeof(*v))) == NULL)
-			goto fail;
-		v = nv;
-		if ((v[n] = strndup(p, (size_t)(e - p))) == NULL)
-			goto fail;
-		n++;
+		if (lines_add(&v, &n, p, (size_t)(e - p)) != 0) {
+			lines_free(v, n);
+			return 1;
+		}
 		p = *e == '\n' ? e + 1 : e;
 	}
 	*out = v;
 	*nout = n;
 	return 0;
-fail:
-	lines_free(v, n);
-	err_set("out of memory");
-	return 1;
 }
 
 void
@@ -251,4 +264,34 @@ attr_of(int severity)
 
 	return (severity == SEV_ERROR ? A_BOLD : 0) |
 	    (has_colors() ? COLOR_PAIR(pair) : 0);
+}
+
+/*
+ * The positions in the loaded index of the certificates whose status is
+ * one of statuses ("" any) and whose serial starts with search or whose
+ * subject holds it (any case); the revoke screen and the browser.
+ */
+int
+index_select(struct db *db, const char *statuses, const char *search,
+    size_t **out, size_t *nout)
+{
+	const struct db_record	*r;
+	size_t			 i, n = db_index_count(db), len = strlen(search);
+
+	free(*out);
+	*nout = 0;
+	if ((*out = calloc(n + 1, sizeof(**out))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		r = db_index_at(db, i);
+		if (*statuses != '\0' && strchr(statuses, r->status) == NULL)
+			continue;
+		if (len == 0 || strncasecmp(r->serial, search, len) == 0 ||
+		    (r->subject != NULL && strcasestr(r->subject, search) !=
+		    NULL))
+			(*out)[(*nout)++] = i;
+	}
+	return 0;
 }

@@ -61,7 +61,7 @@ export_init(struct tui *t)
 {
 	DIR		*d;
 	struct dirent	*e;
-	char		 row[512], *exp, **nv;
+	char		 row[512], *exp;
 
 	lines_free(st.rows, st.n);
 	st.rows = NULL;
@@ -76,12 +76,9 @@ export_init(struct tui *t)
 		if (e->d_name[0] == '.')
 			continue;
 		export_row(e->d_name, row, sizeof(row));
-		if (row[0] == '\0' || (nv = reallocarray(st.rows, st.n + 1,
-		    sizeof(*nv))) == NULL)
-			continue;
-		st.rows = nv;
-		if ((st.rows[st.n] = strdup(row)) != NULL)
-			st.n++;
+		if (row[0] != '\0' && lines_add(&st.rows, &st.n, row,
+		    strlen(row)) != 0)
+			break;
 	}
 	closedir(d);
 	qsort(st.rows, st.n, sizeof(*st.rows), name_cmp);

@@ -30,32 +30,12 @@ static struct {
 	char	 serial[DB_SERIAL_MAX];
 } st;
 
-static int
-revoke_match(const struct db_record *r)
-{
-	size_t	len = strlen(st.search);
-
-	if (r->status != DB_VALID && r->status != DB_REVOKED)
-		return 0;
-	if (len == 0 || strncasecmp(r->serial, st.search, len) == 0)
-		return 1;
-	return r->subject != NULL && strcasestr(r->subject, st.search) != NULL;
-}
-
 static void
 revoke_init(struct tui *t)
 {
-	size_t	i, n = db_index_count(t->s.db);
-
-	free(st.v);
-	st.n = 0;
-	if ((st.v = calloc(n + 1, sizeof(*st.v))) == NULL) {
-		tui_msg(t, 1, "out of memory");
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (revoke_match(db_index_at(t->s.db, i)))
-			st.v[st.n++] = i;
+	/* What a revocation can change: valid or revoked. */
+	if (index_select(t->s.db, "VR", st.search, &st.v, &st.n) != 0)
+		tui_err(t, "search");
 	if (st.sel >= st.n)
 		st.sel = st.n > 0 ? st.n - 1 : 0;
 	st.choosing = 0;

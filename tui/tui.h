@@ -88,6 +88,9 @@ void		 when_utc(time_t, char *, size_t);
 int		 field_key(struct field *, int ch);
 void		 lines_free(char **, size_t);
 int		 lines_of(const char *text, char ***, size_t *);
+int		 lines_add(char ***, size_t *, const char *, size_t);
+int		 index_select(struct db *, const char *statuses,
+		    const char *search, size_t **, size_t *);
 enum { SEV_OK, SEV_WARN, SEV_ERROR };
 int		 attr_of(int severity);
 
