@@ -302,6 +302,11 @@ root_key(struct tui *t, int ch)
 			tui_msg(t, 1, "log in first (screen 1, then l)");
 			break;
 		}
+		if (st.tm->nkey_types == 0) {
+			tui_msg(t, 1, "%s names no key_types: add one to "
+			    "generate a key here", st.tm->path);
+			break;
+		}
 		snprintf(q, sizeof(q), "Label of the new %s key (Enter "
 		    "generates it on the token, Esc cancels):",
 		    st.tm->key_types[st.type].name);
