@@ -15,8 +15,11 @@ trap '_tmux kill-server 2> /dev/null; rm -rf "$T"' EXIT
 tui_start() {
 	rm -f "$T/tui.rc"
 	# TUI_WRAP: a command in front of the program (valgrind).
-	printf '#!/bin/sh\necho $$ > "%s/tui.pid"\ncd "%s"\n%s "%s" tui "$@" 2> "%s/tui.err"\necho $? > "%s/tui.rc"\n' \
-		"$T" "$TOP" "${TUI_WRAP:-}" "$CEREMONY" "$T" "$T" > "$T/tui.sh"
+	# After the program: the terminal's modes, to see it left them clean.
+	# The script ignores the terminal's signals (the program sets its own
+	# handlers), so it outlives a Ctrl-C to record what came of it.
+	printf '#!/bin/sh\ntrap "" INT TERM HUP\necho $$ > "%s/tui.pid"\ncd "%s"\n%s "%s" tui "$@" 2> "%s/tui.err"\nrc=$?\nstty -a > "%s/tui.stty"\necho $rc > "%s/tui.rc"\n' \
+		"$T" "$TOP" "${TUI_WRAP:-}" "$CEREMONY" "$T" "$T" "$T" > "$T/tui.sh"
 	chmod +x "$T/tui.sh"
 	_tmux new-session -d -s tui -x 80 -y 24 \
 		env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \
