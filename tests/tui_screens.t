@@ -20,6 +20,18 @@ fails "--pin-file is refused: the TUI asks for the PIN itself" \
 	"$CEREMONY" tui --home "$H" --pin-file "$T/pin"
 fails "a data directory that does not exist is refused" "$CEREMONY" tui --home "$T/none"
 
+# On a terminal, the bare command opens the TUI on $CEREMONY_HOME.
+_tmux new-session -d -s bare -x 80 -y 24 env TERM=tmux-256color LANG=C.UTF-8 \
+	CEREMONY_HOME="$H" SOFTHSM2_CONF="$SOFTHSM2_CONF" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+	LSAN_OPTIONS="${LSAN_OPTIONS:-}" sh -c "cd '$TOP' && '$CEREMONY'; echo bare-exit=\$?; sleep 600"
+end=$(( $(date +%s) + TUI_WAIT ))
+until _tmux capture-pane -p -t bare | grep -q "1 Token 2 Root" || [ "$(date +%s)" -gt "$end" ]; do sleep 0.1; done
+like "plain ceremony on a terminal opens the TUI" "$(_tmux capture-pane -p -t bare)" "token root: logged out \| gen 1"
+_tmux send-keys -t bare q
+until _tmux capture-pane -p -t bare | grep -q "bare-exit=" || [ "$(date +%s)" -gt "$end" ]; do sleep 0.1; done
+like "and q leaves it with status 0" "$(_tmux capture-pane -p -t bare)" "bare-exit=0"
+_tmux kill-session -t bare
+
 tui_start --home "$H"
 shows "screen 1: the token" "slot +label +serial +state"
 keys 2
