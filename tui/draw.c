@@ -90,6 +90,29 @@ put_wrap(int y, int x, int width, int nlines, int attr, const char *s)
 	}
 }
 
+/* How many columns s takes (a CJK character two), as put_attr paints it. */
+int
+text_width(const char *s)
+{
+	mbstate_t	st;
+	wchar_t		wc;
+	size_t		n;
+	int		cols = 0, w;
+
+	memset(&st, 0, sizeof(st));
+	while (*s != '\0') {
+		n = mbrtowc(&wc, s, strlen(s), &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&st, 0, sizeof(st));
+			n = 1;
+			wc = L'?';
+		}
+		cols += (w = wcwidth(wc)) > 0 ? w : 1;
+		s += n;
+	}
+	return cols;
+}
+
 void
 put(int y, int x, int width, const char *s)
 {

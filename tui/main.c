@@ -206,12 +206,6 @@ worker_main(void *arg)
 	return NULL;
 }
 
-int
-tui_busy(void)
-{
-	return wk.running;
-}
-
 /*
  * Start a long operation.  Signals stay with the main thread (the worker
  * blocks them), so SIGINT waits for the token to finish.
@@ -297,7 +291,7 @@ draw_prompt(void)
 	put(y + 2, 0, 2, "> ");
 	put(y + 2, 2, COLS - 3, shown);
 	curs_set(1);
-	move(y + 2, 2 + (int)(pr.masked ? strlen(shown) : utf8_chars(shown)));
+	move(y + 2, 2 + (pr.masked ? (int)strlen(shown) : text_width(shown)));
 }
 
 static void

@@ -72,11 +72,11 @@ void		 tui_confirm(struct tui *, const char *question,
 /* A long operation on a worker thread; done runs on the main thread. */
 int		 tui_run(struct tui *, const char *what, int (*work)(void *),
 		    void *arg, void (*done)(struct tui *, int rc));
-int		 tui_busy(void);
 int		 tui_token_open(struct tui *);
 
 /* draw.c */
 void		 put(int y, int x, int width, const char *);
+int		 text_width(const char *);
 void		 putf(int y, int x, int width, const char *, ...)
 		    ATTR_PRINTF(4, 5);
 size_t		 put_attr(int y, int x, int width, int attr, const char *);
