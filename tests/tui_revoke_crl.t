@@ -26,11 +26,18 @@ shows "Enter offers the reasons" "Reason for $serial"
 keys Right
 shows "Right moves to the next reason" "\[superseded\]"
 keys Enter
+shows "an invalidity date is offered" "Invalidity date, when the key was known"
+typed 2026-02-30 && keys Enter
+shows "a date that does not exist is refused in words" "error: invalidity date: .*2026-02-30"
+keys Enter Right Enter && wait_for "Invalidity date" && keys Enter
 shows "a typed confirmation is asked" "Type REVOKE to revoke $serial for superseded"
 keys Escape
 shows "Esc cancels" "cancelled: nothing was done"
 is "nothing was revoked" "$(grep -c "^R" "$H/index.txt")" 0
-keys Enter Right Enter && wait_for "Type REVOKE" && typed REVOKE && keys Enter
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+keys Enter Right Enter && wait_for "Invalidity date" && typed "$now" && keys Enter
+shows "the date is in the question" "invalid since $now \(Esc cancels\)"
+typed REVOKE && keys Enter
 shows "REVOKE revokes" "revoked $serial: superseded \(the next CRL"
 shows "and the list says so" "R $serial 20"
 
@@ -52,6 +59,7 @@ is "q leaves with status 0" "$(tui_quit)" 0
 ok "db show reads the revocation" "$CEREMONY" db show "$serial" --home "$H"
 like "revoked, superseded" "$(cat "$T/out")" "status: revoked \(R\).*"
 like "reason" "$(cat "$T/out")" "reason: superseded"
+like "invalidity date" "$(cat "$T/out")" "invalidity date: ${now%%T*} ${now:11:8} UTC"
 ok "OpenSSL verifies the CRL with the root" openssl crl -in "$H/crls/gen-1/1.crl" \
 	-inform DER -CAfile "$H/export/root-gen1.pem" -noout
 like "it says so" "$(cat "$T/err")" "verify OK"

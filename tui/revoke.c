@@ -27,6 +27,7 @@ static struct {
 	size_t	 n, sel, first;
 	int	 choosing;		/* the reason list is open */
 	size_t	 reason;
+	time_t	 invalidity;		/* RFC 5280 invalidityDate, 0 none */
 	char	 serial[DB_SERIAL_MAX];
 } st;
 
@@ -123,6 +124,7 @@ revoke_do(struct tui *t, int release)
 	q.serial = st.serial;
 	q.reason = release ? -1 : reasons[st.reason];
 	q.release = release;
+	q.invalidity = release ? 0 : st.invalidity;
 	q.now = time(NULL);
 	if (revoke_record(&t->s, &q, &res) != 0)
 		tui_err(t, release ? "not released" : "not revoked");
@@ -157,11 +159,26 @@ revoke_search(struct tui *t, const char *text)
 	revoke_init(t);
 }
 
+/* The date (checked as the command line checks it), then REVOKE typed. */
 static void
-revoke_choose(struct tui *t, int ch)
+revoke_invalidity(struct tui *t, const char *text)
 {
 	char	q[256];
 
+	st.invalidity = 0;
+	if (*text != '\0' && revoke_time_parse(text, &st.invalidity) != 0) {
+		tui_err(t, "invalidity date");
+		return;
+	}
+	snprintf(q, sizeof(q), "Type REVOKE to revoke %s for %s%s%s (Esc "
+	    "cancels):", st.serial, db_reason_name(reasons[st.reason]),
+	    *text != '\0' ? ", invalid since " : "", text);
+	tui_confirm(t, q, "REVOKE", revoke_confirmed);
+}
+
+static void
+revoke_choose(struct tui *t, int ch)
+{
 	if (ch == TUI_ESC) {
 		st.choosing = 0;
 		tui_msg(t, 0, "cancelled: nothing was done");
@@ -171,10 +188,9 @@ revoke_choose(struct tui *t, int ch)
 		st.reason = (st.reason + NREASONS - 1) % NREASONS;
 	else if (ch == TUI_ENTER || ch == '\r' || ch == KEY_ENTER) {
 		st.choosing = 0;
-		snprintf(q, sizeof(q), "Type REVOKE to revoke %s for %s "
-		    "(Esc cancels):", st.serial, db_reason_name(
-		    reasons[st.reason]));
-		tui_confirm(t, q, "REVOKE", revoke_confirmed);
+		tui_prompt(t, "Invalidity date, when the key was known to be "
+		    "compromised (YYYY-MM-DD, UTC; empty: none):", "",
+		    revoke_invalidity);
 	}
 }
 
