@@ -91,6 +91,26 @@ pipe_fail(struct pipeline *pl)
 	pthread_mutex_unlock(&pl->mu);
 }
 
+/*
+ * Wait until *count is at least `least` past from, or *finished is set
+ * (then *to is the last of it); 1 when everything stopped.
+ */
+static int
+pipe_wait(struct pipeline *pl, const size_t *count, size_t from,
+    size_t least, const int *finished, size_t *to, int *done)
+{
+	int	stop;
+
+	pthread_mutex_lock(&pl->mu);
+	while (*count - from < least && !*finished && !pl->stop)
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	*to = *count;
+	*done = *finished;
+	stop = pl->stop;
+	pthread_mutex_unlock(&pl->mu);
+	return stop;
+}
+
 /* Check, build and lint item i; an acceptable one is the next job. */
 static void
 pipe_prepare(struct batch *b, size_t i)
@@ -148,17 +168,9 @@ pipe_worker(void *arg)
 		return NULL;
 	}
 	while (!done) {
-		pthread_mutex_lock(&pl->mu);
-		while (pl->tsigned == from && !pl->signer_done && !pl->stop)
-			pthread_cond_wait(&pl->cv, &pl->mu);
-		/* Once the token is done, this is the last of it. */
-		to = pl->tsigned;
-		done = pl->signer_done;
-		if (pl->stop) {
-			pthread_mutex_unlock(&pl->mu);
+		if (pipe_wait(pl, &pl->tsigned, from, 1, &pl->signer_done,
+		    &to, &done) != 0)
 			return NULL;
-		}
-		pthread_mutex_unlock(&pl->mu);
 		for (i = from; i < to; i++)
 			issue_verify(pl->b->jobs[i]);
 		pipe_publish(pl, &pl->verified, to);
@@ -228,17 +240,9 @@ pipe_recorder(void *arg)
 	int		 done;
 
 	do {
-		pthread_mutex_lock(&pl->mu);
-		while (pl->verified - from < RECORD_CHUNK &&
-		    !pl->verifier_done && !pl->stop)
-			pthread_cond_wait(&pl->cv, &pl->mu);
-		to = pl->verified;
-		done = pl->verifier_done;
-		if (pl->stop) {
-			pthread_mutex_unlock(&pl->mu);
+		if (pipe_wait(pl, &pl->verified, from, RECORD_CHUNK,
+		    &pl->verifier_done, &to, &done) != 0)
 			return NULL;
-		}
-		pthread_mutex_unlock(&pl->mu);
 		if (pipe_record_upto(pl->b, &from, to) != 0) {
 			pipe_fail(pl);
 			return NULL;
