@@ -198,8 +198,7 @@ int		 cert_set_sigalg(X509 *, const EVP_MD *,
 		    const struct hsm_keyspec *);
 int		 cert_prelint(X509 *, const struct lint_ctx *, struct presign *,
 		    struct findings *);
-int		 cert_token_sign(X509 *, EVP_PKEY *, const EVP_MD *,
-		    const struct presign *);
+int		 cert_token_sign(X509 *, EVP_PKEY *, const EVP_MD *);
 struct ecverifier;
 struct verifier {
 	EVP_MD			*md;
@@ -209,7 +208,8 @@ struct verifier {
 int		 verifier_init(struct verifier *, EVP_PKEY *, const EVP_MD *);
 void		 verifier_free(struct verifier *);
 int		 cert_verify_der(X509 *, const struct verifier *,
-		    unsigned char **, size_t *, const char **);
+		    const struct presign *, unsigned char **, size_t *,
+		    const char **);
 void		 presign_clear(struct presign *);
 int		 der_tbs(const unsigned char *, size_t, const unsigned char **,
 		    size_t *);
