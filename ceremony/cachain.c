@@ -83,6 +83,7 @@ chain_verify(X509 *x, STACK_OF(X509) *above)
 	X509_STORE_CTX	*ctx = NULL;
 	STACK_OF(X509)	*untrusted = NULL;
 	X509		*c;
+	time_t		 nb;
 	int		 i, anchors = 0, rc = 1;
 
 	if ((st = X509_STORE_new()) == NULL ||
@@ -102,6 +103,9 @@ chain_verify(X509 *x, STACK_OF(X509) *above)
 		goto fail;
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_X509_STRICT |
 	    X509_V_FLAG_CHECK_SS_SIGNATURE);
+	/* A rollover's certificates may begin later: checked as of then. */
+	if ((nb = cert_time(X509_get0_notBefore(x))) > time(NULL))
+		X509_STORE_CTX_set_time(ctx, 0, nb);
 	if (X509_verify_cert(ctx) != 1) {
 		err_set("the certificate does not chain to its root: %s",
 		    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
@@ -185,4 +189,70 @@ ca_install(struct session *s, X509 *x, STACK_OF(X509) *above)
 out:
 	hsm_key_free(key);
 	return rc;
+}
+
+/* Push generation gen's certificate and links (those that exist). */
+static int
+ca_gen_push(const struct db *db, int gen, int root, STACK_OF(X509) *sk)
+{
+	static const char	*links[] = { "newwithold", "oldwithnew" };
+	X509			*x;
+	size_t			 i;
+
+	if (root && ((x = db_ca_get(db, gen)) == NULL || !sk_X509_push(sk, x))) {
+		X509_free(x);
+		return 1;
+	}
+	for (i = 0; i < 2; i++) {
+		if ((x = db_ca_link_get(db, gen, links[i])) == NULL) {
+			err_clear();
+			continue;
+		}
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Every CA certificate of the data directory (with roots false: only the
+ * rollovers' link certificates), cancelled generations left out.
+ */
+static int
+ca_collect(const struct db *db, int roots, STACK_OF(X509) **out)
+{
+	struct db_gen	 g;
+	int		 gen, hi;
+
+	if ((*out = sk_X509_new_null()) == NULL ||
+	    (hi = db_ca_highest(db)) < 0)
+		goto fail;
+	for (gen = 1; gen <= hi; gen++) {
+		if (db_gen_read(db, gen, &g) != 0)
+			goto fail;
+		if (g.state != DB_GEN_CANCELLED &&
+		    ca_gen_push(db, gen, roots, *out) != 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	if (err_get()[0] == '\0')
+		err_set("out of memory");
+	sk_X509_pop_free(*out, X509_free);
+	*out = NULL;
+	return 1;
+}
+
+int
+ca_certs_all(const struct db *db, STACK_OF(X509) **out)
+{
+	return ca_collect(db, 1, out);
+}
+
+int
+ca_links_all(const struct db *db, STACK_OF(X509) **out)
+{
+	return ca_collect(db, 0, out);
 }

@@ -13,6 +13,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <openssl/conf.h>
@@ -26,12 +27,23 @@
 #define CEREMONY_VERSION	"0.1.0"
 #define DEFAULT_HOME		"ca"
 
-/* Where a PIN comes from: --pin-file F, --pin-fd N, or the terminal. */
+/*
+ * Where a PIN comes from: --pin-file F, --pin-fd N, M custodians' shares
+ * (--share-file F, --share-fd N, repeated), or the terminal.
+ */
+struct pin_share {
+	const char	*file;		/* NULL: fd */
+	int		 fd;
+};
 struct pin_source {
 	const char	*file;
 	int		 fd;		/* -1 unless --pin-fd */
 	const char	*what;		/* "user PIN", "SO PIN" */
 	struct secret	*cached;	/* what --pin-fd gave, for re-use */
+	struct pin_share shares[SHARE_N_MAX];
+	size_t		 nshares;
+	char		 qid[2 * SHARE_QID_LEN + 1];	/* of the shares */
+	char		 quorum[512];	/* who gave them, for the audit */
 };
 
 /*
@@ -46,9 +58,12 @@ struct session {
 	const char		*operator;
 	const char		*export_dir;	/* --export, else HOME/export */
 	struct pin_source	 pin;
+	const char		*witness[8];	/* --witness, repeated */
+	size_t			 nwitness;
 	struct db		*db;
 	struct hsm		*hsm;
 	int			 logged_in;
+	unsigned long long	 audit_session;	/* its session.open, 0 none */
 };
 
 /* A row of the command table: dispatch, --help and (later) the TUI menu. */
@@ -75,7 +90,8 @@ void		 usage_of(const char *name);
 enum {
 	OPT_COMMON = 1000,
 	OPT_HOME = OPT_COMMON, OPT_MODULE, OPT_TOKEN, OPT_PIN_FILE, OPT_PIN_FD,
-	OPT_OPERATOR, OPT_EXPORT, OPT_HELP,
+	OPT_OPERATOR, OPT_EXPORT, OPT_HELP, OPT_WITNESS, OPT_SHARE_FILE,
+	OPT_SHARE_FD,
 	OPT_LOCAL = 1100	/* first code for a command's own options */
 };
 #define COMMON_OPTS \
@@ -86,17 +102,26 @@ enum {
 	{ "pin-fd", required_argument, NULL, OPT_PIN_FD }, \
 	{ "operator", required_argument, NULL, OPT_OPERATOR }, \
 	{ "export", required_argument, NULL, OPT_EXPORT }, \
-	{ "help", no_argument, NULL, OPT_HELP }
+	{ "help", no_argument, NULL, OPT_HELP }, \
+	{ "witness", required_argument, NULL, OPT_WITNESS }, \
+	{ "share-file", required_argument, NULL, OPT_SHARE_FILE }, \
+	{ "share-fd", required_argument, NULL, OPT_SHARE_FD }
 void		 session_init(struct session *);
 int		 opt_common(struct session *, int, const char *, const char *);
 int		 opt_int(const char *, const char *, long, long, long *);
 int		 opt_no_args(const char *, int, char **);
 /* A command's own option: its long name, whether it takes a value. */
+/*
+ * has_arg CMD_OPT_LIST: repeatable; value is an array of CMD_OPT_LIST_MAX
+ * + 1 entries, filled in order and NULL after the last.
+ */
 struct cmd_opt {
 	const char	*name;
 	int		 has_arg;
 	const char	**value;	/* where the value (or "1") goes */
 };
+#define CMD_OPT_LIST	2
+#define CMD_OPT_LIST_MAX 16
 int		 cmd_options(struct session *, const char *, int, char **,
 		    const struct cmd_opt *);
 int		 cmd_fail(struct session *);
@@ -104,6 +129,8 @@ int		 cmd_fail(struct session *);
 /* pin.c */
 void		 pin_source_init(struct pin_source *, const char *);
 int		 pin_source_set_fd(struct pin_source *, const char *);
+int		 pin_source_add_share(struct pin_source *, const char *file,
+		    const char *fd);
 int		 pin_read(struct pin_source *, struct secret **);
 void		 pin_source_clear(struct pin_source *);
 
@@ -142,11 +169,22 @@ struct tmpl {
 	const EVP_MD	*md;
 	char		*digest;	/* "sha384" */
 	char		*ext_section;	/* [section] with the extensions */
+	char		*link_section;	/* root: a rollover's link certs' */
+	long		 overlap_days;	/* root: rollover due this long
+					   before the end (default 90) */
 	struct hsm_keyspec key_types[8];	/* root: the key's type */
 	size_t		 nkey_types;
 	unsigned char	*raw;		/* the file's bytes, for the audit */
 	size_t		 rawlen;
+	long		 p12_iterations;	/* PBKDF2 and MAC, PKCS#12 */
+	long		 p12_min_password;	/* bytes */
 };
+/* PKCS#12 defaults when a template sets none (docs/exports.md). */
+#define TMPL_P12_ITER_DEFAULT	600000
+#define TMPL_P12_ITER_MIN	10000
+#define TMPL_P12_ITER_MAX	10000000
+#define TMPL_P12_PASS_DEFAULT	12
+#define TMPL_P12_PASS_MIN	8
 int		 tmpl_load(const char *path, struct tmpl **);
 void		 tmpl_free(struct tmpl *);
 int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);
@@ -235,6 +273,8 @@ struct issue_job {
 	const STACK_OF(X509_EXTENSION)	*req_exts;	/* the request's */
 	int				 generation;	/* of the issuer */
 	long				 days;		/* 0: the template's */
+	time_t				 not_before;	/* 0: the template's */
+	time_t				 not_after;	/* 0: the template's */
 	int				 clamp;		/* cut to the issuer's end */
 	/* what happened */
 	enum issue_state		 state;
@@ -278,6 +318,10 @@ struct root_result {
 int		 root_create(struct session *, const struct tmpl *,
 		    const char *keyref, struct findings *, struct root_result *);
 
+/* cmd_root.c: printing for the witnesses */
+void		 print_time(const char *, const ASN1_TIME *);
+void		 print_fingerprint(const char *);
+
 /* cmd_*.c: one function per row of the command table */
 int		 cmd_init(int, char **);
 int		 cmd_token_list(int, char **);
@@ -293,6 +337,11 @@ int		 cmd_csr_check(int, char **);
 int		 cmd_sign(int, char **);
 int		 cmd_csr_create(int, char **);
 int		 cmd_ca_install(int, char **);
+int		 cmd_rollover_prepare(int, char **);
+int		 cmd_rollover_status(int, char **);
+int		 cmd_rollover_switch(int, char **);
+int		 cmd_rollover_cancel(int, char **);
+int		 cmd_rollover_export(int, char **);
 
 /* crl.c */
 /* A CRL template: templates/crl.cnf, section [crl]; see docs/crl.md. */
@@ -346,6 +395,9 @@ int		 crl_parts_make(const struct crl_job *, struct crl_parts *);
 void		 crl_parts_free(struct crl_parts *);
 int		 crl_write(const struct crl_job *, const struct crl_parts *,
 		    const struct crlsrc *, int fd, int pemfd, char sha256[65]);
+int		 token_sign_digest(EVP_PKEY *, const EVP_MD *,
+		    const unsigned char *, size_t, const char *what,
+		    unsigned char **, size_t *);
 
 /* crl_check.c */
 int		 crl_check_previous(const char *path, const struct crl_job *,
@@ -373,6 +425,8 @@ int		 request_create(struct session *, const struct tmpl *,
 int		 pem_certs_load(const char *, STACK_OF(X509) **);
 int		 ca_chain_above(const struct db *, int, STACK_OF(X509) **);
 int		 chain_verify(X509 *, STACK_OF(X509) *);
+int		 ca_certs_all(const struct db *, STACK_OF(X509) **);
+int		 ca_links_all(const struct db *, STACK_OF(X509) **);
 int		 ca_install(struct session *, X509 *, STACK_OF(X509) *);
 
 /* sign.c */
@@ -392,6 +446,8 @@ struct sign_opts {
 };
 int		 signer_open(struct session *, struct signer *,
 		    const EVP_MD *);
+int		 signer_open_gen(struct session *, struct signer *,
+		    const EVP_MD *, int);
 void		 signer_close(struct signer *);
 void		 sign_job(struct issue_job *, const struct signer *,
 		    const struct tmpl *, const struct csr *,
@@ -413,6 +469,63 @@ int		 sign_export_chain(struct session *, const struct signer *,
 		    char *, size_t);
 int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *);
+
+/* resign.c */
+int		 resign_request(struct session *, const char *serial,
+		    struct csr **);
+
+/* rollover.c */
+/* A root rollover (docs/rollover.md). */
+struct rollover_req {
+	const char	*label;		/* NULL: the old key's, -genN */
+	const char	*type;		/* NULL: the old key's type */
+	time_t		 start;		/* 0: when the current root ends */
+	int		 start_now;
+	int		 manual;	/* switch only by rollover switch */
+};
+struct rollover_result {
+	int		 gen, oldgen;
+	struct db_gen	 state;
+	X509		*root, *newwithold, *oldwithnew;	/* last: NULL
+							   when no overlap */
+	char		 fingerprint[96];
+};
+struct rollover_cancel {
+	int		 gen;
+	struct db_gen	 state;
+	size_t		 used;		/* certificates it had signed */
+	char		 key[64];	/* destroyed on the token */
+	char		 note[512];
+};
+int		 rollover_prepare(struct session *, const struct tmpl *,
+		    const struct rollover_req *, struct findings *,
+		    struct rollover_result *);
+void		 rollover_result_clear(struct rollover_result *);
+int		 rollover_switch(struct session *, time_t, struct db_gen *);
+int		 rollover_switch_due(struct session *, time_t);
+int		 rollover_cancel(struct session *, int force,
+		    struct rollover_cancel *);
+
+/* rollover_status.c */
+struct rollover_gen_info {
+	struct db_gen	 g;		/* state at the time asked */
+	X509		*cert;
+	X509		*newwithold, *oldwithnew;	/* NULL: none */
+	time_t		 not_before, not_after;
+	char		 fingerprint[96];
+};
+struct rollover_status {
+	struct rollover_gen_info *v;	/* v[i] is generation i + 1 */
+	size_t		 n;
+	int		 active, pending;	/* generations, 0 none */
+	time_t		 now, active_end, overlap_from;
+	long		 overlap_days;
+	int		 overlap_begun;
+	int		 warn;		/* overlap begun, nothing prepared */
+};
+int		 rollover_status_read(struct db *, time_t, long overlap_days,
+		    struct rollover_status *);
+void		 rollover_status_free(struct rollover_status *);
 
 /* revoke.c */
 /* A change of a certificate's revocation state (ceremony revoke). */
@@ -438,7 +551,180 @@ int		 cmd_db_show(int, char **);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
-int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *);
+int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *,
+		    STACK_OF(X509) *extra);
 int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);
+void		 export_dir_of(struct session *, char *, size_t);
+int		 dir_target_free(const char *);
+int		 dir_place(const char *tmp, const char *dir);
+int		 export_file(const char *dir, const char *name, const void *,
+		    size_t, mode_t, char *out, size_t outlen);
+
+/* p12.c, p12_export.c */
+/* A PKCS#12 archive to make (docs/exports.md); the job owns what it holds. */
+struct p12_job {
+	X509		*cert;
+	EVP_PKEY	*key;		/* NULL: certificates only */
+	STACK_OF(X509)	*chain;		/* the issuer up to the root */
+	char		 name[128];	/* friendly name */
+	long		 iterations;	/* PBKDF2 and MAC */
+	int		 legacy;	/* 3DES and SHA-1 for old devices */
+	/* what came of it */
+	unsigned char	*der;
+	size_t		 derlen;
+	char		 file[64];	/* SERIAL.p12, SERIAL.legacy.p12 */
+	char		 archive[4096];	/* in p12/ */
+	char		 exported[4096];
+};
+int		 p12_encode(struct p12_job *, const struct secret *);
+int		 p12_write(struct session *, struct p12_job *, const char *);
+int		 p12_name(X509 *, const char *, char *, size_t);
+int		 p12_chain(const struct db *, int, STACK_OF(X509) **);
+void		 p12_job_clear(struct p12_job *);
+int		 p12_export(struct session *, const char *serial,
+		    const struct tmpl *, const struct secret *,
+		    struct p12_job *);
+int		 p12_audit(struct session *, const char *, const struct p12_job *,
+		    int);
+
+/* publish.c, bundle_verify.c */
+/* A publication bundle (docs/exports.md): flat files, a signed manifest. */
+#define MANIFEST_NAME		"SHA256SUMS"
+#define MANIFEST_SIG_NAME	"SHA256SUMS.p7s"
+struct bundle_file {
+	char		 name[128];
+	unsigned char	*data;
+	size_t		 len;
+};
+struct bundle {
+	struct bundle_file	*v;
+	size_t			 n, cap;
+	STACK_OF(X509)		*certs;		/* every CA certificate, once */
+	unsigned char		*manifest;
+	size_t			 manifestlen;
+	unsigned char		*sig;		/* DER CMS, detached */
+	size_t			 siglen;
+};
+struct bundle_report {
+	size_t	files;			/* named by the manifest */
+	char	signer[256];		/* who signed it, RFC 2253 */
+};
+int		 publish_bundle(struct session *, const struct signer *,
+		    const char *dir, struct bundle *);
+void		 bundle_free(struct bundle *);
+int		 bundle_verify(const char *dir, X509 *root, struct findings *,
+		    struct bundle_report *);
+
+/* dbverify.c, dbverify_crl.c */
+int		 db_verify(struct db *, struct findings *);
+void		 db_verify_crls(struct db *, int, X509 *, struct findings *);
+
+/* genkey.c */
+/* ceremony issue --generate-key: what to make (docs/exports.md). */
+struct genkey_req {
+	const struct tmpl	*t;
+	const struct policy	*p;
+	const char		*subject;	/* /TYPE=VALUE/... */
+	const char		*san;		/* x509v3 syntax, or NULL */
+	struct hsm_keyspec	 spec;		/* of the software key */
+	int			 legacy;	/* the archive's form */
+};
+int		 genkey_subject(const char *, X509_NAME **);
+int		 genkey_template_ok(const struct tmpl *);
+int		 genkey_check(struct session *, const struct genkey_req *);
+int		 genkey_issue(struct session *, const struct genkey_req *,
+		    const struct secret *, struct signer *, struct findings *,
+		    struct issue_job *, struct csr **, struct p12_job *);
+
+/* ossl_index.c, ossl_import.c, ossl_export.c */
+/* An openssl ca / easy-rsa database moving in (docs/exports.md). */
+struct import_entry {
+	struct db_record r;	/* its last state; subject the certificate's */
+	X509		*cert;
+};
+struct ossl_import {
+	const char		*index;		/* INDEX */
+	char			**dirs;		/* DIR...: SERIAL.pem, .crt */
+	size_t			 ndirs;
+	const char		*ca_path;	/* --ca */
+	const char		*crl_path;	/* --crl, or NULL */
+	/* read */
+	X509			*ca;
+	X509_CRL		*crl;
+	struct import_entry	*v;
+	size_t			 n;
+	unsigned char		*raw;		/* INDEX's bytes, for the audit */
+	size_t			 rawlen;
+	/* what came of it */
+	unsigned long long	 crl_number;	/* the latest; 0 none */
+	size_t			 valid, revoked;
+};
+int		 ossl_time_parse(const char *, time_t *);
+int		 ossl_time_format(time_t, char *, size_t);
+int		 ossl_index_parse(char *, struct db_record *, const char **);
+int		 ossl_index_format(const struct db_record *, const char *,
+		    FILE *);
+int		 ossl_import(struct session *, struct ossl_import *);
+void		 ossl_import_clear(struct ossl_import *);
+int		 ossl_export(struct session *, const char *, size_t *);
+
+/* cmd_export.c */
+void		 p12_legacy_warning(void);
+int		 cmd_export_p12(int, char **);
+int		 cmd_export_publish(int, char **);
+int		 cmd_export_verify(int, char **);
+int		 cmd_db_verify(int, char **);
+int		 cmd_issue(int, char **);
+int		 cmd_db_import_openssl(int, char **);
+int		 cmd_db_export_openssl(int, char **);
+
+/* password.c */
+int		 password_read(const char *fdarg, long min, struct secret **);
+
+/* seal.c */
+/* What ceremony audit verify found. */
+struct audit_verdict {
+	unsigned long long	 records;	/* in audit.log */
+	unsigned long long	 sessions;	/* session.open records */
+	size_t			 nseals;
+	unsigned long long	 sealed;	/* the last sealed record */
+	char			 head[65];	/* hash of the last record */
+	long			 bad_record;	/* the first bad one, 0 none */
+};
+int		 audit_session_open(struct session *);
+int		 audit_session_close(struct session *);
+int		 audit_verify(struct db *, struct audit_verdict *);
+
+/* quorum.c */
+struct quorum_req {
+	int		 m, n;
+	const char	*custodians[SHARE_N_MAX];
+	size_t		 ncustodians;
+	int		 fresh;		/* a new random PIN, set on the token */
+	const char	*out_dir;	/* NULL: the shares are printed */
+};
+struct quorum_result {
+	char		 qid[2 * SHARE_QID_LEN + 1];
+	int		 pin_changed;
+	char		*paths[SHARE_N_MAX];	/* the files written */
+	char		*texts[SHARE_N_MAX];	/* or the shares to print */
+	char		 old_quorum[512];	/* who opened it, if shares */
+};
+int		 quorum_req_check(const struct quorum_req *);
+int		 quorum_split(struct session *, const struct quorum_req *,
+		    struct quorum_result *);
+void		 quorum_unwrite(struct quorum_result *);
+void		 quorum_result_clear(struct quorum_result *);
+
+/* transcript.c */
+int		 audit_transcript(struct db *, unsigned long long, FILE *);
+int		 audit_sessions(struct db *, FILE *);
+
+/* cmd_quorum.c, cmd_audit.c */
+int		 cmd_quorum_split(int, char **);
+int		 cmd_quorum_reshare(int, char **);
+int		 cmd_audit_verify(int, char **);
+int		 cmd_audit_sessions(int, char **);
+int		 cmd_audit_transcript(int, char **);
 
 #endif

@@ -22,6 +22,8 @@
 
 struct crl_args {
 	const char	*tmpl;
+	const char	*generation;	/* --generation N */
+	long		 gen;		/* 0: the active generation */
 };
 
 static void
@@ -130,6 +132,8 @@ crl_audit(struct session *s, const struct crl_tmpl *t,
 	}
 	e.detail = detail;
 	audit_add_in(&e, "template", t->raw, t->rawlen);
+	if (ok)
+		audit_add_out_hash(&e, "crl", j->sha256);
 	return session_audit(s, &e);
 }
 
@@ -157,23 +161,40 @@ crl_print(const struct crl_job *j, const char *dir)
 	free(issuer);
 }
 
-static void
-export_dir_of(struct session *s, char *dir, size_t len)
+/* A generation named by --generation must still sign CRLs. */
+static int
+crl_gen_check(struct session *s, int gen)
 {
-	char	*exp;
+	int	gens[64];
+	size_t	i, n;
 
-	if (s->export_dir != NULL)
-		snprintf(dir, len, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL) {
-		snprintf(dir, len, "%s", exp);
-		free(exp);
-	}
+	if (db_ca_live(s->db, time(NULL), gens, 64, &n) != 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (gens[i] == gen)
+			return 0;
+	err_set("CA generation %d signs no CRLs now: it does not exist, is "
+	    "pending or cancelled, or has expired (ceremony rollover status)",
+	    gen);
+	return 1;
+}
+
+/* The active generation's signer, or a named one that still signs CRLs. */
+static int
+crl_signer(struct session *s, const struct crl_tmpl *t, int gen,
+    struct signer *sg)
+{
+	if (gen == 0)
+		return signer_open(s, sg, t->md);
+	if (crl_gen_check(s, gen) != 0)
+		return 1;
+	return signer_open_gen(s, sg, t->md, gen);
 }
 
 /* Log in, issue, export, audit; the worker of issue and session. */
 static int
-crl_run(struct session *s, const struct crl_tmpl *t, struct signer *sg,
-    struct crl_job *j, char *dir, size_t dirlen)
+crl_run(struct session *s, const struct crl_tmpl *t, int gen,
+    struct signer *sg, struct crl_job *j, char *dir, size_t dirlen)
 {
 	int	ok;
 
@@ -182,7 +203,7 @@ crl_run(struct session *s, const struct crl_tmpl *t, struct signer *sg,
 	j->sg = sg;
 	j->now = time(NULL);
 	export_dir_of(s, dir, dirlen);
-	ok = session_login(s) == 0 && signer_open(s, sg, t->md) == 0 &&
+	ok = session_login(s) == 0 && crl_signer(s, t, gen, sg) == 0 &&
 	    crl_issue(s, j) == 0;
 	if (ok && crl_export(j, dir) != 0) {
 		err_context("CRL %llu is issued and kept in %s, but not "
@@ -199,6 +220,7 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 {
 	const struct cmd_opt	local[] = {
 		{ "template", 1, &a->tmpl },
+		{ "generation", 1, &a->generation },
 		{ NULL, 0, NULL }
 	};
 	int			r;
@@ -206,6 +228,9 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 	session_init(s);
 	if ((r = cmd_options(s, name, argc, argv, local)) != 0)
 		return r < 0 ? -1 : 1;
+	if (a->generation != NULL && opt_int("--generation", a->generation,
+	    1, 1000000, &a->gen) != 0)
+		return 1;
 	if (opt_no_args(name, argc, argv) != 0 ||
 	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : DEFAULT_CRL_TMPL, t) != 0)
 		return 1;
@@ -231,7 +256,7 @@ int
 cmd_crl_issue(int argc, char **argv)
 {
 	struct session		 s;
-	struct crl_args		 a = { NULL };
+	struct crl_args		 a = { NULL, NULL, 0 };
 	struct crl_tmpl		*t = NULL;
 	struct signer		 sg;
 	struct crl_job		 j;
@@ -241,7 +266,8 @@ cmd_crl_issue(int argc, char **argv)
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
 	if ((rc = crl_start(&s, "crl issue", argc, argv, &a, &t)) == 0 &&
-	    (rc = crl_run(&s, t, &sg, &j, dir, sizeof(dir))) == 0)
+	    (rc = crl_run(&s, t, (int)a.gen, &sg, &j, dir,
+	    sizeof(dir))) == 0)
 		crl_print(&j, dir);
 	crl_job_clear(&j);
 	signer_close(&sg);
@@ -295,19 +321,43 @@ crl_report(struct session *s, const struct crl_job *j, const char *dir)
 	return rc;
 }
 
+/* One generation's CRL in a session: issue, export with its CA, report. */
+static int
+crl_session_gen(struct session *s, const struct crl_tmpl *t, int gen)
+{
+	struct signer	sg;
+	struct crl_job	j;
+	char		dir[4096] = "", base[32];
+	int		rc;
+
+	memset(&sg, 0, sizeof(sg));
+	memset(&j, 0, sizeof(j));
+	if ((rc = crl_run(s, t, gen, &sg, &j, dir, sizeof(dir))) != 0)
+		goto out;
+	snprintf(base, sizeof(base), "ca-gen%d", sg.generation);
+	if ((rc = export_cert(dir, base, sg.issuer)) == 0)
+		rc = crl_report(s, &j, dir);
+out:
+	crl_job_clear(&j);
+	signer_close(&sg);
+	return rc;
+}
+
+/*
+ * The periodic session: a CRL from every generation that still signs
+ * them (after a rollover the retired one too, until it expires), or the
+ * one named by --generation.
+ */
 int
 cmd_crl_session(int argc, char **argv)
 {
 	struct session		 s;
-	struct crl_args		 a = { NULL };
+	struct crl_args		 a = { NULL, NULL, 0 };
 	struct crl_tmpl		*t = NULL;
-	struct signer		 sg;
-	struct crl_job		 j;
-	char			 dir[4096] = "", base[32];
+	int			 gens[64];
+	size_t			 i, n = 0;
 	int			 rc;
 
-	memset(&sg, 0, sizeof(sg));
-	memset(&j, 0, sizeof(j));
 	if ((rc = crl_start(&s, "crl session", argc, argv, &a,
 	    &t)) != 0)
 		goto out;
@@ -317,17 +367,21 @@ cmd_crl_session(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	if ((rc = crl_run(&s, t, &sg, &j, dir, sizeof(dir))) != 0)
+	/* An automatic switch-over that is due is recorded first. */
+	if (a.gen == 0 && (session_login(&s) != 0 ||
+	    rollover_switch_due(&s, time(NULL)) != 0 ||
+	    db_ca_live(s.db, time(NULL), gens, 64, &n) != 0)) {
+		rc = 1;
 		goto out;
-	snprintf(base, sizeof(base), "ca-gen%d", sg.generation);
-	/* Log out before the report: the token's part is over. */
+	}
+	if (a.gen != 0)
+		gens[n++] = (int)a.gen;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = crl_session_gen(&s, t, gens[i]);
+	/* The token's part is over. */
 	if (s.logged_in && hsm_logout(s.hsm) == 0)
 		s.logged_in = 0;
-	if ((rc = export_cert(dir, base, sg.issuer)) == 0)
-		rc = crl_report(&s, &j, dir);
 out:
-	crl_job_clear(&j);
-	signer_close(&sg);
 	return crl_finish(&s, t, rc);
 }
 
@@ -390,20 +444,23 @@ int
 cmd_crl_status(int argc, char **argv)
 {
 	struct session		 s;
-	struct crl_args		 a = { NULL };
+	struct crl_args		 a = { NULL, NULL, 0 };
 	struct crl_tmpl		*t = NULL;
 	time_t			 now = time(NULL);
-	int			 gen, cur, r, rc;
+	int			 gens[64], gen, r, rc;
+	size_t			 i, n = 0;
 
 	if ((rc = crl_start(&s, "crl status", argc, argv, &a, &t)) != 0)
 		goto out;
-	if ((cur = db_ca_current(s.db)) == 0) {
-		err_set("this data directory has no CA certificate yet");
+	if (db_ca_live(s.db, now, gens, 64, &n) != 0 || n == 0) {
+		if (n == 0)
+			err_set("this data directory has no CA certificate yet");
 		rc = 1;
 		goto out;
 	}
-	for (gen = cur; gen >= 1 && rc != 1; gen--) {
-		if ((r = crl_status_gen(&s, t, gen, now, gen == cur)) == 1)
+	for (i = 0; i < n && rc != 1; i++) {
+		gen = gens[i];
+		if ((r = crl_status_gen(&s, t, gen, now, i == 0)) == 1)
 			rc = 1;
 		else if (r == 2)
 			rc = rc == 0 ? 3 : rc;

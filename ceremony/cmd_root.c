@@ -21,7 +21,7 @@ print_findings(const struct findings *f)
 		    f->v[i].code, f->v[i].text);
 }
 
-static void
+void
 print_time(const char *what, const ASN1_TIME *t)
 {
 	struct tm	tm;
@@ -37,7 +37,7 @@ print_time(const char *what, const ASN1_TIME *t)
  * The fingerprint as witnesses read it aloud: eight groups of eight hex
  * digits per line, two lines.
  */
-static void
+void
 print_fingerprint(const char *colons)
 {
 	char	hex[65];

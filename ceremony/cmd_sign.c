@@ -20,6 +20,7 @@ struct sign_args {
 	const char	*days;
 	const char	*clamp;
 	const char	*inbox;
+	const char	*resign;
 };
 
 /* Template, policy and options, checked before any token work. */
@@ -28,8 +29,10 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
     struct sign_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	if (a->tmpl == NULL || (a->csr == NULL) == (a->inbox == NULL)) {
-		err_set("sign needs --template T and either --csr F or --inbox");
+	if (a->tmpl == NULL || (a->csr != NULL) + (a->inbox != NULL) +
+	    (a->resign != NULL) != 1) {
+		err_set("sign needs --template T and one of --csr F, --inbox "
+		    "or --resign SERIAL");
 		return 1;
 	}
 	if (tmpl_load(a->tmpl, t) != 0)
@@ -79,19 +82,6 @@ sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
 	return rc;
 }
 
-/* Where exports go: --export, else HOME/export. */
-static void
-sign_export_dir(struct session *s, char *dir, size_t dirlen)
-{
-	char	*exp = NULL;
-
-	if (s->export_dir != NULL)
-		snprintf(dir, dirlen, "%s", s->export_dir);
-	else if ((exp = db_path(s->db, "export")) != NULL)
-		snprintf(dir, dirlen, "%s", exp);
-	free(exp);
-}
-
 /*
  * The certificate (PEM and DER) into the export directory.  The chain
  * above it is the same for every certificate of a CA generation:
@@ -101,7 +91,7 @@ int
 sign_export(struct session *s, const struct issue_job *j, char *dir,
     size_t dirlen)
 {
-	sign_export_dir(s, dir, dirlen);
+	export_dir_of(s, dir, dirlen);
 	return export_cert(dir, j->serial, j->cert);
 }
 
@@ -109,11 +99,17 @@ int
 sign_export_chain(struct session *s, const struct signer *sg, char *dir,
     size_t dirlen)
 {
-	char	base[32];
+	STACK_OF(X509)	*links = NULL;
+	char		 base[32];
+	int		 rc;
 
-	sign_export_dir(s, dir, dirlen);
+	export_dir_of(s, dir, dirlen);
 	snprintf(base, sizeof(base), "chain-gen%d", sg->generation);
-	return export_chain(dir, base, sg->chain);
+	if (ca_links_all(s->db, &links) != 0)
+		return 1;
+	rc = export_chain(dir, base, sg->chain, links);
+	sk_X509_pop_free(links, X509_free);
+	return rc;
 }
 
 static void
@@ -153,7 +149,8 @@ sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
 	memset(&f, 0, sizeof(f));
-	if (csr_load(a->csr, &c) != 0)
+	if ((a->resign != NULL ? resign_request(s, a->resign, &c) :
+	    csr_load(a->csr, &c)) != 0)
 		goto out;
 	/* Refused by policy: no PIN asked, no token touched. */
 	if (sign_check(p, c, &f) != 0) {
@@ -184,7 +181,7 @@ int
 cmd_sign(int argc, char **argv)
 {
 	struct session		 s;
-	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL };
+	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct sign_opts	 o;
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
@@ -194,6 +191,7 @@ cmd_sign(int argc, char **argv)
 		{ "days", 1, &a.days },
 		{ "clamp", 0, &a.clamp },
 		{ "inbox", 0, &a.inbox },
+		{ "resign", 1, &a.resign },
 		{ NULL, 0, NULL }
 	};
 	int			 r, rc = 1;

@@ -265,10 +265,13 @@ crl_tbs_len(const struct crl_parts *p, const struct crlsrc *src, size_t elen)
 	return der_hdr_len(n) + n;
 }
 
-/* The token signs the digest (PKCS#1 v1.5 for RSA, ECDSA for EC). */
-static int
-crl_token_sign(EVP_PKEY *key, const EVP_MD *md, const unsigned char *dg,
-    size_t dglen, unsigned char **sig, size_t *siglen)
+/*
+ * The token signs the digest (PKCS#1 v1.5 for RSA, ECDSA for EC); what
+ * ends the error: "the CRL: nothing was written", "the audit seal".
+ */
+int
+token_sign_digest(EVP_PKEY *key, const EVP_MD *md, const unsigned char *dg,
+    size_t dglen, const char *what, unsigned char **sig, size_t *siglen)
 {
 	EVP_PKEY_CTX	*ctx;
 	int		 rc = 1;
@@ -282,8 +285,7 @@ crl_token_sign(EVP_PKEY *key, const EVP_MD *md, const unsigned char *dg,
 	    EVP_PKEY_sign(ctx, NULL, siglen, dg, dglen) <= 0 ||
 	    (*sig = OPENSSL_malloc(*siglen)) == NULL ||
 	    EVP_PKEY_sign(ctx, *sig, siglen, dg, dglen) <= 0) {
-		err_ossl("the token did not sign the CRL: nothing was "
-		    "written, the CRL number is not used");
+		err_ossl("the token did not sign %s", what);
 		goto out;
 	}
 	rc = 0;
@@ -349,7 +351,8 @@ crl_write(const struct crl_job *j, const struct crl_parts *p,
 		err_ossl("cannot hash the CRL");
 		goto out;
 	}
-	if (crl_token_sign(j->sg->signer, j->t->md, dg, dglen, &sig,
+	if (token_sign_digest(j->sg->signer, j->t->md, dg, dglen, "the CRL: "
+	    "nothing was written, the CRL number is not used", &sig,
 	    &siglen) != 0)
 		goto out;
 	/* CertificateList, written: DER, PEM, a SHA-256 of the DER. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
@@ -29,6 +30,30 @@ export_dir_ready(const char *dir)
 		return 1;
 	}
 	return 0;
+}
+
+/* Where exports go: --export, else HOME/export. */
+void
+export_dir_of(struct session *s, char *dir, size_t dirlen)
+{
+	char	*exp = NULL;
+
+	if (s->export_dir != NULL)
+		snprintf(dir, dirlen, "%s", s->export_dir);
+	else if ((exp = db_path(s->db, "export")) != NULL)
+		snprintf(dir, dirlen, "%s", exp);
+	free(exp);
+}
+
+/* One file into the export directory; its path in out. */
+int
+export_file(const char *dir, const char *name, const void *data, size_t len,
+    mode_t mode, char *out, size_t outlen)
+{
+	if (export_dir_ready(dir) != 0)
+		return 1;
+	snprintf(out, outlen, "%s/%s", dir, name);
+	return atomic_write(out, data, len, mode, 0);
 }
 
 int
@@ -91,11 +116,14 @@ out:
 /*
  * The chain (issuer up to the root) as BASE.pem, and as a PKCS#7
  * certs-only bundle BASE.p7b: the form of an EST /cacerts answer
- * (RFC 7030 4.1.3).
+ * (RFC 7030 4.1.3).  The bundle also carries `extra` (a rollover's link
+ * certificates), which a chain file in path order cannot.
  */
 int
-export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
+export_chain(const char *dir, const char *base, STACK_OF(X509) *chain,
+    STACK_OF(X509) *extra)
 {
+	STACK_OF(X509)	*bundle = NULL;
 	BIO		*b = NULL;
 	unsigned char	*der = NULL;
 	char		 path[4096], *pem;
@@ -105,15 +133,19 @@ export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
 
 	if (export_dir_ready(dir) != 0)
 		return 1;
-	if ((b = BIO_new(BIO_s_mem())) == NULL)
+	if ((b = BIO_new(BIO_s_mem())) == NULL ||
+	    (bundle = sk_X509_dup(chain)) == NULL)
 		goto out;
+	for (i = 0; extra != NULL && i < sk_X509_num(extra); i++)
+		if (!sk_X509_push(bundle, sk_X509_value(extra, i)))
+			goto out;
 	for (i = 0; i < sk_X509_num(chain); i++)
 		if (!PEM_write_bio_X509(b, sk_X509_value(chain, i))) {
 			err_ossl("cannot encode the chain");
 			goto out;
 		}
 	if ((pemlen = BIO_get_mem_data(b, &pem)) <= 0 ||
-	    p7_certs_der(chain, &der, &derlen) != 0)
+	    p7_certs_der(bundle, &der, &derlen) != 0)
 		goto out;
 	snprintf(path, sizeof(path), "%s/%s.pem", dir, base);
 	if (atomic_write(path, pem, (size_t)pemlen, 0644, 0) != 0)
@@ -123,7 +155,52 @@ export_chain(const char *dir, const char *base, STACK_OF(X509) *chain)
 		goto out;
 	rc = 0;
 out:
+	sk_X509_free(bundle);	/* borrows */
 	BIO_free(b);
 	OPENSSL_free(der);
+	return rc;
+}
+
+/* DIR must not exist (or be an empty directory, which is replaced). */
+int
+dir_target_free(const char *dir)
+{
+	struct stat	st;
+
+	if (lstat(dir, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		err_set("cannot look at %s: %s", dir, strerror(errno));
+		return 1;
+	}
+	if (S_ISDIR(st.st_mode) && rmdir(dir) == 0)
+		return 0;
+	err_set("%s exists and is not an empty directory: give a new "
+	    "one", dir);
+	return 1;
+}
+
+/* tmp becomes dir, durably. */
+int
+dir_place(const char *tmp, const char *dir)
+{
+	char	*parent, *slash;
+	int	 rc;
+
+	if (dir_target_free(dir) != 0)
+		return 1;
+	if (rename(tmp, dir) == -1) {
+		err_set("cannot rename %s to %s: %s", tmp, dir, strerror(errno));
+		return 1;
+	}
+	if ((parent = strdup(dir)) == NULL)
+		return 1;
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent)
+		*slash = '\0';
+	else
+		snprintf(parent, strlen(parent) + 1, "%s", slash == parent ?
+		    "/" : ".");
+	rc = fsync_dir(parent);
+	free(parent);
 	return rc;
 }

@@ -95,8 +95,8 @@ cert_time(const ASN1_TIME *t)
 }
 
 /*
- * notBefore: the template's or now; notAfter: the template's, or the
- * requested/template days.  Past the issuer's end it is cut only when the
+ * notBefore: the job's (a rollover's), the template's or now; notAfter:
+ * the job's, the template's, or the requested/template days.  Past the issuer's end it is cut only when the
  * operator asked (--clamp), and that is reported; else the lint refuses.
  */
 static int
@@ -105,9 +105,13 @@ issue_validity(X509 *x, struct issue_job *j)
 	const struct tmpl	*t = j->t;
 	time_t			 nb = t->not_before, na = t->not_after, end;
 
+	if (j->not_before != 0)
+		nb = j->not_before;
 	if (nb == 0)
 		nb = time(NULL);
-	if (j->days != 0)
+	if (j->not_after != 0)
+		na = j->not_after;
+	else if (j->days != 0)
 		na = nb + j->days * DAY;
 	else if (na == 0)
 		na = nb + t->days * DAY;

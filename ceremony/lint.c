@@ -168,13 +168,20 @@ lint_key(X509 *x, const struct lint_ctx *lc, struct findings *f)
 
 /* The issuer's pathLenConstraint leaves room for this CA? */
 static void
-lint_pathlen(BASIC_CONSTRAINTS *bc, X509 *issuer, struct findings *f)
+lint_pathlen(BASIC_CONSTRAINTS *bc, X509 *issuer, int self_issued,
+    struct findings *f)
 {
 	long	mine, limit;
 
 	if (issuer == NULL || (limit = X509_get_pathlen(issuer)) < 0)
 		return;
 	mine = bc->pathlen != NULL ? ASN1_INTEGER_get(bc->pathlen) : -1;
+	/* A rollover's link between two keys of one root is self-issued and
+	 * does not count in the path (RFC 5280 4.2.1.9).  Only a root
+	 * template's link gets this: a subordinate asking for its issuer's
+	 * own name must not slip past the issuer's limit that way. */
+	if (self_issued)
+		limit++;
 	if (limit == 0)
 		findings_add(f, 1, "bc-pathlen-issuer",
 		    "the issuer's pathLenConstraint 0 allows no CA below it");
@@ -219,7 +226,7 @@ lint_ocsp(X509 *x, struct findings *f)
 }
 
 static void
-lint_basic_constraints(X509 *x, X509 *issuer, struct findings *f)
+lint_basic_constraints(X509 *x, X509 *issuer, int link, struct findings *f)
 {
 	BASIC_CONSTRAINTS	*bc;
 	int			 crit = -1;
@@ -230,7 +237,7 @@ lint_basic_constraints(X509 *x, X509 *issuer, struct findings *f)
 		    "basicConstraints is required on a CA certificate");
 		return;
 	}
-	lint_pathlen(bc, issuer, f);
+	lint_pathlen(bc, issuer, link, f);
 	if (crit != 1)
 		findings_add(f, 1, "bc-not-critical",
 		    "basicConstraints must be critical on a CA certificate");
@@ -338,7 +345,10 @@ lint_cert(X509 *x, const struct lint_ctx *lc, struct findings *f)
 	lint_names(x, lc, f);
 	lint_key(x, lc, f);
 	if (ca) {
-		lint_basic_constraints(x, lc->issuer, f);
+		lint_basic_constraints(x, lc->issuer, lc->t->kindv ==
+		    TMPL_ROOT && lc->issuer != NULL && X509_NAME_cmp(
+		    X509_get_subject_name(x), X509_get_subject_name(
+		    lc->issuer)) == 0, f);
 		lint_key_usage(x, f);
 	} else
 		lint_not_ca(x, f);

@@ -64,24 +64,47 @@ opt_common(struct session *s, int code, const char *arg, const char *cmd)
 		s->token = arg;
 		return 0;
 	case OPT_PIN_FILE:
-		if (s->pin.fd != -1) {
+		if (s->pin.fd != -1 || s->pin.nshares > 0) {
 			err_set("give --pin-file or --pin-fd, not both");
 			return 1;
 		}
 		s->pin.file = arg;
 		return 0;
 	case OPT_PIN_FD:
-		if (s->pin.file != NULL) {
+		if (s->pin.file != NULL || s->pin.nshares > 0) {
 			err_set("give --pin-file or --pin-fd, not both");
 			return 1;
 		}
 		return pin_source_set_fd(&s->pin, arg);
-	case OPT_OPERATOR:
-		if (*arg == '\0' || strpbrk(arg, "\t\n\\") != NULL) {
-			err_set("--operator: give a plain name");
+	case OPT_SHARE_FILE:
+	case OPT_SHARE_FD:
+		if (s->pin.file != NULL || s->pin.fd != -1) {
+			err_set("give the PIN (--pin-file, --pin-fd) or the "
+			    "custodians' shares (--share-file, --share-fd), "
+			    "not both");
 			return 1;
 		}
-		s->operator = arg;
+		return pin_source_add_share(&s->pin, code == OPT_SHARE_FILE ?
+		    arg : NULL, code == OPT_SHARE_FD ? arg : NULL);
+	case OPT_OPERATOR:
+	case OPT_WITNESS:
+		/* Names go into the audit log and its transcript's lists. */
+		if (*arg == '\0' || strpbrk(arg, "\t\n\\,=") != NULL) {
+			err_set("--%s: give a plain name (no tab, newline, "
+			    "backslash, comma or '=')", code == OPT_OPERATOR ?
+			    "operator" : "witness");
+			return 1;
+		}
+		if (code == OPT_OPERATOR) {
+			s->operator = arg;
+			return 0;
+		}
+		if (s->nwitness == sizeof(s->witness) / sizeof(s->witness[0])) {
+			err_set("--witness: at most %zu witnesses",
+			    sizeof(s->witness) / sizeof(s->witness[0]));
+			return 1;
+		}
+		s->witness[s->nwitness++] = arg;
 		return 0;
 	case OPT_EXPORT:
 		s->export_dir = arg;
@@ -108,6 +131,27 @@ opt_no_args(const char *cmd, int argc, char **argv)
 }
 
 #define OPTS_MAX	32
+
+/* A command's own option: one value, or one more of a list. */
+static int
+opt_local(const struct cmd_opt *o, const char *arg)
+{
+	size_t	n;
+
+	if (o->has_arg != CMD_OPT_LIST) {
+		*o->value = arg != NULL ? arg : "1";
+		return 0;
+	}
+	for (n = 0; o->value[n] != NULL; n++)
+		;
+	if (n == CMD_OPT_LIST_MAX) {
+		err_set("--%s: at most %d", o->name, CMD_OPT_LIST_MAX);
+		return 1;
+	}
+	o->value[n] = arg;
+	o->value[n + 1] = NULL;
+	return 0;
+}
 
 /*
  * Parse a command's options: the shared ones into the session, the
@@ -138,8 +182,8 @@ cmd_options(struct session *s, const char *cmd, int argc, char **argv,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
 		if (c >= OPT_LOCAL) {
-			*local[c - OPT_LOCAL].value = optarg != NULL ? optarg :
-			    "1";
+			if (opt_local(&local[c - OPT_LOCAL], optarg) != 0)
+				return 1;
 			continue;
 		}
 		if (c == '?' || c == ':') {

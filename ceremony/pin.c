@@ -2,10 +2,14 @@
 /*
  * Where the user PIN comes from.  A file is re-read when the token asks
  * again (context-specific login); a descriptor can be read only once, so
- * its PIN is kept in the secure heap until the command ends.
+ * its PIN is kept in the secure heap until the command ends.  So is the
+ * PIN that M custodians' shares rebuild: they are read and combined once.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
 
 #include "ceremony/ceremony.h"
 
@@ -16,6 +20,9 @@ pin_source_init(struct pin_source *p, const char *what)
 	p->fd = -1;
 	p->what = what;
 	p->cached = NULL;
+	p->nshares = 0;
+	p->qid[0] = '\0';
+	p->quorum[0] = '\0';
 }
 
 int
@@ -29,12 +36,93 @@ pin_source_set_fd(struct pin_source *p, const char *arg)
 	return 0;
 }
 
+/* One more custodian's share: a file, or a descriptor (file NULL). */
+int
+pin_source_add_share(struct pin_source *p, const char *file, const char *fd)
+{
+	long	n = -1;
+
+	if (p->nshares == SHARE_N_MAX) {
+		err_set("at most %d shares", SHARE_N_MAX);
+		return 1;
+	}
+	if (file == NULL && opt_int("share-fd", fd, 0, 65535, &n) != 0)
+		return 1;
+	p->shares[p->nshares].file = file;
+	p->shares[p->nshares].fd = (int)n;
+	p->nshares++;
+	return 0;
+}
+
+/* Read and check one share; src names it in errors. */
+static int
+share_read(const struct pin_share *ps, char *src, size_t srclen,
+    struct share *sh)
+{
+	struct secret	*text = NULL;
+	int		 rc;
+
+	if (ps->file != NULL) {
+		snprintf(src, srclen, "share file %s", ps->file);
+		rc = secret_read_text_file(ps->file, src, &text);
+	} else {
+		snprintf(src, srclen, "share descriptor %d", ps->fd);
+		rc = secret_read_text_fd(ps->fd, src, &text);
+		close(ps->fd);
+	}
+	if (rc == 0)
+		rc = share_parse(text->buf, src, sh);
+	secret_free(text);
+	return rc;
+}
+
+/*
+ * The PIN rebuilt from the custodians' shares, kept in p->cached; what
+ * the audit says of them (quorum, indexes, names, never values) in
+ * p->quorum.
+ */
+static int
+pin_from_shares(struct pin_source *p)
+{
+	struct share	*v;
+	char		 src[160];
+	size_t		 i, n, sz = sizeof(*v) * p->nshares;
+	int		 rc = 1;
+
+	if ((v = OPENSSL_secure_zalloc(sz)) == NULL) {
+		err_set("out of memory reading the shares");
+		return 1;
+	}
+	for (i = 0; i < p->nshares; i++)
+		if (share_read(&p->shares[i], src, sizeof(src), &v[i]) != 0) {
+			for (i++; i < p->nshares; i++)	/* not read: close */
+				if (p->shares[i].file == NULL)
+					close(p->shares[i].fd);
+			goto out;
+		}
+	if (shares_combine(v, p->nshares, &p->cached) != 0)
+		goto out;
+	snprintf(p->qid, sizeof(p->qid), "%s", v[0].qidhex);
+	n = (size_t)snprintf(p->quorum, sizeof(p->quorum), "quorum %s, %d of "
+	    "%d: shares", v[0].qidhex, v[0].m, v[0].n);
+	for (i = 0; i < (size_t)v[0].m && n < sizeof(p->quorum); i++)
+		n += (size_t)snprintf(p->quorum + n, sizeof(p->quorum) - n,
+		    "%s %d %s", i > 0 ? "," : "", v[i].index, v[i].custodian);
+	rc = 0;
+out:
+	p->nshares = 0;		/* read once, as a descriptor can be */
+	OPENSSL_secure_clear_free(v, sz);
+	return rc;
+}
+
 int
 pin_read(struct pin_source *p, struct secret **out)
 {
 	char	prompt[64];
 
 	*out = NULL;
+	if (p->cached == NULL && p->nshares > 0 && pin_from_shares(p) != 0)
+		return 1;
 	if (p->cached != NULL) {
 		*out = secret_dup(p->cached->buf, p->cached->len);
 		return *out == NULL;

@@ -59,7 +59,34 @@ session_open_token(struct session *s)
 	return hsm_token_select(s->hsm, token);
 }
 
-/* Log in with the user PIN; the PIN is wiped before this returns. */
+/*
+ * Shares of a quorum that is no longer the token's (a reshare made a new
+ * PIN) rebuild the old PIN: refused by the quorum id, before a try of
+ * the PIN is spent on it.
+ */
+static int
+session_quorum_check(struct session *s)
+{
+	char	cur[2 * SHARE_QID_LEN + 1];
+
+	if (s->pin.qid[0] == '\0' || s->db == NULL)
+		return 0;
+	if (db_quorum_get(s->db, cur) != 0)
+		return 1;
+	if (cur[0] != '\0' && strcmp(cur, s->pin.qid) != 0) {
+		err_set("these shares are of quorum %s, but the token's PIN "
+		    "is now the one of quorum %s (%s/quorum.txt): the old "
+		    "shares no longer open it; nothing was tried on the token",
+		    s->pin.qid, cur, s->home);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Log in with the user PIN (or the one M custodians' shares rebuild); the
+ * PIN is wiped before this returns.  The audit session opens here.
+ */
 int
 session_login(struct session *s)
 {
@@ -72,16 +99,25 @@ session_login(struct session *s)
 		return 1;
 	if (pin_read(&s->pin, &pin) != 0)
 		return 1;
+	if (session_quorum_check(s) != 0) {
+		secret_free(pin);
+		return 1;
+	}
 	rc = hsm_login(s->hsm, pin);
 	secret_free(pin);
-	if (rc == 0)
+	if (rc == 0) {
 		s->logged_in = 1;
+		rc = audit_session_open(s);
+	}
 	return rc;
 }
 
 void
 session_close(struct session *s)
 {
+	/* Sealed while the token is still logged in; a failure is audited. */
+	if (audit_session_close(s) != 0)
+		note("%s", err_get());
 	if (s->hsm != NULL) {
 		if (s->logged_in)
 			(void)hsm_logout(s->hsm);

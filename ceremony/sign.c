@@ -9,16 +9,35 @@
 
 #include "ceremony/ceremony.h"
 
-/* The current generation's certificate and its key on the token. */
+/*
+ * The active generation's certificate and its key on the token.  A
+ * rollover's automatic switch-over that has come due is recorded first,
+ * so the generation that signs is the one the records say is active.
+ */
 int
 signer_open(struct session *s, struct signer *sg, const EVP_MD *md)
 {
+	int	gen;
+
 	memset(sg, 0, sizeof(*sg));
-	if ((sg->generation = db_ca_current(s->db)) == 0) {
-		err_set("this data directory has no CA certificate yet: "
-		    "run ceremony root create first");
+	if (rollover_switch_due(s, time(NULL)) != 0)
+		return 1;
+	if ((gen = db_ca_current(s->db)) <= 0) {
+		if (gen == 0)
+			err_set("this data directory has no CA certificate "
+			    "yet: run ceremony root create first");
 		return 1;
 	}
+	return signer_open_gen(s, sg, md, gen);
+}
+
+/* Generation gen's signer: a retired one still signs its own CRLs. */
+int
+signer_open_gen(struct session *s, struct signer *sg, const EVP_MD *md,
+    int gen)
+{
+	memset(sg, 0, sizeof(*sg));
+	sg->generation = gen;
 	if ((sg->issuer = db_ca_get(s->db, sg->generation)) == NULL)
 		return 1;
 	/* By public key, not by name: a backup token's label may differ. */

@@ -23,7 +23,8 @@
 static const char *profile_keys[] = {
 	"kind", "subject", "days", "not_before", "not_after", "max_days",
 	"digest", "key_types", "extensions", "policy", "copy_extensions",
-	"subject_from", NULL
+	"subject_from", "link_extensions", "rollover_overlap", "p12_iterations",
+	"p12_min_password", NULL
 };
 
 static const struct {
@@ -267,19 +268,14 @@ out:
 }
 
 /* Dry-run the extension section through OpenSSL's X509V3 parser. */
+/* The section exists and OpenSSL can build every extension in it. */
 static int
-tmpl_extensions(struct tmpl *t)
+tmpl_ext_check(const struct tmpl *t, const char *s)
 {
 	X509V3_CTX	 ctx;
 	X509		*dummy = NULL;
-	const char	*s;
 	int		 rc = 1;
 
-	/* A request may ask for no extensions; a certificate always has some. */
-	if ((s = tmpl_get(t, "extensions", t->kindv != TMPL_REQUEST)) == NULL)
-		return t->kindv != TMPL_REQUEST;
-	if ((t->ext_section = strdup(s)) == NULL)
-		return 1;
 	if (NCONF_get_section(t->conf, s) == NULL) {
 		err_set("template %s: extension section [%s] is missing",
 		    t->path, s);
@@ -297,6 +293,54 @@ tmpl_extensions(struct tmpl *t)
 out:
 	X509_free(dummy);
 	return rc;
+}
+
+static int
+tmpl_extensions(struct tmpl *t)
+{
+	const char	*s;
+
+	/* A request may ask for no extensions; a certificate always has some. */
+	if ((s = tmpl_get(t, "extensions", t->kindv != TMPL_REQUEST)) == NULL)
+		return t->kindv != TMPL_REQUEST;
+	if ((t->ext_section = strdup(s)) == NULL)
+		return 1;
+	return tmpl_ext_check(t, s);
+}
+
+/*
+ * A root's rollover: the link certificates' extensions and the overlap
+ * period (IOS auto-rollover) before the end when a rollover is due.
+ */
+static int
+tmpl_rollover(struct tmpl *t)
+{
+	const char	*s, *o;
+	char		*end;
+
+	s = tmpl_get(t, "link_extensions", 0);
+	o = tmpl_get(t, "rollover_overlap", 0);
+	if ((s != NULL || o != NULL) && t->kindv != TMPL_ROOT) {
+		err_set("template %s: link_extensions and rollover_overlap "
+		    "belong to a root template", t->path);
+		return 1;
+	}
+	t->overlap_days = 90;
+	if (o != NULL) {
+		errno = 0;
+		t->overlap_days = strtol(o, &end, 10);
+		if (errno != 0 || end == o || *end != '\0' ||
+		    t->overlap_days < 1 || t->overlap_days > 3650) {
+			err_set("template %s: rollover_overlap is a number of "
+			    "days from 1 to 3650", t->path);
+			return 1;
+		}
+	}
+	if (s == NULL)
+		return 0;
+	if ((t->link_section = strdup(s)) == NULL)
+		return 1;
+	return tmpl_ext_check(t, s);
 }
 
 static int
@@ -424,14 +468,30 @@ tmpl_subject_from(struct tmpl *t)
 	return tmpl_subject(t, subj);
 }
 
+/* PKCS#12 exports of this profile's certificates (docs/exports.md). */
+static int
+tmpl_p12(struct tmpl *t)
+{
+	if (tmpl_long(t, "p12_iterations", TMPL_P12_ITER_MIN,
+	    TMPL_P12_ITER_MAX, &t->p12_iterations) != 0 ||
+	    tmpl_long(t, "p12_min_password", TMPL_P12_PASS_MIN, 256,
+	    &t->p12_min_password) != 0)
+		return 1;
+	if (t->p12_iterations == 0)
+		t->p12_iterations = TMPL_P12_ITER_DEFAULT;
+	if (t->p12_min_password == 0)
+		t->p12_min_password = TMPL_P12_PASS_DEFAULT;
+	return 0;
+}
+
 static int
 tmpl_parse(struct tmpl *t)
 {
-	if (tmpl_check_keys(t) != 0 || tmpl_kind(t) != 0 ||
+	if (tmpl_check_keys(t) != 0 || tmpl_kind(t) != 0 || tmpl_p12(t) != 0 ||
 	    tmpl_subject_from(t) != 0 || tmpl_validity(t) != 0 ||
 	    tmpl_digest(t) != 0 || tmpl_key_types(t) != 0 ||
 	    tmpl_policy(t) != 0 || tmpl_copy_extensions(t) != 0 ||
-	    tmpl_extensions(t) != 0)
+	    tmpl_extensions(t) != 0 || tmpl_rollover(t) != 0)
 		return 1;
 	return 0;
 }
@@ -481,6 +541,7 @@ tmpl_free(struct tmpl *t)
 	free(t->kind);
 	free(t->digest);
 	free(t->ext_section);
+	free(t->link_section);
 	free(t->policy_path);
 	free(t->raw);
 	free(t);

@@ -31,6 +31,7 @@ add_item(struct audit_item *items, size_t *n, const char *role,
 		items[*n].role = role;
 		items[*n].data = data;
 		items[*n].len = len;
+		items[*n].sha256 = NULL;
 	}
 	if (*n <= AUDIT_ITEMS_MAX)
 		(*n)++;
@@ -48,6 +49,16 @@ audit_add_out(struct audit_entry *e, const char *role, const void *data,
     size_t len)
 {
 	add_item(e->out, &e->nout, role, data, len);
+}
+
+/* An output hashed as it was written (a large CRL): its SHA-256 in hex. */
+void
+audit_add_out_hash(struct audit_entry *e, const char *role,
+    const char *sha256)
+{
+	add_item(e->out, &e->nout, role, NULL, 0);
+	if (e->nout <= AUDIT_ITEMS_MAX)
+		e->out[e->nout - 1].sha256 = sha256;
 }
 
 /* The escaped form of s (NULL: empty), malloc'd. */
@@ -135,6 +146,14 @@ put_items(FILE *f, const struct audit_item *items, size_t n,
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
+		if (items[i].sha256 != NULL) {
+			if (strlen(items[i].sha256) != 64 ||
+			    strspn(items[i].sha256, "0123456789abcdef") != 64)
+				return 1;
+			fprintf(f, "%s%s:%s", i > 0 ? "," : "", items[i].role,
+			    items[i].sha256);
+			continue;
+		}
 		if ((h = memo_hash(memo, items[i].data, items[i].len, &own)) ==
 		    NULL)
 			return 1;

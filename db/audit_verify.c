@@ -16,7 +16,7 @@
 #include "db/db_int.h"
 #include "util/util.h"
 
-#define NFIELDS		9
+#define NFIELDS		AUDIT_NFIELDS
 #define HEXCHARS	"0123456789abcdef"
 
 static const char *const field_keys[NFIELDS] = {
@@ -123,33 +123,99 @@ value_check(size_t i, const char *v, unsigned long long seq,
 	}
 }
 
+void
+audit_fields_free(char *v[AUDIT_NFIELDS])
+{
+	size_t	i;
+
+	for (i = 0; i < AUDIT_NFIELDS; i++) {
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
+/*
+ * The 9 values of the line at p (len bytes, no newline), malloc'd into v;
+ * NULL, or what is wrong with the line's shape (v then freed).
+ */
+const char *
+audit_fields(const char *p, size_t len, char *v[AUDIT_NFIELDS])
+{
+	const char	*end = p + len, *t, *why = NULL;
+	size_t		 i;
+
+	memset(v, 0, sizeof(char *) * AUDIT_NFIELDS);
+	for (i = 0; i < NFIELDS && why == NULL; i++) {
+		t = memchr(p, '\t', (size_t)(end - p));
+		if ((t == NULL) != (i == NFIELDS - 1)) {
+			why = "it does not have the 9 fields seq time operator "
+			    "op result in out detail prev";
+			break;
+		}
+		if (t == NULL)
+			t = end;
+		why = field_value(p, (size_t)(t - p), i, &v[i]);
+		p = t + 1;
+	}
+	if (why != NULL)
+		audit_fields_free(v);
+	return why;
+}
+
 /* What is wrong with the line at p, NULL if nothing. */
 static const char *
 line_check(const char *p, size_t len, unsigned long long seq,
     const char *prev)
 {
-	const char	*end = p + len, *t, *why = NULL;
-	char		*v = NULL;
+	const char	*why;
+	char		*v[AUDIT_NFIELDS];
 	size_t		 i;
 
-	for (i = 0; i < NFIELDS && why == NULL; i++) {
-		t = memchr(p, '\t', (size_t)(end - p));
-		if ((t == NULL) != (i == NFIELDS - 1))
-			return "it does not have the 9 fields seq time operator "
-			    "op result in out detail prev";
-		if (t == NULL)
-			t = end;
-		if ((why = field_value(p, (size_t)(t - p), i, &v)) == NULL)
-			why = value_check(i, v, seq, prev);
-		free(v);
-		v = NULL;
-		p = t + 1;
-	}
+	if ((why = audit_fields(p, len, v)) != NULL)
+		return why;
+	for (i = 0; i < NFIELDS && why == NULL; i++)
+		why = value_check(i, v[i], seq, prev);
+	audit_fields_free(v);
 	return why;
 }
 
+/* Hand a checked line to the walker, its text fields unescaped. */
 static int
-chain_check(const char *path, const char *buf, size_t len, size_t *bad)
+walk_line(const char *p, size_t len, const char *hash, audit_walk_fn fn,
+    void *arg)
+{
+	struct audit_rec	 r;
+	const char		*why;
+	char			*v[AUDIT_NFIELDS], *op = NULL, *det = NULL;
+	int			 rc = 1;
+
+	if (audit_fields(p, len, v) != NULL ||
+	    (op = text_unescape(v[2], strlen(v[2]), &why)) == NULL ||
+	    (det = text_unescape(v[7], strlen(v[7]), &why)) == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	r.seq = strtoull(v[0], NULL, 10);
+	r.time = v[1];
+	r.operator = op;
+	r.op = v[3];
+	r.result = v[4];
+	r.in = v[5];
+	r.out = v[6];
+	r.detail = det;
+	r.prev = v[8];
+	r.hash = hash;
+	rc = fn(arg, &r);
+out:
+	free(op);
+	free(det);
+	audit_fields_free(v);
+	return rc;
+}
+
+static int
+chain_check(const char *path, const char *buf, size_t len, size_t *bad,
+    audit_walk_fn fn, void *arg)
 {
 	const char	*p = buf, *end = buf + len, *nl, *why;
 	char		 prev[65], *h;
@@ -188,6 +254,8 @@ chain_check(const char *path, const char *buf, size_t len, size_t *bad)
 		}
 		memcpy(prev, h, sizeof(prev));
 		free(h);
+		if (fn != NULL && walk_line(p, (size_t)(nl - p), prev, fn, arg))
+			return 2;
 	}
 	return 0;
 }
@@ -198,6 +266,16 @@ chain_check(const char *path, const char *buf, size_t len, size_t *bad)
  */
 int
 db_audit_verify(const char *path, long *bad_line)
+{
+	return db_audit_walk(path, NULL, NULL, bad_line);
+}
+
+/*
+ * The same check, handing each record to fn (with its hash) as it is
+ * read; fn returning non-zero stops the walk, which then returns 2.
+ */
+int
+db_audit_walk(const char *path, audit_walk_fn fn, void *arg, long *bad_line)
 {
 	char	*buf = NULL;
 	size_t	 len, bad = 0;
@@ -211,7 +289,7 @@ db_audit_verify(const char *path, long *bad_line)
 		err_context("cannot read %s", path);
 		goto out;
 	}
-	rc = chain_check(path, buf, len, &bad);
+	rc = chain_check(path, buf, len, &bad, fn, arg);
 out:
 	if (fd != -1)
 		close(fd);

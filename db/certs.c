@@ -4,12 +4,11 @@
  * ca/gen-N.pem for the CA certificate of each generation.  They are
  * written once and never overwritten; certificates are public, so 0644.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -165,45 +164,33 @@ db_ca_get(const struct db *db, int gen)
 	return cert;
 }
 
-/* N of a name "gen-N.pem" (N from 1, no leading zero), else 0. */
-static int
-gen_of(const char *name)
+/* A link certificate of a rollover: ca/gen-N-KIND.pem. */
+int
+db_ca_link_put(struct db *db, int gen, const char *kind, X509 *cert)
 {
-	long	 n = 0;
-	size_t	 i, len = strlen(name);
+	char	*path;
+	int	 rc;
 
-	if (strncmp(name, "gen-", 4) != 0 || len < 9 || name[4] == '0' ||
-	    strcmp(name + len - 4, ".pem") != 0)
-		return 0;
-	for (i = 4; i < len - 4; i++) {
-		if (name[i] < '0' || name[i] > '9' || n > INT_MAX / 10)
-			return 0;
-		n = n * 10 + (name[i] - '0');
-	}
-	return n > INT_MAX ? 0 : (int)n;
+	if ((path = db_ca_link_path(db, gen, kind)) == NULL)
+		return 1;
+	rc = pem_put(path, cert);
+	free(path);
+	return rc;
 }
 
-/* The highest generation with a CA certificate, 0 if none, -1 on error. */
-int
-db_ca_current(const struct db *db)
+/* The link certificate, or NULL (err set) when there is none. */
+X509 *
+db_ca_link_get(const struct db *db, int gen, const char *kind)
 {
-	DIR		*d;
-	struct dirent	*e;
-	char		*dir;
-	int		 best = 0, g;
+	char	*path;
+	X509	*cert = NULL;
 
-	if ((dir = db_path(db, "ca")) == NULL)
-		return -1;
-	if ((d = opendir(dir)) == NULL) {
-		err_set("cannot read %s (%s): restore it from the backup", dir,
-		    strerror(errno));
-		free(dir);
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL)
-		if ((g = gen_of(e->d_name)) > best)
-			best = g;
-	closedir(d);
-	free(dir);
-	return best;
+	if ((path = db_ca_link_path(db, gen, kind)) == NULL)
+		return NULL;
+	if (access(path, F_OK) == 0)
+		cert = pem_get(path);
+	else
+		err_set("generation %d has no %s link certificate", gen, kind);
+	free(path);
+	return cert;
 }

@@ -60,6 +60,7 @@ struct audit_item {
 	const char	*role;		/* "template", "cert", "csr", ... */
 	const void	*data;
 	size_t		 len;
+	const char	*sha256;	/* or its hash, when already known */
 };
 
 #define AUDIT_ITEMS_MAX	8
@@ -77,6 +78,7 @@ struct audit_entry {
 
 /* create.c */
 int		 db_create(const char *home, const struct db_config *);
+int		 rmtree(const char *);
 
 /* open.c */
 #define DB_OPEN_NOINDEX	0x1	/* leave the index on disk: db_index_find */
@@ -141,7 +143,43 @@ int		 db_cert_put(struct db *, const char *serial, X509 *);
 X509		*db_cert_get(const struct db *, const char *serial);
 int		 db_ca_put(struct db *, int generation, X509 *);
 X509		*db_ca_get(const struct db *, int generation);
+int		 db_ca_link_put(struct db *, int generation, const char *kind,
+		    X509 *);
+X509		*db_ca_link_get(const struct db *, int generation,
+		    const char *kind);
+
+/* generations.c */
+/* CA generations: ca/gen-N.pem, and ca/gen-N.rollover when a rollover
+ * made it (docs/rollover.md). */
+enum db_gen_state {
+	DB_GEN_ACTIVE = 1, DB_GEN_PENDING, DB_GEN_RETIRED, DB_GEN_CANCELLED
+};
+struct db_gen {
+	int	 gen;
+	int	 state;		/* enum db_gen_state */
+	int	 recorded;	/* it has a state file (made by a rollover) */
+	int	 auto_switch;	/* becomes active by itself at start */
+	int	 due;		/* active by time, the switch not yet recorded */
+	time_t	 start;		/* its certificate's notBefore */
+	time_t	 prepared;
+	time_t	 changed;	/* last state change, 0 none */
+	char	 key[64];	/* the token key's label */
+};
+const char	*db_gen_state_name(int);
+int		 db_ca_highest(const struct db *);
+int		 db_ca_next(const struct db *);
+int		 db_ca_active(const struct db *, time_t now, int *due);
 int		 db_ca_current(const struct db *);
+int		 db_gen_read(const struct db *, int generation, struct db_gen *);
+int		 db_gen_write(struct db *, const struct db_gen *);
+int		 db_gen_status(const struct db *, int generation, time_t now,
+		    struct db_gen *);
+char		*db_ca_link_path(const struct db *, int generation,
+		    const char *kind);
+int		 db_gen_prev(const struct db *, int generation);
+int		 db_gen_cancelled(const struct db *, int generation);
+int		 db_ca_live(const struct db *, time_t now, int *gens,
+		    size_t max, size_t *n);
 
 /* audit.c */
 int		 db_audit(struct db *, const struct audit_entry *);
@@ -150,6 +188,8 @@ void		 audit_add_in(struct audit_entry *, const char *,
 		    const void *, size_t);
 void		 audit_add_out(struct audit_entry *, const char *,
 		    const void *, size_t);
+void		 audit_add_out_hash(struct audit_entry *, const char *,
+		    const char *sha256);
 int		 db_audit_head(struct db *, unsigned long long *seq,
 		    char hash[65]);
 
@@ -202,7 +242,51 @@ int		 crl_file_open(struct db *, int generation, struct crl_file *);
 int		 crl_file_commit(struct crl_file *, const char *path, int excl);
 void		 crl_file_abort(struct crl_file *);
 
+/* index_check.c */
+typedef void	(*db_problem_fn)(void *arg, size_t line, const char *why);
+int		 db_index_check(const struct db *, db_problem_fn, void *,
+		    struct db_record **, size_t *);
+void		 db_records_free(struct db_record *, size_t);
+
+/* cafiles.c */
+int		 db_ca_file_gen(const char *);
+int		 db_ca_files(const struct db *, char ***, size_t *);
+void		 db_ca_files_free(char **, size_t);
+
 /* audit_verify.c */
 int		 db_audit_verify(const char *path, long *bad_line);
+/* A record of audit.log as read back (operator and detail unescaped). */
+struct audit_rec {
+	unsigned long long	 seq;
+	const char		*time, *operator, *op, *result, *in, *out;
+	const char		*detail, *prev;
+	const char		*hash;		/* SHA-256 of the line */
+};
+typedef int	(*audit_walk_fn)(void *, const struct audit_rec *);
+int		 db_audit_walk(const char *path, audit_walk_fn, void *,
+		    long *bad_line);
+
+/* quorum.c */
+int		 db_quorum_set(struct db *, const char *qid, int m, int n,
+		    const char *const *custodians);
+int		 db_quorum_get(const struct db *, char *qid);
+
+/* seals.c */
+/* A seal: the CA key's signature over the audit chain at a record. */
+struct db_seal {
+	unsigned long long	 record;	/* the sealed record */
+	char			 time[21];	/* YYYY-MM-DDTHH:MM:SSZ */
+	unsigned long long	 session;	/* its session.open record */
+	char			 head[65];	/* SHA-256 of that record */
+	int			 generation;	/* of the CA that sealed */
+	char			 key[41];	/* SHA-1 of its public key */
+	unsigned char		*sig;
+	size_t			 siglen;
+	size_t			 line;		/* in audit.seals */
+};
+int		 seal_message(const struct db_seal *, char *, size_t);
+int		 db_seal_append(struct db *, const struct db_seal *);
+int		 db_seals_read(const struct db *, struct db_seal **, size_t *);
+void		 db_seals_free(struct db_seal *, size_t);
 
 #endif

@@ -46,6 +46,9 @@ extern const char *const db_subdirs[];
 /* audit_verify.c */
 #define AUDIT_NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789._-"
 void		 audit_first_prev(char [65]);
+#define AUDIT_NFIELDS	9
+const char	*audit_fields(const char *, size_t, char *[AUDIT_NFIELDS]);
+void		 audit_fields_free(char *[AUDIT_NFIELDS]);
 
 /* create.c */
 int		 rmtree(const char *);

@@ -95,6 +95,8 @@ int		 hsm_token_init(struct hsm *, const char *label,
 int		 hsm_login(struct hsm *, const struct secret *pin);
 int		 hsm_logout(struct hsm *);
 int		 hsm_random(struct hsm *, unsigned char *, size_t);
+int		 hsm_set_pin(struct hsm *, const struct secret *old,
+		    const struct secret *pin);
 
 /* keyspec.c */
 int		 hsm_keyspec_parse(const char *, struct hsm_keyspec *);
@@ -108,6 +110,9 @@ int		 hsm_key_generate(struct hsm *, const struct hsm_keyspec *,
 #define HSM_KEYGEN_ALWAYS_AUTH	0x01
 int		 hsm_key_generate_ex(struct hsm *, const struct hsm_keyspec *,
 		    const char *label, int flags, struct hsm_key **);
+
+/* destroy.c */
+int		 hsm_key_destroy(struct hsm *, const struct hsm_key *);
 
 /* keys.c */
 int		 hsm_key_find(struct hsm *, const char *ref, struct hsm_key **);

@@ -133,3 +133,27 @@ hsm_random(struct hsm *h, unsigned char *buf, size_t len)
 	}
 	return 0;
 }
+
+/*
+ * Change the user PIN (C_SetPIN, logged in as the user).  The new PIN is
+ * checked against the token's length limits first, so a refusal costs
+ * nothing; both PINs stay the caller's to wipe.
+ */
+int
+hsm_set_pin(struct hsm *h, const struct secret *old,
+    const struct secret *pin)
+{
+	CK_RV	rv;
+
+	if (hsm_need_token(h) != 0)
+		return 1;
+	if (hsm_pin_len_check(&h->tok, "new user PIN", pin) != 0)
+		return 1;
+	if ((rv = h->f->C_SetPIN(h->session, (CK_UTF8CHAR_PTR)old->buf,
+	    old->len, (CK_UTF8CHAR_PTR)pin->buf, pin->len)) != CKR_OK) {
+		hsm_rv_err(h, rv, "cannot set the new user PIN; the old one "
+		    "stays");
+		return 1;
+	}
+	return 0;
+}

@@ -106,3 +106,9 @@ tree() {
 p11_block() {
 	awk -v t="$1" '/Object;/ { inblk = index($0, t) > 0 } inblk'
 }
+
+# audit_last LOG: the last record of an audit log that is not a session's
+# open or close (those wrap every command that logs in).
+audit_last() {
+	grep -v -P '\top=session\.(open|close)\t' "$1" | tail -1
+}

@@ -57,7 +57,7 @@ inspect_root() {
 	like "$tok: index holds the root as valid" "$(grep -v '^#' "$home/index.txt" | tail -1)" \
 		"^V	[0-9]{14}Z	-	-	-	$serial	1	root-ca	"
 	like "$tok: audit log records root.create by alice" \
-		"$(tail -1 "$home/audit.log")" "operator=alice.*op=root.create.*result=ok"
+		"$(audit_last "$home/audit.log")" "operator=alice.*op=root.create.*result=ok"
 	# SKI = CKA_ID = SHA-1 of the public key's BIT STRING.
 	ski=$(openssl x509 -in "$pem" -noout -ext subjectKeyIdentifier | tail -1 |
 		tr -d ' :' | tr A-F a-f)

@@ -66,7 +66,57 @@ ok "crl issue again (checked against the first) under valgrind" vg crl issue \
 	--home "$T/ca" --pin-file "$T/pin" --template "$TOP/templates/crl.cnf"
 ok "crl status under valgrind" vg crl status --home "$T/ca" \
 	--template "$TOP/templates/crl.cnf"
+ok "rollover prepare under valgrind" vg rollover prepare --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/root.cnf" --start now
+ok "rollover status under valgrind" vg rollover status --home "$T/ca" \
+	--template "$TOP/templates/root-ca.cnf"
+ok "rollover export under valgrind" vg rollover export --home "$T/ca"
+ok "rollover cancel under valgrind" vg rollover cancel --home "$T/ca" \
+	--pin-file "$T/pin"
 ok "db list under valgrind" vg db list --home "$T/ca"
 ok "audit show under valgrind" vg audit show --home "$T/ca"
+printf 'valgrind archive pw\n' > "$T/p12pw"
+sed -i 's/^p12_iterations .*/p12_iterations = 10000/' "$T/leaf.cnf"
+L=$(awk -F'\t' '$1 == "V" && $8 == "leaf" { print $6; exit }' "$T/ca/index.txt")
+ok "export p12 under valgrind" vg export p12 "$L" --home "$T/ca" \
+	--template "$T/leaf.cnf" --password-fd 3 3< "$T/p12pw"
+fails "export p12 with a short password under valgrind" vg export p12 "$L" \
+	--home "$T/ca" --password-fd 3 3< "$T/badpin"
+sed -e "s|^policy .*|policy = $TOP/templates/policy-ocsp.cnf|" \
+	-e 's/^p12_iterations .*/p12_iterations = 10000/' \
+	"$TOP/templates/ocsp-signer.cnf" > "$T/ocsp.cnf"
+ok "issue --generate-key under valgrind" vg issue --generate-key --home "$T/ca" \
+	--pin-file "$T/pin" --template "$T/ocsp.cnf" --subject /CN=ocsp.example.org \
+	--legacy --password-fd 3 3< "$T/p12pw"
+ok "export publish under valgrind" vg export publish "$T/pub" --home "$T/ca" \
+	--pin-file "$T/pin"
+ok "export verify under valgrind" vg export verify "$T/pub" --ca "$T/ca/ca/gen-1.pem"
+echo x >> "$T/pub/gen-1.pem"
+fails "export verify of a changed bundle under valgrind" vg export verify "$T/pub" \
+	--ca "$T/ca/ca/gen-1.pem"
+ok "db verify under valgrind" vg db verify --home "$T/ca"
+ok "db export-openssl under valgrind" vg db export-openssl "$T/ox" --home "$T/ca"
+vg init --home "$T/imp" --module "$MODULE" --token vg > /dev/null
+ok "db import-openssl under valgrind" vg db import-openssl "$T/ox/index.txt" \
+	"$T/ox/newcerts" --home "$T/imp" --ca "$T/ca/ca/gen-1.pem" \
+	--crl "$T/ca/crls/gen-1/2.crl"
+mkdir -m 700 "$T/shares"
+ok "quorum split --fresh under valgrind" vg quorum split --home "$T/ca" \
+	--pin-file "$T/pin" --m 2 --n 3 --custodian a --custodian b --custodian c \
+	--fresh --out "$T/shares" --witness w
+ok "login with two shares under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-1-a.txt" --share-file "$T/shares/share-3-c.txt"
+fails "one share refused under valgrind" vg key list --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt"
+mkdir -m 700 "$T/shares2"
+ok "quorum reshare under valgrind" vg quorum reshare --home "$T/ca" \
+	--share-file "$T/shares/share-2-b.txt" --share-fd 3 --m 2 --n 2 \
+	--custodian d --custodian e --out "$T/shares2" 3< "$T/shares/share-1-a.txt"
+ok "audit verify under valgrind" vg audit verify --home "$T/ca"
+ok "audit sessions under valgrind" vg audit sessions --home "$T/ca"
+ok "audit transcript under valgrind" vg audit transcript 1 --home "$T/ca"
+sed -i '2s/detail=/detail=X/' "$T/ca/audit.log"
+fails "audit verify of a changed log under valgrind" vg audit verify --home "$T/ca"
+is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0
 
 done_testing

@@ -84,16 +84,20 @@ secret_firstline(struct secret *s)
 	OPENSSL_cleanse(s->buf + s->len, s->cap - s->len);
 }
 
-/* Read a secret from an open descriptor; "what" names it in errors. */
-int
-secret_read_fd(int fd, const char *what, struct secret **out)
+/*
+ * Read up to cap bytes from fd into a new secret, stopping at the first
+ * newline when line is set; "what" names it in errors.
+ */
+static int
+secret_read(int fd, const char *what, size_t cap, int line,
+    struct secret **out)
 {
 	struct secret	*s = NULL;
 	ssize_t		 n;
 	int		 rc = 0;
 
 	*out = NULL;
-	if ((s = secret_new(SECRET_MAX)) == NULL) {
+	if ((s = secret_new(cap)) == NULL) {
 		err_set("out of memory reading the %s", what);
 		goto fail;
 	}
@@ -106,15 +110,22 @@ secret_read_fd(int fd, const char *what, struct secret **out)
 			    what, fd, strerror(errno));
 			goto fail;
 		}
-		if (n == 0 || memchr(s->buf + s->len, '\n', n) != NULL) {
+		if (n == 0 || (line && memchr(s->buf + s->len, '\n', n) !=
+		    NULL)) {
 			s->len += n;
 			break;
 		}
 		s->len += n;
 	}
-	secret_firstline(s);
+	if (line)
+		secret_firstline(s);
+	else if (s->len == s->cap) {
+		err_set("the %s is longer than %zu bytes", what, cap);
+		goto fail;
+	}
 	if (s->len == 0) {
-		err_set("the %s is empty: put it on the first line", what);
+		err_set("the %s is empty%s", what, line ?
+		    ": put it on the first line" : "");
 		goto fail;
 	}
 	*out = s;
@@ -127,8 +138,23 @@ out:
 	return rc;
 }
 
+/* Read a secret's first line from an open descriptor. */
 int
-secret_read_file(const char *path, const char *what, struct secret **out)
+secret_read_fd(int fd, const char *what, struct secret **out)
+{
+	return secret_read(fd, what, SECRET_MAX, 1, out);
+}
+
+/* All of a descriptor's text (a share file), up to SECRET_TEXT_MAX. */
+int
+secret_read_text_fd(int fd, const char *what, struct secret **out)
+{
+	return secret_read(fd, what, SECRET_TEXT_MAX, 0, out);
+}
+
+static int
+secret_file(const char *path, const char *what, int text,
+    struct secret **out)
 {
 	struct stat	st;
 	int		fd, rc = 1;
@@ -149,10 +175,24 @@ secret_read_file(const char *path, const char *what, struct secret **out)
 		    "chmod 600 %s and try again", what, path, path);
 		goto out;
 	}
-	rc = secret_read_fd(fd, what, out);
+	rc = text ? secret_read_text_fd(fd, what, out) :
+	    secret_read_fd(fd, what, out);
 out:
 	close(fd);
 	return rc;
+}
+
+int
+secret_read_file(const char *path, const char *what, struct secret **out)
+{
+	return secret_file(path, what, 0, out);
+}
+
+int
+secret_read_text_file(const char *path, const char *what,
+    struct secret **out)
+{
+	return secret_file(path, what, 1, out);
 }
 
 /* Ask on the controlling terminal with echo off; twice when confirming. */

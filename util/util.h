@@ -45,6 +45,10 @@ void		 secret_free(struct secret *);
 int		 secret_read_fd(int, const char *, struct secret **);
 int		 secret_read_file(const char *, const char *, struct secret **);
 int		 secret_read_tty(const char *, int, struct secret **);
+#define SECRET_TEXT_MAX	4096
+int		 secret_read_text_fd(int, const char *, struct secret **);
+int		 secret_read_text_file(const char *, const char *,
+		    struct secret **);
 
 /* conf.c */
 #include <openssl/conf.h>
@@ -60,5 +64,36 @@ char		*file_stem(const char *);
 char		*hex_encode(const unsigned char *, size_t, int);
 int		 hex_decode(const char *, unsigned char *, size_t, size_t *);
 char		*sha256_hex(const void *, size_t);
+
+/* shares.c */
+/*
+ * One custodian's share of an M-of-N split of a secret (docs/assurance.md).
+ * Keep it in the secure heap: M of them are the PIN.
+ */
+#define SHARE_N_MAX	16
+#define SHARE_NAME_MAX	32
+#define SHARE_QID_LEN	8
+#define SHARE_BLOCK_MAX	64
+struct share {
+	char		 custodian[SHARE_NAME_MAX + 1];
+	int		 m, n, index;		/* index 1..n */
+	unsigned char	 qid[SHARE_QID_LEN];	/* the quorum, random */
+	char		 qidhex[2 * SHARE_QID_LEN + 1];
+	unsigned char	 data[SHARE_BLOCK_MAX];
+	size_t		 len;
+	char		 source[128];		/* "share file F", for errors */
+};
+int		 share_name_ok(const char *);
+int		 shares_split(const struct secret *, int m, int n,
+		    const char *const *custodians,
+		    const unsigned char qid[SHARE_QID_LEN], struct share *);
+int		 shares_combine(const struct share *, size_t,
+		    struct secret **);
+char		*share_format(const struct share *);
+void		 share_qid_hex(struct share *);
+int		 share_decode(const char *custodian, const char *code,
+		    const char *what, struct share *);
+int		 share_parse(const char *text, const char *what,
+		    struct share *);
 
 #endif

@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony rollover prepare|status|switch|cancel|export: the command line
+ * of rollover.c.  Arguments and the template are checked before the token
+ * is touched; every change is audited, a refusal too.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceremony/ceremony.h"
+
+#define DEFAULT_ROOT_TMPL	"templates/root-ca.cnf"
+#define DAY			86400
+
+static void
+print_when(const char *what, time_t t)
+{
+	char	buf[32];
+
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
+	printf("  %-12s %s\n", what, buf);
+}
+
+static int
+rollover_audit(struct session *s, const char *op, const char *detail,
+    const struct tmpl *t, X509 *const *certs, size_t n, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der[3] = { NULL, NULL, NULL };
+	static const char	*roles[3] = { "root", "newwithold", "oldwithnew" };
+	size_t			 i;
+	int			 len, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = op;
+	e.ok = ok;
+	e.detail = ok ? detail : err_get();
+	if (t != NULL)
+		audit_add_in(&e, "template", t->raw, t->rawlen);
+	for (i = 0; ok && i < n && i < 3; i++)
+		if (certs[i] != NULL && (len = i2d_X509(certs[i], &der[i])) > 0)
+			audit_add_out(&e, roles[i], der[i], (size_t)len);
+	rc = session_audit(s, &e);
+	for (i = 0; i < 3; i++)
+		OPENSSL_free(der[i]);
+	return rc;
+}
+
+static int
+rollover_finish(struct session *s, int rc)
+{
+	if (rc != 0) {
+		fflush(stdout);
+		fprintf(stderr, "ceremony: %s\n", err_get());
+	}
+	session_close(s);
+	return rc;
+}
+
+/* --start: "expiry" (default), "now" or a UTC date. */
+static int
+parse_start(const char *v, struct rollover_req *q)
+{
+	if (v == NULL || strcmp(v, "expiry") == 0)
+		return 0;
+	if (strcmp(v, "now") == 0) {
+		q->start_now = 1;
+		return 0;
+	}
+	if (revoke_time_parse(v, &q->start) != 0) {
+		err_set("--start is expiry, now or a UTC date "
+		    "(YYYY-MM-DD or YYYYMMDDHHMMSSZ), not '%.40s'", v);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+print_prepared(const struct rollover_result *r, const char *home)
+{
+	char	fp[96];
+
+	printf("rollover prepared: generation %d (pending)\n", r->gen);
+	printf("  %-12s \"%s\", generated on the token\n", "key", r->state.key);
+	print_time("not before", X509_get0_notBefore(r->root));
+	print_time("not after", X509_get0_notAfter(r->root));
+	printf("  %-12s %s\n", "switch-over", r->state.auto_switch ?
+	    "automatic when its validity begins" :
+	    "manual (ceremony rollover switch)");
+	printf("  %-12s %s\n", "SHA-256", r->fingerprint);
+	print_fingerprint(r->fingerprint);
+	cert_fingerprint(r->newwithold, fp, sizeof(fp));
+	printf("  %-12s generation %d's key certified by generation %d's\n"
+	    "  %-12s %s\n", "NewWithOld", r->gen, r->oldgen, "", fp);
+	if (r->oldwithnew != NULL) {
+		cert_fingerprint(r->oldwithnew, fp, sizeof(fp));
+		printf("  %-12s generation %d's key certified by generation "
+		    "%d's\n  %-12s %s\n", "OldWithNew", r->oldgen, r->gen, "",
+		    fp);
+	} else
+		printf("  %-12s none: the new root begins as the old one ends, "
+		    "so nothing of generation %d outlives it\n", "OldWithNew",
+		    r->oldgen);
+	printf("  %-12s %s/ca/gen-%d.pem, gen-%d-newwithold.pem",
+	    "recorded", home, r->gen, r->gen);
+	if (r->oldwithnew != NULL)
+		printf(", gen-%d-oldwithnew.pem", r->gen);
+	printf("\n");
+	printf("  %-12s ceremony rollover export (the next CA certificate "
+	    "and the links)\n", "publish");
+}
+
+int
+cmd_rollover_prepare(int argc, char **argv)
+{
+	struct session		 s;
+	struct rollover_req	 q;
+	struct rollover_result	 r;
+	struct findings		 f;
+	struct tmpl		*t = NULL;
+	const char		*tpath = DEFAULT_ROOT_TMPL, *start = NULL;
+	const char		*manual = NULL;
+	const struct cmd_opt	 local[] = {
+		{ "template", 1, &tpath },
+		{ "label", 1, &q.label },
+		{ "type", 1, &q.type },
+		{ "start", 1, &start },
+		{ "manual-switch", 0, &manual },
+		{ NULL, 0, NULL }
+	};
+	X509			*certs[3];
+	char			 detail[128];
+	int			 rc = 1, ok;
+
+	memset(&q, 0, sizeof(q));
+	memset(&r, 0, sizeof(r));
+	memset(&f, 0, sizeof(f));
+	session_init(&s);
+	if ((ok = cmd_options(&s, "rollover prepare", argc, argv, local)) != 0)
+		return ok < 0 ? 0 : cmd_fail(&s);
+	q.manual = manual != NULL;
+	if (opt_no_args("rollover prepare", argc, argv) != 0 ||
+	    parse_start(start, &q) != 0 || tmpl_load(tpath, &t) != 0)
+		return cmd_fail(&s);
+	if (session_open_db(&s) != 0)
+		goto out;
+	ok = session_login(&s) == 0 &&
+	    rollover_prepare(&s, t, &q, &f, &r) == 0;
+	if (ok)
+		print_prepared(&r, s.home);
+	snprintf(detail, sizeof(detail), "generation %d pending, key %s",
+	    r.gen, r.state.key);
+	certs[0] = r.root;
+	certs[1] = r.newwithold;
+	certs[2] = r.oldwithnew;
+	if (rollover_audit(&s, "rollover.prepare", detail, t, certs, 3,
+	    ok) != 0 || !ok)
+		goto out;
+	rc = 0;
+out:
+	if (f.n > 0) {
+		printf("lint findings:\n");
+		findings_print(stdout, &f);
+	}
+	findings_free(&f);
+	rollover_result_clear(&r);
+	tmpl_free(t);
+	return rollover_finish(&s, rc);
+}
+
+static void
+print_gen(const struct rollover_gen_info *g, time_t now)
+{
+	long long	days;
+
+	printf("generation %d  %s%s\n", g->g.gen,
+	    db_gen_state_name(g->g.state), g->g.due ?
+	    " (switch-over due: recorded at the next signing session)" : "");
+	printf("  %-12s %s\n", "SHA-256", g->fingerprint);
+	print_when("not before", g->not_before);
+	print_when("not after", g->not_after);
+	if (g->g.recorded)
+		printf("  %-12s \"%s\"\n", "key", g->g.key);
+	if (g->g.state == DB_GEN_PENDING) {
+		days = ((long long)g->g.start - now + DAY - 1) / DAY;
+		printf("  %-12s %s, in %lld day%s\n", "switch-over",
+		    g->g.auto_switch ? "automatic" : "manual, from", days,
+		    days == 1 ? "" : "s");
+	}
+	if (g->newwithold != NULL)
+		printf("  %-12s NewWithOld%s\n", "links", g->oldwithnew != NULL ?
+		    ", OldWithNew" : "");
+}
+
+int
+cmd_rollover_status(int argc, char **argv)
+{
+	struct session		 s;
+	struct rollover_status	 st;
+	struct tmpl		*t = NULL;
+	const char		*tpath = DEFAULT_ROOT_TMPL;
+	const struct cmd_opt	 local[] = {
+		{ "template", 1, &tpath },
+		{ NULL, 0, NULL }
+	};
+	char			 when[32];
+	size_t			 i;
+	int			 rc = 1, ok;
+
+	memset(&st, 0, sizeof(st));
+	session_init(&s);
+	if ((ok = cmd_options(&s, "rollover status", argc, argv, local)) != 0)
+		return ok < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("rollover status", argc, argv) != 0 ||
+	    tmpl_load(tpath, &t) != 0)
+		return cmd_fail(&s);
+	if (session_open_db(&s) != 0 ||
+	    rollover_status_read(s.db, time(NULL), t->overlap_days, &st) != 0)
+		goto out;
+	for (i = 0; i < st.n; i++)
+		print_gen(&st.v[i], st.now);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+	    gmtime(&st.overlap_from));
+	printf("overlap period: %ld days before generation %d's end, from "
+	    "%s%s\n", st.overlap_days, st.active, when, st.overlap_begun ?
+	    " (begun)" : "");
+	if (st.warn)
+		printf("WARNING: the overlap period has begun and no rollover "
+		    "is prepared: run ceremony rollover prepare\n");
+	rc = 0;
+out:
+	rollover_status_free(&st);
+	tmpl_free(t);
+	return rollover_finish(&s, rc);
+}
+
+int
+cmd_rollover_switch(int argc, char **argv)
+{
+	struct session	s;
+	struct db_gen	g;
+	char		detail[96];
+	int		rc = 1, ok;
+
+	memset(&g, 0, sizeof(g));
+	session_init(&s);
+	if ((ok = cmd_options(&s, "rollover switch", argc, argv, NULL)) != 0)
+		return ok < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("rollover switch", argc, argv) != 0)
+		return cmd_fail(&s);
+	if (session_open_db(&s) != 0)
+		goto out;
+	ok = rollover_switch(&s, time(NULL), &g) == 0;
+	snprintf(detail, sizeof(detail), "generation %d active (explicit)",
+	    g.gen);
+	if (ok)
+		printf("generation %d is active: new certificates and its CRLs "
+		    "are signed with key \"%s\"; the older generation signs "
+		    "only its own CRLs\n", g.gen, g.key);
+	if (rollover_audit(&s, "rollover.switch", detail, NULL, NULL, 0,
+	    ok) != 0 || !ok)
+		goto out;
+	rc = 0;
+out:
+	return rollover_finish(&s, rc);
+}
+
+int
+cmd_rollover_cancel(int argc, char **argv)
+{
+	struct session		s;
+	struct rollover_cancel	r;
+	const char		*force = NULL;
+	const struct cmd_opt	local[] = {
+		{ "force", 0, &force },
+		{ NULL, 0, NULL }
+	};
+	char			detail[160];
+	int			rc = 1, ok;
+
+	memset(&r, 0, sizeof(r));
+	session_init(&s);
+	if ((ok = cmd_options(&s, "rollover cancel", argc, argv, local)) != 0)
+		return ok < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("rollover cancel", argc, argv) != 0)
+		return cmd_fail(&s);
+	if (session_open_db(&s) != 0)
+		goto out;
+	ok = session_login(&s) == 0 && rollover_cancel(&s, force != NULL,
+	    &r) == 0;
+	snprintf(detail, sizeof(detail), "generation %d cancelled, key %s "
+	    "destroyed, %zu certificate%s it signed%s", r.gen,
+	    r.key[0] != '\0' ? r.key : "(absent)", r.used,
+	    r.used == 1 ? "" : "s", force != NULL ? " (--force)" : "");
+	if (ok) {
+		printf("generation %d cancelled\n", r.gen);
+		printf("  %-12s \"%s\" destroyed on the token\n", "key",
+		    r.key[0] != '\0' ? r.key : "(not on the token)");
+		printf("  %-12s its root and links are marked revoked "
+		    "(cessationOfOperation)\n", "certificates");
+		if (r.used > 0)
+			printf("WARNING: %zu certificate%s signed by generation "
+			    "%d must be re-issued: their holders must "
+			    "re-enrol\n", r.used, r.used == 1 ? "" : "s", r.gen);
+		if (r.note[0] != '\0')
+			printf("note: %s\n", r.note);
+	}
+	if (rollover_audit(&s, "rollover.cancel", detail, NULL, NULL, 0,
+	    ok) != 0 || !ok)
+		goto out;
+	rc = 0;
+out:
+	return rollover_finish(&s, rc);
+}
+
+/* next-ca.pem (GetNextCACert), the links, and everything as one .p7b. */
+static int
+rollover_export_files(struct session *s, const char *dir, int *gen)
+{
+	STACK_OF(X509)	*all = NULL;
+	X509		*x;
+	char		 base[64];
+	int		 rc = 1, pending;
+
+	if ((pending = db_ca_highest(s->db)) <= 0 ||
+	    (*gen = db_ca_current(s->db)) <= 0)
+		goto out;
+	if (ca_certs_all(s->db, &all) != 0)
+		goto out;
+	for (; pending > *gen; pending--) {
+		struct db_gen	g;
+
+		if (db_gen_read(s->db, pending, &g) != 0)
+			goto out;
+		if (g.state == DB_GEN_PENDING)
+			break;
+	}
+	if (pending > *gen) {
+		if ((x = db_ca_get(s->db, pending)) == NULL)
+			goto out;
+		rc = export_cert(dir, "next-ca", x);
+		X509_free(x);
+		if (rc != 0)
+			goto out;
+		rc = 1;
+		*gen = pending;
+	}
+	snprintf(base, sizeof(base), "ca-certs");
+	rc = export_chain(dir, base, all, NULL);
+out:
+	sk_X509_pop_free(all, X509_free);
+	return rc;
+}
+
+int
+cmd_rollover_export(int argc, char **argv)
+{
+	struct session	 s;
+	char		*exp = NULL, detail[64];
+	const char	*dir;
+	int		 rc = 1, ok, gen = 0;
+
+	session_init(&s);
+	if ((ok = cmd_options(&s, "rollover export", argc, argv, NULL)) != 0)
+		return ok < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("rollover export", argc, argv) != 0)
+		return cmd_fail(&s);
+	if (session_open_db(&s) != 0)
+		goto out;
+	if ((dir = s.export_dir) == NULL && (dir = exp = db_path(s.db,
+	    "export")) == NULL)
+		goto out;
+	ok = rollover_export_files(&s, dir, &gen) == 0;
+	if (ok) {
+		if (gen > db_ca_current(s.db))
+			printf("next CA certificate (generation %d, pending): "
+			    "%s/next-ca.pem and next-ca.der\n", gen, dir);
+		else
+			printf("no generation is pending: no next CA "
+			    "certificate\n");
+		printf("every CA certificate and link: %s/ca-certs.pem and "
+		    "ca-certs.p7b\n", dir);
+	}
+	snprintf(detail, sizeof(detail), "next generation %d", gen);
+	if (rollover_audit(&s, "rollover.export", detail, NULL, NULL, 0,
+	    ok) != 0 || !ok)
+		goto out;
+	rc = 0;
+out:
+	free(exp);
+	return rollover_finish(&s, rc);
+}

@@ -1,0 +1,80 @@
+#!/bin/bash
+# ceremony db verify: a consistent data directory passes; a deleted
+# certificate file, a changed index line, a duplicate serial, an edited
+# audit record, a CRL under the wrong number are each named, all of them at once too,
+# and the exit is non-zero.
+. "$(dirname "$0")/lib.sh"
+
+TPL=$TOP/templates
+R=$T/root
+mktoken root
+c() { "$CEREMONY" "$@"; }
+
+c init --home "$R" --module "$MODULE" --token root > /dev/null
+c key generate --home "$R" --pin-file "$T/pin" --label rk --type ec:P-384 > /dev/null
+c root create --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" \
+	--key rk > /dev/null
+for n in a b; do
+	openssl ecparam -name prime256v1 -genkey -noout -out "$T/$n.key"
+	openssl req -new -key "$T/$n.key" -subj "/C=XX/O=Example/CN=$n.example.com" \
+		-addext "subjectAltName=DNS:$n.example.com" \
+		-addext "extendedKeyUsage=serverAuth,clientAuth" -out "$T/$n.csr"
+	c sign --home "$R" --pin-file "$T/pin" --template "$TPL/expressway-server.cnf" \
+		--csr "$T/$n.csr" > "$T/$n.out"
+done
+A=$(sed -n 's/^  serial *//p' "$T/a.out")
+B=$(sed -n 's/^  serial *//p' "$T/b.out")
+c revoke "$B" --home "$R" --reason superseded > /dev/null
+c crl issue --home "$R" --pin-file "$T/pin" > /dev/null
+c crl issue --home "$R" --pin-file "$T/pin" > /dev/null
+
+ok "a consistent data directory verifies" c db verify --home "$R"
+like "it says so" "$(tr '\n' ' ' < "$T/out")" "is consistent"
+like "the check is audited" "$(tail -1 "$R/audit.log")" "op=db.verify	result=ok.*detail=0 problems found"
+
+copy() { rm -rf "$T/d"; cp -a "$R" "$T/d"; }
+
+copy; rm "$T/d/certs/$A.pem"
+fails "a deleted certificate file" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" "cert-missing .*serial $A \(valid\): cannot read .*certs/$A.pem"
+
+copy; sed -i "s/CN=a.example.com/CN=evil.example.com/" "$T/d/index.txt"
+fails "a changed index line" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" "index-subject .*serial $A: index.txt says subject \"CN=evil.example.com"
+
+copy; grep "	$A	" "$T/d/index.txt" | head -1 >> "$T/d/index.txt"
+fails "a duplicate serial" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" "index-line .*index.txt line [0-9]+: serial $A cannot go from valid \(V\) to reserved \(P\): a serial is reserved once"
+
+copy; sed -i '3s/operator=/operator=x/' "$T/d/audit.log"
+fails "an edited audit record" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" "audit-chain .*audit.log line 3"
+
+copy; sed -i "s/	1	expressway-server	CN=b.example.com/	2	expressway-server	CN=b.example.com/" "$T/d/index.txt"
+fails "a generation changed in the index" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" "cert-generation .*serial $B: its generation 2 has no CA certificate"
+
+copy; cp "$T/d/crls/gen-1/1.crl" "$T/d/crls/gen-1/3.crl"
+fails "a CRL copied under the next number" c db verify --home "$T/d"
+like "... its number is named" "$(tr '\n' ' ' < "$T/out")" "crl-number .*3.crl carries CRL number 1"
+
+copy; cp "$T/d/certs/$A.pem" "$T/d/certs/4ABC.pem"
+fails "a certificate file the index does not know" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" "cert-unknown .*certs/4ABC.pem is not in index.txt"
+
+copy
+rm "$T/d/certs/$A.pem"
+grep "	$B	" "$T/d/index.txt" | head -1 >> "$T/d/index.txt"
+sed -i '2s/alice/mallory/; 2s/operator=[^	]*/operator=mallory/' "$T/d/audit.log"
+sed -i "s/CN=b.example.com/CN=bb.example.com/" "$T/d/index.txt"
+snap() { (cd "$T/d" && find . -path ./audit.log -prune -o -type f -print0 | sort -z | xargs -0 sha256sum); }
+before=$(snap)
+fails "four problems at once" c db verify --home "$T/d"
+out=$(tr '\n' ' ' < "$T/out")
+like "the deleted file is named" "$out" "cert-missing .*$A"
+like "the duplicate serial is named" "$out" "serial $B cannot go from revoked \(R\) to reserved"
+like "the changed index line is named" "$out" "index-subject .*serial $B"
+like "the audit record is named" "$out" "audit-chain .*line 2"
+like "the error line counts them" "$(cat "$T/err")" "4 problems found"
+is "db verify changed nothing but the audit log" "$(snap)" "$before"
+done_testing
