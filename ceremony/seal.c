@@ -213,7 +213,9 @@ ca_set_free(struct ca_set *c)
 static int
 ca_set_load(const struct db *db, struct ca_set *c)
 {
-	int	i, n = db_ca_current(db);
+	/* Every generation with a certificate: a seal made before a rollover
+	 * was cancelled still verifies with that generation's certificate. */
+	int	i, n = db_ca_highest(db);
 
 	memset(c, 0, sizeof(*c));
 	if (n == 0)
