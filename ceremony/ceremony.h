@@ -551,6 +551,8 @@ int		 cmd_db_show(int, char **);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
+int		 export_cert_from(const char *dir, const char *base, X509 *,
+		    const char *pem_from);
 int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *,
 		    STACK_OF(X509) *extra);
 int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);
