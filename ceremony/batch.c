@@ -309,9 +309,9 @@ batch_sign(struct batch *b, struct signer *sg)
 		return 0;
 	if (batch_dirs(b) != 0 || session_login(b->s) != 0 ||
 	    signer_open(b->s, sg, b->t->md) != 0 ||
-	    issue_serials(b->s, b->serials, b->n - b->first) != 0 ||
-	    batch_pipeline(b) != 0)
+	    issue_serials(b->s, b->serials, b->n - b->first) != 0)
 		return 1;
+	batch_pipeline(b);
 	issue_abandon(b->s, b->jobs, b->njobs);
 	return 0;
 }

@@ -277,9 +277,10 @@ pipe_sign(struct pipeline *pl)
 
 /*
  * Items v[first..n): every acceptable one signed and recorded, or left
- * reserved for the caller to void.  b->stopped says a write failed.
+ * reserved for the caller to void.  b->stopped says a write (or starting
+ * a thread) failed, and b->error what.
  */
-int
+void
 batch_pipeline(struct batch *b)
 {
 	struct pipeline	pl;
@@ -314,5 +315,4 @@ batch_pipeline(struct batch *b)
 		if (b->jobs[i]->why != NULL)
 			note("ceremony: serial %s: %s", b->jobs[i]->serial,
 			    b->jobs[i]->why);
-	return 0;
 }
