@@ -129,13 +129,14 @@ static int
 batch_file(const struct batch *b, struct batch_item **items, size_t n)
 {
 	char	 to[8192];
-	size_t	 i;
+	size_t	 i, moved[2] = { 0, 0 };
 	int	 ok;
 
 	for (i = 0; i < n; i++) {
 		if (batch_left(b, items[i]))
 			continue;
 		ok = items[i]->job.state == ISSUE_RECORDED;
+		moved[ok]++;
 		if (!ok && batch_report(b, b->rej, items[i]) != 0)
 			return 1;
 		snprintf(to, sizeof(to), "%s/%s", ok ? b->done : b->rej,
@@ -146,7 +147,10 @@ batch_file(const struct batch *b, struct batch_item **items, size_t n)
 			return 1;
 		}
 	}
-	return fsync_dir(b->inbox) || fsync_dir(b->done) || fsync_dir(b->rej);
+	/* Each directory a name left or entered, synced once. */
+	return (moved[0] + moved[1] > 0 && fsync_dir(b->inbox)) ||
+	    (moved[1] > 0 && fsync_dir(b->done)) ||
+	    (moved[0] > 0 && fsync_dir(b->rej));
 }
 
 static void
@@ -305,9 +309,9 @@ batch_sign(struct batch *b, struct signer *sg)
 		return 0;
 	if (batch_dirs(b) != 0 || session_login(b->s) != 0 ||
 	    signer_open(b->s, sg, b->t->md) != 0 ||
-	    issue_serials(b->s, b->serials, b->n - b->first) != 0 ||
-	    batch_pipeline(b) != 0)
+	    issue_serials(b->s, b->serials, b->n - b->first) != 0)
 		return 1;
+	batch_pipeline(b);
 	issue_abandon(b->s, b->jobs, b->njobs);
 	return 0;
 }

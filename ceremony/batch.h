@@ -45,6 +45,6 @@ void	batch_check(struct batch_item *, const struct policy *);
 int	batch_settle(struct batch *, struct batch_item **, size_t);
 
 /* batch_pipeline.c */
-int	batch_pipeline(struct batch *);
+void	batch_pipeline(struct batch *);
 
 #endif

@@ -1,24 +1,29 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The signing pipeline of ceremony sign --inbox, on two cores.  The token's
- * signature is the one step nothing can share, so this thread does nothing
- * but have the token sign, one certificate after another, and a second
- * thread does everything around it:
+ * The signing pipeline of ceremony sign --inbox.  The token's signature is
+ * the one step nothing can share, so this thread does nothing but have the
+ * token sign, one certificate after another, and two more threads do
+ * everything around it:
  *
- *   1. reads each request and checks it against the policy, builds and
- *      lints its certificate, and reserves the serials durably, a chunk at
- *      a time (small chunks first, so the token starts at once, then larger
- *      ones, so the reservation syncs are few);
- *   2. verifies each signature as soon as the token has made it;
- *   3. records what verified, a chunk at a time: the certificate files
- *      (one write group, one sync), then the index, then the exports
- *      (another group).
+ *   the worker  reads each request and checks it against the policy,
+ *               builds and lints its certificate, and reserves the serials
+ *               durably, a chunk at a time (small chunks first, so the
+ *               token starts at once, then larger ones, so the reservation
+ *               syncs are few): all of them first, so that the token never
+ *               waits for a job.  Then it verifies each signature the token
+ *               has made, catching up with it (verifying is faster than
+ *               signing).
+ *   the recorder  records what verified, a chunk at a time: the
+ *               certificate files (one write group, one sync), the index,
+ *               the exports (another group), the audit records, the moves
+ *               to done/.  It mostly waits for the disk, so its syncs never
+ *               hold up the verification.
  *
  * The token never signs a serial whose reservation is not on disk; a
  * certificate is valid in the index only once its file is durable, and
- * exported only once the index says so.  When a write fails, the second
- * thread stops, the token signs nothing more, and the caller voids what
- * was reserved and not recorded (issue_abandon).
+ * exported only once the index says so.  When a write fails, every thread
+ * stops, the token signs nothing more, and the caller voids what was
+ * reserved and not recorded (issue_abandon).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -34,13 +39,77 @@
 struct pipeline {
 	struct batch	*b;
 	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
+	pthread_cond_t	 cv;		/* any of the counts below changed */
 	size_t		 reserved;	/* jobs[0..reserved) may be signed */
 	size_t		 tsigned;	/* jobs[0..tsigned) went to the token */
+	size_t		 verified;	/* jobs[0..verified) were verified */
 	int		 prepared;	/* no job will be added */
 	int		 signer_done;
-	int		 stop;		/* a write failed: sign no more */
+	int		 verifier_done;
+	int		 stop;		/* a write failed: no more of anything */
 };
+
+/* Set a count (or flag) and wake whoever waits for it. */
+static void
+pipe_publish(struct pipeline *pl, size_t *what, size_t value)
+{
+	pthread_mutex_lock(&pl->mu);
+	*what = value;
+	pthread_cond_broadcast(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static int
+pipe_stopped(struct pipeline *pl)
+{
+	int	stop;
+
+	pthread_mutex_lock(&pl->mu);
+	stop = pl->stop;
+	pthread_mutex_unlock(&pl->mu);
+	return stop;
+}
+
+static void
+pipe_flag(struct pipeline *pl, int *what)
+{
+	pthread_mutex_lock(&pl->mu);
+	*what = 1;
+	pthread_cond_broadcast(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* A write failed: keep its message and stop everything. */
+static void
+pipe_fail(struct pipeline *pl)
+{
+	pthread_mutex_lock(&pl->mu);
+	if (!pl->stop)
+		snprintf(pl->b->error, sizeof(pl->b->error), "%s", err_get());
+	pl->stop = 1;
+	pthread_cond_broadcast(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/*
+ * Wait until *count is at least `least` past from, or *finished is set
+ * (then *to is the last of it); 1 when everything stopped.
+ */
+static int
+pipe_wait(struct pipeline *pl, const size_t *count, size_t from,
+    size_t least, const int *finished, size_t *to, int *done)
+{
+	int	stop;
+
+	pthread_mutex_lock(&pl->mu);
+	while (*count - from < least && !*finished && !pl->stop)
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	*to = *count;
+	*done = *finished;
+	stop = pl->stop;
+	pthread_mutex_unlock(&pl->mu);
+	return stop;
+}
 
 /* Check, build and lint item i; an acceptable one is the next job. */
 static void
@@ -63,36 +132,52 @@ pipe_prepare(struct batch *b, size_t i)
 	b->jobs[b->njobs++] = &it->job;
 }
 
-/* Reserve jobs[from..njobs) on disk, then hand them to the token. */
+/* Every job prepared and reserved, in growing chunks. */
 static int
-pipe_reserve(struct pipeline *pl, size_t from)
+pipe_prepare_all(struct pipeline *pl)
 {
 	struct batch	*b = pl->b;
+	size_t		 i, from = 0, want = RESERVE_FIRST;
 
-	if (from < b->njobs &&
-	    issue_reserve(b->s, b->jobs + from, b->njobs - from) != 0)
-		return 1;
-	pthread_mutex_lock(&pl->mu);
-	pl->reserved = b->njobs;
-	pthread_cond_broadcast(&pl->cv);
-	pthread_mutex_unlock(&pl->mu);
+	for (i = b->first; i < b->n; i++) {
+		pipe_prepare(b, i);
+		if (b->njobs - from < want && i + 1 < b->n)
+			continue;
+		if (pipe_stopped(pl))
+			return 0;
+		if (from < b->njobs &&
+		    issue_reserve(b->s, b->jobs + from, b->njobs - from) != 0)
+			return 1;
+		pipe_publish(pl, &pl->reserved, b->njobs);
+		from = b->njobs;
+		want = want * 2 < RESERVE_MAX ? want * 2 : RESERVE_MAX;
+	}
+	pipe_flag(pl, &pl->prepared);
 	return 0;
 }
 
-/* Verify what the token signed since jobs[from]; how far that reaches. */
-static size_t
-pipe_verify(struct pipeline *pl, size_t from, int wait)
+static void *
+pipe_worker(void *arg)
 {
-	size_t	to, i;
+	struct pipeline	*pl = arg;
+	size_t		 from = 0, to, i;
+	int		 done = 0;
 
-	pthread_mutex_lock(&pl->mu);
-	while (wait && pl->tsigned == from && !pl->signer_done)
-		pthread_cond_wait(&pl->cv, &pl->mu);
-	to = pl->tsigned;
-	pthread_mutex_unlock(&pl->mu);
-	for (i = from; i < to; i++)
-		issue_verify(pl->b->jobs[i]);
-	return to;
+	if (pipe_prepare_all(pl) != 0) {
+		pipe_fail(pl);
+		return NULL;
+	}
+	while (!done) {
+		if (pipe_wait(pl, &pl->tsigned, from, 1, &pl->signer_done,
+		    &to, &done) != 0)
+			return NULL;
+		for (i = from; i < to; i++)
+			issue_verify(pl->b->jobs[i]);
+		pipe_publish(pl, &pl->verified, to);
+		from = to;
+	}
+	pipe_flag(pl, &pl->verifier_done);
+	return NULL;
 }
 
 /*
@@ -132,73 +217,37 @@ pipe_record(struct batch *b, size_t from, size_t to)
 	return batch_settle(b, signed_items, k);
 }
 
-/* Record jobs[*recorded..verified), RECORD_MAX at a time. */
+/* Record jobs[*from..to), RECORD_MAX at a time. */
 static int
-pipe_record_upto(struct batch *b, size_t *recorded, size_t verified)
+pipe_record_upto(struct batch *b, size_t *from, size_t to)
 {
-	size_t	to;
+	size_t	end;
 
-	while (*recorded < verified) {
-		to = verified - *recorded > RECORD_MAX ?
-		    *recorded + RECORD_MAX : verified;
-		if (pipe_record(b, *recorded, to) != 0)
+	while (*from < to) {
+		end = to - *from > RECORD_MAX ? *from + RECORD_MAX : to;
+		if (pipe_record(b, *from, end) != 0)
 			return 1;
-		*recorded = to;
+		*from = end;
 	}
 	return 0;
 }
 
-static int
-pipe_finished(struct pipeline *pl, size_t verified)
-{
-	int	done;
-
-	pthread_mutex_lock(&pl->mu);
-	done = pl->signer_done && pl->tsigned == verified;
-	pthread_mutex_unlock(&pl->mu);
-	return done;
-}
-
 static void *
-pipe_worker(void *arg)
+pipe_recorder(void *arg)
 {
 	struct pipeline	*pl = arg;
-	struct batch	*b = pl->b;
-	size_t		 i, from = 0, want = RESERVE_FIRST;
-	size_t		 verified = 0, recorded = 0;
+	size_t		 from = 0, to;
 	int		 done;
 
-	for (i = b->first; i < b->n; i++) {
-		pipe_prepare(b, i);
-		if (b->njobs - from >= want || i + 1 == b->n) {
-			if (pipe_reserve(pl, from) != 0)
-				goto fail;
-			from = b->njobs;
-			want = want * 2 < RESERVE_MAX ? want * 2 : RESERVE_MAX;
-		}
-		verified = pipe_verify(pl, verified, 0);
-		if (verified - recorded >= RECORD_CHUNK &&
-		    pipe_record_upto(b, &recorded, verified) != 0)
-			goto fail;
-	}
-	pthread_mutex_lock(&pl->mu);
-	pl->prepared = 1;
-	pthread_cond_broadcast(&pl->cv);
-	pthread_mutex_unlock(&pl->mu);
 	do {
-		verified = pipe_verify(pl, verified, 1);
-		done = pipe_finished(pl, verified);
-		if ((done || verified - recorded >= RECORD_CHUNK) &&
-		    pipe_record_upto(b, &recorded, verified) != 0)
-			goto fail;
+		if (pipe_wait(pl, &pl->verified, from, RECORD_CHUNK,
+		    &pl->verifier_done, &to, &done) != 0)
+			return NULL;
+		if (pipe_record_upto(pl->b, &from, to) != 0) {
+			pipe_fail(pl);
+			return NULL;
+		}
 	} while (!done);
-	return NULL;
-fail:
-	pthread_mutex_lock(&pl->mu);
-	snprintf(b->error, sizeof(b->error), "%s", err_get());
-	pl->stop = 1;
-	pthread_cond_broadcast(&pl->cv);
-	pthread_mutex_unlock(&pl->mu);
 	return NULL;
 }
 
@@ -221,42 +270,44 @@ pipe_sign(struct pipeline *pl)
 		/* A failure leaves the job reserved: it is voided later. */
 		if (issue_token_sign(b->jobs[i]) != 0)
 			note("ceremony: %s", err_get());
-		pthread_mutex_lock(&pl->mu);
-		pl->tsigned = ++i;
-		pthread_cond_broadcast(&pl->cv);
-		pthread_mutex_unlock(&pl->mu);
+		pipe_publish(pl, &pl->tsigned, ++i);
 	}
-	pthread_mutex_lock(&pl->mu);
-	pl->signer_done = 1;
-	pthread_cond_broadcast(&pl->cv);
-	pthread_mutex_unlock(&pl->mu);
+	pipe_flag(pl, &pl->signer_done);
 }
 
 /*
  * Items v[first..n): every acceptable one signed and recorded, or left
- * reserved for the caller to void.  b->stopped says a write failed.
+ * reserved for the caller to void.  b->stopped says a write (or starting
+ * a thread) failed, and b->error what.
  */
-int
+void
 batch_pipeline(struct batch *b)
 {
 	struct pipeline	pl;
-	pthread_t	th;
+	pthread_t	worker, recorder;
 	size_t		i;
-	int		e;
+	int		e, started = 0;
 
 	memset(&pl, 0, sizeof(pl));
 	pl.b = b;
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.cv, NULL);
-	if ((e = pthread_create(&th, NULL, pipe_worker, &pl)) != 0) {
-		err_set("cannot start the second thread (%s): nothing was "
-		    "signed", strerror(e));
-		pthread_cond_destroy(&pl.cv);
-		pthread_mutex_destroy(&pl.mu);
-		return 1;
+	if ((e = pthread_create(&worker, NULL, pipe_worker, &pl)) == 0) {
+		started++;
+		if ((e = pthread_create(&recorder, NULL, pipe_recorder,
+		    &pl)) == 0)
+			started++;
+	}
+	if (started < 2) {
+		err_set("cannot start a thread (%s): nothing was signed",
+		    strerror(e));
+		pipe_fail(&pl);
 	}
 	pipe_sign(&pl);
-	pthread_join(th, NULL);
+	if (started > 0)
+		pthread_join(worker, NULL);
+	if (started > 1)
+		pthread_join(recorder, NULL);
 	pthread_cond_destroy(&pl.cv);
 	pthread_mutex_destroy(&pl.mu);
 	b->stopped = pl.stop;
@@ -264,5 +315,4 @@ batch_pipeline(struct batch *b)
 		if (b->jobs[i]->why != NULL)
 			note("ceremony: serial %s: %s", b->jobs[i]->serial,
 			    b->jobs[i]->why);
-	return 0;
 }

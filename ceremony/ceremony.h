@@ -237,8 +237,7 @@ int		 cert_set_sigalg(X509 *, const EVP_MD *,
 		    const struct hsm_keyspec *);
 int		 cert_prelint(X509 *, const struct lint_ctx *, struct presign *,
 		    struct findings *);
-int		 cert_token_sign(X509 *, EVP_PKEY *, const EVP_MD *,
-		    const struct presign *);
+int		 cert_token_sign(X509 *, EVP_PKEY *, const EVP_MD *);
 struct ecverifier;
 struct verifier {
 	EVP_MD			*md;
@@ -248,7 +247,8 @@ struct verifier {
 int		 verifier_init(struct verifier *, EVP_PKEY *, const EVP_MD *);
 void		 verifier_free(struct verifier *);
 int		 cert_verify_der(X509 *, const struct verifier *,
-		    unsigned char **, size_t *, const char **);
+		    const struct presign *, unsigned char **, size_t *,
+		    const char **);
 void		 presign_clear(struct presign *);
 int		 der_tbs(const unsigned char *, size_t, const unsigned char **,
 		    size_t *);
@@ -615,6 +615,8 @@ void		 room_list_free(char **, size_t);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
+int		 export_cert_from(const char *dir, const char *base, X509 *,
+		    const char *pem_from);
 int		 export_chain(const char *dir, const char *base, STACK_OF(X509) *,
 		    STACK_OF(X509) *extra);
 int		 p7_certs_der(STACK_OF(X509) *, unsigned char **, size_t *);

@@ -23,7 +23,7 @@
  * certificate (to-be-signed and outer), so the to-be-signed bytes can be
  * linted before any signature exists.  OpenSSL 3.0 has no setter for a
  * certificate's algorithm, hence the casts; X509_sign later writes the
- * same identifier, and cert_token_sign() compares the bytes to be sure.
+ * same identifier, and cert_verify_der() compares the bytes to be sure.
  */
 int
 cert_set_sigalg(X509 *x, const EVP_MD *md, const struct hsm_keyspec *spec)
@@ -75,30 +75,6 @@ der_tbs(const unsigned char *der, size_t len, const unsigned char **tbs,
 	return 0;
 }
 
-/* DER of the certificate's to-be-signed part, malloc'd. */
-static int
-cert_tbs_copy(X509 *x, unsigned char **out, size_t *outlen)
-{
-	unsigned char		*der = NULL;
-	const unsigned char	*tbs;
-	size_t			 tbslen;
-	int			 len, rc = 1;
-
-	*out = NULL;
-	if ((len = i2d_X509(x, &der)) <= 0 ||
-	    der_tbs(der, (size_t)len, &tbs, &tbslen) != 0) {
-		err_ossl("cannot encode the certificate");
-		goto out;
-	}
-	if ((*out = OPENSSL_memdup(tbs, tbslen)) == NULL)
-		goto out;
-	*outlen = tbslen;
-	rc = 0;
-out:
-	OPENSSL_free(der);
-	return rc;
-}
-
 /*
  * Lint the to-be-signed certificate and keep its bytes, to compare with
  * what the token signs.
@@ -128,33 +104,18 @@ cert_prelint(X509 *x, const struct lint_ctx *lc, struct presign *ps,
 }
 
 /*
- * The token signs x; the to-be-signed bytes it signed must be the linted
- * ones.  The signature itself is verified by the caller (cert_verified),
- * which a batch runs on another core while the token signs the next one.
+ * The token signs x.  That it signed exactly the linted bytes, and that
+ * the signature verifies, is checked by cert_verify_der, which a batch
+ * runs on another core while the token signs the next one.
  */
 int
-cert_token_sign(X509 *x, EVP_PKEY *signer, const EVP_MD *md,
-    const struct presign *ps)
+cert_token_sign(X509 *x, EVP_PKEY *signer, const EVP_MD *md)
 {
-	unsigned char	*tbs = NULL;
-	size_t		 tbslen = 0;
-	int		 rc = 1;
-
 	if (X509_sign(x, signer, md) <= 0) {
 		err_ossl("the token did not sign");
-		goto out;
+		return 1;
 	}
-	if (cert_tbs_copy(x, &tbs, &tbslen) != 0)
-		goto out;
-	if (tbslen != ps->tbslen || memcmp(tbs, ps->tbs, tbslen) != 0) {
-		err_set("the signed certificate differs from the linted one: "
-		    "nothing was written (this is a bug; report it)");
-		goto out;
-	}
-	rc = 0;
-out:
-	OPENSSL_free(tbs);
-	return rc;
+	return 0;
 }
 
 /*
@@ -192,13 +153,14 @@ verifier_free(struct verifier *v)
 
 /*
  * Verify the signature of the certificate's DER (kept in *der: these are
- * the bytes recorded) over its to-be-signed part, with the issuer's key.
- * Sets no error message, so that a second thread may call it; why says
- * what failed.
+ * the bytes recorded) over its to-be-signed part, with the issuer's key,
+ * and that the to-be-signed part is byte for byte the linted one.  Sets
+ * no error message, so that a second thread may call it; why says what
+ * failed.
  */
 int
-cert_verify_der(X509 *x, const struct verifier *v, unsigned char **der,
-    size_t *derlen, const char **why)
+cert_verify_der(X509 *x, const struct verifier *v, const struct presign *ps,
+    unsigned char **der, size_t *derlen, const char **why)
 {
 	unsigned char		 md[EVP_MAX_MD_SIZE];
 	const unsigned char	*tbs;
@@ -213,6 +175,9 @@ cert_verify_der(X509 *x, const struct verifier *v, unsigned char **der,
 	if ((len = i2d_X509(x, der)) <= 0 ||
 	    der_tbs(*der, (size_t)len, &tbs, &tbslen) != 0)
 		*why = "the signed certificate cannot be encoded";
+	else if (tbslen != ps->tbslen || memcmp(tbs, ps->tbs, tbslen) != 0)
+		*why = "the signed certificate differs from the linted one "
+		    "(this is a bug; report it)";
 	else if (!EVP_Digest(tbs, tbslen, md, &mdlen, v->md, NULL) ||
 	    (v->ec != NULL ? ecverifier_check(v->ec, md, mdlen,
 	    ASN1_STRING_get0_data(sig), (size_t)ASN1_STRING_length(sig)) != 1 :

@@ -356,7 +356,7 @@ out:
 int
 issue_token_sign(struct issue_job *j)
 {
-	if (cert_token_sign(j->cert, j->signer, j->t->md, &j->ps) != 0)
+	if (cert_token_sign(j->cert, j->signer, j->t->md) != 0)
 		return 1;
 	j->state = ISSUE_TOKEN_SIGNED;
 	return 0;
@@ -373,7 +373,7 @@ issue_verify(struct issue_job *j)
 {
 	if (j->state != ISSUE_TOKEN_SIGNED)
 		return;
-	if (cert_verify_der(j->cert, j->verifier, &j->der, &j->derlen,
+	if (cert_verify_der(j->cert, j->verifier, &j->ps, &j->der, &j->derlen,
 	    &j->why) != 0)
 		return;
 	j->state = ISSUE_SIGNED;

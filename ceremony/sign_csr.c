@@ -54,8 +54,15 @@ int
 sign_export(struct session *s, const struct issue_job *j, char *dir,
     size_t dirlen)
 {
+	char	*kept;
+	int	 rc;
+
 	export_dir_of(s, dir, dirlen);
-	return export_cert(dir, j->serial, j->cert);
+	if ((kept = db_cert_file(s->db, j->serial)) == NULL)
+		return 1;
+	rc = export_cert_from(dir, j->serial, j->cert, kept);
+	free(kept);
+	return rc;
 }
 
 int

@@ -70,6 +70,27 @@ dir_of(const char *path)
 	return d;
 }
 
+/* ".NAME.tmp-XXXXXXXXXXXX" next to path, malloc'd; NULL with errno set. */
+static char *
+tmp_name(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+	unsigned char	 rnd[6];
+	char		*t;
+	size_t		 dirlen = base != NULL ? (size_t)(base - path + 1) : 0;
+
+	base = base != NULL ? base + 1 : path;
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return NULL;
+	if (asprintf(&t, "%.*s.%s.tmp-%02x%02x%02x%02x%02x%02x",
+	    (int)dirlen, path, base, rnd[0], rnd[1], rnd[2], rnd[3],
+	    rnd[4], rnd[5]) == -1) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return t;
+}
+
 /*
  * Create ".NAME.tmp-XXXXXX" next to path, never following a link and never
  * opening a file that is already there.
@@ -77,24 +98,13 @@ dir_of(const char *path)
 static int
 tmp_create(const char *path, char **tmp)
 {
-	const char	*base = strrchr(path, '/');
-	unsigned char	 rnd[6];
-	char		*t = NULL;
-	size_t		 dirlen = base != NULL ? (size_t)(base - path + 1) : 0;
-	int		 fd = -1, i;
+	char	*t = NULL;
+	int	 fd = -1, i;
 
-	base = base != NULL ? base + 1 : path;
 	for (i = 0; i < TMP_TRIES && fd == -1; i++) {
-		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-			break;
 		free(t);
-		if (asprintf(&t, "%.*s.%s.tmp-%02x%02x%02x%02x%02x%02x",
-		    (int)dirlen, path, base, rnd[0], rnd[1], rnd[2], rnd[3],
-		    rnd[4], rnd[5]) == -1) {
-			t = NULL;
-			errno = ENOMEM;
+		if ((t = tmp_name(path)) == NULL)
 			break;
-		}
 		fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		    O_CLOEXEC, 0600);
 		if (fd == -1 && errno != EEXIST)
@@ -322,6 +332,67 @@ atomic_write(const char *path, const void *buf, size_t len, mode_t mode,
 out:
 	if (fd != -1)
 		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	free(dir);
+	return !rc;
+}
+
+/*
+ * path as a hard link to from: a file already in place and durable that
+ * holds exactly the bytes path should (a certificate exported as the
+ * database keeps it), so no new file is written.  Like atomic_write it
+ * replaces path, and inside a write group it lands at the commit.  When
+ * this file system cannot link from there (another one, or none with
+ * links), *linked is 0 and no error is set: the caller writes the bytes.
+ */
+int
+atomic_link(const char *from, const char *path, int *linked)
+{
+	char	*tmp = NULL, *dir = NULL;
+	int	 i, made = -1, rc = 0;
+
+	*linked = 0;
+	if ((dir = dir_of(path)) == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	for (i = 0; i < TMP_TRIES && made == -1; i++) {
+		free(tmp);
+		if ((tmp = tmp_name(path)) == NULL)
+			break;
+		if ((made = link(from, tmp)) == -1 && errno != EEXIST)
+			break;
+	}
+	if (made == -1) {
+		if (errno == EXDEV || errno == EPERM || errno == EMLINK ||
+		    errno == EOPNOTSUPP)
+			rc = 1;
+		else
+			err_set("cannot link %s to %s (%s)", from, path,
+			    strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (group.active) {
+		if (group_add(tmp, path, dir, 0) != 0)
+			goto out;
+		tmp = dir = NULL;
+		*linked = rc = 1;
+		goto out;
+	}
+	if (rename(tmp, path) == -1) {
+		err_set("cannot put %s in place (%s)", path, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL;
+	if (fsync_dir(dir))
+		goto out;
+	*linked = rc = 1;
+out:
 	if (tmp != NULL)
 		unlink(tmp);
 	free(tmp);

@@ -125,6 +125,13 @@ db_cert_put(struct db *db, const char *serial, X509 *cert)
 	return rc;
 }
 
+/* Where certificate serial is kept (certs/SERIAL.pem), malloc'd. */
+char *
+db_cert_file(const struct db *db, const char *serial)
+{
+	return cert_path(db, serial);
+}
+
 X509 *
 db_cert_get(const struct db *db, const char *serial)
 {

@@ -102,6 +102,7 @@ int		 db_space_check(const struct db *, size_t);
 int		 atomic_write(const char *path, const void *, size_t, mode_t,
 		    int excl);
 int		 fsync_dir(const char *dir);
+int		 atomic_link(const char *from, const char *path, int *linked);
 int		 append_durable(int fd, const void *, size_t);
 int		 atomic_group_begin(void);
 int		 atomic_group_commit(void);
@@ -141,6 +142,7 @@ int		 db_serial_void(struct db *, const char *serial);
 /* certs.c */
 int		 db_cert_put(struct db *, const char *serial, X509 *);
 X509		*db_cert_get(const struct db *, const char *serial);
+char		*db_cert_file(const struct db *, const char *serial);
 int		 db_ca_put(struct db *, int generation, X509 *);
 X509		*db_ca_get(const struct db *, int generation);
 int		 db_ca_link_put(struct db *, int generation, const char *kind,

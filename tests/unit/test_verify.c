@@ -63,10 +63,14 @@ test_curve(const char *curve)
 	EVP_PKEY_free(other);
 }
 
-/* A self-signed certificate through the verifier, then with a bad bit. */
+/*
+ * A self-signed certificate through the verifier, then against other
+ * linted bytes, then with a bad bit.
+ */
 static void
 test_cert(const char *type, const char *arg)
 {
+	struct presign	 ps;
 	struct verifier	 v;
 	EVP_PKEY	*k;
 	X509		*x;
@@ -87,17 +91,27 @@ test_cert(const char *type, const char *arg)
 	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
 	X509_set_pubkey(x, k);
 	X509_sign(x, k, EVP_sha384());
+	memset(&ps, 0, sizeof(ps));
+	ps.tbslen = (size_t)i2d_re_X509_tbs(x, &ps.tbs);
 	ok(verifier_init(&v, k, EVP_sha384()) == 0, "%s: verifier set up",
 	    arg);
 	ok((strcmp(type, "RSA") == 0) == (v.ec == NULL),
 	    "%s: %s verifies it", arg, v.ec != NULL ? "Nettle" : "OpenSSL");
-	ok(cert_verify_der(x, &v, &der, &derlen, &why) == 0 && der != NULL,
-	    "%s: a good certificate verifies", arg);
+	ok(cert_verify_der(x, &v, &ps, &der, &derlen, &why) == 0 &&
+	    der != NULL, "%s: a good certificate verifies", arg);
 	OPENSSL_free(der);
+	ps.tbs[ps.tbslen - 1] ^= 0x01;
+	ok(cert_verify_der(x, &v, &ps, &der, &derlen, &why) == 1 &&
+	    der == NULL && why != NULL && strstr(why, "differs from the "
+	    "linted one") != NULL, "%s: bytes other than the linted ones are "
+	    "refused", arg);
+	ps.tbs[ps.tbslen - 1] ^= 0x01;
 	X509_get0_signature((const ASN1_BIT_STRING **)&sig, NULL, x);
 	sig->data[sig->length / 2] ^= 0x01;
-	ok(cert_verify_der(x, &v, &der, &derlen, &why) == 1 && der == NULL &&
-	    why != NULL, "%s: a changed signature is refused", arg);
+	ok(cert_verify_der(x, &v, &ps, &der, &derlen, &why) == 1 &&
+	    der == NULL && why != NULL && strstr(why, "does not verify") !=
+	    NULL, "%s: a changed signature is refused", arg);
+	presign_clear(&ps);
 	verifier_free(&v);
 	X509_free(x);
 	EVP_PKEY_free(k);
