@@ -27,22 +27,13 @@ struct crl_args {
 };
 
 static void
-when_text(time_t t, char *buf, size_t len)
-{
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
-}
-
-static void
 crl_print(const struct crl_job *j, const char *dir)
 {
 	char	a[32], b[32], *issuer;
 
 	issuer = name_text(X509_get_subject_name(j->sg->issuer));
-	when_text(j->this_update, a, sizeof(a));
-	when_text(j->next_update, b, sizeof(b));
+	utc_text(j->this_update, a);
+	utc_text(j->next_update, b);
 	printf("CRL issued\n");
 	printf("  %-12s %s (generation %d%s)\n", "issuer",
 	    issuer != NULL ? issuer : "?", j->sg->generation,
@@ -134,9 +125,9 @@ crl_report(struct session *s, const struct crl_job *j, const char *dir)
 		return 1;
 	}
 	issuer = name_text(X509_get_subject_name(j->sg->issuer));
-	when_text(j->now, now, sizeof(now));
-	when_text(j->this_update, a, sizeof(a));
-	when_text(j->next_update, b, sizeof(b));
+	utc_text(j->now, now);
+	utc_text(j->this_update, a);
+	utc_text(j->next_update, b);
 	fprintf(f, "CRL SESSION REPORT\n\n");
 	fprintf(f, "  %-12s %s\n", "date", now);
 	fprintf(f, "  %-12s %s\n", "CA", db_config(s->db)->ca_name != NULL ?
@@ -248,9 +239,9 @@ crl_status_gen(struct session *s, const struct crl_tmpl *t, int gen,
 		printf("  no CRL issued yet: run ceremony crl session\n");
 		return 2;
 	}
-	when_text(st.this_update, a, sizeof(a));
-	when_text(st.next_update, b, sizeof(b));
-	when_text(st.due, c, sizeof(c));
+	utc_text(st.this_update, a);
+	utc_text(st.next_update, b);
+	utc_text(st.due, c);
 	printf("  %-12s %llu (%zu entries) %s\n", "number", st.number,
 	    st.entries, st.path);
 	printf("  %-12s %s\n", "thisUpdate", a);

@@ -16,10 +16,9 @@
 static void
 print_when(const char *what, time_t t)
 {
-	char	buf[32];
+	char	buf[UTC_TEXT_MAX];
 
-	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", gmtime(&t));
-	printf("  %-12s %s\n", what, buf);
+	printf("  %-12s %s\n", what, utc_text(t, buf));
 }
 
 static int
@@ -170,7 +169,7 @@ cmd_rollover_status(int argc, char **argv)
 		{ "template", 1, &tpath },
 		{ NULL, 0, NULL }
 	};
-	char			 when[32];
+	char			 when[UTC_TEXT_MAX];
 	size_t			 i;
 	int			 rc = 1, ok;
 
@@ -186,10 +185,9 @@ cmd_rollover_status(int argc, char **argv)
 		goto out;
 	for (i = 0; i < st.n; i++)
 		print_gen(&st.v[i], st.now);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
-	    gmtime(&st.overlap_from));
 	printf("overlap period: %ld days before generation %d's end, from "
-	    "%s%s\n", st.overlap_days, st.active, when, st.overlap_begun ?
+	    "%s%s\n", st.overlap_days, st.active,
+	    utc_text(st.overlap_from, when), st.overlap_begun ?
 	    " (begun)" : "");
 	if (st.warn)
 		printf("WARNING: the overlap period has begun and no rollover "

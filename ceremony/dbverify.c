@@ -64,15 +64,11 @@ dbv_ca(struct dbv *v, int gen)
 static int
 serial_of(X509 *x, char *buf, size_t size)
 {
-	BIGNUM	*bn;
-	char	*hex = NULL;
+	char	have[DB_SERIAL_MAX];
+	int	rc = db_cert_serial(x, have);
 
-	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) != NULL)
-		hex = BN_bn2hex(bn);
-	snprintf(buf, size, "%s", hex != NULL ? hex : "?");
-	OPENSSL_free(hex);
-	BN_free(bn);
-	return hex == NULL;
+	snprintf(buf, size, "%s", have);
+	return rc;
 }
 
 /* The certificate file against its index record and its issuer. */

@@ -88,18 +88,6 @@ bad:
 	return 1;
 }
 
-/* A time for messages: 2026-11-23 14:05:00 UTC. */
-static const char *
-when(time_t t, char buf[32])
-{
-	struct tm	tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(buf, 32, "%lld", (long long)t);
-	return buf;
-}
-
 static const char *
 reason_or_none(int code)
 {
@@ -141,7 +129,7 @@ check_change(const struct db_record *cur, const struct revoke_req *q)
 			    "since %s): only a certificateHold can be "
 			    "released", cur->serial,
 			    reason_or_none(cur->reason),
-			    when(cur->revoked_at, t));
+			    utc_text(cur->revoked_at, t));
 		return 1;
 	}
 	if (q->reason == REASON_REMOVE) {
@@ -157,7 +145,7 @@ check_change(const struct db_record *cur, const struct revoke_req *q)
 	err_set("serial %s is already revoked (%s since %s): a reason can "
 	    "only go from certificateHold to a final one, or from another "
 	    "to keyCompromise", cur->serial, reason_or_none(cur->reason),
-	    when(cur->revoked_at, t));
+	    utc_text(cur->revoked_at, t));
 	return 1;
 }
 
@@ -165,16 +153,9 @@ check_change(const struct db_record *cur, const struct revoke_req *q)
 static int
 cert_serial_is(X509 *x, const char *serial)
 {
-	BIGNUM	*bn;
-	char	*hex = NULL;
-	int	 same;
+	char	have[DB_SERIAL_MAX];
 
-	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL)) != NULL)
-		hex = BN_bn2hex(bn);
-	same = hex != NULL && strcmp(hex, serial) == 0;
-	OPENSSL_free(hex);
-	BN_free(bn);
-	return same;
+	return db_cert_serial(x, have) == 0 && strcmp(have, serial) == 0;
 }
 
 /* The certificate of a CA generation here is retired by a rollover. */
@@ -230,12 +211,12 @@ check_cert(struct db *db, const struct revoke_req *q,
 	nb = cert_time(X509_get0_notBefore(x));
 	if (q->invalidity != 0 && q->invalidity > q->now) {
 		err_set("invalidity date %s is in the future (now %s)",
-		    when(q->invalidity, t), when(q->now, t2));
+		    utc_text(q->invalidity, t), utc_text(q->now, t2));
 		goto out;
 	}
 	if (q->invalidity != 0 && q->invalidity < nb) {
 		err_set("invalidity date %s is before the certificate's "
-		    "notBefore %s", when(q->invalidity, t), when(nb, t2));
+		    "notBefore %s", utc_text(q->invalidity, t), utc_text(nb, t2));
 		goto out;
 	}
 	res->der = der;
@@ -304,7 +285,7 @@ revoke_apply(struct db *db, const struct revoke_req *q,
 	if (res->prev.not_after < q->now) {
 		err_set("serial %s expired on %s: a revocation would not "
 		    "appear on any CRL, nothing changed", q->serial,
-		    when(res->prev.not_after, t));
+		    utc_text(res->prev.not_after, t));
 		goto out;
 	}
 	if (check_cert(db, q, res) || next_state(q, res) ||

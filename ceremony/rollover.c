@@ -133,14 +133,13 @@ rollover_old(struct session *s, struct rollover_ctx *c)
 static int
 rollover_start(struct rollover_ctx *c, const struct rollover_req *q)
 {
-	char	when[32];
+	char	when[UTC_TEXT_MAX];
 
 	c->g.start = q->start_now ? c->now : q->start != 0 ? q->start : c->end;
 	if (c->g.start < c->now - 60 || c->g.start > c->end) {
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
-		    gmtime(&c->end));
 		err_set("--start must be between now and the current root's "
-		    "end (%s): a gap would leave no valid root", when);
+		    "end (%s): a gap would leave no valid root",
+		    utc_text(c->end, when));
 		return 1;
 	}
 	return 0;
@@ -360,7 +359,7 @@ out:
 int
 rollover_switch(struct session *s, time_t now, struct db_gen *g)
 {
-	char	when[32];
+	char	when[UTC_TEXT_MAX];
 	int	gen;
 
 	if ((gen = rollover_latest(s, g)) < 0)
@@ -371,10 +370,9 @@ rollover_switch(struct session *s, time_t now, struct db_gen *g)
 		return 1;
 	}
 	if (now < g->start) {
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
-		    gmtime(&g->start));
 		err_set("generation %d's root is valid from %s and cannot "
-		    "sign before then: %s", gen, when, g->auto_switch ?
+		    "sign before then: %s", gen, utc_text(g->start, when),
+		    g->auto_switch ?
 		    "it switches over by itself at that time" :
 		    "run ceremony rollover switch then");
 		return 1;
@@ -429,22 +427,13 @@ rollover_used(struct session *s, int gen, const char *own[], size_t nown)
 	return n;
 }
 
-/* The serial of a certificate, as the index writes it. */
+/* A certificate's serial as the index writes it; "" without one. */
 static void
-serial_of(X509 *x, char out[DB_SERIAL_MAX])
+rollover_serial(X509 *x, char out[DB_SERIAL_MAX])
 {
-	BIGNUM	*bn;
-	char	*hex = NULL;
-
 	out[0] = '\0';
-	if (x != NULL && (bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x),
-	    NULL)) != NULL) {
-		hex = BN_bn2hex(bn);
-		BN_free(bn);
-	}
-	if (hex != NULL)
-		snprintf(out, DB_SERIAL_MAX, "%s", hex);
-	OPENSSL_free(hex);
+	if (x != NULL && db_cert_serial(x, out) != 0)
+		out[0] = '\0';
 }
 
 /* The rollover's own certificates: root, NewWithOld, OldWithNew. */
@@ -454,12 +443,12 @@ rollover_own(struct session *s, int gen, X509 *root,
 {
 	X509	*x;
 
-	serial_of(root, serials[0]);
+	rollover_serial(root, serials[0]);
 	x = db_ca_link_get(s->db, gen, "newwithold");
-	serial_of(x, serials[1]);
+	rollover_serial(x, serials[1]);
 	X509_free(x);
 	x = db_ca_link_get(s->db, gen, "oldwithnew");
-	serial_of(x, serials[2]);
+	rollover_serial(x, serials[2]);
 	X509_free(x);
 	err_clear();
 }

@@ -51,24 +51,38 @@ ca_path(const struct db *db, int gen)
 	return p;
 }
 
+/* A certificate's serial as the index writes it (BN_bn2hex's form). */
+int
+db_cert_serial(X509 *cert, char out[DB_SERIAL_MAX])
+{
+	BIGNUM	*bn;
+	char	*hex = NULL;
+	int	 rc = 1;
+
+	snprintf(out, DB_SERIAL_MAX, "?");
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert),
+	    NULL)) != NULL && (hex = BN_bn2hex(bn)) != NULL &&
+	    strlen(hex) < DB_SERIAL_MAX) {
+		snprintf(out, DB_SERIAL_MAX, "%s", hex);
+		rc = 0;
+	}
+	OPENSSL_free(hex);
+	BN_free(bn);
+	ERR_clear_error();
+	return rc;
+}
+
 /* The certificate's own serial must be the one it is filed under. */
 static int
 serial_matches(X509 *cert, const char *serial)
 {
-	BIGNUM	*bn;
-	char	*hex = NULL;
-	int	 ok;
+	char	have[DB_SERIAL_MAX];
+	int	ok;
 
-	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
-	if (bn != NULL)
-		hex = BN_bn2hex(bn);
-	ok = hex != NULL && strcmp(hex, serial) == 0;
+	ok = db_cert_serial(cert, have) == 0 && strcmp(have, serial) == 0;
 	if (!ok)
 		err_set("the certificate has serial %s, not %s (this is a bug)",
-		    hex != NULL ? hex : "(unreadable)", serial);
-	OPENSSL_free(hex);
-	BN_free(bn);
-	ERR_clear_error();
+		    have, serial);
 	return ok;
 }
 

@@ -140,6 +140,7 @@ int		 db_serial_reserve(struct db *, const char *serial,
 int		 db_serial_void(struct db *, const char *serial);
 
 /* certs.c */
+int		 db_cert_serial(X509 *, char [DB_SERIAL_MAX]);
 int		 db_cert_put(struct db *, const char *serial, X509 *);
 X509		*db_cert_get(const struct db *, const char *serial);
 char		*db_cert_file(const struct db *, const char *serial);

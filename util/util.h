@@ -60,6 +60,11 @@ int		 file_read_small(const char *what, const char *path, size_t max,
 		    unsigned char **, size_t *);
 char		*file_stem(const char *);
 
+/* utc.c */
+#include <time.h>
+#define UTC_TEXT_MAX	32
+const char	*utc_text(time_t, char [UTC_TEXT_MAX]);
+
 /* hex.c */
 char		*hex_encode(const unsigned char *, size_t, int);
 int		 hex_decode(const char *, unsigned char *, size_t, size_t *);
