@@ -538,6 +538,7 @@ struct rollover_cancel {
 	char		 key[64];	/* destroyed on the token */
 	char		 note[512];
 };
+int		 rollover_start_parse(const char *, struct rollover_req *);
 int		 rollover_prepare(struct session *, const struct tmpl *,
 		    const struct rollover_req *, struct findings *,
 		    struct rollover_result *);
@@ -594,6 +595,8 @@ struct revoke_result {
 	size_t		 derlen;
 };
 int		 revoke_time_parse(const char *, time_t *);
+int		 revoke_req_make(struct revoke_req *, const char *serial,
+		    const char *reason, const char *invalidity, int release);
 int		 revoke_apply(struct db *, const struct revoke_req *,
 		    struct revoke_result *);
 void		 revoke_result_clear(struct revoke_result *);

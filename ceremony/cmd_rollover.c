@@ -32,24 +32,6 @@ rollover_finish(struct session *s, int rc)
 	return rc;
 }
 
-/* --start: "expiry" (default), "now" or a UTC date. */
-static int
-parse_start(const char *v, struct rollover_req *q)
-{
-	if (v == NULL || strcmp(v, "expiry") == 0)
-		return 0;
-	if (strcmp(v, "now") == 0) {
-		q->start_now = 1;
-		return 0;
-	}
-	if (revoke_time_parse(v, &q->start) != 0) {
-		err_set("--start is expiry, now or a UTC date "
-		    "(YYYY-MM-DD or YYYYMMDDHHMMSSZ), not '%.40s'", v);
-		return 1;
-	}
-	return 0;
-}
-
 static void
 print_prepared(const struct rollover_result *r, const char *home)
 {
@@ -113,7 +95,7 @@ cmd_rollover_prepare(int argc, char **argv)
 		return ok < 0 ? 0 : cmd_fail(&s);
 	q.manual = manual != NULL;
 	if (opt_no_args("rollover prepare", argc, argv) != 0 ||
-	    parse_start(start, &q) != 0 || tmpl_load(tpath, &t) != 0)
+	    rollover_start_parse(start, &q) != 0 || tmpl_load(tpath, &t) != 0)
 		return cmd_fail(&s);
 	if (session_open_db(&s) != 0)
 		goto out;
