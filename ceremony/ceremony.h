@@ -578,6 +578,7 @@ int		 rollover_prepare_run(struct session *, const struct tmpl *,
 int		 rollover_switch_run(struct session *, time_t, struct db_gen *);
 int		 rollover_cancel_run(struct session *, int,
 		    struct rollover_cancel *);
+int		 rollover_export_run(struct session *, const char *, int *);
 
 /* revoke.c */
 /* A change of a certificate's revocation state (ceremony revoke). */
@@ -681,6 +682,8 @@ struct bundle_report {
 int		 publish_bundle(struct session *, const struct signer *,
 		    const char *dir, struct bundle *);
 void		 bundle_free(struct bundle *);
+int		 publish_run(struct session *, const char *dir, struct signer *,
+		    struct bundle *);
 int		 bundle_verify(const char *dir, X509 *root, struct findings *,
 		    struct bundle_report *);
 
