@@ -689,6 +689,7 @@ int		 bundle_verify(const char *dir, X509 *root, struct findings *,
 
 /* dbverify.c, dbverify_crl.c */
 int		 db_verify(struct db *, struct findings *);
+int		 db_verify_run(struct session *, struct findings *);
 void		 db_verify_crls(struct db *, int, X509 *, struct findings *);
 
 /* genkey.c */
