@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ceremony/ceremony.h"
+#include "ceremony/script.h"
 
 const struct cmd cmds[] = {
 	{ "init", "--home DIR --module PATH --token LABEL [--ca-name NAME]",
@@ -83,6 +84,12 @@ const struct cmd cmds[] = {
 	    "split the user PIN (or a new random one) into N shares, M needed", cmd_quorum_split },
 	{ "quorum reshare", "--m M --n N --custodian NAME ... [--out DIR] --share-file F ...",
 	    "with M current shares: a new random PIN and new shares; old ones dead", cmd_quorum_reshare },
+	{ "script check", "FILE [--home DIR]",
+	    "check a ceremony script completely, without a token: every finding of every step", cmd_script_check },
+	{ "script run", "FILE [--yes] [--retry]",
+	    "run a checked script step by step, each confirmed; resumes where a stopped run stopped", cmd_script_run },
+	{ "script status", "FILE",
+	    "where a script's run stands: each step done, failed or still to run", cmd_script_status },
 	{ NULL, NULL, NULL, NULL }
 };
 
