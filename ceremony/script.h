@@ -28,6 +28,7 @@ struct script_step {
 	char			*title;		/* what the officers read */
 	enum script_action	 action;
 	const char		*action_name;	/* "root create" */
+	int			 incomplete;	/* a value it needs is missing */
 	char			*label, *type, *tmpl, *key, *csr, *days;
 	char			*clamp, *serial, *reason, *invalidity;
 	char			*dir, *start, *manual, *generation;
@@ -70,7 +71,7 @@ void		 script_free(struct script *);
 int		 script_needs_token(const struct script_step *);
 
 /* script_check.c */
-int		 script_check(const struct script *, struct db *,
+int		 script_check(const struct script *, struct db *, size_t from,
 		    struct findings *);
 
 /* script_state.c */

@@ -202,10 +202,12 @@ step_parse(struct script_step *st, const char *script,
 	}
 	for (k = 0; k < NKEYS; k++)
 		if ((actions[ai].required & (1u << k)) &&
-		    *step_field(st, k) == NULL)
+		    *step_field(st, k) == NULL) {
 			findings_add_rule(f, 1, "step-key-missing", st->name,
 			    keys[k].name, "step [%s]: %s needs %s = ...",
 			    st->name, actions[ai].name, keys[k].name);
+			st->incomplete = 1;
+		}
 }
 
 static void
