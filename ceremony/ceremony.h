@@ -131,6 +131,8 @@ void		 pin_source_init(struct pin_source *, const char *);
 int		 pin_source_set_fd(struct pin_source *, const char *);
 int		 pin_source_add_share(struct pin_source *, const char *file,
 		    const char *fd);
+int		 pin_source_set_shares(struct pin_source *,
+		    const struct share *, size_t);
 int		 pin_read(struct pin_source *, struct secret **);
 void		 pin_source_clear(struct pin_source *);
 
