@@ -554,6 +554,7 @@ struct rollover_cancel {
 	char		 key[64];	/* destroyed on the token */
 	char		 note[512];
 };
+int		 rollover_start_parse(const char *, struct rollover_req *);
 int		 rollover_prepare(struct session *, const struct tmpl *,
 		    const struct rollover_req *, struct findings *,
 		    struct rollover_result *);
@@ -593,6 +594,7 @@ int		 rollover_prepare_run(struct session *, const struct tmpl *,
 int		 rollover_switch_run(struct session *, time_t, struct db_gen *);
 int		 rollover_cancel_run(struct session *, int,
 		    struct rollover_cancel *);
+int		 rollover_export_run(struct session *, const char *, int *);
 
 /* revoke.c */
 /* A change of a certificate's revocation state (ceremony revoke). */
@@ -610,6 +612,8 @@ struct revoke_result {
 	size_t		 derlen;
 };
 int		 revoke_time_parse(const char *, time_t *);
+int		 revoke_req_make(struct revoke_req *, const char *serial,
+		    const char *reason, const char *invalidity, int release);
 int		 revoke_apply(struct db *, const struct revoke_req *,
 		    struct revoke_result *);
 void		 revoke_result_clear(struct revoke_result *);
@@ -707,11 +711,14 @@ struct bundle_report {
 int		 publish_bundle(struct session *, const struct signer *,
 		    const char *dir, struct bundle *);
 void		 bundle_free(struct bundle *);
+int		 publish_run(struct session *, const char *dir, struct signer *,
+		    struct bundle *);
 int		 bundle_verify(const char *dir, X509 *root, struct findings *,
 		    struct bundle_report *);
 
 /* dbverify.c, dbverify_crl.c */
 int		 db_verify(struct db *, struct findings *);
+int		 db_verify_run(struct session *, struct findings *);
 void		 db_verify_crls(struct db *, int, X509 *, struct findings *);
 
 /* genkey.c */

@@ -14,8 +14,6 @@ cmd_db_verify(int argc, char **argv)
 {
 	struct session		 s;
 	struct findings		 f;
-	struct audit_entry	 e;
-	char			 detail[128];
 	int			 r, rc = 1;
 
 	memset(&f, 0, sizeof(f));
@@ -25,22 +23,12 @@ cmd_db_verify(int argc, char **argv)
 	if (opt_no_args("db verify", argc, argv) != 0)
 		return cmd_fail(&s);
 	/* The index is read by the check, which goes on past a bad line. */
-	if (db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0 ||
-	    db_verify(s.db, &f) != 0)
+	if (db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0)
 		goto out;
+	r = db_verify_run(&s, &f);
 	findings_print(stdout, &f);
-	snprintf(detail, sizeof(detail), "%zu problem%s found", f.errors,
-	    f.errors == 1 ? "" : "s");
-	memset(&e, 0, sizeof(e));
-	e.op = "db.verify";
-	e.ok = 1;
-	e.detail = detail;
-	if (session_audit(&s, &e) != 0)
+	if (r != 0)
 		goto out;
-	if (f.errors > 0) {
-		err_set("%s: %s", s.home, detail);
-		goto out;
-	}
 	printf("%s is consistent: index, certificates, CA generations, CRLs "
 	    "and audit log\n", s.home);
 	rc = 0;

@@ -94,26 +94,6 @@ out:
 	return 0;
 }
 
-static int
-publish_audit(struct session *s, const char *dir, const struct bundle *b,
-    const struct signer *sg, int ok)
-{
-	struct audit_entry	e;
-	char			detail[4200];
-
-	memset(&e, 0, sizeof(e));
-	e.op = "export.publish";
-	e.ok = ok;
-	snprintf(detail, sizeof(detail), "%s: %zu files signed by generation "
-	    "%d", dir, b->n, sg->generation);
-	e.detail = ok ? detail : err_get();
-	if (ok) {
-		audit_add_out(&e, "manifest", b->manifest, b->manifestlen);
-		audit_add_out(&e, "signature", b->sig, b->siglen);
-	}
-	return session_audit(s, &e);
-}
-
 int
 cmd_export_publish(int argc, char **argv)
 {
@@ -121,7 +101,7 @@ cmd_export_publish(int argc, char **argv)
 	struct signer	 sg;
 	struct bundle	 b;
 	size_t		 i;
-	int		 r, ok, rc = 1;
+	int		 r, rc = 1;
 
 	memset(&sg, 0, sizeof(sg));
 	memset(&b, 0, sizeof(b));
@@ -135,9 +115,7 @@ cmd_export_publish(int argc, char **argv)
 	}
 	if (session_open_db(&s) != 0)
 		goto out;
-	ok = session_login(&s) == 0 && signer_open(&s, &sg, EVP_sha256()) == 0 &&
-	    publish_bundle(&s, &sg, argv[optind], &b) == 0;
-	if (publish_audit(&s, argv[optind], &b, &sg, ok) == 0 && ok)
+	if (publish_run(&s, argv[optind], &sg, &b) == 0)
 		rc = 0;
 	if (rc == 0) {
 		printf("publication bundle written to %s\n", argv[optind]);

@@ -14,8 +14,6 @@
 
 #include "ceremony/ceremony.h"
 
-#define REASON_REMOVE	8
-
 struct revoke_args {
 	const char	*reason;
 	const char	*invalidity;
@@ -27,46 +25,12 @@ static int
 revoke_args(const struct revoke_args *a, int argc, char **argv,
     struct revoke_req *q)
 {
-	memset(q, 0, sizeof(*q));
-	q->reason = -1;
-	q->now = time(NULL);
 	if (optind != argc - 1) {
 		err_set("revoke takes one SERIAL: see ceremony revoke --help");
 		return 1;
 	}
-	q->serial = argv[optind];
-	if ((a->reason == NULL) == (a->release == NULL)) {
-		err_set("revoke needs either --reason R or --release");
-		return 1;
-	}
-	if (a->release != NULL) {
-		if (a->invalidity != NULL) {
-			err_set("--release takes no --invalidity-date");
-			return 1;
-		}
-		q->release = 1;
-		return 0;
-	}
-	if ((q->reason = db_reason_parse(a->reason)) < 0) {
-		err_set("unknown reason '%.40s': use one of unspecified, "
-		    "keyCompromise, cACompromise, affiliationChanged, "
-		    "superseded, cessationOfOperation, certificateHold, "
-		    "privilegeWithdrawn, aACompromise", a->reason);
-		return 1;
-	}
-	if (q->reason == REASON_REMOVE) {
-		err_set("removeFromCRL is only for delta CRLs: use --release "
-		    "to lift a certificateHold");
-		return 1;
-	}
-	if (a->invalidity != NULL &&
-	    revoke_time_parse(a->invalidity, &q->invalidity) != 0)
-		return 1;
-	if (q->invalidity > q->now) {
-		err_set("invalidity date %s is in the future", a->invalidity);
-		return 1;
-	}
-	return 0;
+	return revoke_req_make(q, argv[optind], a->reason, a->invalidity,
+	    a->release != NULL);
 }
 
 static void

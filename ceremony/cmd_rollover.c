@@ -32,24 +32,6 @@ rollover_finish(struct session *s, int rc)
 	return rc;
 }
 
-/* --start: "expiry" (default), "now" or a UTC date. */
-static int
-parse_start(const char *v, struct rollover_req *q)
-{
-	if (v == NULL || strcmp(v, "expiry") == 0)
-		return 0;
-	if (strcmp(v, "now") == 0) {
-		q->start_now = 1;
-		return 0;
-	}
-	if (revoke_time_parse(v, &q->start) != 0) {
-		err_set("--start is expiry, now or a UTC date "
-		    "(YYYY-MM-DD or YYYYMMDDHHMMSSZ), not '%.40s'", v);
-		return 1;
-	}
-	return 0;
-}
-
 static void
 print_prepared(const struct rollover_result *r, const char *home)
 {
@@ -113,7 +95,7 @@ cmd_rollover_prepare(int argc, char **argv)
 		return ok < 0 ? 0 : cmd_fail(&s);
 	q.manual = manual != NULL;
 	if (opt_no_args("rollover prepare", argc, argv) != 0 ||
-	    parse_start(start, &q) != 0 || tmpl_load(tpath, &t) != 0)
+	    rollover_start_parse(start, &q) != 0 || tmpl_load(tpath, &t) != 0)
 		return cmd_fail(&s);
 	if (session_open_db(&s) != 0)
 		goto out;
@@ -267,50 +249,11 @@ out:
 	return rollover_finish(&s, rc);
 }
 
-/* next-ca.pem (GetNextCACert), the links, and everything as one .p7b. */
-static int
-rollover_export_files(struct session *s, const char *dir, int *gen)
-{
-	STACK_OF(X509)	*all = NULL;
-	X509		*x;
-	char		 base[64];
-	int		 rc = 1, pending;
-
-	if ((pending = db_ca_highest(s->db)) <= 0 ||
-	    (*gen = db_ca_current(s->db)) <= 0)
-		goto out;
-	if (ca_certs_all(s->db, &all) != 0)
-		goto out;
-	for (; pending > *gen; pending--) {
-		struct db_gen	g;
-
-		if (db_gen_read(s->db, pending, &g) != 0)
-			goto out;
-		if (g.state == DB_GEN_PENDING)
-			break;
-	}
-	if (pending > *gen) {
-		if ((x = db_ca_get(s->db, pending)) == NULL)
-			goto out;
-		rc = export_cert(dir, "next-ca", x);
-		X509_free(x);
-		if (rc != 0)
-			goto out;
-		rc = 1;
-		*gen = pending;
-	}
-	snprintf(base, sizeof(base), "ca-certs");
-	rc = export_chain(dir, base, all, NULL);
-out:
-	sk_X509_pop_free(all, X509_free);
-	return rc;
-}
-
 int
 cmd_rollover_export(int argc, char **argv)
 {
 	struct session	 s;
-	char		*exp = NULL, detail[64];
+	char		*exp = NULL;
 	const char	*dir;
 	int		 rc = 1, ok, gen = 0;
 
@@ -324,8 +267,7 @@ cmd_rollover_export(int argc, char **argv)
 	if ((dir = s.export_dir) == NULL && (dir = exp = db_path(s.db,
 	    "export")) == NULL)
 		goto out;
-	ok = rollover_export_files(&s, dir, &gen) == 0;
-	if (ok) {
+	if ((ok = rollover_export_run(&s, dir, &gen) == 0)) {
 		if (gen > db_ca_current(s.db))
 			printf("next CA certificate (generation %d, pending): "
 			    "%s/next-ca.pem and next-ca.der\n", gen, dir);
@@ -335,9 +277,7 @@ cmd_rollover_export(int argc, char **argv)
 		printf("every CA certificate and link: %s/ca-certs.pem and "
 		    "ca-certs.p7b\n", dir);
 	}
-	snprintf(detail, sizeof(detail), "next generation %d", gen);
-	if (rollover_audit(&s, "rollover.export", detail, NULL, NULL, 0,
-	    ok) != 0 || !ok)
+	if (!ok)
 		goto out;
 	rc = 0;
 out:

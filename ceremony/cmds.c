@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ceremony/ceremony.h"
+#include "ceremony/script.h"
 
 const struct cmd cmds[] = {
 	{ "init", "--home DIR --module PATH --token LABEL [--ca-name NAME] [--network warn|refuse] [--clock off|confirm]",
@@ -85,6 +86,12 @@ const struct cmd cmds[] = {
 	    "with M current shares: a new random PIN and new shares; old ones dead", cmd_quorum_reshare },
 	{ "room check", "[--home DIR]",
 	    "network interfaces, radios, UTC time against the [room] policy: exit 0 passes, 1 not", cmd_room_check },
+	{ "script check", "FILE [--home DIR]",
+	    "check a ceremony script completely, without a token: every finding of every step", cmd_script_check },
+	{ "script run", "FILE [--yes] [--retry]",
+	    "run a checked script step by step, each confirmed; resumes where a stopped run stopped", cmd_script_run },
+	{ "script status", "FILE",
+	    "where a script's run stands: each step done, failed or still to run", cmd_script_status },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -263,3 +263,30 @@ db_verify(struct db *db, struct findings *f)
 		X509_free(v.ca[i]);
 	return 0;
 }
+
+/*
+ * The check and its audit record (db verify and scripts); non-zero when
+ * it could not run or found a problem, which f lists.
+ */
+int
+db_verify_run(struct session *s, struct findings *f)
+{
+	struct audit_entry	e;
+	char			detail[128];
+
+	if (db_verify(s->db, f) != 0)
+		return 1;
+	snprintf(detail, sizeof(detail), "%zu problem%s found", f->errors,
+	    f->errors == 1 ? "" : "s");
+	memset(&e, 0, sizeof(e));
+	e.op = "db.verify";
+	e.ok = 1;
+	e.detail = detail;
+	if (session_audit(s, &e) != 0)
+		return 1;
+	if (f->errors > 0) {
+		err_set("%s: %s", s->home, detail);
+		return 1;
+	}
+	return 0;
+}

@@ -375,3 +375,38 @@ bundle_free(struct bundle *b)
 	sk_X509_pop_free(b->certs, X509_free);
 	memset(b, 0, sizeof(*b));
 }
+
+static int
+publish_audit(struct session *s, const char *dir, const struct bundle *b,
+    const struct signer *sg, int ok)
+{
+	struct audit_entry	e;
+	char			detail[4200];
+
+	memset(&e, 0, sizeof(e));
+	e.op = "export.publish";
+	e.ok = ok;
+	snprintf(detail, sizeof(detail), "%s: %zu files signed by generation "
+	    "%d", dir, b->n, sg->generation);
+	e.detail = ok ? detail : err_get();
+	if (ok) {
+		audit_add_out(&e, "manifest", b->manifest, b->manifestlen);
+		audit_add_out(&e, "signature", b->sig, b->siglen);
+	}
+	return session_audit(s, &e);
+}
+
+/*
+ * Log in, open the active generation, write the bundle into the new dir,
+ * and one audit record whatever happened: export publish and scripts.
+ */
+int
+publish_run(struct session *s, const char *dir, struct signer *sg,
+    struct bundle *b)
+{
+	int	ok;
+
+	ok = session_login(s) == 0 && signer_open(s, sg, EVP_sha256()) == 0 &&
+	    publish_bundle(s, sg, dir, b) == 0;
+	return publish_audit(s, dir, b, sg, ok) != 0 || !ok;
+}

@@ -259,6 +259,54 @@ next_state(const struct revoke_req *q, struct revoke_result *res)
 }
 
 /*
+ * A revocation request from its words (the command line's options, a
+ * script step's values), checked before the database is opened: exactly
+ * one of reason and release, a known reason (removeFromCRL is for delta
+ * CRLs only), an invalidity date that is not in the future.
+ */
+int
+revoke_req_make(struct revoke_req *q, const char *serial, const char *reason,
+    const char *invalidity, int release)
+{
+	memset(q, 0, sizeof(*q));
+	q->reason = -1;
+	q->now = time(NULL);
+	q->serial = serial;
+	if ((reason == NULL) == !release) {
+		err_set("revoke needs either --reason R or --release");
+		return 1;
+	}
+	if (release) {
+		if (invalidity != NULL) {
+			err_set("--release takes no --invalidity-date");
+			return 1;
+		}
+		q->release = 1;
+		return 0;
+	}
+	if ((q->reason = db_reason_parse(reason)) < 0) {
+		err_set("unknown reason '%.40s': use one of unspecified, "
+		    "keyCompromise, cACompromise, affiliationChanged, "
+		    "superseded, cessationOfOperation, certificateHold, "
+		    "privilegeWithdrawn, aACompromise", reason);
+		return 1;
+	}
+	if (q->reason == REASON_REMOVE) {
+		err_set("removeFromCRL is only for delta CRLs: use --release "
+		    "to lift a certificateHold");
+		return 1;
+	}
+	if (invalidity != NULL &&
+	    revoke_time_parse(invalidity, &q->invalidity) != 0)
+		return 1;
+	if (q->invalidity > q->now) {
+		err_set("invalidity date %s is in the future", invalidity);
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Apply q to the database (opened under its lock, loaded or not): res
  * says what the serial was and is.  Nothing is written unless every
  * check passes; then the new state is one durable append.

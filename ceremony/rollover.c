@@ -535,3 +535,21 @@ out:
 	X509_free(root);
 	return rc;
 }
+
+/* --start (a script's start =): "expiry" (default), "now" or a UTC date. */
+int
+rollover_start_parse(const char *v, struct rollover_req *q)
+{
+	if (v == NULL || strcmp(v, "expiry") == 0)
+		return 0;
+	if (strcmp(v, "now") == 0) {
+		q->start_now = 1;
+		return 0;
+	}
+	if (revoke_time_parse(v, &q->start) != 0) {
+		err_set("--start is expiry, now or a UTC date "
+		    "(YYYY-MM-DD or YYYYMMDDHHMMSSZ), not '%.40s'", v);
+		return 1;
+	}
+	return 0;
+}

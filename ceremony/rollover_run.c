@@ -82,3 +82,56 @@ rollover_cancel_run(struct session *s, int force, struct rollover_cancel *r)
 	return rollover_audit(s, "rollover.cancel", detail, NULL, NULL, 0,
 	    ok) != 0 || !ok;
 }
+
+/* next-ca.pem (GetNextCACert), the links, and everything as one .p7b. */
+static int
+rollover_export_files(struct session *s, const char *dir, int *gen)
+{
+	STACK_OF(X509)	*all = NULL;
+	X509		*x;
+	char		 base[64];
+	int		 rc = 1, pending;
+
+	if ((pending = db_ca_highest(s->db)) <= 0 ||
+	    (*gen = db_ca_current(s->db)) <= 0)
+		goto out;
+	if (ca_certs_all(s->db, &all) != 0)
+		goto out;
+	for (; pending > *gen; pending--) {
+		struct db_gen	g;
+
+		if (db_gen_read(s->db, pending, &g) != 0)
+			goto out;
+		if (g.state == DB_GEN_PENDING)
+			break;
+	}
+	if (pending > *gen) {
+		if ((x = db_ca_get(s->db, pending)) == NULL)
+			goto out;
+		rc = export_cert(dir, "next-ca", x);
+		X509_free(x);
+		if (rc != 0)
+			goto out;
+		rc = 1;
+		*gen = pending;
+	}
+	snprintf(base, sizeof(base), "ca-certs");
+	rc = export_chain(dir, base, all, NULL);
+out:
+	sk_X509_pop_free(all, X509_free);
+	return rc;
+}
+
+/* The files and their audit record: rollover export and scripts. */
+int
+rollover_export_run(struct session *s, const char *dir, int *gen)
+{
+	char	detail[64];
+	int	ok;
+
+	*gen = 0;
+	ok = rollover_export_files(s, dir, gen) == 0;
+	snprintf(detail, sizeof(detail), "next generation %d", *gen);
+	return rollover_audit(s, "rollover.export", detail, NULL, NULL, 0,
+	    ok) != 0 || !ok;
+}
