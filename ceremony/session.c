@@ -101,7 +101,8 @@ session_quorum_check(struct session *s)
 
 /*
  * Log in with the user PIN (or the one M custodians' shares rebuild); the
- * PIN is wiped before this returns.  The audit session opens here.
+ * PIN is wiped before this returns.  The room is checked first
+ * (room_login.c), the audit session opens here.
  */
 int
 session_login(struct session *s)
@@ -110,7 +111,8 @@ session_login(struct session *s)
 
 	if (s->logged_in)
 		return 0;
-	if (session_open_token(s) != 0)
+	/* The room first: a refusal touches neither the token nor the PIN. */
+	if (room_login_check(s) != 0 || session_open_token(s) != 0)
 		return 1;
 	if (pin_read(&s->pin, &pin) != 0)
 		return 1;
@@ -131,6 +133,10 @@ session_login_with(struct session *s, struct secret *pin)
 	if (s->logged_in) {
 		secret_free(pin);
 		return 0;
+	}
+	if (room_login_check(s) != 0) {
+		secret_free(pin);
+		return 1;
 	}
 	if (s->hsm == NULL || hsm_token(s->hsm) == NULL) {
 		if (session_open_token(s) != 0) {

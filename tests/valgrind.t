@@ -21,6 +21,9 @@ ok "token list under valgrind" vg token list --module "$MODULE"
 ok "key generate under valgrind" vg key generate --home "$T/ca" \
 	--pin-file "$T/pin" --label k --type ec:P-256
 ok "key show under valgrind" vg key show k --home "$T/ca" --pin-file "$T/pin"
+ok "room check under valgrind" vg room check --home "$T/ca"
+ok "a login with --clock-confirmed under valgrind" vg key list --home "$T/ca" \
+	--pin-file "$T/pin" --clock-confirmed
 sed -e 's/^key_types .*/key_types = ec:P-256/' -e 's/^digest .*/digest = sha256/' \
 	"$TOP/templates/root-ca.cnf" > "$T/root.cnf"
 ok "root create under valgrind" vg root create --home "$T/ca" \
