@@ -126,13 +126,16 @@ static void	share_ask(struct tui *);
 static void
 shares_login(struct tui *t)
 {
-	int	rc;
+	struct secret	*pin = NULL;
+	int		 rc;
 
-	rc = pin_source_set_shares(&t->s.pin, st.sh, st.nsh);
+	rc = pin_source_set_shares(&t->s.pin, st.sh, st.nsh) != 0 ||
+	    pin_read(&t->s.pin, &pin) != 0;
 	shares_drop();
-	if (rc == 0)
-		rc = session_login(&t->s);
 	pin_source_clear(&t->s.pin);
+	/* session_login_with wipes the PIN whatever happens. */
+	if (rc == 0)
+		rc = session_login_with(&t->s, pin);
 	if (rc != 0) {
 		tui_err(t, "log in refused");
 		return;
