@@ -215,6 +215,19 @@ printf 'script\tnot-this-one\n' > "$prog"
 fails "a progress file that is not ceremony's" c script status "$S/crl-session.cnf"
 like "... names it" "$(cat "$T/err")" "^ceremony: $prog line 1 is not what ceremony wrote"
 
+# --- the room checks apply to a script's login too (docs/assurance.md).
+if ip -o link show up | grep -qv ' lo:'; then
+	cp "$R/ceremony.cnf" "$T/ceremony.cnf.kept"
+	printf '[room]\nnetwork = refuse\n' >> "$R/ceremony.cnf"
+	before=$(tree "$R" | grep -v '^audit\.')
+	fails "a script in a room whose network is up, with network = refuse" c script run "$S/rollover.cnf" "${P[@]}" --yes "${PEOPLE[@]}"
+	like "... refused before the login, naming the interfaces" "$(cat "$T/err")" "not air-gapped|network"
+	is "... no step ran" "$(tree "$R" | grep -v '^audit\.')" "$before"
+	cp "$T/ceremony.cnf.kept" "$R/ceremony.cnf"
+else
+	_result 0 "# SKIP no network interface is up here"
+fi
+
 # --- the rollover script, to the end.
 ok "check of the rollover script" c script check "$S/rollover.cnf"
 ok "run the rollover script" c script run "$S/rollover.cnf" "${P[@]}" --yes "${PEOPLE[@]}"
