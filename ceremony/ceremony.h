@@ -818,6 +818,8 @@ int		 quorum_req_check(const struct quorum_req *);
 int		 quorum_split(struct session *, const struct quorum_req *,
 		    struct quorum_result *);
 void		 quorum_unwrite(struct quorum_result *);
+int		 quorum_audit(struct session *, const char *op,
+		    const struct quorum_req *, const struct quorum_result *, int);
 void		 quorum_result_clear(struct quorum_result *);
 
 /* room_login.c */

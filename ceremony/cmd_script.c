@@ -40,8 +40,9 @@ print_steps(const struct script *sc, const struct script_progress *p)
 		    sc->v[i].action_name != NULL ? sc->v[i].action_name : "?",
 		    sc->v[i].title != NULL ? sc->v[i].title : "");
 		if (p != NULL && p->state[i] != SS_PENDING)
-			printf("\n     %s %s: %s", script_state_name(p->state[i]),
-			    p->when[i], p->detail[i]);
+			printf("\n     %s %s: %s",
+			    script_state_name(p->state[i]), p->when[i],
+			    p->detail[i]);
 		printf("\n");
 	}
 }
@@ -164,8 +165,9 @@ confirm_tty(size_t i, const struct script *sc)
 	    strcmp(line, "yes\n") == 0;
 	fclose(tty);
 	if (!ok) {
-		err_set("step %zu [%s] not confirmed: the script stopped before "
-		    "it; run it again to resume there", i + 1, sc->v[i].name);
+		err_set("step %zu [%s] not confirmed: the script stopped "
+		    "before it; run it again to resume there", i + 1,
+		    sc->v[i].name);
 		return 1;
 	}
 	return 0;

@@ -95,8 +95,8 @@ check_label(struct findings *f, const struct script_step *st,
 		if (strcmp(w->keys[i].label, label) == 0) {
 			findings_add_rule(f, 1, "key-label-twice", st->name,
 			    label, "step [%s]: step [%s] already makes a key "
-			    "labelled \"%s\": two keys with one label cannot be "
-			    "told apart", st->name, w->keys[i].step, label);
+			    "labelled \"%s\": two keys with one label cannot "
+			    "be told apart", st->name, w->keys[i].step, label);
 			return;
 		}
 	if (w->nkeys < SCRIPT_STEPS_MAX) {
@@ -345,6 +345,20 @@ check_rollover_switch(struct findings *f, const struct script_step *st,
 	    "before): nothing to switch to", st->name);
 }
 
+/* m of n, one custodian per share, a folder for the share files. */
+static void
+check_quorum(struct findings *f, const struct script_step *st)
+{
+	struct quorum_req	 q;
+	char			*names = NULL;
+
+	if (st->action == SA_QUORUM_SPLIT)
+		yes_no(f, st, "fresh", st->fresh);
+	if (script_quorum_req(st, &q, &names) != 0)
+		step_err(f, st, "quorum", st->custodians);
+	free(names);
+}
+
 static void
 check_step(struct findings *f, const struct script_step *st, struct world *w)
 {
@@ -377,6 +391,10 @@ check_step(struct findings *f, const struct script_step *st, struct world *w)
 		need_ca(f, st, w);
 		break;
 	case SA_DB_VERIFY:
+		break;
+	case SA_QUORUM_SPLIT:
+	case SA_QUORUM_RESHARE:
+		check_quorum(f, st);
 		break;
 	}
 }

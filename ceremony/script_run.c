@@ -81,7 +81,8 @@ run_root_create(struct session *s, const struct script_step *st,
 		out_add(o, "root certificate %s, serial %s", subj != NULL ?
 		    subj : "?", r.serial);
 		out_add(o, "  SHA-256 %s", r.fingerprint);
-		out_add(o, "  exported %s/root-gen1.pem and .der", r.export_dir);
+		out_add(o, "  exported %s/root-gen1.pem and .der",
+		    r.export_dir);
 		free(subj);
 	}
 	ok = root_audit(s, t, st->key, &r, ok) == 0 && ok;
@@ -275,6 +276,55 @@ run_db_verify(struct session *s, struct script_out *o)
 	return 0;
 }
 
+/*
+ * Shares written, one file per custodian (never on screen), and the
+ * quorum recorded.  A reshare needs a login by the current quorum's
+ * shares, and a split of the current PIN must not follow one: the old
+ * shares would still open the token.
+ */
+static int
+run_quorum(struct session *s, const struct script_step *st,
+    struct script_out *o)
+{
+	struct quorum_req	 q;
+	struct quorum_result	 r;
+	char			*names = NULL;
+	int			 reshare = st->action == SA_QUORUM_RESHARE, ok;
+
+	memset(&r, 0, sizeof(r));
+	if (script_quorum_req(st, &q, &names) != 0) {
+		free(names);
+		return 1;
+	}
+	if (reshare && s->pin.qid[0] == '\0') {
+		err_set("quorum reshare is for a session that M custodians "
+		    "opened with their shares (TUI: s on the token screen; "
+		    "command line: --share-file): this one was opened with the "
+		    "PIN");
+		free(names);
+		return 1;
+	}
+	if (!q.fresh && s->pin.qid[0] != '\0') {
+		err_set("splitting the PIN again would leave the old shares "
+		    "able to open the token: use quorum reshare (a new PIN)");
+		free(names);
+		return 1;
+	}
+	ok = quorum_split(s, &q, &r) == 0;
+	if (ok) {
+		out_add(o, "quorum %s: %d of %d shares open the token%s",
+		    r.qid, q.m, q.n, r.pin_changed ? " (a new random PIN; no "
+		    "one knows it)" : "");
+		out_add(o, "  share files in %s, one per custodian: %s",
+		    q.out_dir, st->custodians);
+	}
+	ok = quorum_audit(s, reshare ? "quorum.reshare" : "quorum.split", &q,
+	    &r, ok) == 0 && ok;
+	quorum_result_clear(&r);
+	free(names);
+	return !ok;
+}
+
 static int
 step_do(struct session *s, const struct script_step *st,
     struct script_out *o)
@@ -300,6 +350,9 @@ step_do(struct session *s, const struct script_step *st,
 		return run_rollover_export(s, st, o);
 	case SA_DB_VERIFY:
 		return run_db_verify(s, o);
+	case SA_QUORUM_SPLIT:
+	case SA_QUORUM_RESHARE:
+		return run_quorum(s, st, o);
 	}
 	err_set("step [%s] has no action", st->name);
 	return 1;
@@ -380,9 +433,9 @@ script_begin(struct session *s, const struct script *sc,
 	}
 	if (p->state[i] == SS_STARTED && !retry) {
 		err_set("step %zu [%s] began at %s and never finished (a crash "
-		    "or power loss?): see what it did with ceremony audit show, "
-		    "then run it again with --retry", i + 1, sc->v[i].name,
-		    p->when[i]);
+		    "or power loss?): see what it did with ceremony audit "
+		    "show, then run it again with --retry", i + 1,
+		    sc->v[i].name, p->when[i]);
 		return 1;
 	}
 	if (script_needs_login(sc, p) && session_login(s) != 0)

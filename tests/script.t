@@ -236,4 +236,49 @@ ok "the link certificate verifies with the old root" openssl verify -x509_strict
 ok "the bundle verifies" "$CEREMONY" export verify "$S/publish-rollover" --ca "$R/export/root-gen1.pem"
 ok "db verify after everything" c db verify
 
+# --- the PIN split among custodians, then reshared: ceremony steps too.
+mkdir -m 700 "$S/shares" "$S/shares2"
+cat > "$S/custodians.cnf" <<'EOF'
+[script]
+title = The PIN of the token to three custodians
+steps = split
+
+[split]
+title = A new random PIN, in shares: any two of three open the token
+action = quorum split
+m = 2
+n = 3
+custodians = anna, ben, cleo
+out = shares
+fresh = yes
+EOF
+sed 's/^n = 3/n = 2/; s/^m = 2/m = 3/' "$S/custodians.cnf" > "$S/badq.cnf"
+fails "a quorum of 3 of 2 is found by the check" c script check "$S/badq.cnf"
+like "... named" "$(cat "$T/out")" "error +quorum +split"
+ok "run the split" c script run "$S/custodians.cnf" "${P[@]}" --yes
+like "... a new random PIN" "$(cat "$T/out")" "quorum [0-9A-F]+: 2 of 3 shares open the token \(a new random PIN"
+is "... three share files, for their custodians only" "$(stat -c '%a %n' "$S"/shares/* | sed "s|$S/shares/||" | tr '\n' ' ')" \
+	"600 share-1-anna.txt 600 share-2-ben.txt 600 share-3-cleo.txt "
+fails "the old PIN opens nothing now" c key list "${P[@]}"
+cat > "$S/reshare.cnf" <<'EOF'
+[script]
+title = New shares for two new custodians; the old ones die
+steps = reshare, check
+
+[reshare]
+action = quorum reshare
+m = 2
+n = 2
+custodians = dora, emil
+out = shares2
+
+[check]
+action = db verify
+EOF
+ok "run the reshare, opened by two custodians' shares" c script run "$S/reshare.cnf" --yes \
+	--share-file "$S/shares/share-1-anna.txt" --share-file "$S/shares/share-3-cleo.txt"
+like "... the audit names who opened it" "$(grep 'op=quorum.reshare' "$R/audit.log" | tail -1)" "opened with quorum [0-9A-F]+, 2 of 3: shares 1 anna, 3 cleo"
+fails "the old shares open nothing" c key list --share-file "$S/shares/share-1-anna.txt" --share-file "$S/shares/share-2-ben.txt"
+ok "the new ones do" c key list --share-file "$S/shares2/share-1-dora.txt" --share-file "$S/shares2/share-2-emil.txt"
+
 done_testing

@@ -102,8 +102,8 @@ token_draw(struct tui *t, int top, int rows)
 		putf(y, 1, COLS - 2, "%-11lu %-32s %-16s %s",
 		    st.v[i].slot_id, st.v[i].present ? st.v[i].label : "-",
 		    st.v[i].serial, pin_state(&st.v[i]));
-	tui_keys(t, " l log in   s log in with custodians' shares   o log out   "
-	    "r refresh   q quit");
+	tui_keys(t, " l log in   s log in with custodians' shares   "
+	    "o log out   r refresh   q quit");
 }
 
 static void
@@ -161,7 +161,8 @@ share_code_done(struct tui *t, struct secret *code)
 		    sh->index == st.sh[i].index) {
 			err_set("%s is %s: ask for another custodian's share",
 			    what, sh->index == st.sh[i].index ? "a share "
-			    "entered already (same index)" : "of another quorum");
+			    "entered already (same index)" :
+			    "of another quorum");
 			bad = 1;
 		}
 	if (bad) {
@@ -203,8 +204,8 @@ share_ask(struct tui *t)
 	char	q[160];
 
 	if (st.nsh == 0)
-		snprintf(q, sizeof(q), "Custodian 1: your name as on your share "
-		    "(Esc cancels):");
+		snprintf(q, sizeof(q), "Custodian 1: your name as on your "
+		    "share (Esc cancels):");
 	else
 		snprintf(q, sizeof(q), "Custodian %zu of the %d needed: your "
 		    "name (Esc cancels):", st.nsh + 1, st.sh[0].m);
