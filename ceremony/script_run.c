@@ -19,6 +19,7 @@
 
 #define DEFAULT_CRL_TMPL	"templates/crl.cnf"
 #define DEFAULT_ROOT_TMPL	"templates/root-ca.cnf"
+#define SCRIPT_STEP_DONE_STOP	2	/* its work is done, yet stop here */
 
 static void
 out_add(struct script_out *o, const char *fmt, ...)
@@ -110,7 +111,20 @@ run_sign(struct session *s, const struct script_step *st,
 	    opt_int("days", st->days, 1, t->max_days, &so.days) != 0) ||
 	    policy_load(t->policy_path, &p) != 0 || csr_load(st->csr, &c) != 0)
 		goto out;
-	if ((rc = sign_csr(s, t, p, c, &so, &out)) == 0) {
+	rc = sign_csr(s, t, p, c, &so, &out);
+	if (rc != 0 && out.j.state == ISSUE_RECORDED) {
+		/*
+		 * Issued and recorded, then the export failed: the step's
+		 * work is done and must not be repeated by a resume (that
+		 * would issue a second certificate), but the officers must
+		 * see it before anything else happens.
+		 */
+		err_context("certificate %s is issued and recorded, but not "
+		    "all of it was exported (ceremony db show %s has it)",
+		    out.j.serial, out.j.serial);
+		rc = SCRIPT_STEP_DONE_STOP;
+	}
+	if (rc == 0) {
 		cert_fingerprint(out.j.cert, fp, sizeof(fp));
 		out_add(o, "certificate %s issued to %s", out.j.serial,
 		    out.j.subject_text);
@@ -459,26 +473,30 @@ script_step_run(struct session *s, const struct script *sc,
 {
 	const struct script_step	*st = &sc->v[i];
 	char				 why[1024], detail[1400];
-	int				 rc;
+	int				 rc, done;
 
 	memset(o, 0, sizeof(*o));
 	if (script_progress_set(s->db, sc, p, i, SS_STARTED, st->action_name))
 		return 1;
 	rc = step_do(s, st, o);
+	/* Done, but stopped for the officers: marked done, run not on. */
+	done = rc == 0 || rc == SCRIPT_STEP_DONE_STOP;
 	snprintf(why, sizeof(why), "%s", rc == 0 ? (o->n > 0 ? o->line[0] :
 	    "done") : err_get());
 	snprintf(detail, sizeof(detail), "step %zu/%zu [%s] %s: %s: %s", i + 1,
-	    sc->n, st->name, st->action_name, rc == 0 ? "done" : "failed",
-	    why);
-	if (script_progress_set(s->db, sc, p, i, rc == 0 ? SS_DONE :
-	    SS_FAILED, why) != 0 || script_audit(s, sc, "script.step", detail,
+	    sc->n, st->name, st->action_name, rc == 0 ? "done" : done ?
+	    "done, with a problem; the script stopped" : "failed", why);
+	if (script_progress_set(s->db, sc, p, i, done ? SS_DONE : SS_FAILED,
+	    why) != 0 || script_audit(s, sc, "script.step", detail,
 	    rc == 0) != 0) {
 		if (rc != 0)
 			err_context("%s; and its end was not recorded", why);
 		return 1;
 	}
-	if (rc != 0)
+	if (rc != 0) {
 		err_set("%s", why);
+		return 1;
+	}
 	if (rc == 0 && p->next == sc->n)
 		rc = script_audit(s, sc, "script.end", sc->title, 1);
 	return rc;

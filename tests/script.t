@@ -196,6 +196,23 @@ sed 's/publish-subca/publish-subca2/' "$S/subordinate-signing.cnf" > "$S/sub2.cn
 fails "a publish folder that exists is found by the check" c script run "$S/sub2.cnf" "${P[@]}" --yes "${PEOPLE[@]}"
 like "... before anything ran" "$(cat "$T/out")" "error +dir-exists"
 
+# --- a certificate issued and recorded whose export then fails: the step
+# is done (a resume must not issue a second one), yet the script stops.
+openssl req -new -key "$T/i.key" -subj "/C=XX/O=Example/CN=Example Issuing CA 2" -out "$S/issuing-ca-2.csr"
+printf '[script]\ntitle = Issuing CA 2\nsteps = sign2, check\n[sign2]\naction = sign\ntemplate = ../../templates/subca.cnf\ncsr = issuing-ca-2.csr\n[check]\naction = db verify\n' > "$S/sign2.cnf"
+: > "$T/not-a-folder"
+n_issued=$(grep -c '^V' "$R/index.txt")
+fails "the export fails after the certificate is recorded" c script run "$S/sign2.cnf" "${P[@]}" --yes --export "$T/not-a-folder"
+like "... the error says it is issued and where it stopped" "$(cat "$T/err")" \
+	"^ceremony: script stopped at step 1 \[sign2\]; .*certificate [0-9A-F]+ is issued and recorded, but not all of it was exported"
+is "... one certificate was issued" "$(grep -c '^V' "$R/index.txt")" $((n_issued + 1))
+ok "status" c script status "$S/sign2.cnf"
+like "... the step is done" "$(cat "$T/out")" " 1 sign2 .*
+     done "
+ok "run again: it goes on after the issued step" c script run "$S/sign2.cnf" "${P[@]}" --yes
+unlike "... without signing again" "$(cat "$T/out")" "step 1/2"
+is "... still one certificate more" "$(grep -c '^V' "$R/index.txt")" $((n_issued + 1))
+
 # --- a step interrupted by a crash: the state file says "started".
 # A crash cannot be produced on demand; the state file is what a crash
 # between "started" and the end leaves behind.
