@@ -23,6 +23,49 @@
 
 #define BUNDLE_FILE_MAX	(64 * 1024 * 1024)
 
+/*
+ * After a rollover the manifest is signed by the new root's key, whose
+ * self-signed certificate a holder of the old root does not trust.  The
+ * bundle also carries NewWithOld, the new key certified by the old one:
+ * with the signature checked alone, the signer's key is vouched for when
+ * some certificate of the bundle for that same key verifies up to root
+ * (RFC 4210 root key update).  0 when one does.
+ */
+static int
+verify_by_link(CMS_ContentInfo *cms, X509_STORE *st, BIO *in)
+{
+	STACK_OF(X509)	*signers = NULL, *certs = NULL;
+	X509_STORE_CTX	*ctx = NULL;
+	EVP_PKEY	*key;
+	X509		*c;
+	int		 i, rc = 1;
+
+	if (BIO_reset(in) != 1 || CMS_verify(cms, NULL, st, in, NULL,
+	    CMS_BINARY | CMS_DETACHED | CMS_NO_SIGNER_CERT_VERIFY) != 1 ||
+	    (signers = CMS_get0_signers(cms)) == NULL ||
+	    sk_X509_num(signers) != 1 ||
+	    (certs = CMS_get1_certs(cms)) == NULL ||
+	    (ctx = X509_STORE_CTX_new()) == NULL)
+		goto out;
+	key = X509_get0_pubkey(sk_X509_value(signers, 0));
+	for (i = 0; rc != 0 && i < sk_X509_num(certs); i++) {
+		c = sk_X509_value(certs, i);
+		if (X509_check_ca(c) < 1 || key == NULL ||
+		    EVP_PKEY_eq(X509_get0_pubkey(c), key) != 1 ||
+		    X509_check_issued(c, c) == X509_V_OK)
+			continue;
+		if (X509_STORE_CTX_init(ctx, st, c, certs) == 1 &&
+		    X509_verify_cert(ctx) == 1)
+			rc = 0;
+		X509_STORE_CTX_cleanup(ctx);
+	}
+out:
+	X509_STORE_CTX_free(ctx);
+	sk_X509_pop_free(certs, X509_free);
+	sk_X509_free(signers);
+	return rc;
+}
+
 /* The signature over the manifest, up to root, by a CA certificate. */
 static void
 verify_signature(const unsigned char *man, size_t manlen,
@@ -49,7 +92,7 @@ verify_signature(const unsigned char *man, size_t manlen,
 	 * the signer is required below to be a CA certificate. */
 	X509_STORE_set_purpose(st, X509_PURPOSE_ANY);
 	if (CMS_verify(cms, NULL, st, in, NULL, CMS_BINARY | CMS_DETACHED) !=
-	    1) {
+	    1 && verify_by_link(cms, st, in) != 0) {
 		findings_add(f, 1, "signature-bad", "the signature over %s "
 		    "does not verify up to the given root: %s", MANIFEST_NAME,
 		    ERR_reason_error_string(ERR_peek_last_error()));

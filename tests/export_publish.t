@@ -107,4 +107,12 @@ ok "it verifies up to the root" c export verify "$T/ib" --ca "$ROOT"
 ok "openssl cms -verify agrees" openssl cms -verify -binary -inform DER \
 	-in "$T/ib/SHA256SUMS.p7s" -content "$T/ib/SHA256SUMS" -CAfile "$ROOT" \
 	-purpose any -out /dev/null
+# After a rollover and its switch-over the manifest is signed by the new
+# root's key: a holder of the old root verifies it through NewWithOld.
+c rollover prepare --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" --start now > /dev/null
+c rollover switch --home "$R" --pin-file "$T/pin" > /dev/null
+ok "publish after the switch-over" c export publish "$T/b2" --home "$R" --pin-file "$T/pin"
+ok "... verifies with the new root" c export verify "$T/b2" --ca "$R/ca/gen-2.pem"
+ok "... and with the old root, through the link certificate" c export verify "$T/b2" --ca "$ROOT"
+fails "... but not with an unrelated root" c export verify "$T/b2" --ca "$I/ca/gen-1.pem"
 done_testing
