@@ -105,8 +105,43 @@ like "... and it says its key never leaves the token" "$(cat "$T/out")" \
 ok "openssl reads the root's archive" openssl pkcs12 -info -noenc \
 	-in "$R/p12/$RS.p12" -passin "file:$T/pw"
 unlike "it holds no key bag" "$(cat "$T/out" "$T/err")" "Keybag|PRIVATE KEY"
+
+# The password asked on the terminal (echo off, twice), through tmux.
+if command -v tmux > /dev/null; then
+	tty_p12() {	# tty_p12 FIRST SECOND: export p12 --legacy of the root on a pty
+		rm -f "$T/tty.rc"
+		tmux -S "$T/tmux.sock" -f /dev/null new-session -d -s pw -x 120 -y 10 \
+			env SOFTHSM2_CONF="$SOFTHSM2_CONF" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+			sh -c "'$CEREMONY' export p12 '$RS' --home '$R' --legacy > '$T/tty.out' 2> '$T/tty.err'; echo \$? > '$T/tty.rc'; sleep 30"
+		for i in $(seq 1 300); do
+			tmux -S "$T/tmux.sock" capture-pane -p -t pw | grep -q "PKCS#12 password:" && break
+			sleep 0.1
+		done
+		tmux -S "$T/tmux.sock" send-keys -t pw -l "$1"
+		tmux -S "$T/tmux.sock" send-keys -t pw Enter
+		for i in $(seq 1 300); do
+			tmux -S "$T/tmux.sock" capture-pane -p -t pw | grep -q "(again):" && break
+			sleep 0.1
+		done
+		tmux -S "$T/tmux.sock" send-keys -t pw -l "$2"
+		tmux -S "$T/tmux.sock" send-keys -t pw Enter
+		for i in $(seq 1 600); do [ -s "$T/tty.rc" ] && break; sleep 0.1; done
+		tmux -S "$T/tmux.sock" capture-pane -p -t pw > "$T/tty.screen"
+		tmux -S "$T/tmux.sock" kill-server
+		cat "$T/tty.rc"
+	}
+	is "two different entries on the terminal: refused" "$(tty_p12 "correct horse battery" "correct horse batterx")" 1
+	like "... saying so" "$(cat "$T/tty.err")" "the two entries of the PKCS#12 password differ"
+	is "... and no archive" "$(ls "$R/p12/$RS.legacy.p12" 2> /dev/null)" ""
+	is "the same twice: the archive is made" "$(tty_p12 "correct horse battery" "correct horse battery")" 0
+	unlike "... the password never showed" "$(cat "$T/tty.screen")" "horse"
+	ok "... and opens with it (openssl)" openssl pkcs12 -legacy -info -noout \
+		-in "$R/p12/$RS.legacy.p12" -passin "file:$T/pw"
+else
+	_result 0 "# SKIP tmux is not installed"
+fi
 audit=$(grep -c 'op=export.p12' "$R/audit.log")
-is "every export and refusal after the database opened is audited" "$audit" 9
+is "every export and refusal after the database opened is audited" "$audit" 11
 like "the audit names the archive's hash" "$(grep 'op=export.p12	result=ok' \
 	"$R/audit.log" | head -1)" "out=p12:$(sha256sum < "$P12" | cut -c1-64)"
 done_testing
