@@ -61,7 +61,7 @@ _tmux resize-window -t tui -x 80 -y 24
 shows "back at 80x24 the screen is repainted" "ca-gen1\.pem"
 scr=$(screen)
 like "the status bar" "$(printf '%s\n' "$scr" | sed -n 1p)" "token root: logged out \| gen 1 \|.* UTC$"
-like "the menu" "$(printf '%s\n' "$scr" | sed -n 3p)" "1 Token +2 Root +3 Sign .* q Quit"
+like "the menu" "$(printf '%s\n' "$scr" | sed -n 3p)" "1 ?Token +2 ?Root +3 ?Sign .* 9 ?Rollover +0 ?Script +q Quit"
 like "the keys line at the foot" "$(printf '%s\n' "$scr" | sed -n 24p)" "e export the CA certificate"
 unlike "nothing left of the small screen" "$scr" "The terminal is"
 _tmux resize-window -t tui -x 120 -y 40
