@@ -47,6 +47,18 @@ struct pin_source {
 };
 
 /*
+ * The operator's confirmation that the machine's clock matches a trusted
+ * one (docs/assurance.md, room checks): recorded with the session.
+ */
+struct room_clock {
+	int		 confirmed;
+	time_t		 shown;		/* when the time was put to them, 0
+					   when they checked it beforehand */
+	time_t		 at;		/* when they confirmed it */
+	const char	*how;		/* "on the TUI's clock screen", ... */
+};
+
+/*
  * What a command works in: the data directory and, once logged in, the
  * token.  Options common to every command fill it; session_*() open what
  * the command needs and session_close() releases all of it, always.
@@ -64,6 +76,9 @@ struct session {
 	struct hsm		*hsm;
 	int			 logged_in;
 	unsigned long long	 audit_session;	/* its session.open, 0 none */
+	struct room_clock	 clock;		/* --clock-confirmed, tty, TUI */
+	char			 room[1024];	/* the room check at login, for
+						   the session.open record */
 };
 
 /* A row of the command table: dispatch, --help and (later) the TUI menu. */
@@ -91,7 +106,7 @@ enum {
 	OPT_COMMON = 1000,
 	OPT_HOME = OPT_COMMON, OPT_MODULE, OPT_TOKEN, OPT_PIN_FILE, OPT_PIN_FD,
 	OPT_OPERATOR, OPT_EXPORT, OPT_HELP, OPT_WITNESS, OPT_SHARE_FILE,
-	OPT_SHARE_FD,
+	OPT_SHARE_FD, OPT_CLOCK_CONFIRMED,
 	OPT_LOCAL = 1100	/* first code for a command's own options */
 };
 #define COMMON_OPTS \
@@ -105,7 +120,8 @@ enum {
 	{ "help", no_argument, NULL, OPT_HELP }, \
 	{ "witness", required_argument, NULL, OPT_WITNESS }, \
 	{ "share-file", required_argument, NULL, OPT_SHARE_FILE }, \
-	{ "share-fd", required_argument, NULL, OPT_SHARE_FD }
+	{ "share-fd", required_argument, NULL, OPT_SHARE_FD }, \
+	{ "clock-confirmed", no_argument, NULL, OPT_CLOCK_CONFIRMED }
 void		 session_init(struct session *);
 int		 opt_common(struct session *, int, const char *, const char *);
 int		 opt_int(const char *, const char *, long, long, long *);
@@ -131,6 +147,8 @@ void		 pin_source_init(struct pin_source *, const char *);
 int		 pin_source_set_fd(struct pin_source *, const char *);
 int		 pin_source_add_share(struct pin_source *, const char *file,
 		    const char *fd);
+int		 pin_source_set_shares(struct pin_source *,
+		    const struct share *, size_t);
 int		 pin_read(struct pin_source *, struct secret **);
 void		 pin_source_clear(struct pin_source *);
 
@@ -614,8 +632,21 @@ int		 key_generate(struct session *, const struct hsm_keyspec *,
 int		 cmd_tui(int, char **);
 
 /* room.c */
-int		 room_interfaces_up(char ***, size_t *);
-void		 room_list_free(char **, size_t);
+/* A network interface that matters in the room: up, or wireless. */
+struct room_if {
+	char	 name[32];
+	int	 up, running;	/* IFF_UP, IFF_RUNNING (carrier) */
+	int	 wireless;
+	char	 addrs[200];	/* its IPv4 and IPv6 addresses */
+};
+struct room_report {
+	struct room_if	*v;	/* loopback never; down only if wireless */
+	size_t		 n;
+};
+int		 room_scan(struct room_report *);
+void		 room_report_free(struct room_report *);
+void		 room_text(const struct room_report *, char *, size_t);
+void		 room_names(const struct room_report *, int, char *, size_t);
 
 /* export.c */
 int		 export_cert(const char *dir, const char *base, X509 *);
@@ -787,7 +818,19 @@ int		 quorum_req_check(const struct quorum_req *);
 int		 quorum_split(struct session *, const struct quorum_req *,
 		    struct quorum_result *);
 void		 quorum_unwrite(struct quorum_result *);
+int		 quorum_audit(struct session *, const char *op,
+		    const struct quorum_req *, const struct quorum_result *, int);
 void		 quorum_result_clear(struct quorum_result *);
+
+/* room_login.c */
+int		 room_login_check(struct session *);
+void		 room_clock_confirm(struct room_clock *, time_t shown,
+		    const char *how);
+void		 room_clock_detail(const struct room_clock *, int, char *,
+		    size_t);
+int		 room_refusal(const struct db_config *, const char *home,
+		    const struct room_report *);
+int		 cmd_room_check(int, char **);
 
 /* transcript.c */
 int		 audit_transcript(struct db *, unsigned long long, FILE *);

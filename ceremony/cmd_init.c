@@ -14,9 +14,11 @@ cmd_init(int argc, char **argv)
 {
 	struct session		 s;
 	struct db_config	 cfg;
-	const char		*ca_name = NULL;
+	const char		*ca_name = NULL, *network = NULL, *clock = NULL;
 	const struct cmd_opt	 local[] = {
 		{ "ca-name", 1, &ca_name },
+		{ "network", 1, &network },
+		{ "clock", 1, &clock },
 		{ NULL, 0, NULL }
 	};
 	int			 r;
@@ -27,6 +29,12 @@ cmd_init(int argc, char **argv)
 		return r < 0 ? 0 : cmd_fail(&s);
 	if (opt_no_args("init", argc, argv) != 0)
 		return cmd_fail(&s);
+	/* [room] of ceremony.cnf (docs/assurance.md). */
+	if ((network != NULL && db_room_set(&cfg, "network", network) != 0) ||
+	    (clock != NULL && db_room_set(&cfg, "clock", clock) != 0)) {
+		err_context("ceremony init");
+		return cmd_fail(&s);
+	}
 	if (s.token == NULL) {
 		err_set("init needs --token LABEL: the token this CA lives on");
 		return cmd_fail(&s);
@@ -43,7 +51,9 @@ cmd_init(int argc, char **argv)
 	if (db_create(s.home, &cfg) != 0)
 		return cmd_fail(&s);
 	printf("created data directory %s\n  module  %s\n  token   %s\n"
-	    "  CA      %s\n", s.home, cfg.module, cfg.token, cfg.ca_name);
+	    "  CA      %s\n  room    network %s, clock %s\n", s.home,
+	    cfg.module, cfg.token, cfg.ca_name,
+	    db_room_network_name(cfg.network), db_room_clock_name(cfg.clock));
 	session_close(&s);
 	return 0;
 }

@@ -40,8 +40,9 @@ print_steps(const struct script *sc, const struct script_progress *p)
 		    sc->v[i].action_name != NULL ? sc->v[i].action_name : "?",
 		    sc->v[i].title != NULL ? sc->v[i].title : "");
 		if (p != NULL && p->state[i] != SS_PENDING)
-			printf("\n     %s %s: %s", script_state_name(p->state[i]),
-			    p->when[i], p->detail[i]);
+			printf("\n     %s %s: %s",
+			    script_state_name(p->state[i]), p->when[i],
+			    p->detail[i]);
 		printf("\n");
 	}
 }
@@ -52,20 +53,25 @@ print_steps(const struct script *sc, const struct script_progress *p)
  */
 static int
 script_load_checked(struct session *s, const char *path, int need_db,
-    struct script **sc)
+    struct script **sc, struct script_progress *p)
 {
 	struct findings	f;
 	int		rc = 2;
 
 	memset(&f, 0, sizeof(f));
+	memset(p, 0, sizeof(*p));
 	if (script_load(path, sc, &f) != 0)
 		goto out;
 	rc = 1;
-	if (script_db(s, need_db) != 0)
+	if (script_db(s, need_db) != 0 || (s->db != NULL &&
+	    script_progress_read(s->db, *sc, p) != 0))
 		goto out;
-	if (f.errors == 0 && script_check(*sc, s->db, &f) != 0)
+	if (script_check(*sc, s->db, p->next, &f) != 0)
 		goto out;
-	print_steps(*sc, NULL);
+	print_steps(*sc, p);
+	if (p->next > 0)
+		printf("steps 1 to %zu are done: checked from step %zu\n",
+		    p->next, p->next + 1);
 	if (f.n > 0) {
 		printf("findings:\n");
 		findings_print(stdout, &f);
@@ -102,16 +108,17 @@ script_args(struct session *s, const char *name, int argc, char **argv,
 int
 cmd_script_check(int argc, char **argv)
 {
-	struct session	 s;
-	struct script	*sc = NULL;
-	const char	*path;
-	int		 rc;
+	struct session		 s;
+	struct script		*sc = NULL;
+	struct script_progress	 p;
+	const char		*path;
+	int			 rc;
 
 	session_init(&s);
 	if ((rc = script_args(&s, "script check", argc, argv, NULL,
 	    &path)) != 0)
 		return rc < 0 ? 0 : cmd_fail(&s);
-	if ((rc = script_load_checked(&s, path, 0, &sc)) == 0)
+	if ((rc = script_load_checked(&s, path, 0, &sc, &p)) == 0)
 		printf("script %s is ready: %zu steps checked; nothing was "
 		    "run\n", path, sc->n);
 	else {
@@ -121,6 +128,21 @@ cmd_script_check(int argc, char **argv)
 	script_free(sc);
 	session_close(&s);
 	return rc;
+}
+
+/* Before the login: a run without --yes needs someone at a terminal. */
+static int
+tty_there(void)
+{
+	FILE	*tty;
+
+	if ((tty = fopen("/dev/tty", "r+e")) == NULL) {
+		err_set("no terminal to confirm the steps on: run the script "
+		    "in the TUI (ceremony tui --script FILE), or give --yes");
+		return 1;
+	}
+	fclose(tty);
+	return 0;
 }
 
 /* "yes" typed on the terminal: the operator's word for one step. */
@@ -143,8 +165,9 @@ confirm_tty(size_t i, const struct script *sc)
 	    strcmp(line, "yes\n") == 0;
 	fclose(tty);
 	if (!ok) {
-		err_set("step %zu [%s] not confirmed: the script stopped before "
-		    "it; run it again to resume there", i + 1, sc->v[i].name);
+		err_set("step %zu [%s] not confirmed: the script stopped "
+		    "before it; run it again to resume there", i + 1,
+		    sc->v[i].name);
 		return 1;
 	}
 	return 0;
@@ -208,9 +231,11 @@ cmd_script_run(int argc, char **argv)
 	if ((rc = script_args(&s, "script run", argc, argv, local,
 	    &path)) != 0)
 		return rc < 0 ? 0 : cmd_fail(&s);
-	if ((rc = script_load_checked(&s, path, 1, &sc)) != 0)
+	if ((rc = script_load_checked(&s, path, 1, &sc, &p)) != 0)
 		goto out;
 	rc = 1;
+	if (yes == NULL && tty_there() != 0)
+		goto out;
 	if (script_begin(&s, sc, &p, retry != NULL, yes != NULL ?
 	    "each step confirmed by --yes" : "each step confirmed on the "
 	    "terminal") != 0 || script_steps_run(&s, sc, &p, yes != NULL) != 0)

@@ -10,7 +10,7 @@
 #include "ceremony/script.h"
 
 const struct cmd cmds[] = {
-	{ "init", "--home DIR --module PATH --token LABEL [--ca-name NAME]",
+	{ "init", "--home DIR --module PATH --token LABEL [--ca-name NAME] [--network warn|refuse] [--clock off|confirm]",
 	    "create a data directory bound to a module and token", cmd_init },
 	{ "token list", "[--home DIR | --module PATH]",
 	    "list the module's slots and tokens", cmd_token_list },
@@ -84,6 +84,8 @@ const struct cmd cmds[] = {
 	    "split the user PIN (or a new random one) into N shares, M needed", cmd_quorum_split },
 	{ "quorum reshare", "--m M --n N --custodian NAME ... [--out DIR] --share-file F ...",
 	    "with M current shares: a new random PIN and new shares; old ones dead", cmd_quorum_reshare },
+	{ "room check", "[--home DIR]",
+	    "network interfaces, radios, UTC time against the [room] policy: exit 0 passes, 1 not", cmd_room_check },
 	{ "script check", "FILE [--home DIR]",
 	    "check a ceremony script completely, without a token: every finding of every step", cmd_script_check },
 	{ "script run", "FILE [--yes] [--retry]",
@@ -113,6 +115,8 @@ usage_all(void)
 	    "  --share-file F  a custodian's share instead of the PIN (repeat,\n"
 	    "  --share-fd N    M of them; see docs/assurance.md)\n"
 	    "  --export DIR    where outputs are exported (default HOME/export)\n"
+	    "  --clock-confirmed  the UTC time was checked against a trusted\n"
+	    "                  clock ([room] clock = confirm; docs/assurance.md)\n"
 	    "\n'ceremony COMMAND --help' shows a command's arguments.\n",
 	    DEFAULT_HOME);
 }

@@ -77,16 +77,36 @@ share_read(const struct pin_share *ps, char *src, size_t srclen,
 }
 
 /*
- * The PIN rebuilt from the custodians' shares, kept in p->cached; what
- * the audit says of them (quorum, indexes, names, never values) in
- * p->quorum.
+ * The PIN rebuilt from n custodians' shares, read and checked already (the
+ * command line's files and descriptors, the TUI's masked fields), kept in
+ * p->cached; what the audit says of them (quorum, indexes, names, never
+ * values) in p->quorum.
  */
+int
+pin_source_set_shares(struct pin_source *p, const struct share *v, size_t n)
+{
+	size_t	i, k;
+
+	secret_free(p->cached);
+	p->cached = NULL;
+	if (shares_combine(v, n, &p->cached) != 0)
+		return 1;
+	snprintf(p->qid, sizeof(p->qid), "%s", v[0].qidhex);
+	k = (size_t)snprintf(p->quorum, sizeof(p->quorum), "quorum %s, %d of "
+	    "%d: shares", v[0].qidhex, v[0].m, v[0].n);
+	for (i = 0; i < (size_t)v[0].m && k < sizeof(p->quorum); i++)
+		k += (size_t)snprintf(p->quorum + k, sizeof(p->quorum) - k,
+		    "%s %d %s", i > 0 ? "," : "", v[i].index, v[i].custodian);
+	return 0;
+}
+
+/* The shares of --share-file and --share-fd, read once and combined. */
 static int
 pin_from_shares(struct pin_source *p)
 {
 	struct share	*v;
 	char		 src[160];
-	size_t		 i, n, sz = sizeof(*v) * p->nshares;
+	size_t		 i, sz = sizeof(*v) * p->nshares;
 	int		 rc = 1;
 
 	if ((v = OPENSSL_secure_zalloc(sz)) == NULL) {
@@ -100,15 +120,7 @@ pin_from_shares(struct pin_source *p)
 					close(p->shares[i].fd);
 			goto out;
 		}
-	if (shares_combine(v, p->nshares, &p->cached) != 0)
-		goto out;
-	snprintf(p->qid, sizeof(p->qid), "%s", v[0].qidhex);
-	n = (size_t)snprintf(p->quorum, sizeof(p->quorum), "quorum %s, %d of "
-	    "%d: shares", v[0].qidhex, v[0].m, v[0].n);
-	for (i = 0; i < (size_t)v[0].m && n < sizeof(p->quorum); i++)
-		n += (size_t)snprintf(p->quorum + n, sizeof(p->quorum) - n,
-		    "%s %d %s", i > 0 ? "," : "", v[i].index, v[i].custodian);
-	rc = 0;
+	rc = pin_source_set_shares(p, v, p->nshares);
 out:
 	p->nshares = 0;		/* read once, as a descriptor can be */
 	OPENSSL_secure_clear_free(v, sz);

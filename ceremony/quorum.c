@@ -291,3 +291,33 @@ quorum_result_clear(struct quorum_result *r)
 	}
 	memset(r, 0, sizeof(*r));
 }
+
+/* The quorum.split or quorum.reshare record: never a share, only who. */
+int
+quorum_audit(struct session *s, const char *op, const struct quorum_req *q,
+    const struct quorum_result *r, int ok)
+{
+	struct audit_entry	e;
+	char			detail[1024];
+	size_t			n;
+	int			i;
+
+	n = (size_t)snprintf(detail, sizeof(detail), "quorum %s, %d of %d%s:",
+	    r->qid[0] ? r->qid : "-", q->m, q->n, r->pin_changed ?
+	    ", new random PIN set on the token" : ", the current PIN");
+	for (i = 0; i < q->n && n < sizeof(detail); i++)
+		n += (size_t)snprintf(detail + n, sizeof(detail) - n,
+		    "%s share %d %s", i > 0 ? "," : "", i + 1,
+		    q->custodians[i]);
+	if (r->old_quorum[0] != '\0' && n < sizeof(detail))
+		n += (size_t)snprintf(detail + n, sizeof(detail) - n,
+		    "; opened with %s", r->old_quorum);
+	if (!ok && n < sizeof(detail))
+		snprintf(detail + n, sizeof(detail) - n, "; failed: %s",
+		    err_get());
+	memset(&e, 0, sizeof(e));
+	e.op = op;
+	e.ok = ok;
+	e.detail = detail;
+	return session_audit(s, &e);
+}

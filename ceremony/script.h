@@ -19,7 +19,7 @@
 enum script_action {
 	SA_KEY_GENERATE = 1, SA_ROOT_CREATE, SA_SIGN, SA_REVOKE, SA_CRL_ISSUE,
 	SA_EXPORT_PUBLISH, SA_ROLLOVER_PREPARE, SA_ROLLOVER_SWITCH,
-	SA_ROLLOVER_EXPORT, SA_DB_VERIFY
+	SA_ROLLOVER_EXPORT, SA_DB_VERIFY, SA_QUORUM_SPLIT, SA_QUORUM_RESHARE
 };
 
 /* One step: its section's values, by name; NULL when not given. */
@@ -28,9 +28,11 @@ struct script_step {
 	char			*title;		/* what the officers read */
 	enum script_action	 action;
 	const char		*action_name;	/* "root create" */
+	int			 incomplete;	/* a value it needs is missing */
 	char			*label, *type, *tmpl, *key, *csr, *days;
 	char			*clamp, *serial, *reason, *invalidity;
 	char			*dir, *start, *manual, *generation;
+	char			*m, *n, *custodians, *out, *fresh;
 };
 
 struct script {
@@ -68,9 +70,11 @@ int		 script_load(const char *path, struct script **,
 		    struct findings *);
 void		 script_free(struct script *);
 int		 script_needs_token(const struct script_step *);
+int		 script_quorum_req(const struct script_step *, struct quorum_req *,
+		    char **names);
 
 /* script_check.c */
-int		 script_check(const struct script *, struct db *,
+int		 script_check(const struct script *, struct db *, size_t from,
 		    struct findings *);
 
 /* script_state.c */

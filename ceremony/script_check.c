@@ -95,8 +95,8 @@ check_label(struct findings *f, const struct script_step *st,
 		if (strcmp(w->keys[i].label, label) == 0) {
 			findings_add_rule(f, 1, "key-label-twice", st->name,
 			    label, "step [%s]: step [%s] already makes a key "
-			    "labelled \"%s\": two keys with one label cannot be "
-			    "told apart", st->name, w->keys[i].step, label);
+			    "labelled \"%s\": two keys with one label cannot "
+			    "be told apart", st->name, w->keys[i].step, label);
 			return;
 		}
 	if (w->nkeys < SCRIPT_STEPS_MAX) {
@@ -181,10 +181,10 @@ check_request(struct findings *f, const struct script_step *st,
 	}
 	if (csr_load(st->csr, &c) != 0)
 		step_err(f, st, "csr-unreadable", st->csr);
-	else if (policy_check(p, c, &pf) != 0)
-		step_err(f, st, "policy", st->csr);
-	else
+	else {
+		(void)policy_check(p, c, &pf);	/* its verdict: pf.errors */
 		step_merge(f, st, &pf);
+	}
 	findings_free(&pf);
 	csr_free(c);
 	policy_free(p);
@@ -345,6 +345,20 @@ check_rollover_switch(struct findings *f, const struct script_step *st,
 	    "before): nothing to switch to", st->name);
 }
 
+/* m of n, one custodian per share, a folder for the share files. */
+static void
+check_quorum(struct findings *f, const struct script_step *st)
+{
+	struct quorum_req	 q;
+	char			*names = NULL;
+
+	if (st->action == SA_QUORUM_SPLIT)
+		yes_no(f, st, "fresh", st->fresh);
+	if (script_quorum_req(st, &q, &names) != 0)
+		step_err(f, st, "quorum", st->custodians);
+	free(names);
+}
+
 static void
 check_step(struct findings *f, const struct script_step *st, struct world *w)
 {
@@ -378,6 +392,10 @@ check_step(struct findings *f, const struct script_step *st, struct world *w)
 		break;
 	case SA_DB_VERIFY:
 		break;
+	case SA_QUORUM_SPLIT:
+	case SA_QUORUM_RESHARE:
+		check_quorum(f, st);
+		break;
 	}
 }
 
@@ -399,23 +417,48 @@ world_of(struct db *db, struct world *w)
 }
 
 /*
- * Every step in order; db is the data directory the script will run in,
- * or NULL when it does not exist yet (the checks that need it are left
- * out, and a warning says so).  0 when it ran; f holds what it found.
+ * A step a run has done already: what it made is in the data directory
+ * now, and only what the world model keeps beside it is noted.
+ */
+static void
+note_done(const struct script_step *st, struct world *w)
+{
+	struct hsm_keyspec	spec;
+
+	memset(&spec, 0, sizeof(spec));
+	if (st->label == NULL || w->nkeys == SCRIPT_STEPS_MAX ||
+	    (st->action != SA_KEY_GENERATE &&
+	    st->action != SA_ROLLOVER_PREPARE))
+		return;
+	if (st->type != NULL)
+		(void)hsm_keyspec_parse(st->type, &spec);
+	w->keys[w->nkeys].label = st->label;
+	w->keys[w->nkeys].spec = spec;
+	w->keys[w->nkeys++].step = st->name;
+}
+
+/*
+ * Every step from step from (the steps before it are done: a resumed
+ * run) in order; db is the data directory the script will run in, or
+ * NULL when it does not exist yet (the checks that need it are left out,
+ * and a warning says so).  0 when it ran; f holds what it found.
  */
 int
-script_check(const struct script *sc, struct db *db, struct findings *f)
+script_check(const struct script *sc, struct db *db, size_t from,
+    struct findings *f)
 {
 	struct world	w;
 	size_t		i;
 
 	world_of(db, &w);
+	for (i = 0; i < from && i < sc->n; i++)
+		note_done(&sc->v[i], &w);
 	if (db == NULL)
 		findings_add(f, 0, "no-data-directory", "no data directory "
 		    "yet (ceremony init makes it): the checks against it (a "
 		    "CA, serials, a pending rollover) were not made");
-	for (i = 0; i < sc->n; i++)
-		if (sc->v[i].action != 0)
+	for (i = from; i < sc->n; i++)
+		if (sc->v[i].action != 0 && !sc->v[i].incomplete)
 			check_step(f, &sc->v[i], &w);
 	return 0;
 }

@@ -20,7 +20,9 @@ enum {
 	K_LABEL = 1 << 0, K_TYPE = 1 << 1, K_TMPL = 1 << 2, K_KEY = 1 << 3,
 	K_CSR = 1 << 4, K_DAYS = 1 << 5, K_CLAMP = 1 << 6, K_SERIAL = 1 << 7,
 	K_REASON = 1 << 8, K_INVAL = 1 << 9, K_DIR = 1 << 10,
-	K_START = 1 << 11, K_MANUAL = 1 << 12, K_GEN = 1 << 13
+	K_START = 1 << 11, K_MANUAL = 1 << 12, K_GEN = 1 << 13,
+	K_M = 1 << 14, K_N = 1 << 15, K_CUST = 1 << 16, K_OUT = 1 << 17,
+	K_FRESH = 1 << 18
 };
 
 /* A path is relative to the script's folder, as a template's policy is
@@ -44,6 +46,11 @@ static const struct {
 	{ "start", offsetof(struct script_step, start), 0 },
 	{ "manual_switch", offsetof(struct script_step, manual), 0 },
 	{ "generation", offsetof(struct script_step, generation), 0 },
+	{ "m", offsetof(struct script_step, m), 0 },
+	{ "n", offsetof(struct script_step, n), 0 },
+	{ "custodians", offsetof(struct script_step, custodians), 0 },
+	{ "out", offsetof(struct script_step, out), 1 },
+	{ "fresh", offsetof(struct script_step, fresh), 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -64,6 +71,10 @@ static const struct {
 	{ "rollover switch", SA_ROLLOVER_SWITCH, 0, 0, 1 },
 	{ "rollover export", SA_ROLLOVER_EXPORT, 0, K_DIR, 0 },
 	{ "db verify", SA_DB_VERIFY, 0, 0, 0 },
+	{ "quorum split", SA_QUORUM_SPLIT, K_M | K_N | K_CUST | K_OUT, K_FRESH,
+	    1 },
+	{ "quorum reshare", SA_QUORUM_RESHARE, K_M | K_N | K_CUST | K_OUT, 0,
+	    1 },
 };
 #define NACTIONS	(sizeof(actions) / sizeof(actions[0]))
 
@@ -172,7 +183,8 @@ step_parse(struct script_step *st, const char *script,
 		    "step-action-unknown", st->name, a != NULL ? a : "",
 		    "step [%s] %s: give action = one of key generate, root "
 		    "create, sign, revoke, crl issue, export publish, rollover "
-		    "prepare, rollover switch, rollover export, db verify",
+		    "prepare, rollover switch, rollover export, db verify, "
+		    "quorum split, quorum reshare",
 		    st->name, a == NULL ? "names no action" :
 		    "names an unknown action");
 		return;
@@ -202,10 +214,12 @@ step_parse(struct script_step *st, const char *script,
 	}
 	for (k = 0; k < NKEYS; k++)
 		if ((actions[ai].required & (1u << k)) &&
-		    *step_field(st, k) == NULL)
+		    *step_field(st, k) == NULL) {
 			findings_add_rule(f, 1, "step-key-missing", st->name,
 			    keys[k].name, "step [%s]: %s needs %s = ...",
 			    st->name, actions[ai].name, keys[k].name);
+			st->incomplete = 1;
+		}
 }
 
 static void
@@ -256,7 +270,8 @@ script_head(struct script *sc, CONF *conf, struct findings *f)
 {
 	STACK_OF(CONF_VALUE)	*sk = NCONF_get_section(conf, "script");
 	const CONF_VALUE	*cv;
-	char			*list = NULL, *w = NULL, *names[SCRIPT_WITNESS_MAX];
+	char			*list = NULL, *w = NULL;
+	char			*names[SCRIPT_WITNESS_MAX];
 	size_t			 i;
 	int			 over;
 
@@ -304,6 +319,43 @@ script_head(struct script *sc, CONF *conf, struct findings *f)
 out:
 	free(list);
 	free(w);
+}
+
+/*
+ * A quorum step's request: m and n checked as the command line checks
+ * them, the custodians (a comma list) split into *names, which the
+ * caller frees; the request points into it.
+ */
+int
+script_quorum_req(const struct script_step *st, struct quorum_req *q,
+    char **names)
+{
+	char	*v[SHARE_N_MAX];
+	long	 m, n;
+	size_t	 i;
+	int	 over;
+
+	memset(q, 0, sizeof(*q));
+	if ((*names = strdup(st->custodians)) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	if (opt_int("m", st->m, 2, SHARE_N_MAX, &m) != 0 ||
+	    opt_int("n", st->n, 2, SHARE_N_MAX, &n) != 0)
+		return 1;
+	q->ncustodians = split_list(*names, v, SHARE_N_MAX, &over);
+	for (i = 0; i < q->ncustodians; i++)
+		q->custodians[i] = v[i];
+	q->m = (int)m;
+	q->n = (int)n;
+	q->out_dir = st->out;
+	q->fresh = st->action == SA_QUORUM_RESHARE ||
+	    (st->fresh != NULL && strcmp(st->fresh, "yes") == 0);
+	if (over) {
+		err_set("more than %d custodians", SHARE_N_MAX);
+		return 1;
+	}
+	return quorum_req_check(q);
 }
 
 /*

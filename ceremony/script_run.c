@@ -19,6 +19,7 @@
 
 #define DEFAULT_CRL_TMPL	"templates/crl.cnf"
 #define DEFAULT_ROOT_TMPL	"templates/root-ca.cnf"
+#define SCRIPT_STEP_DONE_STOP	2	/* its work is done, yet stop here */
 
 static void
 out_add(struct script_out *o, const char *fmt, ...)
@@ -81,7 +82,8 @@ run_root_create(struct session *s, const struct script_step *st,
 		out_add(o, "root certificate %s, serial %s", subj != NULL ?
 		    subj : "?", r.serial);
 		out_add(o, "  SHA-256 %s", r.fingerprint);
-		out_add(o, "  exported %s/root-gen1.pem and .der", r.export_dir);
+		out_add(o, "  exported %s/root-gen1.pem and .der",
+		    r.export_dir);
 		free(subj);
 	}
 	ok = root_audit(s, t, st->key, &r, ok) == 0 && ok;
@@ -109,7 +111,20 @@ run_sign(struct session *s, const struct script_step *st,
 	    opt_int("days", st->days, 1, t->max_days, &so.days) != 0) ||
 	    policy_load(t->policy_path, &p) != 0 || csr_load(st->csr, &c) != 0)
 		goto out;
-	if ((rc = sign_csr(s, t, p, c, &so, &out)) == 0) {
+	rc = sign_csr(s, t, p, c, &so, &out);
+	if (rc != 0 && out.j.state == ISSUE_RECORDED) {
+		/*
+		 * Issued and recorded, then the export failed: the step's
+		 * work is done and must not be repeated by a resume (that
+		 * would issue a second certificate), but the officers must
+		 * see it before anything else happens.
+		 */
+		err_context("certificate %s is issued and recorded, but not "
+		    "all of it was exported (ceremony db show %s has it)",
+		    out.j.serial, out.j.serial);
+		rc = SCRIPT_STEP_DONE_STOP;
+	}
+	if (rc == 0) {
 		cert_fingerprint(out.j.cert, fp, sizeof(fp));
 		out_add(o, "certificate %s issued to %s", out.j.serial,
 		    out.j.subject_text);
@@ -275,6 +290,55 @@ run_db_verify(struct session *s, struct script_out *o)
 	return 0;
 }
 
+/*
+ * Shares written, one file per custodian (never on screen), and the
+ * quorum recorded.  A reshare needs a login by the current quorum's
+ * shares, and a split of the current PIN must not follow one: the old
+ * shares would still open the token.
+ */
+static int
+run_quorum(struct session *s, const struct script_step *st,
+    struct script_out *o)
+{
+	struct quorum_req	 q;
+	struct quorum_result	 r;
+	char			*names = NULL;
+	int			 reshare = st->action == SA_QUORUM_RESHARE, ok;
+
+	memset(&r, 0, sizeof(r));
+	if (script_quorum_req(st, &q, &names) != 0) {
+		free(names);
+		return 1;
+	}
+	if (reshare && s->pin.qid[0] == '\0') {
+		err_set("quorum reshare is for a session that M custodians "
+		    "opened with their shares (TUI: s on the token screen; "
+		    "command line: --share-file): this one was opened with the "
+		    "PIN");
+		free(names);
+		return 1;
+	}
+	if (!q.fresh && s->pin.qid[0] != '\0') {
+		err_set("splitting the PIN again would leave the old shares "
+		    "able to open the token: use quorum reshare (a new PIN)");
+		free(names);
+		return 1;
+	}
+	ok = quorum_split(s, &q, &r) == 0;
+	if (ok) {
+		out_add(o, "quorum %s: %d of %d shares open the token%s",
+		    r.qid, q.m, q.n, r.pin_changed ? " (a new random PIN; no "
+		    "one knows it)" : "");
+		out_add(o, "  share files in %s, one per custodian: %s",
+		    q.out_dir, st->custodians);
+	}
+	ok = quorum_audit(s, reshare ? "quorum.reshare" : "quorum.split", &q,
+	    &r, ok) == 0 && ok;
+	quorum_result_clear(&r);
+	free(names);
+	return !ok;
+}
+
 static int
 step_do(struct session *s, const struct script_step *st,
     struct script_out *o)
@@ -300,6 +364,9 @@ step_do(struct session *s, const struct script_step *st,
 		return run_rollover_export(s, st, o);
 	case SA_DB_VERIFY:
 		return run_db_verify(s, o);
+	case SA_QUORUM_SPLIT:
+	case SA_QUORUM_RESHARE:
+		return run_quorum(s, st, o);
 	}
 	err_set("step [%s] has no action", st->name);
 	return 1;
@@ -380,9 +447,9 @@ script_begin(struct session *s, const struct script *sc,
 	}
 	if (p->state[i] == SS_STARTED && !retry) {
 		err_set("step %zu [%s] began at %s and never finished (a crash "
-		    "or power loss?): see what it did with ceremony audit show, "
-		    "then run it again with --retry", i + 1, sc->v[i].name,
-		    p->when[i]);
+		    "or power loss?): see what it did with ceremony audit "
+		    "show, then run it again with --retry", i + 1,
+		    sc->v[i].name, p->when[i]);
 		return 1;
 	}
 	if (script_needs_login(sc, p) && session_login(s) != 0)
@@ -406,26 +473,30 @@ script_step_run(struct session *s, const struct script *sc,
 {
 	const struct script_step	*st = &sc->v[i];
 	char				 why[1024], detail[1400];
-	int				 rc;
+	int				 rc, done;
 
 	memset(o, 0, sizeof(*o));
 	if (script_progress_set(s->db, sc, p, i, SS_STARTED, st->action_name))
 		return 1;
 	rc = step_do(s, st, o);
+	/* Done, but stopped for the officers: marked done, run not on. */
+	done = rc == 0 || rc == SCRIPT_STEP_DONE_STOP;
 	snprintf(why, sizeof(why), "%s", rc == 0 ? (o->n > 0 ? o->line[0] :
 	    "done") : err_get());
 	snprintf(detail, sizeof(detail), "step %zu/%zu [%s] %s: %s: %s", i + 1,
-	    sc->n, st->name, st->action_name, rc == 0 ? "done" : "failed",
-	    why);
-	if (script_progress_set(s->db, sc, p, i, rc == 0 ? SS_DONE :
-	    SS_FAILED, why) != 0 || script_audit(s, sc, "script.step", detail,
+	    sc->n, st->name, st->action_name, rc == 0 ? "done" : done ?
+	    "done, with a problem; the script stopped" : "failed", why);
+	if (script_progress_set(s->db, sc, p, i, done ? SS_DONE : SS_FAILED,
+	    why) != 0 || script_audit(s, sc, "script.step", detail,
 	    rc == 0) != 0) {
 		if (rc != 0)
 			err_context("%s; and its end was not recorded", why);
 		return 1;
 	}
-	if (rc != 0)
+	if (rc != 0) {
 		err_set("%s", why);
+		return 1;
+	}
 	if (rc == 0 && p->next == sc->n)
 		rc = script_audit(s, sc, "script.end", sc->title, 1);
 	return rc;

@@ -116,10 +116,10 @@ script_progress_read(struct db *db, const struct script *sc,
 		if (lineno == 1 ? strncmp(line, "script\t", 7) != 0 ||
 		    strncmp(line + 7, sc->sha256, 64) != 0 :
 		    progress_line(sc, p, line) != 0) {
-			err_set("%s line %d is not what ceremony wrote: restore "
-			    "it, or move it aside to run the script from its "
-			    "first step (the audit log says what ran)", path,
-			    lineno);
+			err_set("%s line %d is not what ceremony wrote: "
+			    "restore it, or move it aside to run the script "
+			    "from its first step (the audit log says what "
+			    "ran)", path, lineno);
 			goto out;
 		}
 	}

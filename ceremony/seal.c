@@ -22,15 +22,19 @@
 
 #include "ceremony/ceremony.h"
 
-/* Recorded after the login; the session's id is this record's number. */
+/*
+ * Recorded after the login; the session's id is this record's number.
+ * Its detail ends with what the room check found and how the clock was
+ * confirmed, so that every session carries its room.
+ */
 int
 audit_session_open(struct session *s)
 {
 	const struct hsm_token_info	*tok;
 	struct audit_entry		 e[2];
 	unsigned long long		 seq;
-	char				 detail[1024], who[512], head[65];
-	char				*home;
+	char				 detail[2048], who[512], head[65];
+	char				 clock[256], *home;
 	size_t				 i, n = 0, k = 1;
 
 	if (s->db == NULL || s->audit_session != 0)
@@ -41,9 +45,13 @@ audit_session_open(struct session *s)
 		n += (size_t)snprintf(who + n, sizeof(who) - n, "%s%s",
 		    i > 0 ? ", " : "", s->witness[i]);
 	home = realpath(s->home, NULL);
+	/* The room check at login and the clock (room_login.c) at the end. */
+	room_clock_detail(&s->clock, db_config(s->db)->clock, clock,
+	    sizeof(clock));
 	snprintf(detail, sizeof(detail), "version=%s token=%s serial=%s "
-	    "witnesses=%s home=%s", CEREMONY_VERSION, tok->label, tok->serial,
-	    who, home != NULL ? home : s->home);
+	    "witnesses=%s home=%s%s%s clock=%s", CEREMONY_VERSION, tok->label,
+	    tok->serial, who, home != NULL ? home : s->home,
+	    s->room[0] != '\0' ? " " : "", s->room, clock);
 	free(home);
 	memset(e, 0, sizeof(e));
 	e[0].operator = s->operator;

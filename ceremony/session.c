@@ -59,22 +59,6 @@ session_open_token(struct session *s)
 	return hsm_token_select(s->hsm, token);
 }
 
-/* C_Login with pin, wiped and freed on the line after, whatever came of it;
- * the audit session opens once logged in. */
-static int
-session_login_pin(struct session *s, struct secret *pin)
-{
-	int	rc;
-
-	rc = hsm_login(s->hsm, pin);
-	secret_free(pin);
-	if (rc == 0) {
-		s->logged_in = 1;
-		rc = audit_session_open(s);
-	}
-	return rc;
-}
-
 /*
  * Shares of a quorum that is no longer the token's (a reshare made a new
  * PIN) rebuild the old PIN: refused by the quorum id, before a try of
@@ -99,9 +83,31 @@ session_quorum_check(struct session *s)
 	return 0;
 }
 
+/* C_Login with pin (shares of an old quorum refused first), wiped and
+ * freed on the line after, whatever came of it; the audit session opens
+ * once logged in. */
+static int
+session_login_pin(struct session *s, struct secret *pin)
+{
+	int	rc;
+
+	if (session_quorum_check(s) != 0) {
+		secret_free(pin);
+		return 1;
+	}
+	rc = hsm_login(s->hsm, pin);
+	secret_free(pin);
+	if (rc == 0) {
+		s->logged_in = 1;
+		rc = audit_session_open(s);
+	}
+	return rc;
+}
+
 /*
  * Log in with the user PIN (or the one M custodians' shares rebuild); the
- * PIN is wiped before this returns.  The audit session opens here.
+ * PIN is wiped before this returns.  The room is checked first
+ * (room_login.c), the audit session opens here.
  */
 int
 session_login(struct session *s)
@@ -110,14 +116,11 @@ session_login(struct session *s)
 
 	if (s->logged_in)
 		return 0;
-	if (session_open_token(s) != 0)
+	/* The room first: a refusal touches neither the token nor the PIN. */
+	if (room_login_check(s) != 0 || session_open_token(s) != 0)
 		return 1;
 	if (pin_read(&s->pin, &pin) != 0)
 		return 1;
-	if (session_quorum_check(s) != 0) {
-		secret_free(pin);
-		return 1;
-	}
 	return session_login_pin(s, pin);
 }
 
@@ -131,6 +134,10 @@ session_login_with(struct session *s, struct secret *pin)
 	if (s->logged_in) {
 		secret_free(pin);
 		return 0;
+	}
+	if (room_login_check(s) != 0) {
+		secret_free(pin);
+		return 1;
 	}
 	if (s->hsm == NULL || hsm_token(s->hsm) == NULL) {
 		if (session_open_token(s) != 0) {

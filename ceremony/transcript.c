@@ -177,12 +177,16 @@ print_header(FILE *f, const struct sess *s)
 {
 	const struct step	*o = &s->v[0];
 	char			 ver[64], tok[128], ser[64], wit[512], home[1024];
+	char			 net[16], ifs[768], clock[256];
 
 	open_field(o->detail, "version", "token", ver, sizeof(ver));
 	open_field(o->detail, "token", "serial", tok, sizeof(tok));
 	open_field(o->detail, "serial", "witnesses", ser, sizeof(ser));
 	open_field(o->detail, "witnesses", "home", wit, sizeof(wit));
-	open_field(o->detail, "home", NULL, home, sizeof(home));
+	open_field(o->detail, "home", "network", home, sizeof(home));
+	open_field(o->detail, "network", "interfaces", net, sizeof(net));
+	open_field(o->detail, "interfaces", "clock", ifs, sizeof(ifs));
+	open_field(o->detail, "clock", NULL, clock, sizeof(clock));
 	fprintf(f, "CEREMONY TRANSCRIPT\n===================\n\n");
 	fprintf(f, "%-16s %llu (audit records %llu to %llu)\n", "Session",
 	    s->id, s->id, s->v[s->n - 1].seq);
@@ -196,6 +200,10 @@ print_header(FILE *f, const struct sess *s)
 	fprintf(f, "%-16s ceremony %s\n", "Software", ver);
 	fprintf(f, "%-16s %s\n", "Operator", o->operator);
 	fprintf(f, "%-16s %s\n", "Witnesses", wit[0] ? wit : "(none)");
+	/* The room check at login (docs/assurance.md); older logs: "-". */
+	fprintf(f, "%-16s network = %s; interfaces up or wireless: %s\n",
+	    "Room", net, ifs);
+	fprintf(f, "%-16s %s\n", "Clock", clock);
 }
 
 static void

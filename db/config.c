@@ -7,6 +7,12 @@
  *   token = root-2026
  *   ca_name = Example Root CA
  *
+ * and, optionally, the room checks made at login (docs/assurance.md):
+ *
+ *   [room]
+ *   network = warn | refuse
+ *   clock = off | confirm
+ *
  * Values are written with every character the reader treats specially
  * ($ # ; quotes, backslash) escaped, and read back before the file is
  * written, so what is written is what will be read.
@@ -24,6 +30,7 @@
 #include "util/util.h"
 
 #define SECTION		"ceremony"
+#define ROOM		"room"
 #define SPECIAL		"\\$#;\"'"
 
 struct key {
@@ -81,6 +88,76 @@ section_value(CONF *conf, const char *name)
 	return found;
 }
 
+/* [room]: each key's two words, in the order of its enum's values. */
+static const struct room_key {
+	const char	*name;
+	size_t		 off;	/* of the int in struct db_config */
+	const char	*words[2];
+} room_keys[] = {
+	{ "network", offsetof(struct db_config, network), { "warn", "refuse" } },
+	{ "clock", offsetof(struct db_config, clock), { "off", "confirm" } },
+};
+
+const char *
+db_room_network_name(int v)
+{
+	return room_keys[0].words[v == DB_NETWORK_REFUSE];
+}
+
+const char *
+db_room_clock_name(int v)
+{
+	return room_keys[1].words[v == DB_CLOCK_CONFIRM];
+}
+
+/*
+ * One setting of [room] (also ceremony init's --network and --clock).  A
+ * value that is not one of the words is refused, never taken as the
+ * default: a typo must not weaken the room's policy unseen.
+ */
+int
+db_room_set(struct db_config *cfg, const char *key, const char *v)
+{
+	const struct room_key	*k;
+	int			 i;
+
+	for (k = room_keys; k < room_keys + 2; k++) {
+		if (strcmp(key, k->name) != 0)
+			continue;
+		for (i = 0; i < 2; i++)
+			if (strcmp(v, k->words[i]) == 0) {
+				*(int *)((char *)cfg + k->off) = i;
+				return 0;
+			}
+		err_set("%s = %s: expected %s or %s", key, v, k->words[0],
+		    k->words[1]);
+		return 1;
+	}
+	err_set("unknown key \"%s\": [%s] takes network (warn or refuse) "
+	    "and clock (off or confirm)", key, ROOM);
+	return 1;
+}
+
+/* The optional [room] section; absent, the defaults (warn, off). */
+static int
+room_parse(CONF *conf, const char *path, struct db_config *cfg)
+{
+	STACK_OF(CONF_VALUE)	*sk;
+	CONF_VALUE		*v;
+	int			 i;
+
+	if ((sk = NCONF_get_section(conf, ROOM)) == NULL)
+		return 0;
+	for (i = 0; i < sk_CONF_VALUE_num(sk); i++) {
+		v = sk_CONF_VALUE_value(sk, i);
+		if (db_room_set(cfg, v->name, v->value) != 0) {
+			err_context("%s [%s]", path, ROOM);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Read the text in bio into cfg; path is for messages. */
 static int
 config_parse(BIO *bio, const char *path, struct db_config *cfg)
@@ -121,6 +198,8 @@ config_parse(BIO *bio, const char *path, struct db_config *cfg)
 			goto out;
 		}
 	}
+	if (room_parse(conf, path, cfg) != 0)
+		goto out;
 	rc = 1;
 out:
 	if (!rc)
@@ -211,6 +290,12 @@ config_roundtrip(const char *path, const char *text, size_t len,
 				    keys[i].what, cfield(cfg, &keys[i]));
 				rc = 1;
 			}
+		if (rc == 0 && (back.network != cfg->network ||
+		    back.clock != cfg->clock)) {
+			err_set("the [room] settings of %s do not read back "
+			    "as written", path);
+			rc = 1;
+		}
 		db_config_clear(&back);
 	}
 	BIO_free(bio);
@@ -241,6 +326,14 @@ db_config_write(const char *path, const struct db_config *cfg)
 			err_ossl("out of memory writing %s", path);
 			goto out;
 		}
+	/* [room] only when it is not the defaults: older files stay alike. */
+	if ((cfg->network != DB_NETWORK_WARN || cfg->clock != DB_CLOCK_OFF) &&
+	    BIO_printf(out, "\n[%s]\nnetwork = %s\nclock = %s\n", ROOM,
+	    db_room_network_name(cfg->network),
+	    db_room_clock_name(cfg->clock)) <= 0) {
+		err_ossl("out of memory writing %s", path);
+		goto out;
+	}
 	len = BIO_get_mem_data(out, &text);
 	if (config_roundtrip(path, text, (size_t)len, cfg) ||
 	    atomic_write(path, text, (size_t)len, 0644, 0))

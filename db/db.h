@@ -30,10 +30,16 @@
 
 struct db;
 
+/* [room] of ceremony.cnf: the room checks at login (docs/assurance.md). */
+enum db_room_network { DB_NETWORK_WARN = 0, DB_NETWORK_REFUSE };
+enum db_room_clock { DB_CLOCK_OFF = 0, DB_CLOCK_CONFIRM };
+
 struct db_config {
 	char	*module;	/* PKCS#11 module path */
 	char	*token;		/* token label */
 	char	*ca_name;	/* shown to the operator */
+	int	 network;	/* enum db_room_network */
+	int	 clock;		/* enum db_room_clock */
 };
 
 enum db_status {
@@ -93,6 +99,9 @@ char		*db_path(const struct db *, const char *name);
 int		 db_config_load(const char *path, struct db_config *);
 int		 db_config_write(const char *path, const struct db_config *);
 void		 db_config_clear(struct db_config *);
+int		 db_room_set(struct db_config *, const char *key, const char *);
+const char	*db_room_network_name(int);
+const char	*db_room_clock_name(int);
 
 /* space.c */
 #define DB_SPACE_MIN	(1024 * 1024)	/* before a signing operation */

@@ -44,7 +44,7 @@ SID=$(grep -n 'op=sign	' "$log" | cut -d: -f1)
 SID=$((SID - 1))
 open=$(sed -n "${SID}p" "$log")
 like "session.open: operator, version, token serial, witnesses, home" "$open" \
-	"operator=alice	op=session.open	result=ok	.*detail=version=0.1.0 token=root serial=[0-9a-f]+ witnesses=Bob Jones, carol home=$R	"
+	"operator=alice	op=session.open	result=ok	.*detail=version=0.1.0 token=root serial=[0-9a-f]+ witnesses=Bob Jones, carol home=$R network=warn interfaces=.* clock=not confirmed \(clock = off\)	"
 like "... the token serial is the token's" "$open" \
 	"serial=$(softhsm2-util --show-slots | sed -n 's/^ *Serial number: *//p' | head -1)"
 like "session.close names it" "$(sed -n "$((SID + 2))p" "$log")" "op=session.close	.*detail=session $SID	"

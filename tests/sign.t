@@ -147,7 +147,7 @@ snap "$I"
 c sign --home "$I" --pin-file "$T/pin" --template "$T/long.cnf" --csr "$T/srv.csr" \
 	> "$T/out" 2> "$T/err"
 rc=$?
-is "a certificate outliving its issuer: refused" "$rc:$(wc -l < "$T/err")" "1:1"
+is "a certificate outliving its issuer: refused" "$rc:$(errlines)" "1:1"
 like "lint names it" "$(cat "$T/out")" "validity-past-issuer"
 same "$I" "validity past the issuer"
 ok "with --clamp it is issued" c sign --home "$I" --pin-file "$T/pin" \
@@ -191,7 +191,7 @@ printf 'not a request\n' > "$I/requests/junk.pem"
 before=$(grep -c '^V' "$I/index.txt")
 c sign --inbox --home "$I" --pin-file "$T/pin" --template "$TPL/expressway-server.cnf" \
 	> "$T/out" 2> "$T/err"
-is "batch: exit 1 when some are rejected, one error line" "$?:$(wc -l < "$T/err")" "1:1"
+is "batch: exit 1 when some are rejected, one error line" "$?:$(errlines)" "1:1"
 like "batch: summary" "$(cat "$T/out")" "3 signed, 2 rejected, 5 in all"
 is "batch: three more valid certificates" "$(grep -c '^V' "$I/index.txt")" $((before + 3))
 is "batch: signed requests moved to done/" "$(ls "$I/requests/done" | tr '\n' ' ')" \

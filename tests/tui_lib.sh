@@ -29,6 +29,18 @@ tui_start() {
 		LSAN_OPTIONS="${LSAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 		"$T/tui.sh" "$@"
 	_tmux set-option -t tui remain-on-exit on > /dev/null
+	clock_yes tui
+}
+
+# clock_yes SESSION: the TUI opens on the clock check (tui/clock.c); the
+# operator types yes, and the menu shows.
+clock_yes() {
+	local end=$(( $(date +%s) + TUI_WAIT ))
+	until _tmux capture-pane -p -t "$1" | grep -q "UTC time now:"; do
+		[ "$(date +%s)" -le "$end" ] || return 1
+		sleep 0.1
+	done
+	_tmux send-keys -t "$1" -l yes && _tmux send-keys -t "$1" Enter
 }
 
 screen() { _tmux capture-pane -p -t tui; }

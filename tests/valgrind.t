@@ -21,6 +21,9 @@ ok "token list under valgrind" vg token list --module "$MODULE"
 ok "key generate under valgrind" vg key generate --home "$T/ca" \
 	--pin-file "$T/pin" --label k --type ec:P-256
 ok "key show under valgrind" vg key show k --home "$T/ca" --pin-file "$T/pin"
+ok "room check under valgrind" vg room check --home "$T/ca"
+ok "a login with --clock-confirmed under valgrind" vg key list --home "$T/ca" \
+	--pin-file "$T/pin" --clock-confirmed
 sed -e 's/^key_types .*/key_types = ec:P-256/' -e 's/^digest .*/digest = sha256/' \
 	"$TOP/templates/root-ca.cnf" > "$T/root.cnf"
 ok "root create under valgrind" vg root create --home "$T/ca" \
@@ -66,6 +69,14 @@ ok "crl issue again (checked against the first) under valgrind" vg crl issue \
 	--home "$T/ca" --pin-file "$T/pin" --template "$TOP/templates/crl.cnf"
 ok "crl status under valgrind" vg crl status --home "$T/ca" \
 	--template "$TOP/templates/crl.cnf"
+# A script of two steps (its CRL step issues CRL 3, which the import below
+# gives as the latest), and one with findings.
+printf '[script]\ntitle = vg\nsteps = v, crl, bad\n[v]\naction = db verify\n[crl]\naction = crl issue\ntemplate = %s\n[bad]\naction = revoke\nserial = 01\nreason = nope\n' \
+	"$TOP/templates/crl.cnf" > "$T/bad-script.cnf"
+fails "script check with findings under valgrind" vg script check "$T/bad-script.cnf" --home "$T/ca"
+sed '$d' "$T/bad-script.cnf" | sed '$d' | sed '$d' | sed '$d' | sed 's/, bad//' > "$T/script.cnf"
+ok "script run under valgrind" vg script run "$T/script.cnf" --home "$T/ca" --pin-file "$T/pin" --yes
+ok "script status under valgrind" vg script status "$T/script.cnf" --home "$T/ca"
 ok "rollover prepare under valgrind" vg rollover prepare --home "$T/ca" \
 	--pin-file "$T/pin" --template "$T/root.cnf" --start now
 ok "rollover status under valgrind" vg rollover status --home "$T/ca" \
@@ -99,7 +110,7 @@ ok "db export-openssl under valgrind" vg db export-openssl "$T/ox" --home "$T/ca
 vg init --home "$T/imp" --module "$MODULE" --token vg > /dev/null
 ok "db import-openssl under valgrind" vg db import-openssl "$T/ox/index.txt" \
 	"$T/ox/newcerts" --home "$T/imp" --ca "$T/ca/ca/gen-1.pem" \
-	--crl "$T/ca/crls/gen-1/2.crl"
+	--crl "$T/ca/crls/gen-1/3.crl"
 mkdir -m 700 "$T/shares"
 ok "quorum split --fresh under valgrind" vg quorum split --home "$T/ca" \
 	--pin-file "$T/pin" --m 2 --n 3 --custodian a --custodian b --custodian c \

@@ -329,6 +329,14 @@ draw_all(struct tui *t)
 		refresh();
 		return;
 	}
+	if (!t->clock_ok) {
+		/* Nothing else until the clock is confirmed (clock.c). */
+		clock_draw(t);
+		if (pr.active)
+			draw_prompt();
+		refresh();
+		return;
+	}
 	status_draw(t);
 	draw_menu();
 	/* Status 2 lines, menu 2, message 2, keys 1; a prompt takes 4. */
@@ -369,6 +377,12 @@ tui_key(struct tui *t, int ch)
 {
 	size_t	i;
 
+	if (!t->clock_ok) {
+		prompt_key(t, ch);
+		if (!pr.active && !t->clock_ok && !t->quit)
+			clock_cancelled(t);
+		return;
+	}
 	if (pr.active) {
 		prompt_key(t, ch);
 		return;
@@ -552,7 +566,13 @@ cmd_tui(int argc, char **argv)
 	}
 	status_refresh(&t, 1);
 	screens[cur]->init(&t);
+	clock_ask(&t);
 	tui_loop(&t);
 	tui_close(&t);
+	if (!t.clock_ok && !stop) {
+		/* Its answer was not yes: the one line says what to do. */
+		fprintf(stderr, "ceremony: %s\n", t.msg);
+		return 1;
+	}
 	return 0;
 }

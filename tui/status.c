@@ -94,26 +94,27 @@ status_rollover(struct tui *t, time_t now)
 	rollover_status_free(&rs);
 }
 
+/* Interfaces up, and radios even when down (room.c). */
 static void
 status_room(struct tui *t)
 {
-	char	**up = NULL, names[128] = "";
-	size_t	  n = 0, i, len;
+	struct room_report	r;
+	char			names[128], radios[128];
 
-	if (room_interfaces_up(&up, &n) != 0) {
+	if (room_scan(&r) != 0) {
 		banner_add(t, "network state unknown: %s", err_get());
 		err_clear();
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		len = strlen(names);
-		snprintf(names + len, sizeof(names) - len, "%s%s",
-		    i > 0 ? "," : "", up[i]);
-	}
-	if (n > 0)
+	room_names(&r, 0, names, sizeof(names));
+	room_names(&r, 1, radios, sizeof(radios));
+	if (radios[0] != '\0')
+		banner_add(t, "network (%s; wireless: %s): this machine should "
+		    "be air-gapped", names, radios);
+	else if (r.n > 0)
 		banner_add(t, "network up (%s): this machine should be "
 		    "air-gapped", names);
-	room_list_free(up, n);
+	room_report_free(&r);
 }
 
 void

@@ -3,11 +3,18 @@
  * The token screen: the module, its slots and tokens, the data directory's
  * token and whether the officer is logged in.  The PIN is typed into a
  * masked field that lives in the secure heap and is wiped right after
- * C_Login (session_login_with).
+ * C_Login (session_login_with).  Where a quorum holds the PIN
+ * (docs/assurance.md), M custodians instead type their name and their
+ * share's code, masked, one after the other: each code's checksum is
+ * checked as it is entered (a mistyped group is named and that custodian
+ * asked again), and the PIN they rebuild lives only in the secure heap
+ * until the login, then is wiped.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
@@ -18,7 +25,20 @@ static struct {
 	struct hsm_token_info	*v;
 	size_t			 n;
 	size_t			 sel, first;
+	/* custodians' shares being entered: secure heap */
+	struct share		*sh;
+	size_t			 nsh;
+	char			 custodian[SHARE_NAME_MAX + 1];
 } st;
+
+static void
+shares_drop(void)
+{
+	if (st.sh != NULL)
+		OPENSSL_secure_clear_free(st.sh, sizeof(*st.sh) * SHARE_N_MAX);
+	st.sh = NULL;
+	st.nsh = 0;
+}
 
 static void
 token_init(struct tui *t)
@@ -36,6 +56,7 @@ token_init(struct tui *t)
 static void
 token_fini(void)
 {
+	shares_drop();
 	free(st.v);
 	memset(&st, 0, sizeof(st));
 }
@@ -81,8 +102,8 @@ token_draw(struct tui *t, int top, int rows)
 		putf(y, 1, COLS - 2, "%-11lu %-32s %-16s %s",
 		    st.v[i].slot_id, st.v[i].present ? st.v[i].label : "-",
 		    st.v[i].serial, pin_state(&st.v[i]));
-	tui_keys(t, " l log in   o log out   r refresh   1-9 screens   "
-	    "q quit");
+	tui_keys(t, " l log in   s log in with custodians' shares   "
+	    "o log out   r refresh   q quit");
 }
 
 static void
@@ -99,11 +120,116 @@ token_login_done(struct tui *t, struct secret *pin)
 	token_init(t);
 }
 
+static void	share_ask(struct tui *);
+
+/* M shares entered: the PIN rebuilt, the login, everything wiped. */
+static void
+shares_login(struct tui *t)
+{
+	struct secret	*pin = NULL;
+	int		 rc;
+
+	rc = pin_source_set_shares(&t->s.pin, st.sh, st.nsh) != 0 ||
+	    pin_read(&t->s.pin, &pin) != 0;
+	shares_drop();
+	pin_source_clear(&t->s.pin);
+	/* session_login_with wipes the PIN whatever happens. */
+	if (rc == 0)
+		rc = session_login_with(&t->s, pin);
+	if (rc != 0) {
+		tui_err(t, "log in refused");
+		return;
+	}
+	tui_msg(t, 0, "logged in to token \"%s\" with %s",
+	    hsm_token(t->s.hsm)->label, t->s.pin.quorum);
+}
+
+/* A share's code, checked at once against its custodian's checksum. */
+static void
+share_code_done(struct tui *t, struct secret *code)
+{
+	struct share	*sh = &st.sh[st.nsh];
+	char		 what[96];
+	size_t		 i;
+	int		 bad;
+
+	snprintf(what, sizeof(what), "the share of %s", st.custodian);
+	bad = share_decode(st.custodian, code->buf, what, sh) != 0;
+	secret_free(code);
+	for (i = 0; !bad && i < st.nsh; i++)
+		if (memcmp(sh->qid, st.sh[0].qid, sizeof(sh->qid)) != 0 ||
+		    sh->index == st.sh[i].index) {
+			err_set("%s is %s: ask for another custodian's share",
+			    what, sh->index == st.sh[i].index ? "a share "
+			    "entered already (same index)" :
+			    "of another quorum");
+			bad = 1;
+		}
+	if (bad) {
+		OPENSSL_cleanse(sh, sizeof(*sh));
+		share_ask(t);
+		tui_err(t, "share refused");
+		return;
+	}
+	st.nsh++;
+	if (st.nsh < (size_t)st.sh[0].m) {
+		share_ask(t);
+		tui_msg(t, 0, "share %d of %s accepted (checksum good): %zu of "
+		    "%d", sh->index, st.custodian, st.nsh, st.sh[0].m);
+		return;
+	}
+	shares_login(t);
+}
+
+static void
+share_name_done(struct tui *t, const char *name)
+{
+	char	q[160];
+
+	if (!share_name_ok(name)) {
+		share_ask(t);
+		tui_msg(t, 1, "a custodian's name is letters, digits, '.', "
+		    "'_', '-': as on the share");
+		return;
+	}
+	snprintf(st.custodian, sizeof(st.custodian), "%s", name);
+	snprintf(q, sizeof(q), "Share code of %s (not shown; groups as "
+	    "printed; Enter when done, Esc cancels):", st.custodian);
+	tui_prompt_pin(t, q, share_code_done);
+}
+
+static void
+share_ask(struct tui *t)
+{
+	char	q[160];
+
+	if (st.nsh == 0)
+		snprintf(q, sizeof(q), "Custodian 1: your name as on your "
+		    "share (Esc cancels):");
+	else
+		snprintf(q, sizeof(q), "Custodian %zu of the %d needed: your "
+		    "name (Esc cancels):", st.nsh + 1, st.sh[0].m);
+	tui_prompt(t, q, "", share_name_done);
+}
+
+static void
+shares_start(struct tui *t)
+{
+	shares_drop();
+	if ((st.sh = OPENSSL_secure_zalloc(sizeof(*st.sh) *
+	    SHARE_N_MAX)) == NULL) {
+		tui_msg(t, 1, "no secure memory for the shares");
+		return;
+	}
+	share_ask(t);
+}
+
 static void
 token_key(struct tui *t, int ch)
 {
 	char	q[128];
 
+	shares_drop();	/* an entry given up (Esc) leaves nothing behind */
 	list_move(ch, st.n, &st.sel, 1);
 	switch (ch) {
 	case 'l':
@@ -121,6 +247,18 @@ token_key(struct tui *t, int ch)
 		    "Enter to log in, Esc to cancel):",
 		    hsm_token(t->s.hsm)->label);
 		tui_prompt_pin(t, q, token_login_done);
+		break;
+	case 's':
+		if (t->s.logged_in) {
+			tui_msg(t, 0, "already logged in");
+			break;
+		}
+		if ((t->s.hsm == NULL || hsm_token(t->s.hsm) == NULL) &&
+		    tui_token_open(t) != 0) {
+			tui_err(t, "token");
+			break;
+		}
+		shares_start(t);
 		break;
 	case 'o':
 		if (!t->s.logged_in) {

@@ -37,6 +37,7 @@ struct tui {
 	int		 msg_error;
 	char		 keys[256];	/* the current screen's keys */
 	int		 quit;
+	int		 clock_ok;	/* the clock check answered yes */
 };
 
 /* A text field of a prompt; UTF-8. */
@@ -93,6 +94,11 @@ int		 index_select(struct db *, const char *statuses,
 		    const char *search, size_t **, size_t *);
 enum { SEV_OK, SEV_WARN, SEV_ERROR };
 int		 attr_of(int severity);
+
+/* clock.c */
+void		 clock_ask(struct tui *);
+void		 clock_cancelled(struct tui *);
+void		 clock_draw(struct tui *);
 
 /* status.c */
 void		 status_refresh(struct tui *, int force);

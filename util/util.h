@@ -65,6 +65,9 @@ char		*file_stem(const char *);
 #define UTC_TEXT_MAX	32
 const char	*utc_text(time_t, char [UTC_TEXT_MAX]);
 
+/* tty.c */
+int		 tty_ask(const char *question, char *answer, size_t len);
+
 /* hex.c */
 char		*hex_encode(const unsigned char *, size_t, int);
 int		 hex_decode(const char *, unsigned char *, size_t, size_t *);

@@ -80,7 +80,8 @@ mode_of(const char *path)
 }
 
 static const struct db_config cfg = {
-	"/usr/lib/softhsm/libsofthsm2.so", "root-2026", "Example Root CA"
+	"/usr/lib/softhsm/libsofthsm2.so", "root-2026", "Example Root CA",
+	DB_NETWORK_WARN, DB_CLOCK_OFF
 };
 
 static void
@@ -167,6 +168,29 @@ test_config(void)
 	spit(path, "w", "[other]\nmodule = m\n");
 	ok(db_config_load(path, &back) != 0 && says("no [ceremony] section"),
 	    "a missing section is named");
+	c = cfg;
+	ok(db_config_write(path, &c) == 0 && db_config_load(path, &back) ==
+	    0 && back.network == DB_NETWORK_WARN && back.clock == DB_CLOCK_OFF,
+	    "without [room]: network warn, clock off");
+	db_config_clear(&back);
+	c.network = DB_NETWORK_REFUSE;
+	c.clock = DB_CLOCK_CONFIRM;
+	ok(db_config_write(path, &c) == 0 && db_config_load(path, &back) ==
+	    0 && back.network == DB_NETWORK_REFUSE &&
+	    back.clock == DB_CLOCK_CONFIRM, "[room] survives write and load");
+	db_config_clear(&back);
+	spit(path, "w", "[ceremony]\nmodule = m\ntoken = t\nca_name = n\n"
+	    "[room]\nnetwork = refused\n");
+	ok(db_config_load(path, &back) != 0 && says("t.cnf [room]: network = "
+	    "refused: expected warn or refuse"), "a bad network value is named");
+	spit(path, "w", "[ceremony]\nmodule = m\ntoken = t\nca_name = n\n"
+	    "[room]\nclock = yes\n");
+	ok(db_config_load(path, &back) != 0 && says("clock = yes: expected "
+	    "off or confirm"), "a bad clock value is named");
+	spit(path, "w", "[ceremony]\nmodule = m\ntoken = t\nca_name = n\n"
+	    "[room]\nnetwrok = refuse\n");
+	ok(db_config_load(path, &back) != 0 && says("unknown key \"netwrok\""),
+	    "an unknown key in [room] is named");
 }
 
 /* Try to open home in a child process; its error message in msg. */

@@ -26,7 +26,8 @@
 #include "util/util.h"
 
 static const struct db_config cfg = {
-	"/usr/lib/softhsm/libsofthsm2.so", "root-2026", "Full Disk Root CA"
+	"/usr/lib/softhsm/libsofthsm2.so", "root-2026", "Full Disk Root CA",
+	DB_NETWORK_WARN, DB_CLOCK_OFF
 };
 
 static int
