@@ -62,34 +62,80 @@ progress_load(struct tui *t)
 }
 
 /*
- * Load and check a script against the open data directory.  Non-zero
- * only when it cannot be read at all (err_get says why): findings, even
- * errors, are the screen's to show.
+ * Read and check a script against the open data directory, from its
+ * first step not done, as script run does.  Non-zero only when it cannot
+ * be read at all (err_get says why): findings, even errors, are shown.
  */
+static int
+script_read(struct tui *t, const char *path, struct script **sc,
+    struct findings *f)
+{
+	struct script_progress	p;
+
+	memset(f, 0, sizeof(*f));
+	if (script_load(path, sc, f) != 0 ||
+	    script_progress_read(t->s.db, *sc, &p) != 0 ||
+	    script_check(*sc, t->s.db, p.next, f) != 0) {
+		findings_free(f);
+		script_free(*sc);
+		*sc = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+script_set(struct script *sc, struct findings *f)
+{
+	script_free(st.sc);
+	findings_free(&st.f);
+	st.sc = sc;
+	st.f = *f;
+	st.panel = f->errors > 0 ? PANEL_FINDINGS : PANEL_STEP;
+}
+
 int
 script_screen_open(struct tui *t, const char *path)
 {
-	struct script	*sc = NULL;
+	struct script	*sc;
 	struct findings	 f;
 
-	memset(&f, 0, sizeof(f));
-	if (script_load(path, &sc, &f) != 0 ||
-	    (f.errors == 0 && script_check(sc, t->s.db, &f) != 0)) {
-		findings_free(&f);
-		script_free(sc);
+	if (script_read(t, path, &sc, &f) != 0)
 		return 1;
-	}
-	script_free(st.sc);
-	findings_free(&st.f);
+	script_set(sc, &f);
 	script_out_clear(&st.o);
-	st.sc = sc;
-	st.f = f;
 	st.t = t;
 	st.begun = 0;
 	st.first = 0;
 	st.sel = SCRIPT_STEPS_MAX;
-	st.panel = f.errors > 0 ? PANEL_FINDINGS : PANEL_STEP;
 	progress_load(t);
+	return 0;
+}
+
+/*
+ * Before a run begins (again): the check once more, for what changed
+ * since (a cause fixed, a folder now there), on the very bytes whose
+ * hash the witnesses compared.
+ */
+static int
+script_recheck(struct tui *t)
+{
+	struct script	*sc;
+	struct findings	 f;
+
+	if (script_read(t, st.sc->path, &sc, &f) != 0) {
+		tui_err(t, "script not checked");
+		return 1;
+	}
+	if (strcmp(sc->sha256, st.sc->sha256) != 0) {
+		tui_msg(t, 1, "script %s changed since it was opened: o opens "
+		    "it again, and the witnesses compare its new SHA-256",
+		    sc->path);
+		findings_free(&f);
+		script_free(sc);
+		return 1;
+	}
+	script_set(sc, &f);
 	return 0;
 }
 
@@ -196,9 +242,8 @@ draw_verdict(int y)
 
 	if (st.f.errors > 0) {
 		snprintf(line, sizeof(line), "CHECK FAILED: %zu error%s "
-		    "(f shows them): this script cannot be started; fix it, "
-		    "then o opens it again", st.f.errors, st.f.errors == 1 ?
-		    "" : "s");
+		    "(f shows them): this script cannot be started", st.f.errors,
+		    st.f.errors == 1 ? "" : "s");
 		sev = SEV_ERROR;
 	} else if (!st.have_p) {
 		snprintf(line, sizeof(line), "the progress file cannot be "
@@ -224,9 +269,8 @@ draw_verdict(int y)
 			break;
 		case SS_STARTED:
 			snprintf(line, sizeof(line), "step %zu [%s] began and "
-			    "never finished: check the audit log (7), then r "
-			    "and RETRY %zu", st.p.next + 1, s->name,
-			    st.p.next + 1);
+			    "never ended: see the audit log (7), then r, RETRY "
+			    "%zu", st.p.next + 1, s->name, st.p.next + 1);
 			sev = SEV_WARN;
 			break;
 		default:
@@ -295,19 +339,24 @@ draw_step(int y, int rows)
 	put_wrap(y, 3, COLS - 4, end - y, 0, line);
 }
 
+/* Each finding on up to two lines, as many as fit; then how many more. */
 static void
 draw_findings(const struct findings *f, int y, int rows)
 {
+	char	line[600];
 	size_t	i;
 	int	end = y + rows;
 
-	for (i = 0; i < f->n && y < end; i++, y++)
-		putf(y, 3, COLS - 4, "%s %s%s%s (%s)", f->v[i].error ?
-		    "ERROR" : "warning", f->v[i].text, f->v[i].value[0] ?
-		    ": " : "", f->v[i].value, f->v[i].code);
-	if (i < f->n)
-		putf(end - 1, 3, COLS - 4, "... and %zu more: ceremony script "
-		    "check FILE lists them all", f->n - i + 1);
+	for (i = 0; i < f->n && y < end; i++) {
+		if (end - y < 2 && i + 1 < f->n)
+			break;
+		snprintf(line, sizeof(line), "%s %s (%s)", f->v[i].error ?
+		    "ERROR" : "warning", f->v[i].text, f->v[i].code);
+		y += put_wrap(y, 3, COLS - 4, end - y < 2 ? 1 : 2, 0, line);
+	}
+	if (i < f->n && y < end)
+		putf(y, 3, COLS - 4, "... and %zu more: ceremony script check "
+		    "FILE lists them all", f->n - i);
 }
 
 static void
@@ -473,10 +522,15 @@ run_ask(struct tui *t)
 	char	q[256], word[32];
 	size_t	i;
 
+	if (!st.begun || st.begun_session != t->s.audit_session) {
+		if (script_recheck(t) != 0)
+			return;
+	}
 	if (st.f.errors > 0) {
 		tui_msg(t, 1, "script %s has %zu check error%s (f shows them): "
-		    "it cannot be started; fix it and open it again (o)",
-		    st.sc->path, st.f.errors, st.f.errors == 1 ? "" : "s");
+		    "it cannot be started; fix them, then r checks it again (o "
+		    "opens an edited script)", st.sc->path, st.f.errors,
+		    st.f.errors == 1 ? "" : "s");
 		return;
 	}
 	progress_load(t);
@@ -497,8 +551,8 @@ run_ask(struct tui *t)
 	if (st.p.state[i] == SS_STARTED) {
 		snprintf(word, sizeof(word), "RETRY %zu", i + 1);
 		snprintf(q, sizeof(q), "Step %zu [%s] began at %s and never "
-		    "finished: if the audit log (7) shows it did not complete, "
-		    "type %s to run it again (Esc cancels):", i + 1,
+		    "finished. If the audit log (7) shows it did not end, type "
+		    "%s to run it again (Esc cancels):", i + 1,
 		    st.sc->v[i].name, st.p.when[i], word);
 		tui_confirm(t, q, word, retry_confirmed);
 		return;
@@ -508,36 +562,6 @@ run_ask(struct tui *t)
 	    "above (Esc cancels):", word, i + 1, st.sc->v[i].name,
 	    st.sc->v[i].action_name);
 	tui_confirm(t, q, word, run_confirmed);
-}
-
-static void
-login_done(struct tui *t, struct secret *pin)
-{
-	/* session_login_with wipes the PIN whatever happens. */
-	if (session_login_with(&t->s, pin) != 0)
-		tui_err(t, "log in refused");
-	else
-		tui_msg(t, 0, "logged in to token \"%s\": r runs the next step",
-		    hsm_token(t->s.hsm)->label);
-}
-
-static void
-login_ask(struct tui *t)
-{
-	char	q[160];
-
-	if (t->s.logged_in) {
-		tui_msg(t, 0, "already logged in");
-		return;
-	}
-	if ((t->s.hsm == NULL || hsm_token(t->s.hsm) == NULL) &&
-	    tui_token_open(t) != 0) {
-		tui_err(t, "token");
-		return;
-	}
-	snprintf(q, sizeof(q), "User PIN of token \"%s\" (not shown; Enter to "
-	    "log in, Esc to cancel):", hsm_token(t->s.hsm)->label);
-	tui_prompt_pin(t, q, login_done);
 }
 
 static void
@@ -571,7 +595,8 @@ script_key(struct tui *t, int ch)
 		run_ask(t);
 		break;
 	case 'l':
-		login_ask(t);
+		/* The token screen's own PIN prompt (shares: screen 1, s). */
+		screen_token.key(t, 'l');
 		break;
 	case 'f':
 		st.panel = st.panel == PANEL_FINDINGS ? PANEL_STEP :
