@@ -58,7 +58,7 @@ const struct cmd cmds[] = {
 	    "the next CA certificate (GetNextCACert) and every CA and link certificate", cmd_rollover_export },
 	{ "audit show", "[--home DIR]",
 	    "print the audit log and check its hash chain", cmd_audit_show },
-	{ "tui", "[--home DIR] [--templates DIR] [--witness NAME ...]",
+	{ "tui", "[--home DIR] [--templates DIR] [--witness NAME ...] [--script FILE]",
 	    "the terminal UI for the ceremony room (on a terminal)", cmd_tui },
 	{ "export p12", "SERIAL [--template T] [--legacy] [--password-fd N]",
 	    "a certificate and its chain as a PKCS#12 archive (p12/ and the export directory)", cmd_export_p12 },

@@ -14,6 +14,8 @@ trap '_tmux kill-server 2> /dev/null; rm -rf "$T"' EXIT
 # goes to $T/tui.rc, its pid to $T/tui.pid, its stderr to $T/tui.err.
 tui_start() {
 	rm -f "$T/tui.rc"
+	# A test may start the TUI again: the last one's pane goes first.
+	_tmux kill-session -t tui 2> /dev/null
 	# TUI_WRAP: a command in front of the program (valgrind).
 	# After the program: the terminal's modes, to see it left them clean.
 	# The script ignores the terminal's signals (the program sets its own

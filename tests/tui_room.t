@@ -19,7 +19,7 @@ tui_start --home "$H"
 shows "the TUI opens on the clock check" "Clock check: is this machine's time right\?"
 like "the UTC time, as text" "$(screen)" "UTC time now: [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC"
 like "the question" "$(screen)" "Does it match your trusted clock\? Type yes"
-unlike "no menu yet" "$(screen)" "1 Token 2 Root"
+unlike "no menu yet" "$(screen)" "1 ?Token 2 ?Root"
 typed no && keys Enter
 end=$(( $(date +%s) + TUI_WAIT )); while [ ! -s "$T/tui.rc" ] && [ "$(date +%s)" -le "$end" ]; do sleep 0.1; done
 is "no: the TUI ends with status 1" "$(cat "$T/tui.rc")" 1
@@ -32,7 +32,7 @@ _tmux kill-session -t tui
 tui_start --home "$H"
 shows "again: the clock check" "UTC time now:"
 typed yes && keys Enter
-shows "yes: the menu" "1 Token 2 Root"
+shows "yes: the menu" "1 ?Token 2 ?Root"
 login "$USER_PIN"
 shows "logs in" "LOGGED IN"
 is "q leaves with status 0" "$(tui_quit)" 0

@@ -33,6 +33,16 @@ keys 8
 shows "lists the exports" "Export directory"
 keys 9
 shows "draws the rollover timeline" "gen 1  active"
+printf '[script]\ntitle = vg\nsteps = v, crl\n[v]\naction = db verify\n[crl]\naction = crl issue\ntemplate = %s\n' \
+	"$TOP/templates/crl.cnf" > "$T/vg-script.cnf"
+keys 0
+shows "the script screen says how to open one" "No ceremony script is open"
+keys o && wait_for "Path of the ceremony script" && typed "$T/vg-script.cnf" && keys Enter
+shows "opens and checks a script" "next: step 1 of 2 \[v\]"
+keys r && wait_for "Type RUN 1" && typed "RUN 1" && keys Enter
+shows "runs its first step" "step 1 \[v\] db verify: done"
+keys Enter r && wait_for "Type RUN 2" && typed "RUN 2" && keys Enter
+shows "and its second, on the token" "ALL 2 STEPS DONE"
 keys 2
 shows "shows the root" "Root certificate \(CA generation 1\)"
 is "q leaves with status 0 (99 would be valgrind's)" "$(tui_quit)" 0

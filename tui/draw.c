@@ -62,8 +62,9 @@ put_attr(int y, int x, int width, int attr, const char *s)
 	return (size_t)(s - start);
 }
 
-/* s over at most nlines lines from (y, x), cut at spaces where it can. */
-void
+/* s over at most nlines lines from (y, x), cut at spaces where it can;
+ * the lines it took. */
+int
 put_wrap(int y, int x, int width, int nlines, int attr, const char *s)
 {
 	size_t	n, len, cut;
@@ -88,6 +89,7 @@ put_wrap(int y, int x, int width, int nlines, int attr, const char *s)
 		}
 		s += n;
 	}
+	return i;
 }
 
 /* How many columns s takes (a CJK character two), as put_attr paints it. */

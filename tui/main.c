@@ -31,7 +31,7 @@
 static const struct screen *const screens[] = {
 	&screen_token, &screen_root, &screen_sign, &screen_revoke,
 	&screen_crl, &screen_db, &screen_audit, &screen_export,
-	&screen_rollover, NULL
+	&screen_rollover, &screen_script, NULL
 };
 
 static volatile sig_atomic_t	stop;
@@ -253,13 +253,16 @@ worker_finish(struct tui *t)
 static void
 draw_menu(void)
 {
-	size_t	i;
+	size_t	i, w = 7;
 	int	x = 0;
 	char	item[32];
 
+	/* Too wide for the terminal: each hotkey against its name. */
+	for (i = 0; screens[i] != NULL; i++)
+		w += strlen(screens[i]->name) + 3;
 	for (i = 0; screens[i] != NULL; i++) {
-		snprintf(item, sizeof(item), "%c %s", screens[i]->hotkey,
-		    screens[i]->name);
+		snprintf(item, sizeof(item), w > (size_t)COLS ? "%c%s" :
+		    "%c %s", screens[i]->hotkey, screens[i]->name);
 		put_attr(2, x + 1, COLS - x - 1, i == cur ? A_REVERSE : 0,
 		    item);
 		x += (int)strlen(item) + 1;
@@ -458,8 +461,10 @@ tui_open(struct tui *t, int argc, char **argv)
 {
 	struct tmpl		*root = NULL;
 	char			 path[4096];
+	const char		*script = NULL;
 	const struct cmd_opt	 local[] = {
 		{ "templates", 1, &t->templates },
+		{ "script", 1, &script },
 		{ NULL, 0, NULL }
 	};
 	int			 r;
@@ -497,6 +502,13 @@ tui_open(struct tui *t, int argc, char **argv)
 	/* A token missing now is shown on the token screen, not fatal. */
 	if (tui_token_open(t) != 0)
 		tui_err(t, "token");
+	/* A scripted ceremony opens on its script, checked. */
+	if (script != NULL) {
+		if (script_screen_open(t, script) != 0)
+			return 1;
+		while (screens[cur] != &screen_script)
+			cur++;
+	}
 	return 0;
 }
 

@@ -81,7 +81,7 @@ int		 text_width(const char *);
 void		 putf(int y, int x, int width, const char *, ...)
 		    ATTR_PRINTF(4, 5);
 size_t		 put_attr(int y, int x, int width, int attr, const char *);
-void		 put_wrap(int y, int x, int width, int nlines, int attr,
+int		 put_wrap(int y, int x, int width, int nlines, int attr,
 		    const char *);
 void		 list_scroll(size_t n, size_t sel, int rows, size_t *first);
 int		 list_move(int ch, size_t n, size_t *sel, int rows);
@@ -108,5 +108,9 @@ void		 status_draw(struct tui *);
 extern const struct screen	screen_token, screen_root, screen_sign,
 				screen_revoke, screen_crl, screen_db,
 				screen_audit, screen_export, screen_rollover;
+
+/* script.c */
+extern const struct screen	screen_script;
+int		 script_screen_open(struct tui *, const char *path);
 
 #endif
