@@ -218,9 +218,10 @@ test_good(const struct policy *pol, const BIGNUM *p, const BIGNUM *q,
 	for (i = 0; i < rounds; i++)
 		keyq_small_factor(n, &factor);
 	per = (now_us() - t0) / rounds;
+	/* A figure for the reader, not a verdict: timing belongs in a
+	 * benchmark, and a loaded or sanitised build is slower. */
 	printf("# trial division by the primes below 2^16: %.0f us per key\n",
 	    per);
-	ok(per < 5000, "trial division costs %.0f us per 2048-bit key", per);
 	t0 = now_us();
 	keyq_fermat(n, 100);
 	printf("# 100 Fermat rounds: %.0f us\n", now_us() - t0);
