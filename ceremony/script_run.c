@@ -457,8 +457,8 @@ script_begin(struct session *s, const struct script *sc,
 	snprintf(detail, sizeof(detail), "%.200s: %zu steps, %s step %zu "
 	    "[%s], %s%s", sc->title, sc->n, i == 0 && p->state[0] ==
 	    SS_PENDING ? "from" : "resumed at", i + 1, sc->v[i].name, how,
-	    p->state[i] == SS_STARTED ? " (an unfinished step repeated: "
-	    "--retry)" : "");
+	    p->state[i] == SS_STARTED ? " (an unfinished step repeated on "
+	    "the operator's word: --retry, or RETRY N in the TUI)" : "");
 	return script_audit(s, sc, "script.run", detail, 1);
 }
 

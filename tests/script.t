@@ -227,7 +227,7 @@ is "... no CRL was issued" "$(ls "$R/crls" | wc -l)" "$crls"
 ok "with --retry it is" c script run "$S/crl-session.cnf" "${P[@]}" --yes --witness bob --retry
 like "... from step 2" "$(cat "$T/out")" "step 2/3 \[crl\].*
   CRL [0-9]+ of CA generation 1"
-like "... the audit records the retry" "$(grep 'op=script.run' "$R/audit.log" | tail -1)" "an unfinished step repeated: --retry"
+like "... the audit records the retry" "$(grep 'op=script.run' "$R/audit.log" | tail -1)" "an unfinished step repeated on the operator.s word: --retry"
 printf 'script\tnot-this-one\n' > "$prog"
 fails "a progress file that is not ceremony's" c script status "$S/crl-session.cnf"
 like "... names it" "$(cat "$T/err")" "^ceremony: $prog line 1 is not what ceremony wrote"
