@@ -9,6 +9,10 @@ TUI_WAIT=${TUI_WAIT:-60}	# seconds; the sanitizer build is slower
 unset TMUX
 _tmux() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
 trap '_tmux kill-server 2> /dev/null; rm -rf "$T"' EXIT
+# An idle session keeps the server up for the whole test: when a test ends
+# its only session, the server exits, and a new session made at that
+# moment can meet the dying server ("no server running").
+_tmux new-session -d -s keeper -x 20 -y 5 sleep 100000
 
 # tui_start ARGS...: ceremony tui ARGS in an 80x24 window; its exit code
 # goes to $T/tui.rc, its pid to $T/tui.pid, its stderr to $T/tui.err.
