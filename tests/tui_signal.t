@@ -32,4 +32,18 @@ like "then the session was closed" "$out" "key.generate .*
 .*session.close +ok"
 ok "the key is on the token" "$CEREMONY" key show root-gen1 --home "$H" --pin-file "$T/pin"
 like "an RSA-4096 key" "$(cat "$T/out")" "rsa:4096"
+# The terminal goes away (its window closed) while a shell that ignores
+# SIGHUP waits for the TUI, as tui.sh does: no signal reaches the TUI,
+# only end of file.  It must end by itself, sealing its session, not spin.
+tui_start --home "$H"
+login "$USER_PIN"
+shows "logged in again" "LOGGED IN"
+pid=$(pgrep -P "$(cat "$T/tui.pid")")
+_tmux kill-session -t tui
+end=$(( $(date +%s) + 60 )); while kill -0 "$pid" 2> /dev/null && [ "$(date +%s)" -le "$end" ]; do sleep 0.1; done
+is "the TUI ended when its terminal hung up" "$(kill -0 "$pid" 2> /dev/null && echo running || echo ended)" ended
+like "... and closed its audit session" "$(tail -1 "$H/audit.log")" "op=session.close"
+ok "audit sessions" "$CEREMONY" audit sessions --home "$H"
+like "... lists the last session as closed (no CA yet: nothing to seal with)" "$(tail -1 "$T/out")" \
+	"^[0-9]+ +[0-9T:-]+Z +[0-9T:-]+Z +root "
 done_testing

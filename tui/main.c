@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <pthread.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -70,6 +71,21 @@ on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+/*
+ * The terminal hung up.  SIGHUP goes to the session leader, which may be
+ * a shell that ignores it and waits for us: then all we see is end of
+ * file at every read, and a loop that would spin forever on it.  Treated
+ * as SIGHUP: stop (once the token operation ends) and seal the session.
+ */
+static int
+terminal_gone(void)
+{
+	struct pollfd	pfd = { STDIN_FILENO, POLLIN, 0 };
+
+	return poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 void
@@ -422,6 +438,8 @@ tui_loop(struct tui *t)
 		draw_all(t);
 		if ((ch = read_key()) == ERR) {
 			ticks++;
+			if (terminal_gone())
+				stop = 1;
 			continue;
 		}
 		if (ch == KEY_RESIZE) {
