@@ -150,21 +150,16 @@ share_code_done(struct tui *t, struct secret *code)
 {
 	struct share	*sh = &st.sh[st.nsh];
 	char		 what[96];
-	size_t		 i;
 	int		 bad;
 
 	snprintf(what, sizeof(what), "the share of %s", st.custodian);
 	bad = share_decode(st.custodian, code->buf, what, sh) != 0;
 	secret_free(code);
-	for (i = 0; !bad && i < st.nsh; i++)
-		if (memcmp(sh->qid, st.sh[0].qid, sizeof(sh->qid)) != 0 ||
-		    sh->index == st.sh[i].index) {
-			err_set("%s is %s: ask for another custodian's share",
-			    what, sh->index == st.sh[i].index ? "a share "
-			    "entered already (same index)" :
-			    "of another quorum");
-			bad = 1;
-		}
+	if (!bad && share_fits(st.sh, st.nsh) != 0) {
+		err_context("a share entered already, or of another quorum: "
+		    "ask for another custodian's share");
+		bad = 1;
+	}
 	if (bad) {
 		OPENSSL_cleanse(sh, sizeof(*sh));
 		share_ask(t);

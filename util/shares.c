@@ -162,36 +162,48 @@ out:
 	return rc;
 }
 
+/*
+ * Whether v[i] goes with v[0] .. v[i - 1]: the same quorum, another
+ * index.  Why not, naming both shares by their source.  The TUI asks it
+ * of each share as it is typed; shares_match of all of them.
+ */
+int
+share_fits(const struct share *v, size_t i)
+{
+	size_t	j;
+
+	if (i > 0 && (memcmp(v[i].qid, v[0].qid, SHARE_QID_LEN) != 0 ||
+	    v[i].m != v[0].m || v[i].n != v[0].n || v[i].len != v[0].len)) {
+		err_set("%s (%s) is a share of quorum %s, but %s (%s) is of "
+		    "quorum %s: give shares of one quorum", v[i].source,
+		    v[i].custodian, v[i].qidhex, v[0].source, v[0].custodian,
+		    v[0].qidhex);
+		return 1;
+	}
+	for (j = 0; j < i; j++)
+		if (v[j].index == v[i].index) {
+			err_set("%s (%s) and %s (%s) are both share %d of "
+			    "quorum %s: give each custodian's share once",
+			    v[j].source, v[j].custodian, v[i].source,
+			    v[i].custodian, v[i].index, v[i].qidhex);
+			return 1;
+		}
+	return 0;
+}
+
 /* Why shares cannot be combined, naming them by their source. */
 static int
 shares_match(const struct share *v, size_t count)
 {
-	size_t	i, j;
+	size_t	i;
 
 	if (count == 0) {
 		err_set("no shares given");
 		return 1;
 	}
-	for (i = 1; i < count; i++) {
-		if (memcmp(v[i].qid, v[0].qid, SHARE_QID_LEN) != 0 ||
-		    v[i].m != v[0].m || v[i].n != v[0].n || v[i].len !=
-		    v[0].len) {
-			err_set("%s (%s) is a share of quorum %s, but %s (%s) "
-			    "is of quorum %s: give shares of one quorum",
-			    v[i].source, v[i].custodian, v[i].qidhex,
-			    v[0].source, v[0].custodian, v[0].qidhex);
+	for (i = 1; i < count; i++)
+		if (share_fits(v, i) != 0)
 			return 1;
-		}
-		for (j = 0; j < i; j++)
-			if (v[j].index == v[i].index) {
-				err_set("%s (%s) and %s (%s) are both share %d "
-				    "of quorum %s: give each custodian's share "
-				    "once", v[j].source, v[j].custodian,
-				    v[i].source, v[i].custodian, v[i].index,
-				    v[i].qidhex);
-				return 1;
-			}
-	}
 	if (count < (size_t)v[0].m) {
 		err_set("quorum %s needs %d of its %d shares, %zu %s given: %zu "
 		    "more custodian%s share%s needed; nothing was tried on the "

@@ -95,6 +95,7 @@ int		 share_name_ok(const char *);
 int		 shares_split(const struct secret *, int m, int n,
 		    const char *const *custodians,
 		    const unsigned char qid[SHARE_QID_LEN], struct share *);
+int		 share_fits(const struct share *, size_t);
 int		 shares_combine(const struct share *, size_t,
 		    struct secret **);
 char		*share_format(const struct share *);
