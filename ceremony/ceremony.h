@@ -204,6 +204,10 @@ struct tmpl {
 #define TMPL_P12_ITER_MAX	10000000
 #define TMPL_P12_PASS_DEFAULT	12
 #define TMPL_P12_PASS_MIN	8
+/* Where a command (or a script step) without --template looks: the
+ * project's templates, from the current folder. */
+#define TMPL_DEFAULT_ROOT	"templates/root-ca.cnf"
+#define TMPL_DEFAULT_CRL	"templates/crl.cnf"
 int		 tmpl_load(const char *path, struct tmpl **);
 void		 tmpl_free(struct tmpl *);
 int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);

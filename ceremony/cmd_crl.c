@@ -17,7 +17,6 @@
 
 #include "ceremony/ceremony.h"
 
-#define DEFAULT_CRL_TMPL	"templates/crl.cnf"
 #define DAY			86400
 
 struct crl_args {
@@ -69,7 +68,7 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 	    1, 1000000, &a->gen) != 0)
 		return 1;
 	if (opt_no_args(name, argc, argv) != 0 ||
-	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : DEFAULT_CRL_TMPL, t) != 0)
+	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : TMPL_DEFAULT_CRL, t) != 0)
 		return 1;
 	/* The index stays on disk: crlsrc streams it. */
 	if (db_open_flags(s->home, DB_OPEN_NOINDEX, &s->db) != 0)

@@ -10,7 +10,6 @@
 
 #include "ceremony/ceremony.h"
 
-#define DEFAULT_ROOT_TMPL	"templates/root-ca.cnf"
 #define DAY			86400
 
 static void
@@ -75,7 +74,7 @@ cmd_rollover_prepare(int argc, char **argv)
 	struct rollover_result	 r;
 	struct findings		 f;
 	struct tmpl		*t = NULL;
-	const char		*tpath = DEFAULT_ROOT_TMPL, *start = NULL;
+	const char		*tpath = TMPL_DEFAULT_ROOT, *start = NULL;
 	const char		*manual = NULL;
 	const struct cmd_opt	 local[] = {
 		{ "template", 1, &tpath },
@@ -146,7 +145,7 @@ cmd_rollover_status(int argc, char **argv)
 	struct session		 s;
 	struct rollover_status	 st;
 	struct tmpl		*t = NULL;
-	const char		*tpath = DEFAULT_ROOT_TMPL;
+	const char		*tpath = TMPL_DEFAULT_ROOT;
 	const struct cmd_opt	 local[] = {
 		{ "template", 1, &tpath },
 		{ NULL, 0, NULL }

@@ -19,9 +19,6 @@
 
 #include "ceremony/script.h"
 
-#define DEFAULT_CRL_TMPL	"templates/crl.cnf"
-#define DEFAULT_ROOT_TMPL	"templates/root-ca.cnf"
-
 /* What the data directory and the steps so far make of the world. */
 struct world {
 	struct db	*db;		/* NULL: none yet */
@@ -253,7 +250,7 @@ check_crl(struct findings *f, const struct script_step *st, struct world *w)
 	long		 gen;
 
 	need_ca(f, st, w);
-	if (crl_tmpl_load(st->tmpl != NULL ? st->tmpl : DEFAULT_CRL_TMPL,
+	if (crl_tmpl_load(st->tmpl != NULL ? st->tmpl : TMPL_DEFAULT_CRL,
 	    &t) != 0)
 		step_err(f, st, "template", st->tmpl);
 	if (st->generation != NULL && opt_int("generation", st->generation, 1,
@@ -301,7 +298,7 @@ check_rollover_prepare(struct findings *f, const struct script_step *st,
 	struct hsm_keyspec	 spec;
 	struct tmpl		*t = NULL;
 	const char		*path = st->tmpl != NULL ? st->tmpl :
-				    DEFAULT_ROOT_TMPL;
+				    TMPL_DEFAULT_ROOT;
 
 	memset(&q, 0, sizeof(q));
 	memset(&spec, 0, sizeof(spec));

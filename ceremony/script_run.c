@@ -17,8 +17,6 @@
 
 #include "ceremony/script.h"
 
-#define DEFAULT_CRL_TMPL	"templates/crl.cnf"
-#define DEFAULT_ROOT_TMPL	"templates/root-ca.cnf"
 #define SCRIPT_STEP_DONE_STOP	2	/* its work is done, yet stop here */
 
 static void
@@ -177,7 +175,7 @@ run_crl_issue(struct session *s, const struct script_step *st,
 
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
-	if (crl_tmpl_load(st->tmpl != NULL ? st->tmpl : DEFAULT_CRL_TMPL,
+	if (crl_tmpl_load(st->tmpl != NULL ? st->tmpl : TMPL_DEFAULT_CRL,
 	    &t) != 0 || (st->generation != NULL && opt_int("generation",
 	    st->generation, 1, 1000000, &gen) != 0))
 		goto out;
@@ -231,7 +229,7 @@ run_rollover_prepare(struct session *s, const struct script_step *st,
 	q.type = st->type;
 	q.manual = st->manual != NULL && strcmp(st->manual, "yes") == 0;
 	if (rollover_start_parse(st->start, &q) != 0 ||
-	    tmpl_load(st->tmpl != NULL ? st->tmpl : DEFAULT_ROOT_TMPL,
+	    tmpl_load(st->tmpl != NULL ? st->tmpl : TMPL_DEFAULT_ROOT,
 	    &t) != 0)
 		goto out;
 	if ((rc = rollover_prepare_run(s, t, &q, &o->f, &r)) == 0) {
