@@ -69,6 +69,7 @@ struct script_out {
 int		 script_load(const char *path, struct script **,
 		    struct findings *);
 void		 script_free(struct script *);
+int		 script_flag(const char *);
 int		 script_needs_token(const struct script_step *);
 int		 script_quorum_req(const struct script_step *, struct quorum_req *,
 		    char **names);

@@ -58,19 +58,6 @@ step_merge(struct findings *f, const struct script_step *st,
 	}
 }
 
-static int
-yes_no(struct findings *f, const struct script_step *st, const char *key,
-    const char *v)
-{
-	if (v == NULL || strcmp(v, "no") == 0)
-		return 0;
-	if (strcmp(v, "yes") == 0)
-		return 1;
-	findings_add_rule(f, 1, "step-value", st->name, v, "step [%s]: %s is "
-	    "yes or no", st->name, key);
-	return 0;
-}
-
 /* A label a person can read back from the token's listing. */
 static void
 check_label(struct findings *f, const struct script_step *st,
@@ -194,7 +181,6 @@ check_sign(struct findings *f, const struct script_step *st, struct world *w)
 	long		 days;
 
 	need_ca(f, st, w);
-	yes_no(f, st, "clamp", st->clamp);
 	if (tmpl_load(st->tmpl, &t) != 0) {
 		step_err(f, st, "template", st->tmpl);
 		return;
@@ -311,7 +297,6 @@ check_rollover_prepare(struct findings *f, const struct script_step *st,
 	w->pending = 1;
 	if (rollover_start_parse(st->start, &q) != 0)
 		step_err(f, st, "start", st->start);
-	yes_no(f, st, "manual_switch", st->manual);
 	if (tmpl_load(path, &t) != 0)
 		step_err(f, st, "template", path);
 	else if (t->kindv != TMPL_ROOT)
@@ -349,8 +334,6 @@ check_quorum(struct findings *f, const struct script_step *st)
 	struct quorum_req	 q;
 	char			*names = NULL;
 
-	if (st->action == SA_QUORUM_SPLIT)
-		yes_no(f, st, "fresh", st->fresh);
 	if (script_quorum_req(st, &q, &names) != 0)
 		step_err(f, st, "quorum", st->custodians);
 	free(names);

@@ -25,32 +25,36 @@ enum {
 	K_FRESH = 1 << 18
 };
 
-/* A path is relative to the script's folder, as a template's policy is
- * to the template's: a script and its requests travel together. */
+/*
+ * A path (V_PATH) is relative to the script's folder, as a template's
+ * policy is to the template's: a script and its requests travel
+ * together.  A flag (V_FLAG) is yes or no, checked here for every step.
+ */
+enum { V_TEXT, V_PATH, V_FLAG };
 static const struct {
 	const char	*name;
 	size_t		 off;
-	int		 path;
+	int		 kind;
 } keys[] = {
-	{ "label", offsetof(struct script_step, label), 0 },
-	{ "type", offsetof(struct script_step, type), 0 },
-	{ "template", offsetof(struct script_step, tmpl), 1 },
-	{ "key", offsetof(struct script_step, key), 0 },
-	{ "csr", offsetof(struct script_step, csr), 1 },
-	{ "days", offsetof(struct script_step, days), 0 },
-	{ "clamp", offsetof(struct script_step, clamp), 0 },
-	{ "serial", offsetof(struct script_step, serial), 0 },
-	{ "reason", offsetof(struct script_step, reason), 0 },
-	{ "invalidity_date", offsetof(struct script_step, invalidity), 0 },
-	{ "dir", offsetof(struct script_step, dir), 1 },
-	{ "start", offsetof(struct script_step, start), 0 },
-	{ "manual_switch", offsetof(struct script_step, manual), 0 },
-	{ "generation", offsetof(struct script_step, generation), 0 },
-	{ "m", offsetof(struct script_step, m), 0 },
-	{ "n", offsetof(struct script_step, n), 0 },
-	{ "custodians", offsetof(struct script_step, custodians), 0 },
-	{ "out", offsetof(struct script_step, out), 1 },
-	{ "fresh", offsetof(struct script_step, fresh), 0 },
+	{ "label", offsetof(struct script_step, label), V_TEXT },
+	{ "type", offsetof(struct script_step, type), V_TEXT },
+	{ "template", offsetof(struct script_step, tmpl), V_PATH },
+	{ "key", offsetof(struct script_step, key), V_TEXT },
+	{ "csr", offsetof(struct script_step, csr), V_PATH },
+	{ "days", offsetof(struct script_step, days), V_TEXT },
+	{ "clamp", offsetof(struct script_step, clamp), V_FLAG },
+	{ "serial", offsetof(struct script_step, serial), V_TEXT },
+	{ "reason", offsetof(struct script_step, reason), V_TEXT },
+	{ "invalidity_date", offsetof(struct script_step, invalidity), V_TEXT },
+	{ "dir", offsetof(struct script_step, dir), V_PATH },
+	{ "start", offsetof(struct script_step, start), V_TEXT },
+	{ "manual_switch", offsetof(struct script_step, manual), V_FLAG },
+	{ "generation", offsetof(struct script_step, generation), V_TEXT },
+	{ "m", offsetof(struct script_step, m), V_TEXT },
+	{ "n", offsetof(struct script_step, n), V_TEXT },
+	{ "custodians", offsetof(struct script_step, custodians), V_TEXT },
+	{ "out", offsetof(struct script_step, out), V_PATH },
+	{ "fresh", offsetof(struct script_step, fresh), V_FLAG },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -93,6 +97,13 @@ action_of(enum script_action a)
 		if (actions[i].action == a)
 			return (int)i;
 	return 0;
+}
+
+/* A flag's value (yes or no, checked when read): absent is no. */
+int
+script_flag(const char *v)
+{
+	return v != NULL && strcmp(v, "yes") == 0;
 }
 
 int
@@ -207,8 +218,13 @@ step_parse(struct script_step *st, const char *script,
 			    DOC);
 			continue;
 		}
+		if (keys[k].kind == V_FLAG && strcmp(cv->value, "yes") != 0 &&
+		    strcmp(cv->value, "no") != 0)
+			findings_add_rule(f, 1, "step-value", st->name,
+			    cv->value, "step [%s]: %s is yes or no", st->name,
+			    cv->name);
 		free(*step_field(st, k));
-		if ((keys[k].path ? duppath(step_field(st, k), script,
+		if ((keys[k].kind == V_PATH ? duppath(step_field(st, k), script,
 		    cv->value) : dupstr(step_field(st, k), cv->value)) != 0)
 			findings_add(f, 1, "out-of-memory", "out of memory");
 	}
@@ -349,8 +365,7 @@ script_quorum_req(const struct script_step *st, struct quorum_req *q,
 	q->m = (int)m;
 	q->n = (int)n;
 	q->out_dir = st->out;
-	q->fresh = st->action == SA_QUORUM_RESHARE ||
-	    (st->fresh != NULL && strcmp(st->fresh, "yes") == 0);
+	q->fresh = st->action == SA_QUORUM_RESHARE || script_flag(st->fresh);
 	if (over) {
 		err_set("more than %d custodians", SHARE_N_MAX);
 		return 1;

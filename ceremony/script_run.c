@@ -104,7 +104,7 @@ run_sign(struct session *s, const struct script_step *st,
 
 	memset(&out, 0, sizeof(out));
 	memset(&so, 0, sizeof(so));
-	so.clamp = st->clamp != NULL && strcmp(st->clamp, "yes") == 0;
+	so.clamp = script_flag(st->clamp);
 	if (tmpl_load(st->tmpl, &t) != 0 || (st->days != NULL &&
 	    opt_int("days", st->days, 1, t->max_days, &so.days) != 0) ||
 	    policy_load(t->policy_path, &p) != 0 || csr_load(st->csr, &c) != 0)
@@ -227,7 +227,7 @@ run_rollover_prepare(struct session *s, const struct script_step *st,
 	memset(&r, 0, sizeof(r));
 	q.label = st->label;
 	q.type = st->type;
-	q.manual = st->manual != NULL && strcmp(st->manual, "yes") == 0;
+	q.manual = script_flag(st->manual);
 	if (rollover_start_parse(st->start, &q) != 0 ||
 	    tmpl_load(st->tmpl != NULL ? st->tmpl : TMPL_DEFAULT_ROOT,
 	    &t) != 0)
