@@ -819,6 +819,8 @@ struct quorum_result {
 	char		 old_quorum[512];	/* who opened it, if shares */
 };
 int		 quorum_req_check(const struct quorum_req *);
+int		 quorum_source_check(const struct pin_source *, int reshare,
+		    int fresh);
 int		 quorum_split(struct session *, const struct quorum_req *,
 		    struct quorum_result *);
 void		 quorum_unwrite(struct quorum_result *);

@@ -68,17 +68,8 @@ quorum_cmd(int argc, char **argv, const char *name, int reshare)
 	q.m = (int)mv;
 	q.n = (int)nv;
 	q.fresh = reshare || fresh != NULL;
-	if (reshare && s.pin.nshares == 0) {
-		err_set("quorum reshare opens the token with the current "
-		    "shares: give M of them with --share-file F or --share-fd N");
-		return cmd_fail(&s);
-	}
-	if (!q.fresh && s.pin.nshares > 0) {
-		err_set("splitting the PIN again would leave the old shares "
-		    "able to open the token: use quorum reshare (a new PIN)");
-		return cmd_fail(&s);
-	}
-	if (quorum_req_check(&q) != 0 || session_open_db(&s) != 0)
+	if (quorum_source_check(&s.pin, reshare, q.fresh) != 0 ||
+	    quorum_req_check(&q) != 0 || session_open_db(&s) != 0)
 		return cmd_fail(&s);
 	ok = quorum_split(&s, &q, &r) == 0;
 	if (ok)

@@ -68,6 +68,32 @@ quorum_req_check(const struct quorum_req *q)
 	return 0;
 }
 
+/*
+ * Whether the PIN comes from where the request needs it: a reshare from
+ * M custodians' shares (given, or those the session was opened with), a
+ * split of the current PIN never from shares (they would still open the
+ * token afterwards).  Asked before the login on the command line, after
+ * it in a script.
+ */
+int
+quorum_source_check(const struct pin_source *p, int reshare, int fresh)
+{
+	int	shares = p->nshares > 0 || p->qid[0] != '\0';
+
+	if (reshare && !shares) {
+		err_set("quorum reshare opens the token with the current "
+		    "shares: give M of them with --share-file F or --share-fd N "
+		    "(in the TUI: s on the token screen)");
+		return 1;
+	}
+	if (!fresh && shares) {
+		err_set("splitting the PIN again would leave the old shares "
+		    "able to open the token: use quorum reshare (a new PIN)");
+		return 1;
+	}
+	return 0;
+}
+
 /* A random PIN from the token's RNG: base32, 128 bits. */
 static int
 fresh_pin(struct session *s, struct secret **out)

@@ -301,27 +301,12 @@ run_quorum(struct session *s, const struct script_step *st,
 	struct quorum_req	 q;
 	struct quorum_result	 r;
 	char			*names = NULL;
-	int			 reshare = st->action == SA_QUORUM_RESHARE, ok;
+	int			 reshare = st->action == SA_QUORUM_RESHARE, ok = 0;
 
 	memset(&r, 0, sizeof(r));
-	if (script_quorum_req(st, &q, &names) != 0) {
-		free(names);
-		return 1;
-	}
-	if (reshare && s->pin.qid[0] == '\0') {
-		err_set("quorum reshare is for a session that M custodians "
-		    "opened with their shares (TUI: s on the token screen; "
-		    "command line: --share-file): this one was opened with the "
-		    "PIN");
-		free(names);
-		return 1;
-	}
-	if (!q.fresh && s->pin.qid[0] != '\0') {
-		err_set("splitting the PIN again would leave the old shares "
-		    "able to open the token: use quorum reshare (a new PIN)");
-		free(names);
-		return 1;
-	}
+	if (script_quorum_req(st, &q, &names) != 0 ||
+	    quorum_source_check(&s->pin, reshare, q.fresh) != 0)
+		goto out;
 	ok = quorum_split(s, &q, &r) == 0;
 	if (ok) {
 		out_add(o, "quorum %s: %d of %d shares open the token%s",
@@ -332,6 +317,7 @@ run_quorum(struct session *s, const struct script_step *st,
 	}
 	ok = quorum_audit(s, reshare ? "quorum.reshare" : "quorum.split", &q,
 	    &r, ok) == 0 && ok;
+out:
 	quorum_result_clear(&r);
 	free(names);
 	return !ok;
