@@ -481,7 +481,7 @@ script_step_run(struct session *s, const struct script *sc,
 		err_set("%s", why);
 		return 1;
 	}
-	if (rc == 0 && p->next == sc->n)
+	if (p->next == sc->n)
 		rc = script_audit(s, sc, "script.end", sc->title, 1);
 	return rc;
 }
