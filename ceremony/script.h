@@ -75,7 +75,7 @@ int		 script_quorum_req(const struct script_step *, struct quorum_req *,
 		    char **names);
 
 /* script_check.c */
-int		 script_check(const struct script *, struct db *, size_t from,
+void		 script_check(const struct script *, struct db *, size_t from,
 		    struct findings *);
 
 /* script_state.c */

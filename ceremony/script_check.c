@@ -421,9 +421,10 @@ note_done(const struct script_step *st, struct world *w)
  * Every step from step from (the steps before it are done: a resumed
  * run) in order; db is the data directory the script will run in, or
  * NULL when it does not exist yet (the checks that need it are left out,
- * and a warning says so).  0 when it ran; f holds what it found.
+ * and a warning says so).  Everything it finds goes to f: a check has
+ * no other outcome.
  */
-int
+void
 script_check(const struct script *sc, struct db *db, size_t from,
     struct findings *f)
 {
@@ -440,5 +441,4 @@ script_check(const struct script *sc, struct db *db, size_t from,
 	for (i = from; i < sc->n; i++)
 		if (sc->v[i].action != 0 && !sc->v[i].incomplete)
 			check_step(f, &sc->v[i], &w);
-	return 0;
 }

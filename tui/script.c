@@ -74,13 +74,13 @@ script_read(struct tui *t, const char *path, struct script **sc,
 
 	memset(f, 0, sizeof(*f));
 	if (script_load(path, sc, f) != 0 ||
-	    script_progress_read(t->s.db, *sc, &p) != 0 ||
-	    script_check(*sc, t->s.db, p.next, f) != 0) {
+	    script_progress_read(t->s.db, *sc, &p) != 0) {
 		findings_free(f);
 		script_free(*sc);
 		*sc = NULL;
 		return 1;
 	}
+	script_check(*sc, t->s.db, p.next, f);
 	return 0;
 }
 
