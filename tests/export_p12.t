@@ -110,24 +110,24 @@ unlike "it holds no key bag" "$(cat "$T/out" "$T/err")" "Keybag|PRIVATE KEY"
 if command -v tmux > /dev/null; then
 	tty_p12() {	# tty_p12 FIRST SECOND: export p12 --legacy of the root on a pty
 		rm -f "$T/tty.rc"
-		tmux -S "$T/tmux.sock" -f /dev/null new-session -d -s pw -x 120 -y 10 \
+		tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s pw -x 120 -y 10 \
 			env SOFTHSM2_CONF="$SOFTHSM2_CONF" ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
 			sh -c "'$CEREMONY' export p12 '$RS' --home '$R' --legacy > '$T/tty.out' 2> '$T/tty.err'; echo \$? > '$T/tty.rc'; sleep 30"
 		for i in $(seq 1 300); do
-			tmux -S "$T/tmux.sock" capture-pane -p -t pw | grep -q "PKCS#12 password:" && break
+			tmux -S "$TMUX_SOCK" capture-pane -p -t pw | grep -q "PKCS#12 password:" && break
 			sleep 0.1
 		done
-		tmux -S "$T/tmux.sock" send-keys -t pw -l "$1"
-		tmux -S "$T/tmux.sock" send-keys -t pw Enter
+		tmux -S "$TMUX_SOCK" send-keys -t pw -l "$1"
+		tmux -S "$TMUX_SOCK" send-keys -t pw Enter
 		for i in $(seq 1 300); do
-			tmux -S "$T/tmux.sock" capture-pane -p -t pw | grep -q "(again):" && break
+			tmux -S "$TMUX_SOCK" capture-pane -p -t pw | grep -q "(again):" && break
 			sleep 0.1
 		done
-		tmux -S "$T/tmux.sock" send-keys -t pw -l "$2"
-		tmux -S "$T/tmux.sock" send-keys -t pw Enter
+		tmux -S "$TMUX_SOCK" send-keys -t pw -l "$2"
+		tmux -S "$TMUX_SOCK" send-keys -t pw Enter
 		for i in $(seq 1 600); do [ -s "$T/tty.rc" ] && break; sleep 0.1; done
-		tmux -S "$T/tmux.sock" capture-pane -p -t pw > "$T/tty.screen"
-		tmux -S "$T/tmux.sock" kill-server
+		tmux -S "$TMUX_SOCK" capture-pane -p -t pw > "$T/tty.screen"
+		tmux -S "$TMUX_SOCK" kill-server
 		cat "$T/tty.rc"
 	}
 	is "two different entries on the terminal: refused" "$(tty_p12 "correct horse battery" "correct horse batterx")" 1

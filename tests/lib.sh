@@ -6,7 +6,10 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 CEREMONY=${CEREMONY:-$TOP/build/ceremony}
 BUILD=${BUILD:-$TOP/build}
 T=$(mktemp -d "${TMPDIR:-/tmp}/ceremony-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# A tmux socket's path must fit in 107 bytes, and $T may sit deep: the tests
+# that drive a terminal keep theirs in /tmp, whatever TMPDIR says.
+TMUX_SOCK=$(mktemp -u /tmp/ceremony-tmux.XXXXXX)
+trap 'rm -rf "$T" "$TMUX_SOCK"' EXIT
 umask 077
 
 export SOFTHSM2_CONF=$T/softhsm2.conf
@@ -115,4 +118,14 @@ p11_block() {
 # open or close (those wrap every command that logs in).
 audit_last() {
 	grep -v -P '\top=session\.(open|close)\t' "$1" | tail -1
+}
+
+# netns_wired CMD...: CMD in a network namespace of its own where v0 is up
+# with 10.9.8.7 (its peer down: no carrier, a cable with nothing at its
+# other end), so a test of the room check never rests on this machine's
+# own interfaces.  Needs root (unshare -n) and ip (iproute2).
+netns_wired() {
+	unshare -n sh -c 'ip link add v0 type veth peer name v1 &&
+		ip addr add 10.9.8.7/24 dev v0 && ip link set v0 up &&
+		exec "$@"' sh "$@"
 }

@@ -4,11 +4,10 @@
 # fixed sleeps).  Source after lib.sh.
 command -v tmux > /dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 
-TMUX_SOCK=$T/tmux.sock
 TUI_WAIT=${TUI_WAIT:-60}	# seconds; the sanitizer build is slower
 unset TMUX
 _tmux() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
-trap '_tmux kill-server 2> /dev/null; rm -rf "$T"' EXIT
+trap '_tmux kill-server 2> /dev/null; rm -rf "$T" "$TMUX_SOCK"' EXIT
 # An idle session keeps the server up for the whole test: when a test ends
 # its only session, the server exits, and a new session made at that
 # moment can meet the dying server ("no server running").
@@ -67,6 +66,25 @@ shows() {
 	local rc=$?
 	_result $rc "$1"
 	[ $rc -eq 0 ] || { diag "the screen never matched /$2/:"; screen | sed 's/^/#   /'; }
+	return $rc
+}
+
+# flat: the screen with every blank and line break taken out, so that a
+# path that wraps wherever the checkout's or TMPDIR's length puts it reads
+# as one piece.
+flat() { screen | tr -d ' \n'; }
+
+# shows_text DESC TEXT [SECONDS]: the screen comes to show TEXT (a literal,
+# not a pattern), however it is wrapped.
+shows_text() {
+	local end=$(( $(date +%s) + ${3:-$TUI_WAIT} )) rc=1 want
+	want=$(printf '%s' "$2" | tr -d ' \n')
+	while [ "$(date +%s)" -le "$end" ]; do
+		flat | grep -Fq -- "$want" && { rc=0; break; }
+		sleep 0.1
+	done
+	_result $rc "$1"
+	[ $rc -eq 0 ] || { diag "the screen never showed '$2':"; screen | sed 's/^/#   /'; }
 	return $rc
 }
 

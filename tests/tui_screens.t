@@ -53,7 +53,7 @@ sum=$(sha256sum "$H/export/root-gen1.pem" | cut -d' ' -f1)
 shows "screen 8: the exports with their SHA-256" "SHA-256 $sum"
 like "under the file's name and size" "$(screen)" "root-gen1\.pem +[0-9]+ bytes"
 keys e
-shows "e exports the CA certificate" "exported $H/export/ca-gen1.pem and .der"
+shows_text "e exports the CA certificate" "exported $H/export/ca-gen1.pem and .der"
 ok "which is the root" cmp "$H/export/ca-gen1.pem" "$H/ca/gen-1.pem"
 
 _tmux resize-window -t tui -x 60 -y 20

@@ -26,7 +26,7 @@ static struct {
 	struct signer		 sg;
 	struct crl_job		 j;
 	char			 dir[4096];
-	char			 result[4][512];
+	char			 result[4][1200];
 } st;
 
 static void
@@ -114,8 +114,10 @@ crl_draw(struct tui *t, int top, int rows)
 		putf(y++, 3, COLS - 4, "nextUpdate %s, next session %s", b, c);
 	}
 	y++;
-	for (i = 0; i < 4 && y < top + rows; i++, y++)
-		put_attr(y, 1, COLS - 2, i == 0 ? A_BOLD : 0, st.result[i]);
+	/* Wrapped, not cut: the export path must be read whole. */
+	for (i = 0; i < 4 && y < top + rows; i++)
+		y += put_wrap(y, 1, COLS - 2, top + rows - y,
+		    i == 0 ? A_BOLD : 0, st.result[i]);
 	tui_keys(t, " i issue the next CRL of the generation >   Up/Down   "
 	    "r refresh   1-9 screens");
 }
@@ -158,7 +160,7 @@ crl_done(struct tui *t, int rc)
 		snprintf(st.result[2], sizeof(st.result[2]), "  SHA-256 %s",
 		    st.j.sha256);
 		snprintf(st.result[3], sizeof(st.result[3]), "  exported "
-		    "%.400s/crl-gen%d.crl and .pem", st.dir, st.sg.generation);
+		    "%.1100s/crl-gen%d.crl and .pem", st.dir, st.sg.generation);
 		tui_msg(t, 0, "CRL %llu issued", st.j.number);
 	}
 	crl_job_clear(&st.j);

@@ -20,23 +20,21 @@
 #include "tui/tui.h"
 
 /*
- * s at (y, x), at most width columns, in attribute attr; returns how many
- * bytes of s were painted, so a caller can wrap the rest.
+ * How much of s fits in width columns, as the wide characters to paint
+ * (control characters and bytes that are not UTF-8 as '?'): the bytes of
+ * s it takes.
  */
-size_t
-put_attr(int y, int x, int width, int attr, const char *s)
+static size_t
+fit(const char *s, int width, wchar_t *out, size_t nout, size_t *nwc)
 {
 	const char	*start = s;
-
 	mbstate_t	 st;
-	wchar_t		 wc, out[512];
+	wchar_t		 wc;
 	size_t		 n, i = 0;
 	int		 cols = 0, w;
 
-	if (width <= 0 || y < 0 || y >= LINES)
-		return 0;
 	memset(&st, 0, sizeof(st));
-	while (*s != '\0' && i < sizeof(out) / sizeof(out[0]) - 1) {
+	while (*s != '\0' && i < nout - 1) {
 		n = mbrtowc(&wc, s, strlen(s), &st);
 		if (n == (size_t)-1 || n == (size_t)-2) {
 			memset(&st, 0, sizeof(st));
@@ -54,12 +52,50 @@ put_attr(int y, int x, int width, int attr, const char *s)
 		s += n;
 	}
 	out[i] = L'\0';
+	*nwc = i;
+	return (size_t)(s - start);
+}
+
+/*
+ * s at (y, x), at most width columns, in attribute attr; returns how many
+ * bytes of s were painted, so a caller can wrap the rest.
+ */
+size_t
+put_attr(int y, int x, int width, int attr, const char *s)
+{
+	wchar_t		 out[512];
+	size_t		 n, nwc;
+
+	if (width <= 0 || y < 0 || y >= LINES)
+		return 0;
+	n = fit(s, width, out, sizeof(out) / sizeof(out[0]), &nwc);
 	if (attr != 0)
 		attron(attr);
-	mvaddnwstr(y, x, out, (int)i);
+	mvaddnwstr(y, x, out, (int)nwc);
 	if (attr != 0)
 		attroff(attr);
-	return (size_t)(s - start);
+	return n;
+}
+
+/* Where the first line of s ends when it is wrapped at width columns:
+ * at the last space that fits (if one is in the second half), else at the
+ * width.  *next: where the following line starts. */
+static size_t
+wrap_cut(const char *s, int width, size_t *next)
+{
+	wchar_t	out[512];
+	size_t	n, nwc, cut;
+
+	n = fit(s, width, out, sizeof(out) / sizeof(out[0]), &nwc);
+	*next = n;
+	if (s[n] == '\0' || n == 0)
+		return n;
+	for (cut = n; cut > n / 2 && s[cut] != ' '; cut--)
+		;
+	if (s[cut] != ' ')
+		return n;
+	*next = cut + 1;
+	return cut;
 }
 
 /* s over at most nlines lines from (y, x), cut at spaces where it can;
@@ -67,27 +103,33 @@ put_attr(int y, int x, int width, int attr, const char *s)
 int
 put_wrap(int y, int x, int width, int nlines, int attr, const char *s)
 {
-	size_t	n, len, cut;
+	size_t	cut, next;
 	char	line[1024];
 	int	i;
 
 	for (i = 0; i < nlines && *s != '\0'; i++) {
-		len = strlen(s);
-		n = put_attr(y + i, x, width, attr, s);
-		if (n < len && i + 1 < nlines) {
-			/* Repaint up to the last space, the rest below. */
-			for (cut = n; cut > n / 2 && s[cut] != ' '; cut--)
-				;
-			if (s[cut] == ' ') {
-				move(y + i, x);
-				clrtoeol();
-				snprintf(line, sizeof(line), "%.*s", (int)cut,
-				    s);
-				put_attr(y + i, x, width, attr, line);
-				n = cut + 1;
-			}
-		}
-		s += n;
+		cut = wrap_cut(s, width, &next);
+		if (cut == 0)
+			break;
+		snprintf(line, sizeof(line), "%.*s", (int)cut, s);
+		/* The last line shows as much as fits. */
+		put_attr(y + i, x, width, attr, i + 1 < nlines ? line : s);
+		s += next;
+	}
+	return i;
+}
+
+/* How many lines put_wrap takes for s at width columns, at most max. */
+int
+wrap_lines(int width, int max, const char *s)
+{
+	size_t	next;
+	int	i;
+
+	for (i = 0; i < max && *s != '\0'; i++) {
+		if (wrap_cut(s, width, &next) == 0)
+			break;
+		s += next;
 	}
 	return i;
 }

@@ -289,11 +289,11 @@ draw_menu(void)
 
 /* The prompt: two lines of question, one of input, above the message. */
 static void
-draw_prompt(void)
+draw_prompt(int msg_lines)
 {
 	char	shown[300];
 	size_t	i;
-	int	y = LINES - 6;
+	int	y = LINES - 4 - msg_lines;
 
 	mvhline(y - 1, 0, ACS_HLINE, COLS);
 	for (i = 0; i < 3; i++) {
@@ -313,29 +313,45 @@ draw_prompt(void)
 	move(y + 2, 2 + (pr.masked ? (int)strlen(shown) : text_width(shown)));
 }
 
+/* The message as the foot shows it. */
 static void
-draw_foot(struct tui *t)
+foot_text(struct tui *t, char *line, size_t len)
 {
 	static const char	spin[] = "|/-\\";
-	char			line[1200];
 
-	if (wk.running) {
-		snprintf(line, sizeof(line), "%c %s (%lds): please wait, "
+	line[0] = '\0';
+	if (wk.running)
+		snprintf(line, len, "%c %s (%lds): please wait, "
 		    "keys are ignored until it is done", spin[ticks % 4],
 		    wk.what, (long)(time(NULL) - wk.started));
-		put_attr(LINES - 3, 0, COLS, A_BOLD, line);
-	} else if (t->msg[0] != '\0') {
-		snprintf(line, sizeof(line), "%s%s", t->msg_error ? "error: " :
-		    "", t->msg);
-		put_wrap(LINES - 3, 0, COLS, 2, t->msg_error ? A_BOLD : 0,
-		    line);
-	}
+	else if (t->msg[0] != '\0')
+		snprintf(line, len, "%s%s", t->msg_error ? "error: " : "",
+		    t->msg);
+}
+
+/* The message over as many lines as it needs (a long path must be read
+ * whole), two at the least and MSG_LINES_MAX at the most. */
+#define MSG_LINES_MAX	6
+static int
+foot_lines(const char *line)
+{
+	int	n = wrap_lines(COLS, MSG_LINES_MAX, line);
+
+	return n < 2 ? 2 : n;
+}
+
+static void
+draw_foot(struct tui *t, const char *line, int nlines)
+{
+	put_wrap(LINES - 1 - nlines, 0, COLS, nlines,
+	    wk.running || t->msg_error ? A_BOLD : 0, line);
 }
 
 static void
 draw_all(struct tui *t)
 {
-	int	rows;
+	char	foot[1200];
+	int	rows, msg_lines;
 
 	erase();
 	curs_set(0);
@@ -349,18 +365,21 @@ draw_all(struct tui *t)
 		/* Nothing else until the clock is confirmed (clock.c). */
 		clock_draw(t);
 		if (pr.active)
-			draw_prompt();
+			draw_prompt(2);
 		refresh();
 		return;
 	}
 	status_draw(t);
 	draw_menu();
-	/* Status 2 lines, menu 2, message 2, keys 1; a prompt takes 4. */
-	rows = LINES - 7 - (pr.active ? 4 : 0);
+	/* Status 2 lines, menu 2, the message (2 or more), keys 1; a prompt
+	 * takes 4. */
+	foot_text(t, foot, sizeof(foot));
+	msg_lines = foot_lines(foot);
+	rows = LINES - 5 - msg_lines - (pr.active ? 4 : 0);
 	screens[cur]->draw(t, 4, rows);
-	draw_foot(t);
+	draw_foot(t, foot, msg_lines);
 	if (pr.active)
-		draw_prompt();
+		draw_prompt(msg_lines);
 	refresh();
 }
 

@@ -107,7 +107,7 @@ root_draw_fp(int y)
 static void
 root_draw_done(struct tui *t, int y)
 {
-	char	*subj, a[32], b[32], *serial = NULL;
+	char	*subj, a[32], b[32], *serial = NULL, line[4300];
 	BIGNUM	*bn;
 
 	subj = name_text(X509_get_subject_name(st.ca));
@@ -124,8 +124,10 @@ root_draw_done(struct tui *t, int y)
 	putf(y++, 3, COLS - 4, "valid      %s to %s", a, b);
 	y++;
 	y = root_draw_fp(y);
-	putf(y++, 3, COLS - 4, "exported   %s/root-gen1.pem and .der",
+	/* Wrapped, not cut: the officers copy this path. */
+	snprintf(line, sizeof(line), "exported   %s/root-gen1.pem and .der",
 	    st.exported);
+	put_wrap(y, 3, COLS - 4, 4, 0, line);
 	free(subj);
 	OPENSSL_free(serial);
 	tui_keys(t, " this data directory has its root   1-9 screens   "

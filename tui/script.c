@@ -343,16 +343,19 @@ draw_step(int y, int rows)
 static void
 draw_findings(const struct findings *f, int y, int rows)
 {
-	char	line[600];
+	char	line[1200];
 	size_t	i;
-	int	end = y + rows;
+	int	end = y + rows, room;
 
 	for (i = 0; i < f->n && y < end; i++) {
-		if (end - y < 2 && i + 1 < f->n)
-			break;
 		snprintf(line, sizeof(line), "%s %s (%s)", f->v[i].error ?
 		    "ERROR" : "warning", f->v[i].text, f->v[i].code);
-		y += put_wrap(y, 3, COLS - 4, end - y < 2 ? 1 : 2, 0, line);
+		/* Each finding whole (a path in it wraps), with a line kept
+		 * for the "and more" note when more follow. */
+		room = end - y - (i + 1 < f->n ? 1 : 0);
+		if (room < wrap_lines(COLS - 4, room + 1, line))
+			break;
+		y += put_wrap(y, 3, COLS - 4, room, 0, line);
 	}
 	if (i < f->n && y < end)
 		putf(y, 3, COLS - 4, "... and %zu more: ceremony script check "

@@ -83,6 +83,7 @@ void		 putf(int y, int x, int width, const char *, ...)
 size_t		 put_attr(int y, int x, int width, int attr, const char *);
 int		 put_wrap(int y, int x, int width, int nlines, int attr,
 		    const char *);
+int		 wrap_lines(int width, int max, const char *);
 void		 list_scroll(size_t n, size_t sel, int rows, size_t *first);
 int		 list_move(int ch, size_t n, size_t *sel, int rows);
 void		 when_utc(time_t, char *, size_t);
