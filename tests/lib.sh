@@ -301,3 +301,23 @@ _botan_first() {
 		ok "$d: Botan validates its certificate" $BOTAN "$root" "$cert" "$@"
 	fi
 }
+
+# verify_all_p7s DESC P7S DATA ROOT: every verifier checks the detached
+# PKCS#7 (CMS) signature P7S (DER) over DATA up to ROOT (Botan 2 has no
+# CMS reader: it checks the signer's certificate the signature carries).
+verify_all_p7s() {
+	local d=$1 p7s=$2 data=$3 root=$4
+	ok "$d: OpenSSL cms -verify" openssl cms -verify -binary -inform DER \
+		-in "$p7s" -content "$data" -CAfile "$root" -purpose any -out /dev/null
+	ok "$d: GnuTLS certtool --p7-verify" certtool --p7-verify --inder \
+		--infile "$p7s" --load-data "$data" --load-ca-certificate "$root"
+	# cmsutil's -u 11: the signer is checked as a CA (certUsageAnyCA).
+	ok "$d: NSS cmsutil -D" _nss_cms "$p7s" "$data" "$root"
+	openssl pkcs7 -inform DER -in "$p7s" -print_certs -out "$T/p7s.pem" 2>/dev/null
+	openssl x509 -in "$T/p7s.pem" -out "$T/p7s-signer.pem"
+	_botan_first "$d" "$root" "$T/p7s-signer.pem"
+}
+
+_nss_cms() {	# P7S DATA ROOT
+	_nss_load "$3" && cmsutil -D -n -i "$1" -c "$2" -d "sql:$T/nss" -u 11
+}
