@@ -120,7 +120,7 @@ audit_last() {
 # Every relying party: OpenSSL, GnuTLS, NSS and Botan each check what the
 # tests make, one TAP line per verifier (docs/crl.md says what Botan can
 # and cannot read).  The NSS database is new for each call.
-BOTAN="/usr/bin/python3 $TOP/tests/botan_x509.py"
+BOTAN="/usr/bin/python3 $TOP/scripts/botan-x509"
 
 _nss() {	# _nss: a fresh, empty NSS database in $T/nss
 	rm -rf "$T/nss" && mkdir "$T/nss" &&
