@@ -95,24 +95,19 @@ gen_ext_add(CONF *conf, X509V3_CTX *ctx, const char *section, int gen,
 	return 1;
 }
 
-/* A URI among names that names a generation other than gen, or NULL. */
+/* A URI that names a generation other than gen (in *other), or NULL. */
 static const char *
-gen_other_uri(const GENERAL_NAMES *names, int gen, int *other)
+gen_other_uri(const GENERAL_NAME *gn, int gen, int *other)
 {
-	const GENERAL_NAME	*gn;
 	const ASN1_IA5STRING	*uri;
-	int			 i, type;
+	int			 type;
 
-	for (i = 0; i < sk_GENERAL_NAME_num(names); i++) {
-		gn = sk_GENERAL_NAME_value(names, i);
-		if ((uri = GENERAL_NAME_get0_value(gn, &type)) == NULL ||
-		    type != GEN_URI)
-			continue;
-		*other = gen_named((const char *)ASN1_STRING_get0_data(uri));
-		if (*other != 0 && *other != gen)
-			return (const char *)ASN1_STRING_get0_data(uri);
-	}
-	return NULL;
+	if ((uri = GENERAL_NAME_get0_value(gn, &type)) == NULL ||
+	    type != GEN_URI)
+		return NULL;
+	*other = gen_named((const char *)ASN1_STRING_get0_data(uri));
+	return *other != 0 && *other != gen ?
+	    (const char *)ASN1_STRING_get0_data(uri) : NULL;
 }
 
 static void
@@ -132,9 +127,8 @@ gen_lint_urls(X509 *x, int gen, struct findings *f)
 	AUTHORITY_INFO_ACCESS	*aia;
 	DIST_POINT		*dp;
 	ACCESS_DESCRIPTION	*ad;
-	GENERAL_NAMES		*one;
 	const char		*uri;
-	int			 i, other;
+	int			 i, k, other;
 
 	if ((cdp = X509_get_ext_d2i(x, NID_crl_distribution_points, NULL,
 	    NULL)) != NULL) {
@@ -142,27 +136,22 @@ gen_lint_urls(X509 *x, int gen, struct findings *f)
 			dp = sk_DIST_POINT_value(cdp, i);
 			if (dp->distpoint == NULL || dp->distpoint->type != 0)
 				continue;
-			if ((uri = gen_other_uri(dp->distpoint->name.fullname,
-			    gen, &other)) != NULL)
-				gen_finding(f, "crlDistributionPoints", uri,
-				    other, gen);
+			for (k = 0; k < sk_GENERAL_NAME_num(
+			    dp->distpoint->name.fullname); k++)
+				if ((uri = gen_other_uri(sk_GENERAL_NAME_value(
+				    dp->distpoint->name.fullname, k), gen,
+				    &other)) != NULL)
+					gen_finding(f, "crlDistributionPoints",
+					    uri, other, gen);
 		}
 		CRL_DIST_POINTS_free(cdp);
 	}
 	if ((aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL)) == NULL)
 		return;
-	if ((one = GENERAL_NAMES_new()) == NULL)
-		goto out;
 	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
 		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
-		if (!sk_GENERAL_NAME_push(one, ad->location))
-			break;
-		uri = gen_other_uri(one, gen, &other);
-		(void)sk_GENERAL_NAME_pop(one);
-		if (uri != NULL)
+		if ((uri = gen_other_uri(ad->location, gen, &other)) != NULL)
 			gen_finding(f, "authorityInfoAccess", uri, other, gen);
 	}
-	sk_GENERAL_NAME_free(one);
-out:
 	AUTHORITY_INFO_ACCESS_free(aia);
 }
