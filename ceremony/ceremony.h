@@ -233,6 +233,13 @@ void		 findings_add_rule(struct findings *, int, const char *code,
 		    ATTR_PRINTF(6, 7);
 void		 findings_free(struct findings *);
 
+/* genurl.c */
+/* Per-generation URLs: {gen} in a template, genN in a URL. */
+char		*gen_expand(const char *, int);
+int		 gen_named(const char *);
+int		 gen_ext_add(CONF *, X509V3_CTX *, const char *, int, X509 *);
+void		 gen_lint_urls(X509 *, int, struct findings *);
+
 /* lint.c */
 /* What a to-be-signed certificate is linted against. */
 struct lint_ctx {
@@ -241,6 +248,7 @@ struct lint_ctx {
 	EVP_PKEY		*subject_key;	/* the key it must certify */
 	const X509_PUBKEY	*subject_spki;	/* or its encoding */
 	const struct hsm_keyspec *signer_spec;	/* the token key's type */
+	int			 generation;	/* that signs; 0: unknown */
 };
 int		 lint_cert(X509 *, const struct lint_ctx *, struct findings *);
 
@@ -371,6 +379,13 @@ int		 cmd_rollover_cancel(int, char **);
 int		 cmd_rollover_export(int, char **);
 
 /* crl.c */
+/* The issuingDistributionPoint's form (docs/crl.md: what each costs). */
+enum crl_idp_form {
+	CRL_IDP_URI = 0,	/* non-critical, the URI only: every verifier */
+	CRL_IDP_CRITICAL,	/* critical, the URI and (a root's)
+				   onlyContainsCACerts: RFC 5280's form */
+	CRL_IDP_NONE		/* no IDP */
+};
 /* A CRL template: templates/crl.cnf, section [crl]; see docs/crl.md. */
 struct crl_tmpl {
 	char		*path;
@@ -380,7 +395,9 @@ struct crl_tmpl {
 	const EVP_MD	*md;
 	char		*digest;
 	int		 keep_expired;	/* entries of expired certificates */
-	char		*idp;		/* issuingDistributionPoint URI, or NULL */
+	char		*idp;		/* issuingDistributionPoint URI, or NULL;
+					   {gen}: the issuing generation */
+	int		 idp_form;	/* enum crl_idp_form */
 	unsigned char	*raw;		/* the file's bytes, for the audit */
 	size_t		 rawlen;
 };
@@ -450,6 +467,8 @@ int		 token_sign_digest(EVP_PKEY *, const EVP_MD *,
 		    unsigned char **, size_t *);
 
 /* crl_check.c */
+int		 crl_check_other_gens(const struct db *, const struct crl_job *,
+		    const struct crl_parts *);
 int		 crl_check_previous(const char *path, const struct crl_job *,
 		    const struct crl_parts *, const struct crlsrc *);
 int		 crl_read_times(const char *path, time_t *this_update,

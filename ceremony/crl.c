@@ -24,7 +24,7 @@
 
 static const char *const crl_keys[] = {
 	"days", "max_days", "reissue_days", "digest", "keep_expired", "idp",
-	NULL
+	"idp_form", NULL
 };
 
 static int
@@ -53,6 +53,32 @@ crl_tmpl_days(CONF *c, const struct crl_tmpl *t, const char *key, long def,
 	if (*v == '\0' || *end != '\0' || *out < 0 || *out > 3650) {
 		err_set("template %s: %s = \"%s\" is not a number of days "
 		    "from 0 to 3650", t->path, key, v);
+		return 1;
+	}
+	return 0;
+}
+
+/* idp_form: which issuingDistributionPoint, docs/crl.md. */
+static int
+crl_tmpl_idp_form(CONF *c, struct crl_tmpl *t)
+{
+	const char	*v = NCONF_get_string(c, "crl", "idp_form");
+
+	ERR_clear_error();
+	if (v == NULL || strcmp(v, "uri") == 0)
+		t->idp_form = CRL_IDP_URI;
+	else if (strcmp(v, "critical") == 0)
+		t->idp_form = CRL_IDP_CRITICAL;
+	else if (strcmp(v, "none") == 0)
+		t->idp_form = CRL_IDP_NONE;
+	else {
+		err_set("template %s: idp_form = \"%s\": use uri, critical or "
+		    "none (docs/crl.md)", t->path, v);
+		return 1;
+	}
+	if (t->idp_form == CRL_IDP_NONE && t->idp != NULL) {
+		err_set("template %s: idp_form = none but idp is set: remove "
+		    "one of them", t->path);
 		return 1;
 	}
 	return 0;
@@ -124,7 +150,7 @@ crl_tmpl_parse(CONF *c, struct crl_tmpl *t)
 	if (v != NULL && (t->idp = strdup(v)) == NULL)
 		return 1;
 	ERR_clear_error();
-	return 0;
+	return crl_tmpl_idp_form(c, t);
 }
 
 int
@@ -258,7 +284,8 @@ crl_issue(struct session *s, struct crl_job *j)
 	    &src) != 0)
 		goto out;
 	j->entries = src.listed;
-	if (crl_parts_make(j, &p) != 0)
+	if (crl_parts_make(j, &p) != 0 ||
+	    crl_check_other_gens(s->db, j, &p) != 0)
 		goto out;
 	if (last > 0 && ((prev = db_crl_path(s->db, j->sg->generation, last,
 	    "crl")) == NULL || crl_check_previous(prev, j, &p, &src) != 0))

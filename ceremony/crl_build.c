@@ -425,45 +425,69 @@ push_ext(STACK_OF(X509_EXTENSION) *sk, int nid, int crit, void *v)
 	return 0;
 }
 
+/* The IDP's distributionPoint: the template's URI, {gen} expanded. */
+static int
+crl_idp_uri(const struct crl_job *j, ISSUING_DIST_POINT *idp)
+{
+	GENERAL_NAME	*gn = NULL;
+	ASN1_IA5STRING	*uri = NULL;
+	char		*v;
+	int		 named, rc = 1;
+
+	if ((v = gen_expand(j->t->idp, j->sg->generation)) == NULL)
+		return 1;
+	named = gen_named(v);
+	if (named != 0 && named != j->sg->generation) {
+		err_set("template %s: idp %s names generation %d but "
+		    "generation %d signs: write {gen} in the idp (docs/crl.md); "
+		    "nothing was signed", j->t->path, v, named,
+		    j->sg->generation);
+		goto out;
+	}
+	if ((idp->distpoint = DIST_POINT_NAME_new()) == NULL ||
+	    (idp->distpoint->name.fullname = GENERAL_NAMES_new()) == NULL ||
+	    (gn = GENERAL_NAME_new()) == NULL ||
+	    (uri = ASN1_IA5STRING_new()) == NULL ||
+	    !ASN1_STRING_set(uri, v, -1))
+		goto out;
+	idp->distpoint->type = 0;
+	GENERAL_NAME_set0_value(gn, GEN_URI, uri);
+	uri = NULL;
+	if (!sk_GENERAL_NAME_push(idp->distpoint->name.fullname, gn))
+		goto out;
+	gn = NULL;
+	rc = 0;
+out:
+	ASN1_IA5STRING_free(uri);
+	GENERAL_NAME_free(gn);
+	free(v);
+	return rc;
+}
+
 /*
- * issuingDistributionPoint: the template's URI; onlyContainsCACerts when
- * the issuer is a root (a root signs only CA certificates, RFC 5280
- * 5.2.5).  NULL when there is neither.
+ * issuingDistributionPoint, in the template's idp_form: the URI, and in
+ * the critical form onlyContainsCACerts when the issuer is a root (a root
+ * signs only CA certificates, RFC 5280 5.2.5).  *out NULL: none.
  */
-static ISSUING_DIST_POINT *
-crl_idp(const struct crl_job *j)
+static int
+crl_idp(const struct crl_job *j, ISSUING_DIST_POINT **out)
 {
 	ISSUING_DIST_POINT	*idp;
-	GENERAL_NAME		*gn;
-	ASN1_IA5STRING		*uri;
+	int			 only_ca;
 
-	if (j->t->idp == NULL && !j->root)
-		return NULL;
+	*out = NULL;
+	only_ca = j->root && j->t->idp_form == CRL_IDP_CRITICAL;
+	if (j->t->idp_form == CRL_IDP_NONE || (j->t->idp == NULL && !only_ca))
+		return 0;
 	if ((idp = ISSUING_DIST_POINT_new()) == NULL)
-		return NULL;
-	idp->onlyCA = j->root ? 0xff : 0;
-	if (j->t->idp != NULL) {
-		if ((idp->distpoint = DIST_POINT_NAME_new()) == NULL ||
-		    (idp->distpoint->name.fullname = GENERAL_NAMES_new()) ==
-		    NULL || (gn = GENERAL_NAME_new()) == NULL)
-			goto fail;
-		idp->distpoint->type = 0;
-		if ((uri = ASN1_IA5STRING_new()) == NULL ||
-		    !ASN1_STRING_set(uri, j->t->idp, -1)) {
-			ASN1_IA5STRING_free(uri);
-			GENERAL_NAME_free(gn);
-			goto fail;
-		}
-		GENERAL_NAME_set0_value(gn, GEN_URI, uri);
-		if (!sk_GENERAL_NAME_push(idp->distpoint->name.fullname, gn)) {
-			GENERAL_NAME_free(gn);
-			goto fail;
-		}
+		return 1;
+	idp->onlyCA = only_ca ? 0xff : 0;
+	if (j->t->idp != NULL && crl_idp_uri(j, idp) != 0) {
+		ISSUING_DIST_POINT_free(idp);
+		return 1;
 	}
-	return idp;
-fail:
-	ISSUING_DIST_POINT_free(idp);
-	return NULL;
+	*out = idp;
+	return 0;
 }
 
 /* AKI (the issuer's SKI), cRLNumber, IDP: [0] EXPLICIT Extensions. */
@@ -494,16 +518,18 @@ crl_exts(const struct crl_job *j, struct crl_parts *p)
 	    push_ext(sk, NID_authority_key_identifier, 0, akid) ||
 	    push_ext(sk, NID_crl_number, 0, num))
 		goto out;
-	if ((idp = crl_idp(j)) != NULL) {
-		if (push_ext(sk, NID_issuing_distribution_point, 1, idp))
+	if (crl_idp(j, &idp) != 0)
+		goto out;
+	if (idp != NULL) {
+		if (push_ext(sk, NID_issuing_distribution_point,
+		    j->t->idp_form == CRL_IDP_CRITICAL, idp))
 			goto out;
 		x = sk_X509_EXTENSION_value(sk, 2);
 		p->idplen = (size_t)ASN1_STRING_length(X509_EXTENSION_get_data(x));
 		if ((p->idp = OPENSSL_memdup(ASN1_STRING_get0_data(
 		    X509_EXTENSION_get_data(x)), p->idplen)) == NULL)
 			goto out;
-	} else if (j->t->idp != NULL || j->root)
-		goto out;
+	}
 	if ((len = i2d_X509_EXTENSIONS(sk, &der)) <= 0 ||
 	    (p->exts = OPENSSL_malloc((size_t)len + 8)) == NULL)
 		goto out;

@@ -330,3 +330,52 @@ out:
 	crlmap_close(&cm);
 	return rc;
 }
+
+/*
+ * A CRL must not claim another generation's scope: its IDP must differ
+ * from the one in every other generation's latest CRL (a template whose
+ * idp names no generation would give each generation the same one).
+ */
+int
+crl_check_other_gens(const struct db *db, const struct crl_job *j,
+    const struct crl_parts *parts)
+{
+	struct crlmap			 cm;
+	STACK_OF(X509_EXTENSION)	*sk;
+	unsigned long long		 last;
+	char				*path;
+	int				 g, top, same;
+
+	if (j->t->idp == NULL || parts->idp == NULL)
+		return 0;
+	if ((top = db_ca_highest(db)) < 0)
+		return 1;
+	for (g = 1; g <= top; g++) {
+		if (g == j->sg->generation)
+			continue;
+		if (db_crl_last(db, g, &last) != 0)
+			return 1;
+		if (last == 0)
+			continue;
+		if ((path = db_crl_path(db, g, last, "crl")) == NULL)
+			return 1;
+		if (crlmap_open(path, &cm) != 0) {
+			free(path);
+			return 1;
+		}
+		sk = crlmap_exts(&cm);
+		same = sk != NULL && ext_same(sk, NID_issuing_distribution_point,
+		    parts->idp, parts->idplen);
+		sk_X509_EXTENSION_pop_free(sk, X509_EXTENSION_free);
+		crlmap_close(&cm);
+		if (same) {
+			err_set("the CRL's issuing distribution point is "
+			    "generation %d's (%s): write {gen} in the template's "
+			    "idp (docs/crl.md); nothing was signed", g, path);
+			free(path);
+			return 1;
+		}
+		free(path);
+	}
+	return 0;
+}

@@ -162,7 +162,8 @@ issue_extensions(X509 *x, const struct issue_job *j)
 	X509V3_set_ctx(&ctx, j->issuer != NULL ? j->issuer : x, x, NULL,
 	    NULL, 0);
 	X509V3_set_nconf(&ctx, j->t->conf);
-	if (!X509V3_EXT_add_nconf(j->t->conf, &ctx, j->t->ext_section, x)) {
+	if (!gen_ext_add(j->t->conf, &ctx, j->t->ext_section, j->generation,
+	    x)) {
 		err_ossl("template %s: cannot add the extensions of [%s]",
 		    j->t->path, j->t->ext_section);
 		return 1;
@@ -267,6 +268,7 @@ issue_build(struct session *s, struct issue_job *j, struct findings *f)
 	lc.subject_key = j->pubkey;
 	lc.subject_spki = j->spki;
 	lc.signer_spec = &j->key->spec;
+	lc.generation = j->generation;
 	/* A batch draws its serials beforehand (issue_serials). */
 	if ((j->serial[0] == '\0' && issue_serial(s, j->serial) != 0) ||
 	    issue_tbs(j) != 0)

@@ -356,5 +356,7 @@ lint_cert(X509 *x, const struct lint_ctx *lc, struct findings *f)
 		lint_ocsp(x, f);
 	lint_key_ids(x, lc->issuer, ca, f);
 	lint_extension_set(x, f);
+	if (lc->generation > 0)
+		gen_lint_urls(x, lc->generation, f);
 	return f->errors > before;
 }

@@ -51,22 +51,16 @@ openssl crl -in "$CRL" -noout -text > "$T/text"
 text=$(flat "$T/text")
 like "v2, issuer is the root" "$text" "Version 2.*Issuer: C = XX, O = Example Organisation, OU = Offline Root, CN = Example Root CA"
 like "AKI is the root's SKI" "$text" "Authority Key Identifier: $(openssl x509 -in "$ROOT" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')"
-like "root CRL: IDP, critical, only CA certificates" "$text" \
-	"Issuing Distribution Point: critical Full Name: URI:http://pki.example.org/crl/root-gen1.crl *Only CA Certificates"
+like "root CRL: IDP (the default form uri): generation 1's URI" "$text" \
+	"Issuing Distribution Point: Full Name: URI:http://pki.example.org/crl/root-gen1.crl Revoked"
 like "B: keyCompromise" "$text" "Serial Number: $SB Revocation Date: [^:]*:[^:]*:[^ ]* [0-9]* GMT CRL entry extensions: X509v3 CRL Reason Code: Key Compromise Invalidity Date: $(date -u -d "$INV" "+%b %e %H:%M:%S %Y" | tr -s " ") GMT"
 like "C: certificateHold" "$text" "Serial Number: $SC .* Certificate Hold"
 unlike "A is not listed" "$text" "$SA"
-# Verification by relying parties.
-cat "$ROOT" "$CRL" > "$T/root+crl.pem"
-openssl verify -crl_check -CAfile "$T/root+crl.pem" "$T/B.pem" > "$T/v" 2>&1
-is "openssl verify -crl_check: B fails" "$?" 2
-like "... as revoked" "$(flat "$T/v")" "certificate revoked"
-ok "openssl verify -crl_check: A is fine" openssl verify -crl_check -CAfile "$T/root+crl.pem" "$T/A.pem"
+# Verification by every relying party: A is good, B revoked.
+verify_all_crl "CRL 2" "$CRL" "$ROOT" "$T/A.pem"
+verify_all_revoked "CRL 2, B" "$CRL" "$ROOT" "$T/B.pem"
 ok "GnuTLS certtool --crl-info reads it" certtool --crl-info --infile "$CRL"
 like "GnuTLS: two entries, number 2" "$(flat "$T/out")" "CRL Number \(not critical\): 02 .*Revoked certificates \(2\)"
-ok "GnuTLS certtool --verify-crl accepts it" certtool --verify-crl \
-	--load-ca-certificate "$ROOT" --infile "$CRL"
-like "GnuTLS says verified" "$(cat "$T/out")" "Verified"
 like "audit: crl.issue with number, entries and SHA-256" "$(grep crl.issue "$R/audit.log" | tail -1)" \
 	"number 2 entries 2 sha256 $(sha256sum < "$R/crls/gen-1/2.crl" | cut -c1-64)"
 
@@ -106,7 +100,49 @@ printf '[crl]\ndays = 30\nbogus = 1\n' > "$T/bad.cnf"
 fails "unknown template key refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/bad.cnf"
 like "... by name" "$(cat "$T/err")" 'unknown key "bogus"'
 printf '[crl]\ndays = 400\nmax_days = 500\n' > "$T/long.cnf"
+printf '[crl]\nidp_form = partial\n' > "$T/form.cnf"
+before=$(tree "$R/crls")
+fails "an unknown idp_form refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/form.cnf"
+like "... naming the choices" "$(cat "$T/err")" 'idp_form = "partial": use uri, critical or none'
+printf '[crl]\nidp_form = none\nidp = http://x.example/c.crl\n' > "$T/form.cnf"
+fails "idp_form = none with an idp refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/form.cnf"
+sed 's/^idp_form.*/idp_form = critical/' "$T/crl.cnf" > "$T/critical.cnf"
+fails "another idp_form within a generation: refused (its scope)" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/critical.cnf"
+like "... as a change of scope" "$(cat "$T/err")" "differs from the previous CRL's"
+is "... nothing written" "$(tree "$R/crls")" "$before"
 fails "a root CRL longer than 365 days refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/long.cnf"
+
+# What the other idp_forms cost, each on a root of its own (a generation
+# keeps its form): "critical" is RFC 5280's, NSS and Botan refuse it;
+# "none" has no scope, Botan refuses it for a certificate naming a CDP.
+mkform() {	# mkform FORM: a root, A signed, a CRL in that form -> $T/FORM/
+	local h=$T/$1
+	mktoken "$1"
+	c init --home "$h" --module "$MODULE" --token "$1" > /dev/null
+	c key generate --home "$h" --pin-file "$T/pin" --label k --type ec:P-384 > /dev/null
+	c root create --home "$h" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" --key k > /dev/null
+	c sign --home "$h" --pin-file "$T/pin" --template "$TPL/subca.cnf" --csr "$T/A.csr" > "$h.out"
+	cp "$h/export/$(sed -n 's/^  serial *//p' "$h.out").pem" "$h/A.pem"
+	sed "s/^idp_form.*/idp_form = $1/" "$T/crl.cnf" | { [ "$1" = none ] && grep -v '^idp ' || cat; } > "$h.cnf"
+	c crl issue --home "$h" --pin-file "$T/pin" --template "$h.cnf" > /dev/null
+}
+mkform critical
+F=$T/critical
+like "critical: IDP critical, the URI, only CA certificates" "$(flat <(openssl crl -in "$F/crls/gen-1/1.pem" -noout -text))" \
+	"Issuing Distribution Point: critical Full Name: URI:http://pki.example.org/crl/root-gen1.crl *Only CA Certificates"
+ok "critical: OpenSSL accepts it" openssl verify -crl_check -CRLfile "$F/crls/gen-1/1.pem" -CAfile "$F/export/root-gen1.pem" "$F/A.pem"
+ok "critical: GnuTLS accepts it" certtool --verify-crl --load-ca-certificate "$F/export/root-gen1.pem" --infile "$F/crls/gen-1/1.pem"
+_nss_load "$F/export/root-gen1.pem" > /dev/null
+crlutil -I -i "$F/crls/gen-1/1.crl" -d "sql:$T/nss" > "$T/out" 2>&1
+like "critical: NSS refuses it (an unknown critical extension)" "$(cat "$T/out")" SEC_ERROR_CRL_UNKNOWN_CRITICAL_EXTENSION
+$BOTAN "$F/export/root-gen1.pem" "$F/A.pem" --crl "$F/crls/gen-1/1.pem" > "$T/out"
+like "critical: Botan refuses the path (onlyContainsCACerts)" "$(cat "$T/out")" "No CRL with matching distribution point"
+mkform none
+F=$T/none
+unlike "none: no IDP" "$(openssl crl -in "$F/crls/gen-1/1.pem" -noout -text)" "Issuing Distribution Point"
+ok "none: NSS imports it" _nss_crl "$F/crls/gen-1/1.crl" "$F/export/root-gen1.pem"
+$BOTAN "$F/export/root-gen1.pem" "$F/A.pem" --crl "$F/crls/gen-1/1.pem" > "$T/out"
+like "none: Botan refuses the path (the CDP matches no IDP)" "$(cat "$T/out")" "No CRL with matching distribution point"
 
 # crl status, now and (libfaketime) later.
 ok "crl status" c crl status --home "$R" --template "$T/crl.cnf"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's main command, scripts/demo, end to end in a temporary
-# folder: the root is created and accepted by the three verifiers, the
-# good request is signed and the bad one refused, the audit chain holds.
+# folder: the root is created and accepted by the four verifiers, the
+# good request is signed and the bad one refused, the root's CRL accepted
+# by the four, the audit chain holds.
 . "$(dirname "$0")/lib.sh"
 case $CEREMONY in
 *build-asan*) echo "1..0 # SKIP the demo runs the plain build"; exit 0 ;;
@@ -13,6 +14,12 @@ out=$(cat "$T/demo.out")
 like "OpenSSL accepts the root" "$out" "OpenSSL: .*root-gen1.pem: OK"
 like "GnuTLS accepts the root" "$out" "GnuTLS: +Verified"
 like "NSS accepts the root" "$out" "NSS: +certutil: certificate is valid"
+like "Botan accepts the root" "$out" "Botan: +botan: self-signature valid"
+crl=$(sed -n '/first CRL/,/^Botan/p' "$T/demo.out")
+like "the CRL: OpenSSL verifies it" "$crl" "OpenSSL: +verify OK"
+like "the CRL: GnuTLS verifies it" "$crl" "GnuTLS: +Verified"
+like "the CRL: NSS crlutil imports it" "$crl" "NSS: +crlutil: CRL imported"
+like "the CRL: Botan validates the intermediate with it" "$crl" "Botan: +botan: 0 Verified"
 like "the bad request's findings are shown" "$out" "verdict: REJECT \(5 errors"
 like "the batch signs one and sets one aside" "$out" "1 signed, 1 rejected, 2 in all"
 like "the intermediate verifies against the root" "$out" "/certs/[0-9A-F]+\.pem: OK"

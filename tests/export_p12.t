@@ -80,6 +80,8 @@ ok "NSS pk12util -l lists it" pk12util -l "$P12" -W "correct horse battery"
 like "NSS sees the certificate" "$(cat "$T/out")" "Subject: \"CN=vcs.example.com"
 refused "NSS refuses the wrong password" pk12util -l "$P12" -W "wrong horse battery"
 like "NSS: bad password" "$(cat "$T/err")" "SEC_ERROR_BAD_PASSWORD"
+verify_all_chain "the leaf" "$ROOT" "$LEAF"
+verify_all_p12 "the archive" "$P12" "correct horse battery" "$ROOT"
 fails "a second export of the same archive is refused" c export p12 "$S" \
 	--home "$R" --password-fd 3 3< "$T/pw"
 like "it names the archive that exists" "$(cat "$T/err")" "$P12 exists already"
@@ -96,6 +98,7 @@ ok "NSS pk12util -l lists the legacy archive" pk12util -l "$L12" \
 	-W "correct horse battery"
 ok "GnuTLS certtool --p12-info opens the legacy archive" certtool --p12-info \
 	--inder --infile "$L12" --password "correct horse battery"
+verify_all_p12 "the legacy archive" "$L12" "correct horse battery" "$ROOT"
 
 RS=$(openssl x509 -in "$ROOT" -noout -serial | cut -d= -f2)
 ok "the root's certificate exports too" c export p12 "$RS" --home "$R" \
@@ -105,6 +108,7 @@ like "... and it says its key never leaves the token" "$(cat "$T/out")" \
 ok "openssl reads the root's archive" openssl pkcs12 -info -noenc \
 	-in "$R/p12/$RS.p12" -passin "file:$T/pw"
 unlike "it holds no key bag" "$(cat "$T/out" "$T/err")" "Keybag|PRIVATE KEY"
+verify_all_p12 "the root's archive" "$R/p12/$RS.p12" "correct horse battery" "$ROOT"
 
 # The password asked on the terminal (echo off, twice), through tmux.
 if command -v tmux > /dev/null; then

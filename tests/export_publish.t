@@ -1,8 +1,9 @@
 #!/bin/bash
 # Publication bundles: every CA certificate, the latest CRL of each
 # generation, the PKCS#7 bundle and a SHA256SUMS signed by the CA key on
-# the token.  Read by openssl pkcs7, the signature checked by openssl cms
-# -verify and sha256sum -c (independently of ceremony export verify); a
+# the token.  The bundles, the CRL and the signature read by OpenSSL,
+# GnuTLS, NSS and Botan, and sha256sum -c (independently of ceremony
+# export verify); a
 # changed byte in any file, an extra file and a missing one are named.
 . "$(dirname "$0")/lib.sh"
 
@@ -36,9 +37,15 @@ is "the bundle holds what relying parties need" "$(cd "$T/b" && ls | tr '\n' ' '
 	"SHA256SUMS SHA256SUMS.p7s ca-certs.p7b gen-1.crl gen-1.crl.pem gen-1.der gen-1.pem "
 ok "the CA certificate is the data directory's" cmp "$T/b/gen-1.pem" "$ROOT"
 ok "the CRL is the latest (number 2)" cmp "$T/b/gen-1.crl" "$R/crls/gen-1/2.crl"
-ok "openssl pkcs7 -print_certs reads the PKCS#7 bundle" openssl pkcs7 \
-	-inform DER -in "$T/b/ca-certs.p7b" -print_certs
-like "it holds the root" "$(cat "$T/out")" "subject=.*CN = Example Root CA"
+verify_all_p7 "ca-certs.p7b" "$T/b/ca-certs.p7b" "$ROOT"
+like "it holds the root" "$(openssl x509 -in "$T/p7-first.pem" -noout -subject)" "subject=.*CN = Example Root CA"
+verify_all_p7s "SHA256SUMS.p7s" "$T/b/SHA256SUMS.p7s" "$T/b/SHA256SUMS" "$ROOT"
+# The CRL, checked with a subordinate the root signs now (it lists none).
+openssl ecparam -name secp384r1 -genkey -noout -out "$T/s.key"
+openssl req -new -key "$T/s.key" -subj "/C=XX/O=Example/CN=Sub" -out "$T/s.csr"
+c sign --home "$R" --pin-file "$T/pin" --template "$TPL/subca.cnf" --csr "$T/s.csr" > "$T/s.out"
+verify_all_crl "the published CRL" "$T/b/gen-1.crl.pem" "$ROOT" \
+	"$R/certs/$(sed -n 's/^  serial *//p' "$T/s.out").pem"
 ok "sha256sum -c agrees with the manifest" bash -c "cd '$T/b' && sha256sum -c --strict SHA256SUMS"
 ok "openssl cms -verify: the manifest's signature, up to the root" openssl cms \
 	-verify -binary -inform DER -in "$T/b/SHA256SUMS.p7s" -content "$T/b/SHA256SUMS" \
@@ -104,9 +111,8 @@ ok "an issuing CA publishes (no CRL yet)" c export publish "$T/ib" --home "$I" \
 is "its bundle holds its chain" "$(cd "$T/ib" && ls | tr '\n' ' ')" \
 	"SHA256SUMS SHA256SUMS.p7s ca-certs.p7b gen-1-chain.der gen-1-chain.pem gen-1.der gen-1.pem "
 ok "it verifies up to the root" c export verify "$T/ib" --ca "$ROOT"
-ok "openssl cms -verify agrees" openssl cms -verify -binary -inform DER \
-	-in "$T/ib/SHA256SUMS.p7s" -content "$T/ib/SHA256SUMS" -CAfile "$ROOT" \
-	-purpose any -out /dev/null
+verify_all_p7s "the issuing CA's SHA256SUMS.p7s" "$T/ib/SHA256SUMS.p7s" "$T/ib/SHA256SUMS" "$ROOT"
+verify_all_p7 "the issuing CA's ca-certs.p7b" "$T/ib/ca-certs.p7b" "$ROOT"
 # After a rollover and its switch-over the manifest is signed by the new
 # root's key: a holder of the old root verifies it through NewWithOld.
 c rollover prepare --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" --start now > /dev/null

@@ -56,8 +56,8 @@ ok "the archive opens with the password (openssl)" openssl pkcs12 -in "$P12" \
 ok "the key in it is the certificate's" bash -c "cmp <(openssl pkey -in '$T/all.pem' \
 	-pubout) <(openssl x509 -in '$R/certs/$S.pem' -noout -pubkey)"
 is "it holds the certificate and the root" "$(grep -c 'BEGIN CERTIFICATE' "$T/all.pem")" 2
-ok "the certificate chains to the root" openssl verify -x509_strict -CAfile "$ROOT" \
-	"$R/certs/$S.pem"
+verify_all_chain "the OCSP responder" "$ROOT" "$R/certs/$S.pem"
+verify_all_p12 "its archive" "$P12" "ocsp responder archive pw" "$ROOT"
 text=$(openssl x509 -in "$R/certs/$S.pem" -noout -text | tr -s '\n ' ' ')
 like "the template's extensions: OCSPSigning and noCheck" "$text" "OCSP Signing.*OCSP No Check"
 ok "GnuTLS certtool --p12-info opens it" certtool --p12-info --inder --infile "$P12" \
@@ -83,4 +83,6 @@ ok "openssl pkcs12 -legacy opens it" openssl pkcs12 -legacy -info -in \
 	"$R/p12/$S2.legacy.p12" -passin "file:$T/pw" -noenc
 like "3DES key bag" "$(cat "$T/err")" "Shrouded Keybag: pbeWithSHA1And3-KeyTripleDES-CBC"
 like "an RSA 4096 key" "$(openssl x509 -in "$R/certs/$S2.pem" -noout -text)" "Public-Key: \(4096 bit\)"
+verify_all_chain "the device" "$ROOT" "$R/certs/$S2.pem"
+verify_all_p12 "its legacy archive" "$R/p12/$S2.legacy.p12" "$(cat "$T/pw")" "$ROOT"
 done_testing

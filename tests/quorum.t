@@ -69,7 +69,7 @@ openssl req -new -key "$T/k.key" -subj "/C=XX/O=Example/CN=Quorum Sub" -out "$T/
 ok "shares 1, 3 and 5 sign a certificate" c sign --home "$R" $(sh 1 3 5) \
 	--template "$TPL/subca.cnf" --csr "$T/sub.csr" --witness wendy
 SER=$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f6)
-ok "... openssl verifies it against the root" openssl verify -CAfile "$R/ca/gen-1.pem" "$R/certs/$SER.pem"
+verify_all_chain "the quorum-signed certificate" "$R/ca/gen-1.pem" "$R/certs/$SER.pem"
 # shellcheck disable=SC2046
 ok "shares 4, 2 and 5 (any order) log in" c key list --home "$R" $(sh 4 2 5)
 # Shares through descriptors, as a script would pass them.

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Root rollover (issue 5): status before and during the overlap period,
 # prepare/cancel/prepare again, the refusal to cancel after use, the
-# switch-over, link certificates checked by OpenSSL and GnuTLS in both
-# directions (and no longer after the old root's end), sign --resign, the
+# switch-over, link certificates checked by OpenSSL, GnuTLS, NSS and Botan
+# in both directions (and no longer after the old root's end), sign --resign, the
 # next CA certificate export, and each generation's own CRL sequence.
 # libfaketime stands before, during and after the overlap.
 . "$(dirname "$0")/lib.sh"
@@ -114,12 +114,15 @@ ok "old-issued, trusting only the new root, through OldWithNew (openssl)" \
 fails_v() { ! openssl verify -CAfile "$1" "$2" > /dev/null 2>&1; }
 fails_v "$R/ca/gen-1.pem" "$C4"
 _result $? "without the link the old root does not accept the new-issued one"
-cat "$C4" "$R/ca/gen-3-newwithold.pem" > "$T/c4.pem"
-cat "$C1" "$R/ca/gen-3-oldwithnew.pem" > "$T/c1.pem"
-ok "new-issued through NewWithOld (certtool)" certtool --verify --load-ca-certificate "$R/ca/gen-1.pem" --infile "$T/c4.pem"
-like "... trusted" "$(cat "$T/out")" "Verified. The certificate is trusted"
-ok "old-issued through OldWithNew (certtool)" certtool --verify --load-ca-certificate "$R/ca/gen-3.pem" --infile "$T/c1.pem"
-like "... trusted" "$(cat "$T/out")" "Verified. The certificate is trusted"
+verify_all_chain "new-issued through NewWithOld" "$R/ca/gen-1.pem" "$C4" "$R/ca/gen-3-newwithold.pem"
+verify_all_chain "old-issued through OldWithNew" "$R/ca/gen-3.pem" "$C1" "$R/ca/gen-3-oldwithnew.pem"
+verify_all_chain "generation 3's root" "$R/ca/gen-3.pem" "$R/ca/gen-3.pem"
+like "{gen}: generation 1's intermediate names generation 1" \
+	"$(openssl x509 -in "$C1" -noout -ext crlDistributionPoints,authorityInfoAccess | tr -s '\n ' '  ')" \
+	"root-gen1.crl .*root-gen1.crt"
+like "{gen}: generation 3's names generation 3" \
+	"$(openssl x509 -in "$C4" -noout -ext crlDistributionPoints,authorityInfoAccess | tr -s '\n ' '  ')" \
+	"root-gen3.crl .*root-gen3.crt"
 ok "during the overlap (faketime +50d) (openssl)" fk -f +50d openssl verify -CAfile "$R/ca/gen-1.pem" -untrusted "$R/ca/gen-3-newwithold.pem" "$C4"
 fk -f +450d openssl verify -CAfile "$R/ca/gen-1.pem" -untrusted "$R/ca/gen-3-newwithold.pem" "$C4" > "$T/out" 2>&1
 is "after the old root's end (faketime +450d) the old root no longer vouches" "$?" 2
@@ -147,7 +150,12 @@ ok "generation 1's CRL verifies with the old root" openssl crl -in "$R/crls/gen-
 ok "generation 3's CRL verifies with the new root" openssl crl -in "$R/crls/gen-3/2.pem" -CAfile "$R/ca/gen-3.pem" -noout
 like "the old CRL lists what the old generation issued and revoked" "$(openssl crl -in "$R/crls/gen-1/2.pem" -noout -text)" "$I1"
 unlike "the new CRL does not" "$(openssl crl -in "$R/crls/gen-3/2.pem" -noout -text)" "$I1"
-ok "openssl verify -crl_check with the old generation's CRL" openssl verify -crl_check -CAfile "$R/ca/gen-1.pem" -CRLfile "$R/crls/gen-1/2.pem" "$R/certs/$I2.pem"
+verify_all_crl "generation 1's CRL" "$R/crls/gen-1/2.pem" "$R/ca/gen-1.pem" "$R/certs/$I2.pem"
+verify_all_revoked "generation 1's CRL, the revoked one" "$R/crls/gen-1/2.pem" "$R/ca/gen-1.pem" "$C1"
+verify_all_crl "generation 3's CRL" "$R/crls/gen-3/2.pem" "$R/ca/gen-3.pem" "$C4"
+like "{gen}: each generation's CRL claims its own IDP" \
+	"$(for g in 1 3; do openssl crl -in "$R/crls/gen-$g/2.pem" -noout -text | grep -A2 'Issuing Distribution' | tail -1; done | tr -s '\n ' '  ')" \
+	"URI:http://pki.example.org/crl/root-gen1.crl .*URI:http://pki.example.org/crl/root-gen3.crl"
 ok "crl issue --generation 1 (retired)" c crl issue "${P[@]}" --template "$T/crl.cnf" --generation 1
 is "... number 3 of generation 1" "$(ls "$R/crls/gen-1" | grep -c '\.crl$')" 3
 fails "crl issue --generation 2 (cancelled)" c crl issue "${P[@]}" --template "$T/crl.cnf" --generation 2

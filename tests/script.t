@@ -112,7 +112,7 @@ is "none of these touched the data directory" "$(tree "$R")" "$before"
 ok "script run initial-root" c script run "$S/initial-root.cnf" "${P[@]}" --yes "${PEOPLE[@]}"
 out=$(cat "$T/out")
 like "... all 5 steps done" "$out" "all 5 steps done"
-ok "the root verifies (openssl)" openssl verify -x509_strict -CAfile "$R/export/root-gen1.pem" "$R/export/root-gen1.pem"
+verify_all_chain "the root" "$R/export/root-gen1.pem" "$R/export/root-gen1.pem"
 ok "its CRL verifies (openssl crl -verify)" openssl crl -in "$R/export/crl-gen1.pem" -CAfile "$R/export/root-gen1.pem" -noout -verify
 ok "the published bundle verifies" "$CEREMONY" export verify "$S/publish-initial-root" --ca "$R/export/root-gen1.pem"
 ok "the audit log verifies" c audit verify
@@ -189,8 +189,8 @@ ok "check of the subordinate script" c script check "$S/subordinate-signing.cnf"
 ok "run it" c script run "$S/subordinate-signing.cnf" "${P[@]}" --yes "${PEOPLE[@]}"
 like "... the issuing CA is signed" "$(cat "$T/out")" "certificate [0-9A-F]+ issued to CN=Example Issuing CA 1"
 sub=$(grep -v '^#' "$R/index.txt" | grep -P '^V\t' | tail -1 | cut -f6)
-ok "the issuing CA chains to the root (openssl)" openssl verify -x509_strict -CAfile "$R/export/root-gen1.pem" "$R/export/$sub.pem"
-ok "... and for GnuTLS" certtool --verify --load-ca-certificate "$R/export/root-gen1.pem" --infile "$R/export/$sub.pem"
+verify_all_chain "the issuing CA" "$R/export/root-gen1.pem" "$R/export/$sub.pem"
+verify_all_crl "the initial ceremony's CRL" "$R/export/crl-gen1.pem" "$R/export/root-gen1.pem" "$R/export/$sub.pem"
 mkdir "$S/publish-subca2"
 sed 's/publish-subca/publish-subca2/' "$S/subordinate-signing.cnf" > "$S/sub2.cnf"
 fails "a publish folder that exists is found by the check" c script run "$S/sub2.cnf" "${P[@]}" --yes "${PEOPLE[@]}"
@@ -249,7 +249,7 @@ fi
 ok "check of the rollover script" c script check "$S/rollover.cnf"
 ok "run the rollover script" c script run "$S/rollover.cnf" "${P[@]}" --yes "${PEOPLE[@]}"
 like "... generation 2 prepared" "$(cat "$T/out")" "generation 2 prepared \(pending\)"
-ok "the link certificate verifies with the old root" openssl verify -x509_strict -CAfile "$R/export/root-gen1.pem" "$R/ca/gen-2-newwithold.pem"
+verify_all_chain "the link certificate under the old root" "$R/export/root-gen1.pem" "$R/ca/gen-2-newwithold.pem"
 ok "the bundle verifies" "$CEREMONY" export verify "$S/publish-rollover" --ca "$R/export/root-gen1.pem"
 ok "db verify after everything" c db verify
 

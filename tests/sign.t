@@ -1,7 +1,8 @@
 #!/bin/bash
 # Signing with a policy: root -> issuing CA (key on its own token, request
 # made by ceremony csr create) -> Expressway-style server certificate and
-# an OCSP signer.  Chains checked by OpenSSL, GnuTLS and NSS; refusals
+# an OCSP signer.  Chains and bundles checked by OpenSSL, GnuTLS, NSS and
+# Botan; refusals
 # leave the database and the export directory as they were.
 . "$(dirname "$0")/lib.sh"
 
@@ -41,14 +42,13 @@ like "intermediate: AKI is the root's SKI" "$text" "Authority Key Identifier: $(
 	-in "$ROOT" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')"
 like "intermediate: CRL distribution point" "$text" "URI:http://pki.example.org/crl/root-gen1.crl"
 like "intermediate: caIssuers" "$text" "CA Issuers - URI:http://pki.example.org/root-gen1.crt"
-ok "openssl verify: root -> intermediate" openssl verify -x509_strict \
-	-CAfile "$ROOT" "$INT"
+verify_all_chain "root -> intermediate" "$ROOT" "$INT"
 is "index: the intermediate is valid, profile subca" \
 	"$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f1,6,8)" "V	$S	subca"
 ok "the database keeps the certificate" cmp "$R/certs/$S.pem" "$INT"
 ok "DER export" cmp <(openssl x509 -in "$INT" -outform DER) "$R/export/$S.der"
-ok "PKCS#7 bundle read back" openssl pkcs7 -inform DER -in "$R/export/chain-gen1.p7b" -print_certs
-like "PKCS#7 bundle holds the root" "$(cat "$T/out")" "subject=C = XX, O = Example Organisation, OU = Offline Root, CN = Example Root CA"
+verify_all_p7 "chain-gen1.p7b" "$R/export/chain-gen1.p7b" "$ROOT"
+like "PKCS#7 bundle holds the root" "$(openssl x509 -in "$T/p7-first.pem" -noout -subject)" "subject=C = XX, O = Example Organisation, OU = Offline Root, CN = Example Root CA"
 
 # A server certificate from the issuing CA, under the Expressway policy.
 openssl ecparam -name prime256v1 -genkey -noout -out "$T/srv.key"
@@ -66,19 +66,14 @@ ok "issuing CA signs the server request" c sign --home "$I" --pin-file "$T/pin" 
 L=$(sed -n 's/^  serial *//p' "$T/out")
 LEAF=$I/export/$L.pem
 cat "$I/export/chain-gen1.pem" > "$T/chain.pem"
-ok "openssl verify: root -> intermediate -> leaf" openssl verify -x509_strict \
-	-CAfile "$ROOT" -untrusted "$T/chain.pem" "$LEAF"
+verify_all_chain "root -> intermediate -> leaf" "$ROOT" "$LEAF" "$INT"
 cat "$LEAF" "$T/chain.pem" > "$T/full.pem"
 ok "GnuTLS certtool --verify-chain" certtool --verify-chain --infile "$T/full.pem"
 like "GnuTLS says verified" "$(cat "$T/out")" "Chain verification output: Verified"
-nss=$T/nss; mkdir "$nss"
-certutil -N -d "sql:$nss" --empty-password
-certutil -A -d "sql:$nss" -n root -t "CT,C,C" -i "$ROOT"
-certutil -A -d "sql:$nss" -n int -t ",," -i "$INT"
-certutil -A -d "sql:$nss" -n leaf -t ",," -i "$LEAF"
-ok "NSS certutil -V: the leaf is a valid SSL server" certutil -V -d "sql:$nss" -n leaf -u V
-like "NSS says valid" "$(cat "$T/out")" "certificate is valid"
-ok "NSS certutil -V: the intermediate is a valid CA" certutil -V -d "sql:$nss" -n int -u L
+like "leaf: CDP and AIA name the issuing CA's generation 1" \
+	"$(openssl x509 -in "$LEAF" -noout -ext crlDistributionPoints,authorityInfoAccess | tr -s '\n ' '  ')" \
+	"URI:http://pki.example.org/crl/issuing-gen1.crl .*URI:http://pki.example.org/issuing-gen1.crt"
+verify_all_p7 "the issuing CA's chain-gen1.p7b" "$I/export/chain-gen1.p7b" "$ROOT"
 text=$(openssl x509 -in "$LEAF" -noout -text | tr -s '\n ' ' ')
 like "leaf: SANs copied from the request" "$text" \
 	"Subject Alternative Name: DNS:vcs.example.com, DNS:peer1.example.com"
@@ -178,6 +173,7 @@ like "OCSP signer: id-pkix-ocsp-nocheck" "$text" "OCSP No Check"
 like "OCSP signer: issued by the issuing CA" "$text" "Issuer: C = XX, O = Example Organisation, CN = Example Issuing CA"
 ok "OCSP signer: chain verifies with purpose ocsphelper" openssl verify \
 	-purpose ocsphelper -CAfile "$ROOT" -untrusted "$T/chain.pem" "$I/export/$O.pem"
+verify_all_chain "OCSP signer" "$ROOT" "$I/export/$O.pem" "$INT"
 
 # Batch: the inbox, after one login.
 for n in 1 2 3; do

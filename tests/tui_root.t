@@ -52,7 +52,7 @@ serial=$(printf '%s\n' "$scr" | sed -n 's/^ *serial *\([0-9A-F]*\)$/\1/p')
 is "the serial on screen is the root's" "$serial" \
 	"$(openssl x509 -in "$H/ca/gen-1.pem" -noout -serial | sed 's/serial=//')"
 shows_text "the root is exported where the screen says" "exported $H/export/root-gen1.pem"
-ok "the exported root verifies" openssl verify -x509_strict -CAfile "$H/export/root-gen1.pem" "$H/export/root-gen1.pem"
+verify_all_chain "the exported root" "$H/export/root-gen1.pem" "$H/export/root-gen1.pem"
 
 is "q leaves with status 0" "$(tui_quit)" 0
 is "nothing on stderr" "$(cat "$T/tui.err")" ""

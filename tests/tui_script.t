@@ -100,8 +100,7 @@ shows "r now runs nothing" "every step of the script is done: nothing to run"
 is "q leaves with status 0" "$(tui_quit)" 0
 is "nothing on stderr" "$(cat "$T/tui.err")" ""
 
-ok "the root verifies (openssl)" openssl verify -x509_strict -CAfile "$H/export/root-gen1.pem" \
-	"$H/export/root-gen1.pem"
+verify_all_chain "the root" "$H/export/root-gen1.pem" "$H/export/root-gen1.pem"
 is "its serial is the index's" \
 	"$(openssl x509 -in "$H/export/root-gen1.pem" -noout -serial | sed 's/serial=//')" "$serial"
 ok "the CRL verifies (openssl)" openssl crl -in "$H/export/crl-gen1.pem" \

@@ -52,8 +52,7 @@ ok "the database lists" "$CEREMONY" db list --home "$H"
 like "the new certificate, valid, under the subca profile" "$(cat "$T/out")" \
 	"V  $serial .* subca +CN=issuing,O=Example Organisation,C=XX"
 like "and nothing else but the root" "$(cat "$T/out")" "2 of 2 certificates"
-ok "the certificate verifies against the root" openssl verify -x509_strict \
-	-CAfile "$H/export/root-gen1.pem" "$H/certs/$serial.pem"
+verify_all_chain "the certificate" "$H/export/root-gen1.pem" "$H/certs/$serial.pem"
 ok "and its export is the same certificate" cmp "$H/certs/$serial.pem" "$H/export/$serial.pem"
 is "its key is the request's" \
 	"$(openssl x509 -in "$H/certs/$serial.pem" -noout -pubkey | openssl sha256)" \
