@@ -224,7 +224,10 @@ step_parse(struct script_step *st, const char *script,
 			    cv->value, "step [%s]: %s is yes or no", st->name,
 			    cv->name);
 		free(*step_field(st, k));
-		if ((keys[k].kind == V_PATH ? duppath(step_field(st, k), script,
+		/* A bare template name is looked up (tmpl_path.c). */
+		if ((keys[k].kind == V_PATH && (keys[k].off != offsetof(struct
+		    script_step, tmpl) || strchr(cv->value, '/') != NULL) ?
+		    duppath(step_field(st, k), script,
 		    cv->value) : dupstr(step_field(st, k), cv->value)) != 0)
 			findings_add(f, 1, "out-of-memory", "out of memory");
 	}

@@ -116,3 +116,9 @@ p11_block() {
 audit_last() {
 	grep -v -P '\top=session\.(open|close)\t' "$1" | tail -1
 }
+
+# first_session LOG: the number of the first session of an audit log (the
+# records before it are ceremony init's template.install ones).
+first_session() {
+	grep -m1 -P '\top=session\.open\t' "$1" | sed 's/^seq=\([0-9]*\).*/\1/'
+}
