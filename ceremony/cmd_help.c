@@ -5,9 +5,11 @@
  *
  *   help --man          ceremony(1), in man(7) markup
  *   help --commands     every command, one a line (completion)
- *   help --options CMD  the options CMD takes, one a line (completion)
+ *   help --options CMD  the options CMD takes, one a line, with the value's
+ *                       placeholder ("--network warn|refuse"; completion)
  *   help --keys         every template and policy key the readers accept
  *                       (tests/help.t checks ceremony-templates(5))
+ *   help --reasons      the revocation reasons revoke takes (completion)
  *   help COMMAND        the same as COMMAND --help
  */
 #include <stdio.h>
@@ -179,11 +181,10 @@ help_options(const char *name)
 		return 1;
 	}
 	for (d = opt_docs; d->opt != NULL; d++)
-		if (d->cmd != NULL && strcmp(d->cmd, name) == 0)
-			printf("--%s%s\n", d->opt, d->arg != NULL ? "=" : "");
-	for (d = opt_docs; d->opt != NULL; d++)
-		if (d->cmd == NULL && opt_doc_find(name, d->opt) == d)
-			printf("--%s%s\n", d->opt, d->arg != NULL ? "=" : "");
+		if ((d->cmd != NULL && strcmp(d->cmd, name) == 0) ||
+		    (d->cmd == NULL && opt_doc_find(name, d->opt) == d))
+			printf("--%s%s%s\n", d->opt, d->arg != NULL ? " " : "",
+			    d->arg != NULL ? d->arg : "");
 	return 0;
 }
 
@@ -199,6 +200,19 @@ help_keys(void)
 		printf("policy %s\n", k);
 	for (i = 0; (k = crl_tmpl_key(i)) != NULL; i++)
 		printf("crl %s\n", k);
+}
+
+/* The reasons revoke takes (completion): RFC 5280's, delta-only left out. */
+static void
+help_reasons(void)
+{
+	const char	*r;
+	int		 i;
+
+	for (i = 0; i < 16; i++)
+		if ((r = db_reason_name(i)) != NULL &&
+		    strcmp(r, "removeFromCRL") != 0)
+			printf("%s\n", r);
 }
 
 /* help WORDS: the command they name, asked for its --help. */
@@ -240,12 +254,14 @@ help_main(int argc, char **argv)
 		rc = help_options(argv[2]);
 	else if (strcmp(argv[1], "--keys") == 0 && argc == 2)
 		help_keys();
+	else if (strcmp(argv[1], "--reasons") == 0 && argc == 2)
+		help_reasons();
 	else if (argv[1][0] == '-') {
 		err_set("help takes --man, --commands, --options COMMAND, "
-		    "--keys or a COMMAND");
+		    "--keys, --reasons or a COMMAND");
 		rc = 1;
-	} else
-		return help_command(argc, argv);
+	} else if ((rc = help_command(argc, argv)) != 0 && !err_isset())
+		return rc;	/* the command said why */
 	if (rc != 0)
 		fprintf(stderr, "ceremony: %s\n", err_get());
 	return rc;

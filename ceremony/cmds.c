@@ -22,7 +22,7 @@ const struct cmd cmds[] = {
 	    "list the key pairs on the token", cmd_key_list },
 	{ "key show", "KEY [--home DIR]",
 	    "show a key's attributes (KEY: label, id:HEX or pkcs11: URI)", cmd_key_show },
-	{ "root create", "--template T --key KEY [--home DIR] [--export DIR]",
+	{ "root create", "--key KEY [--template T] [--home DIR] [--export DIR]",
 	    "create the self-signed root certificate with a token key", cmd_root_create },
 	{ "csr show", "FILE",
 	    "decode a certificate request (PEM or DER) for inspection", cmd_csr_show },
@@ -149,8 +149,7 @@ usage_common(const char *cmd)
 	const struct opt_doc	*d;
 
 	for (d = opt_docs; d->opt != NULL; d++)
-		if (d->cmd == NULL && strcmp(d->opt, "help") != 0 &&
-		    (cmd == NULL || opt_doc_find(cmd, d->opt) == d))
+		if (d->cmd == NULL && (cmd == NULL || opt_doc_find(cmd, d->opt) == d))
 			usage_opt(d);
 }
 
