@@ -6,6 +6,7 @@
 # messages for the common mistakes: a missing data directory, a template
 # name that is nowhere.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.sh"
 
 mktoken root
 H=$T/ca
@@ -95,6 +96,14 @@ out=$(tr '\n' ' ' < "$T/out")
 like "... the added one" "$out" "template-unrecorded .* templates/extra.cnf is not one the audit log recorded"
 like "... the removed one" "$out" "template-missing .* templates/crl.cnf, recorded at ceremony init, is gone"
 like "... three problems" "$(cat "$T/err")" "3 problems found"
+
+# --- the TUI from another folder finds the CA's own templates.
+TUI_DIR=$T/elsewhere tui_start --home "$H"
+shows "the TUI opens outside the project folder, no --templates" "token root: logged out \| gen 1 \| "
+keys 3
+shows "... its signing screen lists the CA's templates" "subca"
+is "... and quits cleanly" "$(tui_quit)" 0
+is "... with nothing on stderr" "$(cat "$T/tui.err")" ""
 
 # --- init from a checkout copies ./templates; with no folder, none.
 cd "$TOP" || exit 1
