@@ -23,8 +23,9 @@ all: $(BUILD)/ceremony $(UNITS) man
 # binary itself, the file formats from the docs (scripts/md2man).
 MAN      = $(BUILD)/man/ceremony.1 $(BUILD)/man/ceremony-templates.5 \
            $(BUILD)/man/ceremony-database.5
-MANDATE  = 2026-12-03
-VERSION  = 0.1.0
+H_DEFINE = $(shell sed -n 's/^\#define $(1)[[:space:]]*"\(.*\)".*/\1/p' ceremony/ceremony.h)
+MANDATE  = $(call H_DEFINE,CEREMONY_MAN_DATE)
+VERSION  = $(call H_DEFINE,CEREMONY_VERSION)
 man: $(MAN)
 
 $(BUILD)/man/ceremony.1: $(CEREMONY)

@@ -131,13 +131,13 @@ tmpl_path_names(char *buf, size_t len)
 	}
 	qsort(names, n, sizeof(names[0]), name_cmp);
 	snprintf(buf, len, "none");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if ((i == 0 || strcmp(names[i], names[i - 1]) != 0) &&
 		    used < len)
 			used += snprintf(buf + used, len - used, "%s%s",
 			    used == 0 ? "" : ", ", names[i]);
+	for (i = 0; i < n; i++)
 		free(names[i]);
-	}
 }
 
 /* The folders searched, "A, B, C", for a message. */
