@@ -8,6 +8,7 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
            $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags p11-kit-1)
 override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lgmp -ldl -pthread
 BUILD   ?= build
+CEREMONY ?= $(BUILD)/ceremony
 
 CORE     = $(wildcard util/*.c hsm/*.c db/*.c)
 APP      = $(wildcard ceremony/*.c tui/*.c)
@@ -16,7 +17,31 @@ CORE_O   = $(CORE:%.c=$(BUILD)/obj/%.o)
 APP_O    = $(APP:%.c=$(BUILD)/obj/%.o)
 LIB_O    = $(filter-out $(BUILD)/obj/ceremony/main.o,$(CORE_O) $(APP_O))
 
-all: $(BUILD)/ceremony $(UNITS)
+all: $(BUILD)/ceremony $(UNITS) man
+
+# Manual pages: ceremony(1) from the command and option tables of the
+# binary itself, the file formats from the docs (scripts/md2man).
+MAN      = $(BUILD)/man/ceremony.1 $(BUILD)/man/ceremony-templates.5 \
+           $(BUILD)/man/ceremony-database.5
+H_DEFINE = $(shell sed -n 's/^\#define $(1)[[:space:]]*"\(.*\)".*/\1/p' ceremony/ceremony.h)
+MANDATE  = $(call H_DEFINE,CEREMONY_MAN_DATE)
+VERSION  = $(call H_DEFINE,CEREMONY_VERSION)
+man: $(MAN)
+
+$(BUILD)/man/ceremony.1: $(CEREMONY)
+	@mkdir -p $(dir $@)
+	$(CEREMONY) help --man > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/ceremony-templates.5: scripts/md2man docs/templates.md docs/policy.md docs/crl.md
+	@mkdir -p $(dir $@)
+	scripts/md2man ceremony-templates 5 "certificate profiles, policies and CRL templates of ceremony" \
+	  $(MANDATE) $(VERSION) docs/templates.md docs/policy.md \
+	  "docs/crl.md:Template: templates/crl.cnf" > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/man/ceremony-database.5: scripts/md2man docs/database.md
+	@mkdir -p $(dir $@)
+	scripts/md2man ceremony-database 5 "the data directory of ceremony" \
+	  $(MANDATE) $(VERSION) docs/database.md > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/ceremony: $(CORE_O) $(APP_O)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
@@ -39,6 +64,38 @@ test: all asan
 clean:
 	rm -rf build build-asan
 
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, templates,
+# example scripts (their templates named, found by the search path), docs,
+# manual pages and bash completion.  CEREMONY= installs that binary
+# instead of $(BUILD)/ceremony (the tests install the one they test).
+PREFIX  ?= /usr/local
+D        = $(DESTDIR)$(PREFIX)
+SCRIPTS  = $(wildcard docs/scripts/*.cnf)
+DOCS     = README.md $(wildcard docs/*.md)
+install: $(CEREMONY) $(MAN)
+	install -d $(D)/bin $(D)/share/ceremony/templates \
+	  $(D)/share/ceremony/scripts $(D)/share/doc/ceremony \
+	  $(D)/share/man/man1 $(D)/share/man/man5 \
+	  $(D)/share/bash-completion/completions
+	install -m 755 $(CEREMONY) $(D)/bin/ceremony
+	install -m 644 templates/*.cnf $(D)/share/ceremony/templates
+	for f in $(SCRIPTS); do \
+	  sed 's#\.\./\.\./templates/\([^ ]*\)\.cnf#\1#' $$f > $(D)/share/ceremony/scripts/$${f##*/} && \
+	  chmod 644 $(D)/share/ceremony/scripts/$${f##*/} || exit 1; done
+	install -m 644 $(DOCS) $(D)/share/doc/ceremony
+	install -m 644 $(BUILD)/man/ceremony.1 $(D)/share/man/man1
+	install -m 644 $(BUILD)/man/ceremony-templates.5 \
+	  $(BUILD)/man/ceremony-database.5 $(D)/share/man/man5
+	install -m 644 scripts/ceremony.bash-completion \
+	  $(D)/share/bash-completion/completions/ceremony
+
+uninstall:
+	rm -f $(D)/bin/ceremony $(D)/share/man/man1/ceremony.1 \
+	  $(D)/share/man/man5/ceremony-templates.5 \
+	  $(D)/share/man/man5/ceremony-database.5 \
+	  $(D)/share/bash-completion/completions/ceremony
+	rm -rf $(D)/share/ceremony $(D)/share/doc/ceremony
+
 # The benchmark (not a test): ceremony sign --inbox against openssl ca and
 # the token's raw signing rate; N=100 make bench for a quick run.
 $(BUILD)/bench-rawsign: bench/rawsign.c $(LIB_O)
@@ -49,4 +106,4 @@ bench:
 
 .PHONY: bench
 
-.PHONY: all asan test clean
+.PHONY: all asan test clean man install uninstall

@@ -25,6 +25,7 @@
 #include "hsm/hsm.h"
 
 #define CEREMONY_VERSION	"0.1.0"
+#define CEREMONY_MAN_DATE	"2026-12-03"	/* of the manual pages */
 #define DEFAULT_HOME		"ca"
 
 /*
@@ -69,6 +70,7 @@ struct session {
 	const char		*token;		/* --token, else the config's */
 	const char		*operator;
 	const char		*export_dir;	/* --export, else HOME/export */
+	const char		*templates;	/* --templates: searched first */
 	struct pin_source	 pin;
 	const char		*witness[8];	/* --witness, repeated */
 	size_t			 nwitness;
@@ -94,8 +96,25 @@ struct findings;
 
 /* cmds.c */
 extern const struct cmd	cmds[];
+const struct cmd *cmd_named(const char *);
 void		 usage_all(void);
 void		 usage_of(const char *name);
+
+/* cmd_opts.c */
+/* What an option means; cmd NULL: every command takes it. */
+struct opt_doc {
+	const char	*cmd;		/* "sign", NULL */
+	const char	*opt;		/* "csr" */
+	const char	*arg;		/* "F"; NULL: a flag */
+	const char	*help;
+};
+extern const struct opt_doc opt_docs[];
+const struct opt_doc *opt_doc_find(const char *cmd, const char *opt);
+struct cmd_opt;
+int		 opt_docs_check(const char *cmd, const struct cmd_opt *);
+
+/* cmd_help.c */
+int		 help_main(int, char **);
 
 /* opts.c */
 /*
@@ -106,7 +125,7 @@ enum {
 	OPT_COMMON = 1000,
 	OPT_HOME = OPT_COMMON, OPT_MODULE, OPT_TOKEN, OPT_PIN_FILE, OPT_PIN_FD,
 	OPT_OPERATOR, OPT_EXPORT, OPT_HELP, OPT_WITNESS, OPT_SHARE_FILE,
-	OPT_SHARE_FD, OPT_CLOCK_CONFIRMED,
+	OPT_SHARE_FD, OPT_CLOCK_CONFIRMED, OPT_TEMPLATES,
 	OPT_LOCAL = 1100	/* first code for a command's own options */
 };
 #define COMMON_OPTS \
@@ -121,7 +140,8 @@ enum {
 	{ "witness", required_argument, NULL, OPT_WITNESS }, \
 	{ "share-file", required_argument, NULL, OPT_SHARE_FILE }, \
 	{ "share-fd", required_argument, NULL, OPT_SHARE_FD }, \
-	{ "clock-confirmed", no_argument, NULL, OPT_CLOCK_CONFIRMED }
+	{ "clock-confirmed", no_argument, NULL, OPT_CLOCK_CONFIRMED }, \
+	{ "templates", required_argument, NULL, OPT_TEMPLATES }
 void		 session_init(struct session *);
 int		 opt_common(struct session *, int, const char *, const char *);
 int		 opt_int(const char *, const char *, long, long, long *);
@@ -204,13 +224,29 @@ struct tmpl {
 #define TMPL_P12_ITER_MAX	10000000
 #define TMPL_P12_PASS_DEFAULT	12
 #define TMPL_P12_PASS_MIN	8
-/* Where a command (or a script step) without --template looks: the
- * project's templates, from the current folder. */
-#define TMPL_DEFAULT_ROOT	"templates/root-ca.cnf"
-#define TMPL_DEFAULT_CRL	"templates/crl.cnf"
+/* What a command (or a script step) without --template uses: looked up
+ * in the template search path (tmpl_path.c). */
+#define TMPL_DEFAULT_ROOT	"root-ca.cnf"
+#define TMPL_DEFAULT_CRL	"crl.cnf"
 int		 tmpl_load(const char *path, struct tmpl **);
+const char	*tmpl_key(size_t);
 void		 tmpl_free(struct tmpl *);
 int		 tmpl_key_allowed(const struct tmpl *, const struct hsm_keyspec *);
+
+/* tmpl_path.c */
+void		 tmpl_path_init(const char *templates, const char *home);
+const char	*tmpl_path_dir(void);
+int		 tmpl_path_is_cnf(const char *);
+int		 tmpl_path_find(const char *what, const char *name, char *,
+		    size_t);
+
+/* tmpl_copy.c */
+int		 tmpl_copy_read(const char **src, struct db_file **, size_t *);
+void		 tmpl_copy_free(struct db_file *, size_t);
+int		 tmpl_copy_audit(struct db *, const char *operator,
+		    const char *src, const struct db_file *, size_t);
+int		 tmpl_copy_check(struct db *, struct findings *);
+int		 tmpl_copy_verdict(struct db *);
 
 /* findings.c */
 /* Every problem found, not just the first. */
@@ -417,6 +453,7 @@ struct crl_job {
 	int			 written;
 };
 int		 crl_tmpl_load(const char *path, struct crl_tmpl **);
+const char	*crl_tmpl_key(size_t);
 void		 crl_tmpl_free(struct crl_tmpl *);
 int		 crl_issue(struct session *, struct crl_job *);
 void		 crl_job_clear(struct crl_job *);

@@ -56,6 +56,8 @@ cmd_audit_show(int argc, char **argv)
 	if (db_audit_verify(path, &bad) != 0)
 		goto out;
 	printf("hash chain intact\n");
+	if (tmpl_copy_verdict(s.db) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(path);
@@ -100,6 +102,10 @@ cmd_audit_verify(int argc, char **argv)
 		return r < 0 ? 0 : cmd_fail(&s);
 	if (audit_verify(s.db, &v) != 0)
 		return cmd_fail(&s);
+	if (tmpl_copy_verdict(s.db) != 0) {
+		err_context("audit log intact; the CA's templates are not");
+		return cmd_fail(&s);
+	}
 	printf("audit log intact: %llu records, %llu sessions, %zu seals "
 	    "verified\n", v.records, v.sessions, v.nseals);
 	if (v.nseals > 0)

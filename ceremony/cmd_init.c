@@ -21,7 +21,10 @@ cmd_init(int argc, char **argv)
 		{ "clock", 1, &clock },
 		{ NULL, 0, NULL }
 	};
-	int			 r;
+	struct db_file		*files = NULL;
+	size_t			 nfiles = 0;
+	const char		*src = NULL;
+	int			 r, rc = 1;
 
 	session_init(&s);
 	memset(&cfg, 0, sizeof(cfg));
@@ -48,12 +51,30 @@ cmd_init(int argc, char **argv)
 	cfg.module = (char *)s.module;
 	cfg.token = (char *)s.token;
 	cfg.ca_name = (char *)(ca_name != NULL ? ca_name : s.token);
-	if (db_create(s.home, &cfg) != 0)
-		return cmd_fail(&s);
+	/* The CA's profiles travel with its records (tmpl_copy.c). */
+	if (tmpl_copy_read(&src, &files, &nfiles) != 0)
+		goto out;
+	cfg.files = files;
+	cfg.nfiles = nfiles;
+	if (db_create(s.home, &cfg) != 0 ||
+	    db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0 ||
+	    tmpl_copy_audit(s.db, s.operator, src, files, nfiles) != 0)
+		goto out;
 	printf("created data directory %s\n  module  %s\n  token   %s\n"
 	    "  CA      %s\n  room    network %s, clock %s\n", s.home,
 	    cfg.module, cfg.token, cfg.ca_name,
 	    db_room_network_name(cfg.network), db_room_clock_name(cfg.clock));
+	if (nfiles > 0)
+		printf("  templates %zu copied from %s into %s/templates\n",
+		    nfiles, src, s.home);
+	else
+		note("no template folder found: the CA has no templates of its "
+		    "own; give --template PATH to each command");
+	rc = 0;
+out:
+	tmpl_copy_free(files, nfiles);
+	if (rc != 0)
+		return cmd_fail(&s);
 	session_close(&s);
 	return 0;
 }

@@ -79,7 +79,7 @@ cmd_root_create(int argc, char **argv)
 	struct tmpl		*t = NULL;
 	struct findings		 f;
 	struct root_result	 r;
-	const char		*tpath = NULL, *keyref = NULL;
+	const char		*tpath = TMPL_DEFAULT_ROOT, *keyref = NULL;
 	const struct cmd_opt	 local[] = {
 		{ "template", 1, &tpath },
 		{ "key", 1, &keyref },
@@ -94,8 +94,9 @@ cmd_root_create(int argc, char **argv)
 		return ok < 0 ? 0 : cmd_fail(&s);
 	if (opt_no_args("root create", argc, argv) != 0)
 		return cmd_fail(&s);
-	if (tpath == NULL || keyref == NULL) {
-		err_set("root create needs --template T and --key KEY");
+	if (keyref == NULL) {
+		err_set("root create needs --key KEY: the token key of the "
+		    "root (ceremony key list)");
 		return cmd_fail(&s);
 	}
 	if (tmpl_load(tpath, &t) != 0)

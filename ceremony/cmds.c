@@ -22,7 +22,7 @@ const struct cmd cmds[] = {
 	    "list the key pairs on the token", cmd_key_list },
 	{ "key show", "KEY [--home DIR]",
 	    "show a key's attributes (KEY: label, id:HEX or pkcs11: URI)", cmd_key_show },
-	{ "root create", "--template T --key KEY [--home DIR] [--export DIR]",
+	{ "root create", "--key KEY [--template T] [--home DIR] [--export DIR]",
 	    "create the self-signed root certificate with a token key", cmd_root_create },
 	{ "csr show", "FILE",
 	    "decode a certificate request (PEM or DER) for inspection", cmd_csr_show },
@@ -95,6 +95,64 @@ const struct cmd cmds[] = {
 	{ NULL, NULL, NULL, NULL }
 };
 
+const struct cmd *
+cmd_named(const char *name)
+{
+	const struct cmd	*c;
+
+	for (c = cmds; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* "  --name ARG   text", the text wrapped at 78 columns under itself. */
+static void
+usage_opt(const struct opt_doc *d)
+{
+	char		 head[64];
+	const char	*p = d->help, *sp;
+	int		 col, w;
+
+	snprintf(head, sizeof(head), "  --%s%s%s", d->opt, d->arg != NULL ?
+	    " " : "", d->arg != NULL ? d->arg : "");
+	col = printf("%s", head);
+	if (col > 25) {
+		printf("\n");
+		col = 0;
+	}
+	printf("%*s", 26 - col, "");
+	col = 26;
+	while (*p != '\0') {
+		sp = strchr(p, ' ');
+		w = sp != NULL ? (int)(sp - p) : (int)strlen(p);
+		if (col > 26 && col + 1 + w > 78) {
+			printf("\n%26s", "");
+			col = 26;
+		} else if (col > 26) {
+			printf(" ");
+			col++;
+		}
+		printf("%.*s", w, p);
+		col += w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+	printf("\n");
+}
+
+/* The options every command takes, as the command's table explains them. */
+static void
+usage_common(const char *cmd)
+{
+	const struct opt_doc	*d;
+
+	for (d = opt_docs; d->opt != NULL; d++)
+		if (d->cmd == NULL && (cmd == NULL || opt_doc_find(cmd, d->opt) == d))
+			usage_opt(d);
+}
+
 void
 usage_all(void)
 {
@@ -103,32 +161,29 @@ usage_all(void)
 	printf("usage: ceremony COMMAND [options]\n\ncommands:\n");
 	for (c = cmds; c->name != NULL; c++)
 		printf("  %-14s %s\n", c->name, c->help);
-	printf("\noptions every command takes:\n"
-	    "  --home DIR      data directory (default $CEREMONY_HOME, else ./%s)\n"
-	    "  --pin-file F    read the user PIN from the first line of F (mode 600)\n"
-	    "  --pin-fd N      read the user PIN from descriptor N\n"
-	    "                  (without either, the PIN is asked on the terminal)\n"
-	    "  --module PATH   PKCS#11 module instead of the data directory's\n"
-	    "  --token LABEL   token label instead of the data directory's\n"
-	    "  --operator NAME who is at the keyboard (default: login name)\n"
-	    "  --witness NAME  who watches (repeated), recorded at login\n"
-	    "  --share-file F  a custodian's share instead of the PIN (repeat,\n"
-	    "  --share-fd N    M of them; see docs/assurance.md)\n"
-	    "  --export DIR    where outputs are exported (default HOME/export)\n"
-	    "  --clock-confirmed  the UTC time was checked against a trusted\n"
-	    "                  clock ([room] clock = confirm; docs/assurance.md)\n"
-	    "\n'ceremony COMMAND --help' shows a command's arguments.\n",
-	    DEFAULT_HOME);
+	printf("\noptions every command takes:\n");
+	usage_common(NULL);
+	printf("\n'ceremony COMMAND --help' explains a command's arguments and "
+	    "options;\nman ceremony has them all.\n");
 }
 
+/* COMMAND --help: its arguments, its own options, then the common ones. */
 void
 usage_of(const char *name)
 {
 	const struct cmd	*c;
+	const struct opt_doc	*d;
+	int			 own = 0;
 
-	for (c = cmds; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			printf("usage: ceremony %s %s\n  %s\n", c->name,
-			    c->usage, c->help);
+	if ((c = cmd_named(name)) == NULL)
+		return;
+	printf("usage: ceremony %s %s\n  %s\n", c->name, c->usage, c->help);
+	for (d = opt_docs; d->opt != NULL; d++)
+		if (d->cmd != NULL && strcmp(d->cmd, name) == 0) {
+			if (own++ == 0)
+				printf("\noptions:\n");
+			usage_opt(d);
+		}
+	printf("\noptions every command takes:\n");
+	usage_common(name);
 }
-

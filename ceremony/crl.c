@@ -27,6 +27,13 @@ static const char *const crl_keys[] = {
 	"idp_form", NULL
 };
 
+/* The i-th key of [crl], NULL past the last (ceremony-templates(5)). */
+const char *
+crl_tmpl_key(size_t i)
+{
+	return i < sizeof(crl_keys) / sizeof(crl_keys[0]) ? crl_keys[i] : NULL;
+}
+
 static int
 crl_key_known(const char *name)
 {
@@ -158,9 +165,13 @@ crl_tmpl_load(const char *path, struct crl_tmpl **out)
 {
 	struct crl_tmpl	*t;
 	CONF		*c = NULL;
+	char		 found[4096];
 	int		 rc = 1;
 
 	*out = NULL;
+	if (tmpl_path_find("CRL template", path, found, sizeof(found)) != 0)
+		return 1;
+	path = found;
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->path = strdup(path)) == NULL) {
 		err_set("out of memory");

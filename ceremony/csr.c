@@ -316,7 +316,8 @@ csr_inbox_list(const char *dir, char ***paths, size_t *n)
 		v[cnt++] = path;
 		path = NULL;
 	}
-	qsort(v, cnt, sizeof(*v), inbox_cmp);
+	if (cnt > 0)	/* an empty inbox has no array to sort */
+		qsort(v, cnt, sizeof(*v), inbox_cmp);
 	*paths = v;
 	*n = cnt;
 	v = NULL;

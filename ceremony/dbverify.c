@@ -14,6 +14,7 @@
  *   crls/      each CRL verifies under its generation, carries the number
  *              of its file name, and numbers increase with thisUpdate
  *   audit.log  the hash chain is intact
+ *   templates/ each copy is the one ceremony init recorded, none added
  *
  * Nothing is changed; no token is needed.
  */
@@ -261,7 +262,7 @@ db_verify(struct db *db, struct findings *f)
 	free(audit);
 	for (i = 0; i <= GEN_CACHE; i++)
 		X509_free(v.ca[i]);
-	return 0;
+	return tmpl_copy_check(db, f);
 }
 
 /*

@@ -64,8 +64,9 @@ main(int argc, char *argv[])
 	/* On a terminal, the bare command opens the TUI (ceremony tui). */
 	if (argc < 2 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return cmd_tui(argc, argv);
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (argc >= 2 && strcmp(argv[1], "help") == 0)
+		return help_main(argc - 1, argv + 1);
+	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		usage_all();
 		return argc < 2 ? 2 : 0;
 	}

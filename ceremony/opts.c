@@ -47,8 +47,9 @@ opt_int(const char *opt, const char *arg, long min, long max, long *out)
 }
 
 /*
- * Handle one of the shared options; cmd names the command for --help.
- * Returns 0 when handled, 1 on a bad value (message set), -1 for --help.
+ * Handle one of the shared options (--help is cmd_options' own); cmd
+ * names the command for messages.  Returns 0 when handled, 1 on a bad
+ * value (message set).
  */
 int
 opt_common(struct session *s, int code, const char *arg, const char *cmd)
@@ -109,13 +110,13 @@ opt_common(struct session *s, int code, const char *arg, const char *cmd)
 	case OPT_EXPORT:
 		s->export_dir = arg;
 		return 0;
+	case OPT_TEMPLATES:
+		s->templates = arg;
+		return 0;
 	case OPT_CLOCK_CONFIRMED:
 		/* The operator checked the time before running the command. */
 		room_clock_confirm(&s->clock, 0, "by --clock-confirmed");
 		return 0;
-	case OPT_HELP:
-		usage_of(cmd);
-		return -1;
 	default:
 		err_set("unknown option: see ceremony %s --help", cmd);
 		return 1;
@@ -196,9 +197,17 @@ cmd_options(struct session *s, const char *cmd, int argc, char **argv,
 			    argv[optind - 1], cmd);
 			return 1;
 		}
+		/* --help checks the explanations against what is taken. */
+		if (c == OPT_HELP) {
+			if (opt_docs_check(cmd, local) != 0)
+				return 1;
+			usage_of(cmd);
+			return -1;
+		}
 		if ((r = opt_common(s, c, optarg, cmd)) != 0)
 			return r;
 	}
+	tmpl_path_init(s->templates, s->home);
 	return 0;
 }
 

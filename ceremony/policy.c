@@ -175,6 +175,14 @@ static const struct policy_key {
 	{ NULL, PK_TEXT, 0, 0, 0, NULL }
 };
 
+/* The i-th key of [policy], NULL past the last (ceremony-templates(5)). */
+const char *
+policy_key(size_t i)
+{
+	return i < sizeof(policy_keys) / sizeof(policy_keys[0]) ?
+	    policy_keys[i].key : NULL;
+}
+
 static int
 policy_set(struct policy *p, const struct policy_key *k,
     const struct policy_src *s)
@@ -270,9 +278,13 @@ int
 policy_load(const char *path, struct policy **out)
 {
 	struct policy	*p;
+	char		 found[4096];
 	int		 rc = 1;
 
 	*out = NULL;
+	if (tmpl_path_find("policy", path, found, sizeof(found)) != 0)
+		return 1;
+	path = found;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		err_set("out of memory");
 		return 1;

@@ -112,6 +112,7 @@ struct policy {
 	long			 pathlen_max;	/* -1: no limit */
 };
 int		 policy_load(const char *path, struct policy **);
+const char	*policy_key(size_t);
 void		 policy_free(struct policy *);
 int		 policy_check(const struct policy *, const struct csr *,
 		    struct findings *);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ceremony/script.h"
 
@@ -151,6 +152,23 @@ duppath(char **to, const char *script, const char *v)
 	return 0;
 }
 
+/*
+ * A step's path, next to the script; a template's bare name that is not
+ * there is looked up in the template search path instead (tmpl_path.c),
+ * so a shipped script can name the CA's own copies ("root-ca").
+ */
+static int
+step_path(char **to, const char *script, const char *v, int tmpl)
+{
+	if (duppath(to, script, v) != 0)
+		return 1;
+	if (tmpl && strchr(v, '/') == NULL && access(*to, F_OK) != 0) {
+		free(*to);
+		return dupstr(to, v);
+	}
+	return 0;
+}
+
 /* "a, b ,c" split at commas, each trimmed; empty items skipped. */
 static size_t
 split_list(char *s, char **out, size_t max, int *over)
@@ -224,8 +242,10 @@ step_parse(struct script_step *st, const char *script,
 			    cv->value, "step [%s]: %s is yes or no", st->name,
 			    cv->name);
 		free(*step_field(st, k));
-		if ((keys[k].kind == V_PATH ? duppath(step_field(st, k), script,
-		    cv->value) : dupstr(step_field(st, k), cv->value)) != 0)
+		if ((keys[k].kind == V_PATH ? step_path(step_field(st, k),
+		    script, cv->value, keys[k].off == offsetof(struct
+		    script_step, tmpl)) : dupstr(step_field(st, k),
+		    cv->value)) != 0)
 			findings_add(f, 1, "out-of-memory", "out of memory");
 	}
 	for (k = 0; k < NKEYS; k++)

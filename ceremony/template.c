@@ -27,6 +27,14 @@ static const char *profile_keys[] = {
 	"p12_min_password", NULL
 };
 
+/* The i-th key a [profile] may have, NULL past the last (ceremony-templates(5)). */
+const char *
+tmpl_key(size_t i)
+{
+	return i < sizeof(profile_keys) / sizeof(profile_keys[0]) ?
+	    profile_keys[i] : NULL;
+}
+
 static const struct {
 	const char	*name;
 	enum tmpl_kind	 kind;
@@ -500,9 +508,13 @@ int
 tmpl_load(const char *path, struct tmpl **out)
 {
 	struct tmpl	*t;
+	char		 found[4096];
 	int		 rc = 1;
 
 	*out = NULL;
+	if (tmpl_path_find("template", path, found, sizeof(found)) != 0)
+		return 1;
+	path = found;
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		err_set("out of memory");
 		return 1;

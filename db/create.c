@@ -120,6 +120,42 @@ put_file(const char *dir, const char *name, const char *text)
 	return rc;
 }
 
+/* The files the caller gave (the CA's templates), read-only. */
+static int
+put_files(const char *dir, const struct db_config *cfg)
+{
+	const struct db_file	*f;
+	char			*path = NULL;
+	size_t			 i;
+	int			 rc = 1;
+
+	for (i = 0; i < cfg->nfiles; i++) {
+		f = &cfg->files[i];
+		free(path);
+		if (asprintf(&path, "%s/%s", dir, f->dir) == -1) {
+			path = NULL;
+			err_set("out of memory");
+			goto out;
+		}
+		if (mkdir(path, 0700) == -1 && errno != EEXIST) {
+			err_set("cannot create %s (%s)", path, strerror(errno));
+			goto out;
+		}
+		free(path);
+		if (asprintf(&path, "%s/%s/%s", dir, f->dir, f->name) == -1) {
+			path = NULL;
+			err_set("out of memory");
+			goto out;
+		}
+		if (atomic_write(path, f->data, f->len, 0444, 1) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
 /* Everything a data directory holds, in dir; synced. */
 static int
 populate(const char *dir, const struct db_config *cfg)
@@ -148,7 +184,7 @@ populate(const char *dir, const struct db_config *cfg)
 		err_set("out of memory");
 		goto out;
 	}
-	if (db_config_write(path, cfg) ||
+	if (db_config_write(path, cfg) || put_files(dir, cfg) ||
 	    put_file(dir, "index.txt", INDEX_HEADER) ||
 	    put_file(dir, "audit.log", "") ||
 	    /* Made now, with room for the pid, so that opening the directory

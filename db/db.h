@@ -40,6 +40,15 @@ struct db_config {
 	char	*ca_name;	/* shown to the operator */
 	int	 network;	/* enum db_room_network */
 	int	 clock;		/* enum db_room_clock */
+	const struct db_file *files;	/* db_create: also these, read-only */
+	size_t	 nfiles;
+};
+/* A file a new data directory starts with: DIR/NAME (the templates). */
+struct db_file {
+	const char		*dir;		/* "templates" */
+	const char		*name;		/* "root-ca.cnf" */
+	const unsigned char	*data;
+	size_t			 len;
 };
 
 enum db_status {

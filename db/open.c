@@ -100,8 +100,9 @@ is_datadir(const struct db *db)
 	    stat(cnf, &st) == 0 && S_ISREG(st.st_mode);
 	free(cnf);
 	if (!ok)
-		err_set("%s is not a ceremony data directory: run ceremony "
-		    "init --home %s first", db->home, db->home);
+		err_set("%s is not a ceremony data directory: name yours with "
+		    "--home DIR or $CEREMONY_HOME, or create this one with "
+		    "ceremony init --home %s", db->home, db->home);
 	return ok ? 0 : -1;
 }
 

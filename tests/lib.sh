@@ -334,3 +334,9 @@ verify_all_p7s() {
 _nss_cms() {	# P7S DATA ROOT
 	_nss_load "$3" && cmsutil -D -n -i "$1" -c "$2" -d "sql:$T/nss" -u 11
 }
+
+# first_session LOG: the number of the first session of an audit log (the
+# records before it are ceremony init's template.install ones).
+first_session() {
+	grep -m1 -P '\top=session\.open\t' "$1" | sed 's/^seq=\([0-9]*\).*/\1/'
+}

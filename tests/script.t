@@ -117,7 +117,7 @@ ok "its CRL verifies (openssl crl -verify)" openssl crl -in "$R/export/crl-gen1.
 ok "the published bundle verifies" "$CEREMONY" export verify "$S/publish-initial-root" --ca "$R/export/root-gen1.pem"
 ok "the audit log verifies" c audit verify
 serial=$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f6)
-ok "the transcript of the session" c audit transcript 1
+ok "the transcript of the session" c audit transcript "$(first_session "$R/audit.log")"
 tr=$(cat "$T/out")
 order=$(grep -oP '(script\.(run|step|end)|db\.verify|key\.generate|root\.create|crl\.issue|export\.publish)(?= )' <<< "$tr" | tr '\n' ' ')
 is "... lists the steps in the order they ran" "$order" "script.run db.verify script.step key.generate script.step root.create script.step crl.issue script.step export.publish script.step script.end "

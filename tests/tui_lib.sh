@@ -13,8 +13,9 @@ trap '_tmux kill-server 2> /dev/null; rm -rf "$T" "$TMUX_SOCK"' EXIT
 # moment can meet the dying server ("no server running").
 _tmux new-session -d -s keeper -x 20 -y 5 sleep 100000
 
-# tui_start ARGS...: ceremony tui ARGS in an 80x24 window; its exit code
-# goes to $T/tui.rc, its pid to $T/tui.pid, its stderr to $T/tui.err.
+# tui_start ARGS...: ceremony tui ARGS in an 80x24 window, run in $TUI_DIR
+# (default the project folder); its exit code goes to $T/tui.rc, its pid
+# to $T/tui.pid, its stderr to $T/tui.err.
 tui_start() {
 	rm -f "$T/tui.rc"
 	# A test may start the TUI again: the last one's pane goes first.
@@ -24,7 +25,7 @@ tui_start() {
 	# The script ignores the terminal's signals (the program sets its own
 	# handlers), so it outlives a Ctrl-C to record what came of it.
 	printf '#!/bin/sh\ntrap "" INT TERM HUP\necho $$ > "%s/tui.pid"\ncd "%s"\n%s "%s" tui "$@" 2> "%s/tui.err"\nrc=$?\nstty -a > "%s/tui.stty"\necho $rc > "%s/tui.rc"\n' \
-		"$T" "$TOP" "${TUI_WRAP:-}" "$CEREMONY" "$T" "$T" "$T" > "$T/tui.sh"
+		"$T" "${TUI_DIR:-$TOP}" "${TUI_WRAP:-}" "$CEREMONY" "$T" "$T" "$T" > "$T/tui.sh"
 	chmod +x "$T/tui.sh"
 	_tmux new-session -d -s tui -x 80 -y 24 \
 		env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 \

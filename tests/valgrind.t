@@ -125,7 +125,7 @@ ok "quorum reshare under valgrind" vg quorum reshare --home "$T/ca" \
 	--custodian d --custodian e --out "$T/shares2" 3< "$T/shares/share-1-a.txt"
 ok "audit verify under valgrind" vg audit verify --home "$T/ca"
 ok "audit sessions under valgrind" vg audit sessions --home "$T/ca"
-ok "audit transcript under valgrind" vg audit transcript 1 --home "$T/ca"
+ok "audit transcript under valgrind" vg audit transcript "$(first_session "$T/ca/audit.log")" --home "$T/ca"
 sed -i '2s/detail=/detail=X/' "$T/ca/audit.log"
 fails "audit verify of a changed log under valgrind" vg audit verify --home "$T/ca"
 is "...fails as the program, not as valgrind" "$(grep -c 'ERROR SUMMARY: [1-9]' "$T/vg.log")" 0

@@ -26,7 +26,6 @@
 
 #include "tui/tui.h"
 
-#define DEFAULT_CRL_TMPL	"crl.cnf"
 #define TICK_MS			200
 
 static const struct screen *const screens[] = {
@@ -497,19 +496,19 @@ static int
 tui_open(struct tui *t, int argc, char **argv)
 {
 	struct tmpl		*root = NULL;
-	char			 path[4096];
 	const char		*script = NULL;
 	const struct cmd_opt	 local[] = {
-		{ "templates", 1, &t->templates },
 		{ "script", 1, &script },
 		{ NULL, 0, NULL }
 	};
 	int			 r;
 
 	session_init(&t->s);
-	t->templates = "templates";
 	if ((r = cmd_options(&t->s, "tui", argc, argv, local)) != 0)
 		return r;
+	/* The signing screen lists the first template folder there is. */
+	if ((t->templates = tmpl_path_dir()) == NULL)
+		t->templates = "templates";
 	if (opt_no_args("tui", argc, argv) != 0)
 		return 1;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -524,15 +523,8 @@ tui_open(struct tui *t, int argc, char **argv)
 	}
 	if (session_open_db(&t->s) != 0)
 		return 1;
-	snprintf(path, sizeof(path), "%s/%s", t->templates,
-	    DEFAULT_CRL_TMPL);
-	if (crl_tmpl_load(path, &t->crlt) != 0) {
-		err_context("the TUI needs the templates: run it from the "
-		    "project folder or give --templates DIR");
-		return 1;
-	}
-	snprintf(path, sizeof(path), "%s/root-ca.cnf", t->templates);
-	if (tmpl_load(path, &root) != 0)
+	if (crl_tmpl_load(TMPL_DEFAULT_CRL, &t->crlt) != 0 ||
+	    tmpl_load(TMPL_DEFAULT_ROOT, &root) != 0)
 		return 1;
 	t->overlap_days = root->overlap_days;
 	tmpl_free(root);

@@ -36,12 +36,10 @@ static struct {
 static void
 rollover_init(struct tui *t)
 {
-	char	path[4096];
 
 	st.t = t;
 	if (st.tm == NULL) {
-		snprintf(path, sizeof(path), "%s/%s", t->templates, ROOT_TMPL);
-		if (tmpl_load(path, &st.tm) != 0) {
+		if (tmpl_load(ROOT_TMPL, &st.tm) != 0) {
 			tui_err(t, "root template");
 			return;
 		}

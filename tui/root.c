@@ -48,12 +48,11 @@ root_keys_free(void)
 static void
 root_init(struct tui *t)
 {
-	char	path[4096], *exp;
+	char	*exp;
 
 	st.t = t;
 	if (st.tm == NULL) {
-		snprintf(path, sizeof(path), "%s/%s", t->templates, ROOT_TMPL);
-		if (tmpl_load(path, &st.tm) != 0)
+		if (tmpl_load(ROOT_TMPL, &st.tm) != 0)
 			tui_err(t, "root template");
 	}
 	X509_free(st.ca);

@@ -81,7 +81,7 @@ mode_of(const char *path)
 
 static const struct db_config cfg = {
 	"/usr/lib/softhsm/libsofthsm2.so", "root-2026", "Example Root CA",
-	DB_NETWORK_WARN, DB_CLOCK_OFF
+	DB_NETWORK_WARN, DB_CLOCK_OFF, NULL, 0
 };
 
 static void
@@ -226,8 +226,9 @@ test_open_lock(void)
 	char		 msg[512], want[512], *p;
 
 	ok(db_open(top, &db) != 0 && db == NULL && says("is not a ceremony "
-	    "data directory: run ceremony init --home"),
-	    "open of a plain directory says to run ceremony init");
+	    "data directory: name yours with --home DIR or $CEREMONY_HOME, "
+	    "or create this one with ceremony init --home"),
+	    "open of a plain directory names --home, then ceremony init");
 	ok(db_open(home, &db) == 0 && db != NULL, "open the data directory");
 	if (db == NULL)
 		return;

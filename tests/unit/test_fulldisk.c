@@ -27,7 +27,7 @@
 
 static const struct db_config cfg = {
 	"/usr/lib/softhsm/libsofthsm2.so", "root-2026", "Full Disk Root CA",
-	DB_NETWORK_WARN, DB_CLOCK_OFF
+	DB_NETWORK_WARN, DB_CLOCK_OFF, NULL, 0
 };
 
 static int
