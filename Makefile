@@ -36,7 +36,8 @@ $(BUILD)/man/ceremony-templates.5: scripts/md2man docs/templates.md docs/policy.
 	@mkdir -p $(dir $@)
 	scripts/md2man ceremony-templates 5 "certificate profiles, policies and CRL templates of ceremony" \
 	  $(MANDATE) $(VERSION) docs/templates.md docs/policy.md \
-	  "docs/crl.md:Template: templates/crl.cnf" > $@.tmp && mv $@.tmp $@
+	  "docs/crl.md:Template: templates/crl.cnf" \
+	  "docs/crl.md:The issuingDistributionPoint: idp_form" > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/man/ceremony-database.5: scripts/md2man docs/database.md
 	@mkdir -p $(dir $@)

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # ceremony csr check on the CSR corpus (tests/csr_corpus.sh): every valid
 # request accepted (exit 0), every request breaking one rule rejected
 # (exit 1) with the finding named after it, malformed input exit 2 with

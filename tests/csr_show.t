@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # ceremony csr show: the decoded request, checked against the openssl CLI
 # that made it.  No data directory and no token are needed.
 . "$(dirname "$0")/lib.sh"

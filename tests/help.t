@@ -70,7 +70,8 @@ is "... and every option of each" "$(cat "$T/man-missing")" ""
 
 # ceremony-templates(5): every key the readers accept, nothing else.
 "$TOP/scripts/md2man" ceremony-templates 5 "t" 2026-12-03 0 "$TOP/docs/templates.md" \
-	"$TOP/docs/policy.md" "$TOP/docs/crl.md:Template: templates/crl.cnf" > "$T/t.5"
+	"$TOP/docs/policy.md" "$TOP/docs/crl.md:Template: templates/crl.cnf" \
+	"$TOP/docs/crl.md:The issuingDistributionPoint: idp_form" > "$T/t.5"
 is "ceremony-templates(5): lint-clean" "$(mandoc -T lint -W warning "$T/t.5" 2>&1)" ""
 is "... man renders it without a warning" "$(MANWIDTH=80 man --warnings -l "$T/t.5" 2>&1 > /dev/null)" ""
 # tags SECTION: the tags (first words after .TP) of one .SH section.
