@@ -149,5 +149,6 @@ int		 hsm_cert_exists(struct hsm *, const struct hsm_key *, int *);
 
 /* rv.c */
 const char	*hsm_rv_text(unsigned long);
+const char	*hsm_pin_tries_text(const struct hsm_token_info *);
 
 #endif
