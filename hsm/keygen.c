@@ -231,7 +231,7 @@ hsm_key_generate_ex(struct hsm *h, const struct hsm_keyspec *spec,
 	g.label = label;
 	g.flags = flags;
 	if (hsm_need_token(h) != 0 || label_free(h, label) != 0 ||
-	    gen_pair(&g) != 0 || gen_set_id(&g) != 0 || gen_check(&g) != 0 ||
+	    hsm_keyspec_supported(h, spec) != 0 || gen_pair(&g) != 0 || gen_set_id(&g) != 0 || gen_check(&g) != 0 ||
 	    gen_result(&g, out) != 0)
 		goto fail;
 	goto out;
