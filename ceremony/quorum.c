@@ -28,6 +28,8 @@
 #include "ceremony/ceremony.h"
 
 #define FRESH_BYTES	16	/* 128 bits: 26 base32 characters */
+#define FRESH_CHARS	((FRESH_BYTES * 8 + 4) / 5)
+#define FRESH_MIN	8	/* 40 bits: the least a token may take */
 
 /* Arguments, checked before any token work. */
 int
@@ -94,17 +96,42 @@ quorum_source_check(const struct pin_source *p, int reshare, int fresh)
 	return 0;
 }
 
-/* A random PIN from the token's RNG: base32, 128 bits. */
+/*
+ * How many base32 characters a fresh PIN has: 26 (128 bits), or as many
+ * as the token takes (opencryptoki's soft token: 8, 40 bits, still far
+ * beyond its three tries); fewer than FRESH_MIN is refused.
+ */
+static int
+fresh_len(struct session *s, size_t *len)
+{
+	const struct hsm_token_info	*t = hsm_token(s->hsm);
+
+	*len = FRESH_CHARS;
+	if (t == NULL || t->max_pin_len == 0 || t->max_pin_len >= *len)
+		return 0;
+	if (t->max_pin_len < FRESH_MIN) {
+		err_set("token \"%s\" takes PINs of at most %lu characters, "
+		    "too few for a random PIN: split the current PIN (without "
+		    "--fresh)", t->label, t->max_pin_len);
+		return 1;
+	}
+	*len = t->max_pin_len;
+	return 0;
+}
+
+/* A random PIN from the token's RNG: base32, up to 128 bits. */
 static int
 fresh_pin(struct session *s, struct secret **out)
 {
 	static const char	 b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 	unsigned char		 raw[FRESH_BYTES + 1];
 	struct secret		*p;
-	size_t			 i, bits = 0, n = 0;
+	size_t			 i, bits = 0, n = 0, len;
 	unsigned		 acc = 0;
 
 	*out = NULL;
+	if (fresh_len(s, &len) != 0)
+		return 1;
 	if ((p = secret_new(32)) == NULL) {
 		err_set("out of memory");
 		return 1;
@@ -114,7 +141,7 @@ fresh_pin(struct session *s, struct secret **out)
 		secret_free(p);
 		return 1;
 	}
-	for (i = 0; n < (FRESH_BYTES * 8 + 4) / 5; ) {
+	for (i = 0; n < len; ) {
 		if (bits < 5) {
 			acc = (acc << 8) | raw[i++];
 			bits += 8;

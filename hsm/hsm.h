@@ -101,6 +101,10 @@ int		 hsm_set_pin(struct hsm *, const struct secret *old,
 /* keyspec.c */
 int		 hsm_keyspec_parse(const char *, struct hsm_keyspec *);
 int		 hsm_keyspec_of(EVP_PKEY *, struct hsm_keyspec *);
+const struct hsm_keyspec *hsm_keyspec_nth(size_t);
+
+/* mech.c */
+int		 hsm_keyspec_supported(struct hsm *, const struct hsm_keyspec *);
 
 /* keygen.c */
 int		 hsm_key_generate(struct hsm *, const struct hsm_keyspec *,
@@ -149,5 +153,6 @@ int		 hsm_cert_exists(struct hsm *, const struct hsm_key *, int *);
 
 /* rv.c */
 const char	*hsm_rv_text(unsigned long);
+const char	*hsm_pin_tries_text(const struct hsm_token_info *);
 
 #endif

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "util/util.h"
 #include "hsm/hsm_int.h"
 
@@ -178,6 +180,51 @@ gen_attrs_differ(struct gen *g, const struct hsm_key_attrs *a)
 	return NULL;
 }
 
+/*
+ * A key that asks for the PIN before each use must not sign without it:
+ * one signature is tried, on a session of its own (so that nothing stays
+ * active on ours), before any context-specific login.  A token that keeps
+ * the attribute and signs anyway (opencryptoki 3.8) cannot hold such a
+ * key; one that asks for the login refuses with CKR_USER_NOT_LOGGED_IN.
+ */
+static int
+gen_reauth_check(struct gen *g)
+{
+	struct hsm		*h = g->h;
+	CK_MECHANISM		 mech = { g->spec->kind == HSM_KEY_RSA ?
+				    CKM_RSA_PKCS : CKM_ECDSA, NULL, 0 };
+	CK_BYTE			 data[32], sig[1024];
+	CK_ULONG		 siglen = sizeof(sig);
+	CK_SESSION_HANDLE	 s;
+	CK_RV			 rv;
+	int			 rc = 1;
+
+	if (!(g->flags & HSM_KEYGEN_ALWAYS_AUTH))
+		return 0;
+	memset(data, 0x5a, sizeof(data));
+	if ((rv = h->f->C_OpenSession(h->tok.slot_id, CKF_SERIAL_SESSION,
+	    NULL, NULL, &s)) != CKR_OK) {
+		hsm_rv_err(h, rv, "cannot open a session to check the new key");
+		return 1;
+	}
+	if ((rv = h->f->C_SignInit(s, &mech, g->priv)) != CKR_OK)
+		hsm_rv_err(h, rv, "cannot check that the new key asks for the "
+		    "PIN");
+	else if ((rv = h->f->C_Sign(s, data, sizeof(data), sig, &siglen)) ==
+	    CKR_OK)
+		err_set("token \"%s\" keeps CKA_ALWAYS_AUTHENTICATE but signs "
+		    "without the PIN again: the key pair was destroyed; make "
+		    "the key without a PIN before each use", h->tok.label);
+	else if (rv != CKR_USER_NOT_LOGGED_IN)
+		hsm_rv_err(h, rv, "cannot check that the new key asks for the "
+		    "PIN");
+	else
+		rc = 0;
+	(void)h->f->C_CloseSession(s);
+	OPENSSL_cleanse(sig, sizeof(sig));
+	return rc;
+}
+
 static int
 gen_check(struct gen *g)
 {
@@ -192,7 +239,7 @@ gen_check(struct gen *g)
 		    "CA key safely", g->h->tok.label, bad);
 		return 1;
 	}
-	return 0;
+	return gen_reauth_check(g);
 }
 
 static int
@@ -231,7 +278,7 @@ hsm_key_generate_ex(struct hsm *h, const struct hsm_keyspec *spec,
 	g.label = label;
 	g.flags = flags;
 	if (hsm_need_token(h) != 0 || label_free(h, label) != 0 ||
-	    gen_pair(&g) != 0 || gen_set_id(&g) != 0 || gen_check(&g) != 0 ||
+	    hsm_keyspec_supported(h, spec) != 0 || gen_pair(&g) != 0 || gen_set_id(&g) != 0 || gen_check(&g) != 0 ||
 	    gen_result(&g, out) != 0)
 		goto fail;
 	goto out;

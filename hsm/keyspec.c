@@ -36,6 +36,14 @@ static const struct spec_name specs[] = {
 };
 
 #define SPEC_CHOICES	"rsa:3072, rsa:4096, ec:P-256, ec:P-384, ec:P-521"
+#define SPEC_CANONICAL	5	/* the first ones, as SPEC_CHOICES lists them */
+
+/* The i-th key type of SPEC_CHOICES, NULL past the last. */
+const struct hsm_keyspec *
+hsm_keyspec_nth(size_t i)
+{
+	return i < SPEC_CANONICAL ? &specs[i].spec : NULL;
+}
 
 int
 hsm_keyspec_parse(const char *s, struct hsm_keyspec *out)

@@ -16,19 +16,15 @@
 static const char *
 pin_state(struct hsm *h)
 {
-	struct hsm_token_info	t;
+	struct hsm_token_info	 t;
+	const char		*words = NULL;
 
-	if (hsm_token_info_read(h, h->tok.slot_id, &t) != 0)
-		return "no word from the token on tries left";
-	h->tok = t;
-	if (t.user_pin_locked)
-		return "PIN now locked: the security officer must unlock it "
-		    "(C_InitPIN)";
-	if (t.user_pin_final_try)
-		return "final try left";
-	if (t.user_pin_count_low)
-		return "few tries left";
-	return "no word from the token on tries left";
+	if (hsm_token_info_read(h, h->tok.slot_id, &t) == 0) {
+		h->tok = t;
+		words = hsm_pin_tries_text(&t);
+	}
+	return words != NULL ? words :
+	    "the token does not say how many tries remain";
 }
 
 /* A PIN the token would refuse for its length, refused before trying. */
@@ -52,7 +48,7 @@ login_failed(struct hsm *h, CK_RV rv)
 
 	switch (rv) {
 	case CKR_PIN_INCORRECT:
-		err_set("token \"%s\": PIN incorrect (the token says: %s)",
+		err_set("token \"%s\": PIN incorrect (%s)",
 		    label, pin_state(h));
 		break;
 	case CKR_PIN_LOCKED:

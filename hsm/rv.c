@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * PKCS#11 return values in words, for messages an operator can act on:
- * "PIN incorrect", not "error 0xa0".  The one place that maps CK_RV.
+ * "PIN incorrect", not "error 0xa0".  The one place that maps CK_RV, and
+ * the token's flags on the user PIN's tries.
  */
 #include <stdio.h>
 
@@ -96,4 +97,22 @@ hsm_rv_text(unsigned long rv)
 	else
 		snprintf(other, sizeof(other), "PKCS#11 error 0x%lx", rv);
 	return other;
+}
+
+/*
+ * What the token's flags say about the user PIN's tries (after a wrong
+ * PIN), or NULL when they say nothing: not every token keeps count, and
+ * none tells the number itself.
+ */
+const char *
+hsm_pin_tries_text(const struct hsm_token_info *t)
+{
+	if (t->user_pin_locked)
+		return "the PIN is now locked: the security officer must "
+		    "unlock it (C_InitPIN)";
+	if (t->user_pin_final_try)
+		return "final try before the PIN locks";
+	if (t->user_pin_count_low)
+		return "tries are running low";
+	return NULL;
 }

@@ -65,7 +65,7 @@ fails "key generate without --type" "$CEREMONY" key generate --home "$H" \
 fails "key generate with a wrong PIN" "$CEREMONY" key generate --home "$H" \
 	--pin-file "$T/badpin" --label k2 --type ec:P-256
 like "...one line, with the token's word on tries left" "$(cat "$T/err")" \
-	'^ceremony: token "cli-a": PIN incorrect \(the token says: few tries left\)$'
+	'^ceremony: token "cli-a": PIN incorrect \(tries are running low\)$'
 ok "token list after the wrong PIN" "$CEREMONY" token list --module "$MODULE"
 like "...shows it" "$(grep cli-a "$T/out")" "user PIN few tries left"
 ok "key generate with the PIN on a descriptor" "$CEREMONY" key generate \

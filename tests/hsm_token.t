@@ -71,7 +71,7 @@ ok "random bytes from the token" hsm -t root-2026 -p "$T/pin" random 32
 like "...32 of them" "$(cat "$T/out")" "^[0-9a-f]{64}$"
 fails "wrong PIN" hsm -t root-2026 -p "$T/badpin" login
 like "...says what the token says about tries left" "$(cat "$T/err")" \
-	'token "root-2026": PIN incorrect \(the token says: few tries left\)'
+	'token "root-2026": PIN incorrect \(tries are running low\)'
 unlike "...and never shows the PIN" "$(cat "$T/err")" "wrong-pin"
 ok "list after a wrong PIN" hsm tokens
 like "...shows count low" "$(grep root-2026 "$T/out")" "low=1 final=0 locked=0"
@@ -83,7 +83,7 @@ like "...refused before trying" "$(cat "$T/err")" \
 ok "a token on its final try" token_flags other 0x20000
 fails "wrong PIN on the final try" hsm -t other -p "$T/badpin" login
 like "...warns it was the final try" "$(cat "$T/err")" \
-	'token "other": PIN incorrect \(the token says: final try left\)'
+	'token "other": PIN incorrect \(final try before the PIN locks\)'
 
 ok "a token whose PIN is locked" token_flags other 0x40000
 ok "list" hsm tokens
