@@ -21,6 +21,11 @@ OCK_OURS=/run/lock/ceremony-opencryptoki.pid	# the daemon a test started
 OCK_PIDFILE=/run/pkcsslotd.pid
 OCK_SO_PIN=87654321		# the soft token's factory SO PIN
 export OCK_CONFIG=$T/opencryptoki.conf
+# opencryptoki 3.8 leaks inside the module (C_Initialize, C_GetSlotList),
+# and the module is unloaded before LeakSanitizer reports, so its frames
+# have no name to suppress: leaks are checked on SoftHSM2 (every other
+# test), memory errors here too.
+[ -n "${ASAN_OPTIONS:-}" ] && export ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0"
 _ock_pid=
 
 # ock_skip REASON: the whole script is skipped (TAP), for a machine that
