@@ -70,12 +70,21 @@ like "... and the verdict" "$(cat "$T/out")" "verdict +a login would be REFUSED"
 ok "refuse: the token's login still works (no try was spent)" bare "$CEREMONY" \
 	key list --home "$H" --pin-file "$T/pin"
 like "... and records the clean room" "$(opens)" "network=refuse interfaces=none clock="
-fails "refuse: a wireless interface, even down, is refused" radio "$CEREMONY" \
-	key list --home "$H" --pin-file "$T/pin"
-like "... named as a radio, with what to do" "$(cat "$T/err")" \
-	"wlan0 \(wireless, down\); .*remove the wireless devices or unload their drivers \(wlan0\)"
-fails "refuse: room check shows the radio" radio "$CEREMONY" room check --home "$H"
-like "... as wireless and down" "$(cat "$T/out")" "interfaces +wlan0 +wireless, down"
+# The radio's namespace mounts a sysfs of its own, which the kernel refuses
+# where /sys is not the root's to show (a chroot): then it cannot be made,
+# and a refusal would be the mount's, not ceremony's.
+if radio true 2> /dev/null; then
+	fails "refuse: a wireless interface, even down, is refused" radio "$CEREMONY" \
+		key list --home "$H" --pin-file "$T/pin"
+	like "... named as a radio, with what to do" "$(cat "$T/err")" \
+		"wlan0 \(wireless, down\); .*remove the wireless devices or unload their drivers \(wlan0\)"
+	fails "refuse: room check shows the radio" radio "$CEREMONY" room check --home "$H"
+	like "... as wireless and down" "$(cat "$T/out")" "interfaces +wlan0 +wireless, down"
+else
+	for i in 1 2 3 4; do
+		_result 0 "# SKIP a namespace with its own sysfs cannot be made here (a chroot?)"
+	done
+fi
 
 # Bad settings: one line naming the file and the key; nothing written.
 reset_cnf
