@@ -38,7 +38,7 @@ gen_expand(const char *v, int gen)
 		memcpy(o, num, nl);
 		o += nl;
 	}
-	strcpy(o, p);
+	memcpy(o, p, strlen(p) + 1);	/* out was sized for it above */
 	return out;
 }
 
