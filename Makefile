@@ -1,5 +1,5 @@
 # ceremony: offline, HSM-backed root CA toolkit.  See README.md.
-PKGS     = libcrypto libp11 ncursesw hogweed nettle libgfshare
+PKGS     = libcrypto libp11 ncursesw hogweed nettle libgfshare libseccomp
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Werror

@@ -15,13 +15,16 @@
 
 #include "ceremony/batch.h"
 
-/* Read and policy-check one request; no token.  Any thread. */
+/*
+ * Read one request and have the intake vet it against the policy: one
+ * thread at a time (the intake's socket is not shared).
+ */
 void
-batch_check(struct batch_item *it, const struct policy *p)
+batch_check(struct session *s, struct batch_item *it, const struct policy *p)
 {
 	err_clear();
 	it->checked = 1;
-	if (csr_load(it->path, &it->csr) != 0) {
+	if (intake_vet(s, it->path, p, 0, &it->csr) != 0) {
 		snprintf(it->why, sizeof(it->why), "%s", err_get());
 		return;
 	}
@@ -281,7 +284,7 @@ batch_free(struct batch *b)
 
 	for (i = 0; i < b->n; i++) {
 		free(b->v[i].path);
-		csr_free(b->v[i].csr);
+		vetted_free(b->v[i].csr);
 		findings_free(&b->v[i].f);
 		issue_job_clear(&b->v[i].job);
 	}
@@ -301,7 +304,7 @@ static int
 batch_sign(struct batch *b, struct signer *sg)
 {
 	for (b->first = 0; b->first < b->n; b->first++) {
-		batch_check(&b->v[b->first], b->p);
+		batch_check(b->s, &b->v[b->first], b->p);
 		if (b->v[b->first].why[0] == '\0')
 			break;
 	}

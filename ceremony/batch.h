@@ -12,7 +12,7 @@
 struct batch_item {
 	char			*path;
 	const char		*name;		/* file name in the inbox */
-	struct csr		*csr;
+	struct vetted		*csr;		/* as the intake vetted it */
 	struct findings		 f;
 	struct issue_job	 job;
 	int			 checked;	/* read and policy-checked */
@@ -41,7 +41,8 @@ struct batch {
 };
 
 /* batch.c */
-void	batch_check(struct batch_item *, const struct policy *);
+void	batch_check(struct session *, struct batch_item *,
+	    const struct policy *);
 int	batch_settle(struct batch *, struct batch_item **, size_t);
 
 /* batch_pipeline.c */

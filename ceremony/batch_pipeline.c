@@ -118,7 +118,7 @@ pipe_prepare(struct batch *b, size_t i)
 	struct batch_item	*it = &b->v[i];
 
 	if (!it->checked)
-		batch_check(it, b->p);
+		batch_check(b->s, it, b->p);
 	if (it->why[0] != '\0')
 		return;
 	sign_job(&it->job, b->sg, b->t, it->csr, b->o);

@@ -76,6 +76,8 @@ struct session {
 	size_t			 nwitness;
 	struct db		*db;
 	struct hsm		*hsm;
+	struct intake		*intake;	/* the request parser, started
+						   before the login */
 	int			 logged_in;
 	unsigned long long	 audit_session;	/* its session.open, 0 none */
 	struct room_clock	 clock;		/* --clock-confirmed, tty, TUI */
@@ -264,10 +266,52 @@ struct findings {
 };
 void		 findings_add(struct findings *, int, const char *,
 		    const char *, ...) ATTR_PRINTF(4, 5);
+int		 findings_copy(struct findings *, int, const struct finding *);
 void		 findings_add_rule(struct findings *, int, const char *code,
 		    const char *rule, const char *value, const char *, ...)
 		    ATTR_PRINTF(6, 7);
 void		 findings_free(struct findings *);
+
+/* vetted.c: a request reduced to what may be signed (see intake.c). */
+enum vet_kind { VET_OK, VET_UNREADABLE, VET_UNSAFE };
+#define VET_TEXT	0x01	/* with csr show's text */
+struct vetted {
+	char			*path;		/* as named; printed escaped */
+	const char		*format;	/* "PEM" or "DER" */
+	unsigned char		*der;		/* the request's DER: hashed
+						   for the audit, never signed */
+	size_t			 derlen;
+	X509_PUBKEY		*spki;		/* from i2d_PUBKEY of the
+						   decoded key */
+	X509_NAME		*subject;	/* decoded and encoded again */
+	STACK_OF(X509_EXTENSION) *exts;		/* those the policy accepts,
+						   re-encoded; never NULL */
+	struct findings		 f;		/* the policy's, every one */
+	char			*text;		/* csr show's, or NULL */
+	int			 pop_ok;
+};
+int		 vetted_from_csr(const struct csr *, const struct policy *,
+		    int, struct vetted **);
+void		 vetted_free(struct vetted *);
+EVP_PKEY	*vetted_pubkey(const struct vetted *);
+int		 vetted_encode(const struct vetted *, int, const char *,
+		    unsigned char **, size_t *);
+int		 vetted_decode(const char *, const unsigned char *, size_t,
+		    int *, struct vetted **);
+
+/* intake.c: requests from the media, parsed in a confined process. */
+struct intake;
+int		 intake_start(struct session *);
+void		 intake_stop(struct session *);
+int		 intake_vet(struct session *, const char *path,
+		    const struct policy *, int, struct vetted **);
+int		 intake_vet_mem(struct session *, const char *name,
+		    const unsigned char *, size_t, const struct policy *, int,
+		    int *, struct vetted **);
+
+/* confine.c */
+int		 confine_parser(void);
+int		 confine_intake(void);
 
 /* genurl.c */
 /* Per-generation URLs: {gen} in a template, genN in a URL. */
@@ -556,18 +600,18 @@ int		 signer_open_gen(struct session *, struct signer *,
 		    const EVP_MD *, int);
 void		 signer_close(struct signer *);
 void		 sign_job(struct issue_job *, const struct signer *,
-		    const struct tmpl *, const struct csr *,
+		    const struct tmpl *, const struct vetted *,
 		    const struct sign_opts *);
-int		 sign_check(const struct policy *, const struct csr *,
+int		 sign_check(const struct policy *, const struct vetted *,
 		    struct findings *);
 int		 sign_request(struct session *, const struct signer *,
 		    const struct tmpl *, const struct policy *,
-		    const struct csr *, const struct sign_opts *,
+		    const struct vetted *, const struct sign_opts *,
 		    struct findings *, struct issue_job *);
 
 /* sign_csr.c, batch.c */
 int		 sign_audit(struct session *, const struct tmpl *,
-		    const struct policy *, const struct csr *,
+		    const struct policy *, const struct vetted *,
 		    const struct issue_job *, int);
 int		 sign_export(struct session *, const struct issue_job *, char *,
 		    size_t);
@@ -586,12 +630,12 @@ struct sign_outcome {
 	char			 dir[4096];	/* where it was exported */
 };
 int		 sign_csr(struct session *, const struct tmpl *,
-		    const struct policy *, const struct csr *,
+		    const struct policy *, const struct vetted *,
 		    const struct sign_opts *, struct sign_outcome *);
 void		 sign_outcome_clear(struct sign_outcome *);
 /* resign.c */
 int		 resign_request(struct session *, const char *serial,
-		    struct csr **);
+		    const struct policy *, struct vetted **);
 
 /* rollover.c */
 /* A root rollover (docs/rollover.md). */
@@ -798,7 +842,7 @@ int		 genkey_template_ok(const struct tmpl *);
 int		 genkey_check(struct session *, const struct genkey_req *);
 int		 genkey_issue(struct session *, const struct genkey_req *,
 		    const struct secret *, struct signer *, struct findings *,
-		    struct issue_job *, struct csr **, struct p12_job *);
+		    struct issue_job *, struct vetted **, struct p12_job *);
 
 /* ossl_index.c, ossl_import.c, ossl_export.c */
 /* An openssl ca / easy-rsa database moving in (docs/exports.md). */

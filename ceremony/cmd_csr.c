@@ -44,23 +44,26 @@ int
 cmd_csr_show(int argc, char **argv)
 {
 	struct session	 s;
-	struct csr	*c;
+	struct vetted	*c = NULL;
 	const char	*file;
 	int		 r;
 
 	session_init(&s);
 	if ((r = cmd_options(&s, "csr show", argc, argv, NULL)) != 0)
 		return r < 0 ? 0 : csr_fail();
-	if (csr_file_arg("csr show", argc, argv, &file) != 0 ||
-	    csr_load(file, &c) != 0)
+	/* Parsed and printed by the intake; the text comes back whole. */
+	r = csr_file_arg("csr show", argc, argv, &file) != 0 ||
+	    intake_vet(&s, file, NULL, VET_TEXT, &c) != 0;
+	intake_stop(&s);
+	if (r != 0)
 		return csr_fail();
-	csr_print(stdout, c);
-	csr_free(c);
+	fputs(c->text != NULL ? c->text : "", stdout);
+	vetted_free(c);
 	return 0;
 }
 
 static void
-check_print_text(const struct csr *c, const struct policy *p,
+check_print_text(const struct vetted *c, const struct policy *p,
     const struct findings *f)
 {
 	size_t	warnings = f->n - f->errors;
@@ -107,7 +110,7 @@ cmd_csr_check(int argc, char **argv)
 	struct session		 s;
 	struct findings		 f = { NULL, 0, 0, 0 };
 	struct policy		*p = NULL;
-	struct csr		*c = NULL;
+	struct vetted		*c = NULL;
 	const char		*file, *policy = NULL, *json = NULL;
 	const struct cmd_opt	 local[] = {
 		{ "policy", 1, &policy },
@@ -129,19 +132,21 @@ cmd_csr_check(int argc, char **argv)
 	/* The policy is read and checked whole before the request. */
 	if (policy_load(policy, &p) != 0)
 		return csr_fail();
-	if (csr_load(file, &c) != 0) {
+	r = intake_vet(&s, file, p, 0, &c);
+	intake_stop(&s);
+	if (r != 0) {
 		if (json != NULL)
 			check_print_json(file, p, NULL, err_get());
 		policy_free(p);
 		return csr_fail();
 	}
-	r = policy_check(p, c, &f);
+	f = c->f;
 	if (json != NULL)
 		check_print_json(c->path, p, &f, NULL);
 	else
 		check_print_text(c, p, &f);
-	findings_free(&f);
-	csr_free(c);
+	r = f.errors != 0;
+	vetted_free(c);
 	policy_free(p);
 	return r;
 }

@@ -54,7 +54,7 @@ fail:
 
 static int
 issue_audit(struct session *s, const struct genkey_req *g,
-    const struct csr *c, const struct issue_job *j, const struct p12_job *pj,
+    const struct vetted *c, const struct issue_job *j, const struct p12_job *pj,
     int ok)
 {
 	struct audit_entry	 e;
@@ -111,7 +111,7 @@ cmd_issue(int argc, char **argv)
 	struct findings		 f;
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
-	struct csr		*c = NULL;
+	struct vetted		*c = NULL;
 	struct secret		*pw = NULL;
 	const struct cmd_opt	 local[] = {
 		{ "template", 1, &a.tmpl }, { "subject", 1, &a.subject },
@@ -152,7 +152,7 @@ out:
 	p12_job_clear(&pj);	/* the key, freed and wiped */
 	issue_job_clear(&j);
 	signer_close(&sg);
-	csr_free(c);
+	vetted_free(c);
 	policy_free(p);
 	tmpl_free(t);
 	if (rc != 0)

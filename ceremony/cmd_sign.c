@@ -77,19 +77,19 @@ sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
     const struct policy *p, const struct sign_opts *o)
 {
 	struct sign_outcome	 out;
-	struct csr		*c = NULL;
+	struct vetted		*c = NULL;
 	int			 rc = 1;
 
 	memset(&out, 0, sizeof(out));
-	if ((a->resign != NULL ? resign_request(s, a->resign, &c) :
-	    csr_load(a->csr, &c)) != 0)
+	if ((a->resign != NULL ? resign_request(s, a->resign, p, &c) :
+	    intake_vet(s, a->csr, p, 0, &c)) != 0)
 		return 1;
 	if ((rc = sign_csr(s, t, p, c, o, &out)) == 0)
 		sign_print(&out.j, &out.sg, out.dir);
 	if (out.f.n > 0)
 		findings_print(stdout, &out.f);
 	sign_outcome_clear(&out);
-	csr_free(c);
+	vetted_free(c);
 	return rc;
 }
 

@@ -66,6 +66,19 @@ findings_add_rule(struct findings *f, int error, const char *code,
 	va_end(ap);
 }
 
+/* A finding as another list holds it (the intake's, over its pipe). */
+int
+findings_copy(struct findings *f, int error, const struct finding *from)
+{
+	struct finding	*v;
+
+	if ((v = findings_next(f, error, from->code)) == NULL)
+		return 1;
+	*v = *from;
+	v->error = error;
+	return 0;
+}
+
 void
 findings_free(struct findings *f)
 {

@@ -103,8 +103,10 @@ genkey_ext(STACK_OF(X509_EXTENSION) **exts, const struct tmpl *t, int nid,
  * request to ask for it).
  */
 static int
-genkey_request(const struct genkey_req *g, EVP_PKEY *key, struct csr **out)
+genkey_request(const struct genkey_req *g, EVP_PKEY *key,
+    struct vetted **out)
 {
+	struct csr			*c = NULL;
 	STACK_OF(X509_EXTENSION)	*exts = NULL;
 	X509_REQ			*req = NULL;
 	X509_NAME			*name = NULL;
@@ -130,8 +132,11 @@ genkey_request(const struct genkey_req *g, EVP_PKEY *key, struct csr **out)
 		err_ossl("cannot make the request for the generated key");
 		goto out;
 	}
-	rc = csr_load_mem("the generated key's request", der, (size_t)len, out);
+	/* Made here, from our own key: vetted in process. */
+	rc = csr_load_mem("the generated key's request", der, (size_t)len,
+	    &c) != 0 || vetted_from_csr(c, g->p, 0, out) != 0;
 out:
+	csr_free(c);
 	OPENSSL_free(der);
 	X509_REQ_free(req);
 	X509_NAME_free(name);
@@ -177,7 +182,7 @@ genkey_check(struct session *s, const struct genkey_req *g)
 int
 genkey_issue(struct session *s, const struct genkey_req *g,
     const struct secret *pw, struct signer *sg, struct findings *f,
-    struct issue_job *j, struct csr **c, struct p12_job *pj)
+    struct issue_job *j, struct vetted **c, struct p12_job *pj)
 {
 	struct sign_opts	o = { 0, 0 };
 

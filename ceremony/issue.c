@@ -172,9 +172,11 @@ issue_extensions(X509 *x, const struct issue_job *j)
 }
 
 /*
- * The subject's key, copied as the request encodes it: algorithm,
- * parameters and key bits.  (X509_set_pubkey would re-encode the key
- * through OpenSSL's encoders, most of the cost of building a certificate.)
+ * The subject's key, copied from the vetted encoding (OpenSSL's encoder
+ * wrote it in the intake, from the key it decoded): algorithm, parameters
+ * and key bits.  (X509_set_pubkey would encode the key again, most of
+ * the cost of building a certificate.)  Only the parameter types an
+ * encoder writes are copied; any other is refused, never half-copied.
  */
 static int
 issue_spki(X509 *x, const X509_PUBKEY *from)
@@ -191,6 +193,12 @@ issue_spki(X509 *x, const X509_PUBKEY *from)
 	    from))
 		return 1;
 	X509_ALGOR_get0((const ASN1_OBJECT **)&obj, &ptype, &pval, alg);
+	if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL &&
+	    ptype != V_ASN1_OBJECT && ptype != V_ASN1_SEQUENCE) {
+		err_set("the key's algorithm parameters are of ASN.1 type %d, "
+		    "which no key encoder writes", ptype);
+		return 1;
+	}
 	if ((copy = OPENSSL_memdup(bits, (size_t)len)) == NULL)
 		return 1;
 	if (ptype == V_ASN1_OBJECT)

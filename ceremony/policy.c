@@ -273,18 +273,19 @@ policy_parse(struct policy *p)
 	return policy_coherent(p);
 }
 
-/* Read the same bytes that were hashed: NCONF from memory, not the path. */
+/*
+ * The policy in raw (the bytes of the file path, which are hashed for the
+ * audit): NCONF from memory, not the path.  The request intake gets a
+ * policy this way, by its bytes.
+ */
 int
-policy_load(const char *path, struct policy **out)
+policy_load_mem(const char *path, const unsigned char *raw, size_t rawlen,
+    struct policy **out)
 {
 	struct policy	*p;
-	char		 found[4096];
 	int		 rc = 1;
 
 	*out = NULL;
-	if (tmpl_path_find("policy", path, found, sizeof(found)) != 0)
-		return 1;
-	path = found;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
 		err_set("out of memory");
 		return 1;
@@ -301,14 +302,16 @@ policy_load(const char *path, struct policy **out)
 	p->digests[2] = NID_sha512;
 	p->ndigests = 3;
 	if ((p->path = strdup(path)) == NULL ||
-	    (p->name = file_stem(path)) == NULL) {
+	    (p->name = file_stem(path)) == NULL ||
+	    (p->raw = malloc(rawlen + 1)) == NULL) {
 		err_set("out of memory");
 		goto out;
 	}
-	if (file_read_small("policy", path, POLICY_MAX_BYTES, &p->raw,
-	    &p->rawlen) != 0 || conf_parse("policy", path, p->raw, p->rawlen,
-	    "docs/policy.md", &p->conf) != 0 ||
-	    policy_parse(p) != 0)
+	memcpy(p->raw, raw, rawlen);
+	p->raw[rawlen] = '\0';
+	p->rawlen = rawlen;
+	if (conf_parse("policy", path, p->raw, p->rawlen, "docs/policy.md",
+	    &p->conf) != 0 || policy_parse(p) != 0)
 		goto out;
 	*out = p;
 	p = NULL;
@@ -316,6 +319,24 @@ policy_load(const char *path, struct policy **out)
 out:
 	policy_free(p);
 	ERR_clear_error();
+	return rc;
+}
+
+int
+policy_load(const char *path, struct policy **out)
+{
+	unsigned char	*raw = NULL;
+	size_t		 rawlen = 0;
+	char		 found[4096];
+	int		 rc;
+
+	*out = NULL;
+	if (tmpl_path_find("policy", path, found, sizeof(found)) != 0 ||
+	    file_read_small("policy", found, POLICY_MAX_BYTES, &raw,
+	    &rawlen) != 0)
+		return 1;
+	rc = policy_load_mem(found, raw, rawlen, out);
+	free(raw);
 	return rc;
 }
 

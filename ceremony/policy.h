@@ -112,6 +112,8 @@ struct policy {
 	long			 pathlen_max;	/* -1: no limit */
 };
 int		 policy_load(const char *path, struct policy **);
+int		 policy_load_mem(const char *path, const unsigned char *, size_t,
+		    struct policy **);
 const char	*policy_key(size_t);
 void		 policy_free(struct policy *);
 int		 policy_check(const struct policy *, const struct csr *,

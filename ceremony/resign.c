@@ -71,8 +71,13 @@ resign_check(struct session *s, const char *serial, X509 *x, int active)
 	return 0;
 }
 
+/*
+ * The vetted form of certificate serial of our own database: it never
+ * came from the media, so it is read here, in process.
+ */
 int
-resign_request(struct session *s, const char *serial, struct csr **out)
+resign_request(struct session *s, const char *serial, const struct policy *p,
+    struct vetted **out)
 {
 	struct csr	*c = NULL;
 	X509		*x = NULL;
@@ -111,9 +116,7 @@ resign_request(struct session *s, const char *serial, struct csr **out)
 		goto out;
 	}
 	c->pop_ok = 1;	/* proven at first issue; see above */
-	*out = c;
-	c = NULL;
-	rc = 0;
+	rc = vetted_from_csr(c, p, 0, out);
 out:
 	X509_ALGOR_free(alg);
 	csr_free(c);

@@ -154,23 +154,21 @@ static void
 check_request(struct findings *f, const struct script_step *st,
     const struct tmpl *t)
 {
+	struct session	 s;	/* only for its request intake */
 	struct policy	*p = NULL;
-	struct csr	*c = NULL;
-	struct findings	 pf;
+	struct vetted	*c = NULL;
 
-	memset(&pf, 0, sizeof(pf));
+	session_init(&s);
 	if (policy_load(t->policy_path, &p) != 0) {
 		step_err(f, st, "policy", t->policy_path);
 		return;
 	}
-	if (csr_load(st->csr, &c) != 0)
+	if (intake_vet(&s, st->csr, p, 0, &c) != 0)
 		step_err(f, st, "csr-unreadable", st->csr);
-	else {
-		(void)policy_check(p, c, &pf);	/* its verdict: pf.errors */
-		step_merge(f, st, &pf);
-	}
-	findings_free(&pf);
-	csr_free(c);
+	else
+		step_merge(f, st, &c->f);
+	intake_stop(&s);
+	vetted_free(c);
 	policy_free(p);
 }
 

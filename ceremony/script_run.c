@@ -98,7 +98,7 @@ run_sign(struct session *s, const struct script_step *st,
 	struct sign_opts	 so;
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
-	struct csr		*c = NULL;
+	struct vetted		*c = NULL;
 	char			 fp[96] = "";
 	int			 rc = 1;
 
@@ -107,7 +107,8 @@ run_sign(struct session *s, const struct script_step *st,
 	so.clamp = script_flag(st->clamp);
 	if (tmpl_load(st->tmpl, &t) != 0 || (st->days != NULL &&
 	    opt_int("days", st->days, 1, t->max_days, &so.days) != 0) ||
-	    policy_load(t->policy_path, &p) != 0 || csr_load(st->csr, &c) != 0)
+	    policy_load(t->policy_path, &p) != 0 ||
+	    intake_vet(s, st->csr, p, 0, &c) != 0)
 		goto out;
 	rc = sign_csr(s, t, p, c, &so, &out);
 	if (rc != 0 && out.j.state == ISSUE_RECORDED) {
@@ -137,7 +138,7 @@ run_sign(struct session *s, const struct script_step *st,
 	memset(&out.f, 0, sizeof(out.f));
 out:
 	sign_outcome_clear(&out);
-	csr_free(c);
+	vetted_free(c);
 	policy_free(p);
 	tmpl_free(t);
 	return rc;

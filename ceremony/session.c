@@ -116,8 +116,10 @@ session_login(struct session *s)
 
 	if (s->logged_in)
 		return 0;
-	/* The room first: a refusal touches neither the token nor the PIN. */
-	if (room_login_check(s) != 0 || session_open_token(s) != 0)
+	/* The room first: a refusal touches neither the token nor the PIN.
+	 * The request intake is forked before the token is opened. */
+	if (room_login_check(s) != 0 || intake_start(s) != 0 ||
+	    session_open_token(s) != 0)
 		return 1;
 	if (pin_read(&s->pin, &pin) != 0)
 		return 1;
@@ -135,7 +137,7 @@ session_login_with(struct session *s, struct secret *pin)
 		secret_free(pin);
 		return 0;
 	}
-	if (room_login_check(s) != 0) {
+	if (room_login_check(s) != 0 || intake_start(s) != 0) {
 		secret_free(pin);
 		return 1;
 	}
@@ -161,6 +163,7 @@ session_close(struct session *s)
 	}
 	if (s->db != NULL)
 		db_close(s->db);
+	intake_stop(s);
 	pin_source_clear(&s->pin);
 	s->hsm = NULL;
 	s->db = NULL;

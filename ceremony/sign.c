@@ -79,10 +79,13 @@ signer_close(struct signer *sg)
 	memset(sg, 0, sizeof(*sg));
 }
 
-/* Fill the job for a request: the request's subject and key, our issuer. */
+/*
+ * Fill the job for a vetted request: its subject and key as the intake
+ * re-encoded them, our issuer.
+ */
 void
 sign_job(struct issue_job *j, const struct signer *sg, const struct tmpl *t,
-    const struct csr *c, const struct sign_opts *o)
+    const struct vetted *v, const struct sign_opts *o)
 {
 	memset(j, 0, sizeof(*j));
 	j->t = t;
@@ -91,22 +94,29 @@ sign_job(struct issue_job *j, const struct signer *sg, const struct tmpl *t,
 	j->key = sg->key;
 	j->signer = sg->signer;
 	j->verifier = &sg->verifier;
-	j->pubkey = c->pubkey;
-	j->spki = X509_REQ_get_X509_PUBKEY(c->req);
-	j->subject = t->subject != NULL ? NULL :
-	    X509_REQ_get_subject_name(c->req);
-	j->req_exts = c->exts;
+	j->pubkey = vetted_pubkey(v);
+	j->spki = v->spki;
+	j->subject = t->subject != NULL ? NULL : v->subject;
+	j->req_exts = v->exts;
 	j->generation = sg->generation;
 	j->days = o->days;
 	j->clamp = o->clamp;
 }
 
+/* The intake's findings of v, into f: any error refuses it. */
 int
-sign_check(const struct policy *p, const struct csr *c, struct findings *f)
+sign_check(const struct policy *p, const struct vetted *v, struct findings *f)
 {
-	if (policy_check(p, c, f) != 0 || f->errors > 0) {
+	size_t	i;
+
+	for (i = 0; i < v->f.n; i++)
+		if (findings_copy(f, v->f.v[i].error, &v->f.v[i]) != 0) {
+			err_set("out of memory");
+			return 1;
+		}
+	if (f->errors > 0) {
 		err_set("%s fails policy %s (%zu error%s): nothing was signed",
-		    c->path, p->name, f->errors, f->errors == 1 ? "" : "s");
+		    v->path, p->name, f->errors, f->errors == 1 ? "" : "s");
 		return 1;
 	}
 	return 0;
@@ -114,11 +124,11 @@ sign_check(const struct policy *p, const struct csr *c, struct findings *f)
 
 int
 sign_request(struct session *s, const struct signer *sg, const struct tmpl *t,
-    const struct policy *p, const struct csr *c, const struct sign_opts *o,
+    const struct policy *p, const struct vetted *v, const struct sign_opts *o,
     struct findings *f, struct issue_job *j)
 {
-	sign_job(j, sg, t, c, o);
-	if (sign_check(p, c, f) != 0)
+	sign_job(j, sg, t, v, o);
+	if (sign_check(p, v, f) != 0)
 		return 1;
 	return issue_one(s, j, f);
 }

@@ -14,7 +14,7 @@
 
 static void
 sign_audit_items(struct audit_entry *e, const struct tmpl *t,
-    const struct policy *p, const struct csr *c)
+    const struct policy *p, const struct vetted *c)
 {
 	audit_add_in(e, "template", t->raw, t->rawlen);
 	audit_add_in(e, "policy", p->raw, p->rawlen);
@@ -24,7 +24,7 @@ sign_audit_items(struct audit_entry *e, const struct tmpl *t,
 
 int
 sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
-    const struct csr *c, const struct issue_job *j, int ok)
+    const struct vetted *c, const struct issue_job *j, int ok)
 {
 	struct audit_entry	 e;
 	unsigned char		*der = NULL;
@@ -89,7 +89,7 @@ sign_export_chain(struct session *s, const struct signer *sg, char *dir,
  */
 int
 sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
-    const struct csr *c, const struct sign_opts *o, struct sign_outcome *out)
+    const struct vetted *c, const struct sign_opts *o, struct sign_outcome *out)
 {
 	int	ok = 0;
 

@@ -521,7 +521,8 @@ tui_open(struct tui *t, int argc, char **argv)
 		    "--pin-file and --pin-fd");
 		return 1;
 	}
-	if (session_open_db(&t->s) != 0)
+	/* The request intake first: forked before the token is opened. */
+	if (intake_start(&t->s) != 0 || session_open_db(&t->s) != 0)
 		return 1;
 	if (crl_tmpl_load(TMPL_DEFAULT_CRL, &t->crlt) != 0 ||
 	    tmpl_load(TMPL_DEFAULT_ROOT, &root) != 0)

@@ -22,8 +22,7 @@
 struct item {
 	char		*path;
 	const char	*name;
-	struct csr	*c;		/* NULL: unreadable, why says */
-	struct findings	 f;
+	struct vetted	*c;		/* NULL: unreadable, why says */
 	char		 why[256];
 };
 
@@ -51,8 +50,7 @@ items_free(void)
 
 	for (i = 0; i < st.n; i++) {
 		free(st.v[i].path);
-		csr_free(st.v[i].c);
-		findings_free(&st.v[i].f);
+		vetted_free(st.v[i].c);
 	}
 	free(st.v);
 	st.v = NULL;
@@ -130,12 +128,13 @@ sign_load_inbox(struct tui *t)
 		paths[i] = NULL;
 		st.v[i].name = strrchr(st.v[i].path, '/') != NULL ?
 		    strrchr(st.v[i].path, '/') + 1 : st.v[i].path;
-		if (csr_load(st.v[i].path, &st.v[i].c) != 0) {
+		/* Parsed, checked and put in words by the intake. */
+		if (intake_vet(&t->s, st.v[i].path, st.pol, VET_TEXT,
+		    &st.v[i].c) != 0) {
 			snprintf(st.v[i].why, sizeof(st.v[i].why), "%s",
 			    err_get());
 			err_clear();
-		} else if (st.pol != NULL)
-			(void)policy_check(st.pol, st.v[i].c, &st.v[i].f);
+		}
 	}
 	csr_inbox_free(paths, n);
 	if (st.sel >= st.n)
@@ -187,13 +186,13 @@ verdict(const struct item *it, char *buf, size_t len, int *sev)
 	if (it->c == NULL) {
 		snprintf(buf, len, "UNREADABLE");
 		*sev = SEV_ERROR;
-	} else if (it->f.errors > 0) {
-		snprintf(buf, len, "REJECT %zu error%s", it->f.errors,
-		    it->f.errors == 1 ? "" : "s");
+	} else if (it->c->f.errors > 0) {
+		snprintf(buf, len, "REJECT %zu error%s", it->c->f.errors,
+		    it->c->f.errors == 1 ? "" : "s");
 		*sev = SEV_ERROR;
-	} else if (it->f.n > 0) {
-		snprintf(buf, len, "accept, %zu warning%s", it->f.n,
-		    it->f.n == 1 ? "" : "s");
+	} else if (it->c->f.n > 0) {
+		snprintf(buf, len, "accept, %zu warning%s", it->c->f.n,
+		    it->c->f.n == 1 ? "" : "s");
 		*sev = SEV_WARN;
 	} else {
 		snprintf(buf, len, "accept");
@@ -221,8 +220,8 @@ sign_draw_list(struct tui *t, int top, int rows)
 	list_scroll(st.n, st.sel, rows - 4, &st.first);
 	for (i = st.first; i < st.n && y < top + rows - 2; i++, y++) {
 		verdict(&st.v[i], v, sizeof(v), &sev);
-		subj = st.v[i].c != NULL ? name_text(X509_REQ_get_subject_name(
-		    st.v[i].c->req)) : NULL;
+		subj = st.v[i].c != NULL ? name_text(
+		    st.v[i].c->subject) : NULL;
 		putf(y, 1, COLS - 2, "%-24.24s %-20s %s", st.v[i].name, v,
 		    subj != NULL ? subj : st.v[i].why);
 		put_attr(y, 26, 20, attr_of(sev), v);
@@ -251,20 +250,20 @@ sign_inspect_text(const struct item *it)
 	}
 	/* The verdict first: it decides what the officer may do. */
 	fprintf(m, "policy %s: %s\n", st.pol != NULL ? st.pol->name : "-",
-	    it->c == NULL ? "UNREADABLE" : it->f.errors ? "REJECT" :
+	    it->c == NULL ? "UNREADABLE" : it->c->f.errors ? "REJECT" :
 	    "accept");
-	for (i = 0; i < it->f.n; i++)
-		fprintf(m, "%s %s%s%s\n        %s\n", it->f.v[i].error ?
-		    "ERROR  " : "warning", it->f.v[i].code,
-		    it->f.v[i].value[0] ? ": " : "", it->f.v[i].value,
-		    it->f.v[i].text);
-	if (it->f.n == 0 && it->c != NULL)
+	for (i = 0; it->c != NULL && i < it->c->f.n; i++)
+		fprintf(m, "%s %s%s%s\n        %s\n", it->c->f.v[i].error ?
+		    "ERROR  " : "warning", it->c->f.v[i].code,
+		    it->c->f.v[i].value[0] ? ": " : "", it->c->f.v[i].value,
+		    it->c->f.v[i].text);
+	if (it->c != NULL && it->c->f.n == 0)
 		fprintf(m, "no findings\n");
 	fprintf(m, "\n");
 	if (it->c == NULL)
 		fprintf(m, "cannot be read: %s\n", it->why);
 	else
-		csr_print(m, it->c);
+		fputs(it->c->text != NULL ? it->c->text : "", m);
 	fclose(m);
 	rc = lines_of(buf, &st.lines, &st.nlines);
 	free(buf);
@@ -366,10 +365,10 @@ sign_start(struct tui *t)
 	if (st.sel >= st.n || st.ntm == 0 || st.pol == NULL)
 		return;
 	it = &st.v[st.sel];
-	if (it->c == NULL || it->f.errors > 0) {
+	if (it->c == NULL || it->c->f.errors > 0) {
 		tui_msg(t, 1, "%s fails policy %s (%zu error%s): it cannot be "
 		    "signed; Enter shows why", it->name, st.pol->name,
-		    it->f.errors, it->f.errors == 1 ? "" : "s");
+		    it->c->f.errors, it->c->f.errors == 1 ? "" : "s");
 		return;
 	}
 	if (!t->s.logged_in) {
@@ -378,7 +377,7 @@ sign_start(struct tui *t)
 	}
 	memset(&st.o, 0, sizeof(st.o));
 	st.o.days = st.days;
-	subj = name_text(X509_REQ_get_subject_name(it->c->req));
+	subj = name_text(it->c->subject);
 	snprintf(q, sizeof(q), "Type SIGN to have the token sign %s as %s for "
 	    "%ld days (Esc cancels):", subj != NULL ? subj : it->name,
 	    st.tm[st.cur]->name, st.days ? st.days : st.tm[st.cur]->days);

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Confining the request intake (intake.c) with seccomp, through
+ * libseccomp.  The parser of one request may read and write the
+ * descriptors it has (its request is already in memory, its answer goes
+ * to a pipe), manage memory and end: any other system call kills it, so
+ * a request that takes its parser over cannot open a file, reach a
+ * network, start a program or signal another process.  The intake process
+ * that forks the parsers may also fork, wait and kill its own parsers; a
+ * call outside its list fails with EPERM.  Both also lose, by resource
+ * limits, what seccomp would not stop: creating files of any size, new
+ * descriptors (the parser), CPU time beyond the intake's timeout.
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "ceremony/ceremony.h"
+
+/* Memory, time, and ending: what any confined process of ours needs. */
+static const int sys_common[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(close),
+	SCMP_SYS(brk), SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(sigaltstack),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
+	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sched_yield),
+	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
+	SCMP_SYS(rt_sigaction),
+};
+
+/* The intake also starts, waits for and stops its parsers. */
+static const int sys_intake[] = {
+	SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(fork), SCMP_SYS(wait4),
+	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(kill), SCMP_SYS(pipe2),
+	SCMP_SYS(set_robust_list), SCMP_SYS(prctl), SCMP_SYS(seccomp),
+	SCMP_SYS(setrlimit), SCMP_SYS(prlimit64), SCMP_SYS(sendto),
+	SCMP_SYS(time), SCMP_SYS(restart_syscall), SCMP_SYS(dup2),
+	SCMP_SYS(close_range),
+};
+
+static int
+limit(int what, rlim_t n)
+{
+	struct rlimit	rl = { n, n };
+
+	return setrlimit(what, &rl);
+}
+
+static int
+confine(uint32_t deny, const int *a, size_t na, const int *b, size_t nb)
+{
+	scmp_filter_ctx	 ctx;
+	size_t		 i;
+	int		 r = 0;
+
+	/* No set-uid program could gain by what we keep (seccomp wants it). */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    (ctx = seccomp_init(deny)) == NULL)
+		return 1;
+	for (i = 0; i < na && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a[i], 0);
+	for (i = 0; i < nb && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, b[i], 0);
+	/* abort() (a sanitizer's report), aimed at ourselves only. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r != 0;
+}
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The parser of one request: no new descriptor, no file, no process. */
+int
+confine_parser(void)
+{
+	if (limit(RLIMIT_NOFILE, 0) != 0 || limit(RLIMIT_FSIZE, 0) != 0 ||
+	    limit(RLIMIT_CORE, 0) != 0 ||
+	    limit(RLIMIT_CPU, 2 * 10) != 0)
+		return 1;
+	return confine(SCMP_ACT_KILL_PROCESS, sys_common, N(sys_common),
+	    NULL, 0);
+}
+
+int
+confine_intake(void)
+{
+	if (limit(RLIMIT_FSIZE, 0) != 0 || limit(RLIMIT_CORE, 0) != 0)
+		return 1;
+	return confine(SCMP_ACT_ERRNO(EPERM), sys_common, N(sys_common),
+	    sys_intake, N(sys_intake));
+}
