@@ -171,8 +171,10 @@ pipe_worker(void *arg)
 		if (pipe_wait(pl, &pl->tsigned, from, 1, &pl->signer_done,
 		    &to, &done) != 0)
 			return NULL;
-		for (i = from; i < to; i++)
+		for (i = from; i < to; i++) {
 			issue_verify(pl->b->jobs[i]);
+			issue_verify_chain(pl->b->jobs[i]);
+		}
 		pipe_publish(pl, &pl->verified, to);
 		from = to;
 	}

@@ -123,6 +123,108 @@ out:
 	return rc;
 }
 
+/*
+ * The signatures of a chain whose every signature is verified already:
+ * the leaf's by the issuing key over its recorded DER (cert_verify_der,
+ * Nettle for EC), the issuer's and those above it by chain_verify() when
+ * the signer was opened.  Only those certificates may be in the chain
+ * OpenSSL built; their validity is checked here as OpenSSL's own
+ * function would.
+ */
+struct known_chain {
+	X509		*leaf;
+	STACK_OF(X509)	*known;
+};
+
+static int
+known_verify(X509_STORE_CTX *ctx)
+{
+	struct known_chain	*kc = X509_STORE_CTX_get_app_data(ctx);
+	STACK_OF(X509)		*chain = X509_STORE_CTX_get0_chain(ctx);
+	X509			*c;
+	time_t			 at;
+	int			 i, k, err = X509_V_OK;
+
+	at = X509_VERIFY_PARAM_get_time(X509_STORE_CTX_get0_param(ctx));
+	if (!(X509_VERIFY_PARAM_get_flags(X509_STORE_CTX_get0_param(ctx)) &
+	    X509_V_FLAG_USE_CHECK_TIME))
+		at = time(NULL);
+	for (i = 0; i < sk_X509_num(chain) && err == X509_V_OK; i++) {
+		c = sk_X509_value(chain, i);
+		for (k = 0; i > 0 && k < sk_X509_num(kc->known); k++)
+			if (sk_X509_value(kc->known, k) == c)
+				break;
+		if (i == 0 ? c != kc->leaf : k == sk_X509_num(kc->known))
+			err = X509_V_ERR_CERT_SIGNATURE_FAILURE;
+		else if (X509_cmp_time(X509_get0_notBefore(c), &at) > 0)
+			err = X509_V_ERR_CERT_NOT_YET_VALID;
+		else if (X509_cmp_time(X509_get0_notAfter(c), &at) < 0)
+			err = X509_V_ERR_CERT_HAS_EXPIRED;
+	}
+	if (err == X509_V_OK)
+		return 1;
+	X509_STORE_CTX_set_error(ctx, err);
+	X509_STORE_CTX_set_current_cert(ctx, c);
+	return 0;
+}
+
+/*
+ * x chains to its root as chain_verify() says (names, key usage, basic
+ * constraints, path lengths, strict encoding, validity), its signature
+ * already verified, as the issuer chain's was: for a batch, where
+ * verifying every signature again would cost more than the token's
+ * signing.  issuer and above are the signer's.
+ */
+int
+chain_verify_signed(X509 *x, X509 *issuer, STACK_OF(X509) *above)
+{
+	struct known_chain	 kc;
+	X509_STORE		*st = NULL;
+	X509_STORE_CTX		*ctx = NULL;
+	STACK_OF(X509)		*untrusted = NULL;
+	X509			*c;
+	time_t			 nb;
+	int			 i, anchors = 0, rc = 1;
+
+	kc.leaf = x;
+	if ((kc.known = above != NULL ? sk_X509_dup(above) :
+	    sk_X509_new_null()) == NULL ||
+	    !sk_X509_push(kc.known, issuer) || (st = X509_STORE_new()) == NULL ||
+	    (untrusted = sk_X509_new_null()) == NULL)
+		goto fail;
+	for (i = 0; i < sk_X509_num(kc.known); i++) {
+		c = sk_X509_value(kc.known, i);
+		if (X509_check_issued(c, c) == X509_V_OK)
+			anchors += X509_STORE_add_cert(st, c) == 1;
+		else if (!sk_X509_push(untrusted, c))
+			goto fail;
+	}
+	if (anchors == 0 || (ctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(ctx, st, x, untrusted))
+		goto fail;
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_X509_STRICT);
+	X509_STORE_CTX_set_app_data(ctx, &kc);
+	X509_STORE_CTX_set_verify(ctx, known_verify);
+	if ((nb = cert_time(X509_get0_notBefore(x))) > time(NULL))
+		X509_STORE_CTX_set_time(ctx, 0, nb);
+	if (X509_verify_cert(ctx) != 1) {
+		err_set("the certificate does not chain to its root: %s",
+		    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		goto out;
+	}
+	rc = 0;
+	goto out;
+fail:
+	err_ossl("cannot set up the chain check");
+out:
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(st);
+	sk_X509_free(untrusted);
+	sk_X509_free(kc.known);
+	ERR_clear_error();
+	return rc;
+}
+
 static int
 ca_chain_write(struct db *db, int gen, STACK_OF(X509) *above)
 {

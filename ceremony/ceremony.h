@@ -405,6 +405,7 @@ int		 issue_reserve(struct session *, struct issue_job **, size_t);
 int		 issue_sign(struct session *, struct issue_job *);
 int		 issue_token_sign(struct issue_job *);
 void		 issue_verify(struct issue_job *);
+void		 issue_verify_chain(struct issue_job *);
 int		 issue_record(struct session *, struct issue_job **, size_t);
 int		 issue_record_files(struct session *, struct issue_job **,
 		    size_t);
@@ -575,6 +576,7 @@ int		 request_create(struct session *, const struct tmpl *,
 int		 pem_certs_load(const char *, STACK_OF(X509) **);
 int		 ca_chain_above(const struct db *, int, STACK_OF(X509) **);
 int		 chain_verify(X509 *, STACK_OF(X509) *);
+int		 chain_verify_signed(X509 *, X509 *, STACK_OF(X509) *);
 int		 ca_certs_all(const struct db *, STACK_OF(X509) **);
 int		 ca_links_all(const struct db *, STACK_OF(X509) **);
 int		 ca_install(struct session *, X509 *, STACK_OF(X509) *);

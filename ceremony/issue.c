@@ -389,13 +389,46 @@ issue_verify(struct issue_job *j)
 	j->state = ISSUE_SIGNED;
 }
 
+/* The verified bytes read back: what is recorded is what was verified. */
+static int
+issue_readback(struct issue_job *j)
+{
+	const unsigned char	*p = j->der;
+	X509			*fresh;
+
+	if ((fresh = d2i_X509(NULL, &p, (long)j->derlen)) == NULL) {
+		ERR_clear_error();
+		return 1;
+	}
+	X509_free(j->cert);
+	j->cert = fresh;
+	return 0;
+}
+
+/*
+ * A batch's certificate, verified (issue_verify): its chain to the root
+ * checked as chain_verify() does for one certificate, every signature in
+ * it verified already.  A failure leaves it unsigned (voided), j->why says
+ * why.
+ */
+void
+issue_verify_chain(struct issue_job *j)
+{
+	if (j->state != ISSUE_SIGNED)
+		return;
+	if (issue_readback(j) != 0) {
+		j->why = "the signed certificate cannot be read back";
+		j->state = ISSUE_TOKEN_SIGNED;
+	} else if (chain_verify_signed(j->cert, j->issuer, j->above) != 0) {
+		j->why = "the certificate does not chain to its root";
+		j->state = ISSUE_TOKEN_SIGNED;
+	}
+}
+
 /* One certificate: sign, verify, and check the whole chain to the root. */
 int
 issue_sign(struct session *s, struct issue_job *j)
 {
-	const unsigned char	*p;
-	X509			*fresh;
-
 	(void)s;
 	if (issue_token_sign(j) != 0)
 		return 1;
@@ -404,14 +437,10 @@ issue_sign(struct session *s, struct issue_job *j)
 		err_set("%s: nothing was written", j->why);
 		return 1;
 	}
-	/* The verified bytes read back, then up to the root. */
-	p = j->der;
-	if ((fresh = d2i_X509(NULL, &p, (long)j->derlen)) == NULL) {
-		err_ossl("the signed certificate cannot be read back");
+	if (issue_readback(j) != 0) {
+		err_set("the signed certificate cannot be read back");
 		return 1;
 	}
-	X509_free(j->cert);
-	j->cert = fresh;
 	return issue_chain_check(j->cert, j);
 }
 
