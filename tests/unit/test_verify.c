@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "ceremony/ceremony.h"
 #include "tests/unit/tap.h"
@@ -117,6 +118,96 @@ test_cert(const char *type, const char *arg)
 	EVP_PKEY_free(k);
 }
 
+/* A certificate for key k named cn, by issuer (NULL: itself) and ik. */
+static X509 *
+mkcert(const char *cn, EVP_PKEY *k, X509 *issuer, EVP_PKEY *ik, int ca,
+    long from, long to)
+{
+	X509		*x = X509_new();
+	X509V3_CTX	 ctx;
+	X509_EXTENSION	*e;
+
+	X509_set_version(x, X509_VERSION_3);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), from + 100);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN",
+	    MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(issuer ? issuer : x));
+	X509_gmtime_adj(X509_getm_notBefore(x), from);
+	X509_gmtime_adj(X509_getm_notAfter(x), to);
+	X509_set_pubkey(x, k);
+	X509V3_set_ctx(&ctx, issuer ? issuer : x, x, NULL, NULL, 0);
+	e = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints,
+	    ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	e = X509V3_EXT_conf_nid(NULL, &ctx, NID_key_usage, ca ?
+	    "critical,keyCertSign,cRLSign" : "critical,digitalSignature");
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	e = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_key_identifier, "hash");
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	e = X509V3_EXT_conf_nid(NULL, &ctx, NID_authority_key_identifier,
+	    "keyid:always");
+	X509_add_ext(x, e, -1);
+	X509_EXTENSION_free(e);
+	X509_sign(x, ik, EVP_sha256());
+	return x;
+}
+
+/*
+ * A batch's chain check (chain_verify_signed): path validation over the
+ * signer's chain without the signatures again, so what it must refuse is
+ * everything but a signature: a leaf of another CA, a CA's certificate
+ * that is not in the signer's chain, an expired leaf, a leaf that is a CA.
+ */
+static void
+test_chain_signed(void)
+{
+	EVP_PKEY	*rk, *ik, *lk, *ok_;
+	X509		*root, *inter, *leaf, *other, *old, *rogue;
+	STACK_OF(X509)	*above = sk_X509_new_null();
+
+	rk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	ik = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	lk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	ok_ = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	root = mkcert("root", rk, NULL, rk, 1, -60, 86400);
+	inter = mkcert("inter", ik, root, rk, 1, -60, 86400);
+	sk_X509_push(above, root);
+	leaf = mkcert("leaf", lk, inter, ik, 0, -60, 3600);
+	ok(chain_verify_signed(leaf, inter, above) == 0,
+	    "chain: a leaf of the issuing CA passes");
+	ok(chain_verify_signed(leaf, root, NULL) != 0,
+	    "chain: not with the root alone as the signer's chain");
+	other = mkcert("other", ok_, NULL, ok_, 1, -60, 86400);
+	rogue = mkcert("leaf", lk, other, ok_, 0, -60, 3600);
+	ok(chain_verify_signed(rogue, inter, above) != 0,
+	    "chain: a leaf of another CA is refused");
+	old = mkcert("leaf", lk, inter, ik, 0, -7200, -3600);
+	ok(chain_verify_signed(old, inter, above) != 0 &&
+	    strstr(err_get(), "expired") != NULL,
+	    "chain: an expired leaf is refused (%s)", err_get());
+	/* A leaf as an issuer: the path validation still refuses it. */
+	X509_free(rogue);
+	rogue = mkcert("below", ok_, leaf, lk, 0, -60, 3600);
+	sk_X509_push(above, inter);
+	ok(chain_verify_signed(rogue, leaf, above) != 0 &&
+	    strstr(err_get(), "invalid CA") != NULL,
+	    "chain: an issuer that is not a CA is refused (%s)", err_get());
+	(void)sk_X509_pop(above);
+	X509_free(leaf);
+	X509_free(old);
+	X509_free(rogue);
+	X509_free(other);
+	X509_free(inter);
+	sk_X509_pop_free(above, X509_free);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(ik);
+	EVP_PKEY_free(lk);
+	EVP_PKEY_free(ok_);
+}
+
 int
 main(void)
 {
@@ -130,5 +221,6 @@ main(void)
 	EVP_PKEY_free(rsa);
 	test_cert("EC", "P-384");
 	test_cert("RSA", "rsa:2048");
+	test_chain_signed();
 	return done_testing();
 }
