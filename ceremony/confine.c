@@ -7,9 +7,11 @@
  * a request that takes its parser over cannot open a file, reach a
  * network, start a program or signal another process.  The intake process
  * that forks the parsers may also fork, wait and kill its own parsers; a
- * call outside its list fails with EPERM.  Both also lose, by resource
- * limits, what seccomp would not stop: creating files of any size, new
- * descriptors (the parser), CPU time beyond the intake's timeout.
+ * call outside its list fails with EPERM.  Neither can open or create a
+ * file: the only file either holds is stderr, kept for a sanitizer's or
+ * valgrind's report (a file-size limit of 0 would kill them there).  The
+ * parser also may make no descriptor and has a CPU limit past the
+ * intake's timeout; neither dumps core.
  */
 #include <errno.h>
 #include <seccomp.h>
@@ -93,8 +95,7 @@ confine_parser(void)
 	/* valgrind refuses a descriptor limit below its own: the filter
 	 * below kills any call that would make a descriptor anyway. */
 	(void)limit(RLIMIT_NOFILE, 0);
-	if (limit(RLIMIT_FSIZE, 0) != 0 || limit(RLIMIT_CORE, 0) != 0 ||
-	    limit(RLIMIT_CPU, 2 * 10) != 0)
+	if (limit(RLIMIT_CORE, 0) != 0 || limit(RLIMIT_CPU, 2 * 10) != 0)
 		return 1;
 	return confine(SCMP_ACT_KILL_PROCESS, sys_common, N(sys_common),
 	    NULL, 0);
@@ -103,7 +104,7 @@ confine_parser(void)
 int
 confine_intake(void)
 {
-	if (limit(RLIMIT_FSIZE, 0) != 0 || limit(RLIMIT_CORE, 0) != 0)
+	if (limit(RLIMIT_CORE, 0) != 0)
 		return 1;
 	return confine(SCMP_ACT_ERRNO(EPERM), sys_common, N(sys_common),
 	    sys_intake, N(sys_intake));
