@@ -137,7 +137,7 @@ refused "... 7A01 is still only reserved" "status P" 7A01 --reason keyCompromise
 # A torn last line (a crash mid-append) is cut off, then the revoke goes on.
 printf 'R\t2036' >> "$R/index.txt"
 ok "revoke after a torn last line" c revoke --home "$R" "${S[twice]}" --reason superseded
-like "... which was cut off" "$(cat "$T/err")" "removed an incomplete last line"
+like "... which was cut off" "$(cat "$T/err")" "an incomplete last line \(6 bytes at byte [0-9]+, an interrupted write\) moved to quarantine/index.txt\.[0-9]{8}T[0-9]{6}Z\.1"
 is "... and the index ends with the new line" "$(tail -1 "$R/index.txt" | cut -f1,4,6)" \
 	"R	superseded	${S[twice]}"
 
