@@ -13,25 +13,12 @@
 
 TPL=$TOP/templates
 R=$T/root
-mktoken root
 c() { "$CEREMONY" "$@"; }
 
-c init --home "$R" --module "$MODULE" --token root > /dev/null
-c key generate --home "$R" --pin-file "$T/pin" --label rk --type ec:P-384 > /dev/null
-c root create --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" \
-	--key rk > /dev/null
-openssl ecparam -name prime256v1 -genkey -noout -out "$T/k.key"
-NAMES="a b c d e f g h"
-for n in $NAMES; do
-	openssl req -new -key "$T/k.key" -subj "/C=XX/O=Example/CN=Sub $n" \
-		-out "$R/requests/$n.csr"
-done
-ok "root signs the requests" c sign --inbox --home "$R" --pin-file "$T/pin" \
-	--template "$TPL/subca.cnf"
+ok "a root CA and eight requests" root_home "$R" a b c d e f g h
+ok "root signs the requests" sign_inbox "$R"
 declare -A S
-while read -r req verdict serial; do
-	[ "$verdict" = signed ] && S[${req%.csr}]=$serial
-done < "$T/out"
+while read -r n serial; do S[$n]=$serial; done < "$T/signed"
 is "eight certificates" "${#S[@]}" 8
 ok "the root's first CRL" c crl issue --home "$R" --pin-file "$T/pin"
 ok "the fresh data directory is consistent" c db verify --home "$R"
