@@ -406,7 +406,7 @@ revoke_record(struct session *s, const struct revoke_req *q,
 	if (db_index_set(s->db, &res->prev, &res->next) == 0)
 		return 0;
 	snprintf(why, sizeof(why), "%s", err_get());
-	if (db_intent_settle(s->db) != 0)
+	if (db_intent_settle(s->db, 0) != 0)
 		err_set("%s; nothing was %s, and the next writing command "
 		    "records the rollback (%s)", why, q->release ? "released" :
 		    "revoked", err_get());

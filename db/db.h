@@ -106,7 +106,7 @@ const char	*db_home(const struct db *);
 char		*db_path(const struct db *, const char *name);
 
 /* intent.c */
-int		 db_intent_settle(struct db *);
+int		 db_intent_settle(struct db *, int announce);
 
 /* config.c */
 int		 db_config_load(const char *path, struct db_config *);

@@ -76,7 +76,7 @@ intent_done(struct db *db, const struct intent *in, int *done)
 }
 
 static int
-intent_rollback(struct db *db, const struct intent *in)
+intent_rollback(struct db *db, const struct intent *in, int announce)
 {
 	struct audit_entry	e;
 	char			detail[256];
@@ -95,10 +95,12 @@ intent_rollback(struct db *db, const struct intent *in)
 		    in->seq);
 		return 1;
 	}
-	note("the %s of serial %s (audit record %llu) was interrupted before "
-	    "index.txt recorded it: rolled back (audit record %llu); run it "
-	    "again", in->release ? "release" : "revocation", in->serial,
-	    in->seq, db->audit_seq);
+	if (announce)
+		note("the %s of serial %s (audit record %llu) was "
+		    "interrupted before index.txt recorded it: rolled back "
+		    "(audit record %llu); run it again", in->release ?
+		    "release" : "revocation", in->serial, in->seq,
+		    db->audit_seq);
 	return 0;
 }
 
@@ -142,9 +144,12 @@ out:
 	return line;
 }
 
-/* Settle the audit log's last intent if it has no result. */
+/*
+ * Settle the audit log's last intent if it has no result; announce: say
+ * so on stderr (at an open; the command that failed says it itself).
+ */
 int
-db_intent_settle(struct db *db)
+db_intent_settle(struct db *db, int announce)
 {
 	struct intent	 in;
 	char		*path, *line;
@@ -159,7 +164,7 @@ db_intent_settle(struct db *db)
 	}
 	if ((line = last_record(fd)) != NULL && intent_read(line, &in) &&
 	    (rc = intent_done(db, &in, &done)) == 0 && !done)
-		rc = intent_rollback(db, &in);
+		rc = intent_rollback(db, &in, announce);
 	free(line);
 	close(fd);
 	free(path);

@@ -149,7 +149,7 @@ db_open_flags(const char *home, int flags, struct db **out)
 	    db_config_load(cnf, &db->cfg) ||
 	    (!(flags & DB_OPEN_READONLY) && db_repair(db)) ||
 	    index_open_file(db, !(flags & DB_OPEN_NOINDEX)) ||
-	    (!(flags & DB_OPEN_READONLY) && db_intent_settle(db)))
+	    (!(flags & DB_OPEN_READONLY) && db_intent_settle(db, 1)))
 		goto out;
 	*out = db;
 	db = NULL;

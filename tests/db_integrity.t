@@ -66,9 +66,34 @@ if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=2m,mode=0700 tmpfs "$MNT" 2> /
 		"nothing was revoked .*: cannot record revoke in $MNT/ca/audit.log: cannot append \(No space left on device\): nothing was added"
 	ok "... index.txt byte for byte as it was" cmp "$MNT/ca/index.txt" "$T/full.before"
 	ok "... audit.log too" cmp "$MNT/ca/audit.log" "$T/audit.before"
+
+	# The record fits, the index line does not: rolled back at once.
+	# A tmpfs file grows into its last page without taking space, so
+	# audit.log is left room in its page and index.txt none (a comment
+	# fills it).
+	rm "$MNT/filler" "$MNT/filler2"
+	gap() { echo $((4096 - $(stat -c %s "$1") % 4096)); }
+	while [ "$(gap "$MNT/ca/audit.log")" -lt 1200 ]; do
+		c revoke --home "$MNT/ca" 7E57 --reason superseded 2> /dev/null
+	done
+	g=$(gap "$MNT/ca/index.txt")
+	[ "$g" -gt 60 ] && printf '#%*s\n' $((g - 52)) '' >> "$MNT/ca/index.txt"
+	dd if=/dev/zero of="$MNT/filler" bs=4k 2> /dev/null
+	dd if=/dev/zero of="$MNT/filler2" bs=1 2> /dev/null
+	cp "$MNT/ca/index.txt" "$T/full.before"
+	fails "revoke whose index line finds the disk full" c revoke --home "$MNT/ca" "${S[a]}" --reason superseded
+	like "... saying that nothing was revoked and the rollback is recorded" "$(cat "$T/err")" \
+		"cannot record serial ${S[a]} in $MNT/ca/index.txt: cannot append \(No space left on device\).*; nothing was revoked \(the audit log records the rollback\)$"
+	ok "... index.txt byte for byte as it was" cmp "$MNT/ca/index.txt" "$T/full.before"
+	like "... the revoke record is followed by its rollback" \
+		"$(tail -2 "$MNT/ca/audit.log" | cut -f4,5,8 | tr '\n' ' ')" \
+		"^op=revoke	result=ok	detail=serial ${S[a]} reason superseded invalidity - op=revoke\.rollback	result=ok	detail=record [0-9]+ \(revoke of serial ${S[a]}\) has no index line: nothing was changed $"
+	rm "$MNT/filler" "$MNT/filler2"
+	ok "... db verify: consistent" c db verify --home "$MNT/ca"
+	ok "... audit verify: clean" c audit verify --home "$MNT/ca"
 	umount "$MNT"
 else
-	for i in 1 2 3 4; do _result 0 "# SKIP full disk: needs root to mount a tmpfs"; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do _result 0 "# SKIP full disk: needs root to mount a tmpfs"; done
 fi
 
 # --- A revocation whose index line never came (a crash between the two).
