@@ -80,6 +80,11 @@ sweep_tmp(const struct db *db)
 	size_t	 i;
 
 	sweep_dir(db->home);
+	/* quarantine/ is made when first needed (repair.c). */
+	if ((p = db_path(db, "quarantine")) != NULL) {
+		sweep_dir(p);
+		free(p);
+	}
 	for (i = 0; db_subdirs[i] != NULL; i++)
 		if ((p = db_path(db, db_subdirs[i])) != NULL) {
 			sweep_dir(p);
