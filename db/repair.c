@@ -74,6 +74,51 @@ repair_audit(struct db *db, const char *detail, const char *rel,
 	return db_audit(db, &e);
 }
 
+/* A whole record without its newline: the newline appended. */
+static int
+tail_complete(struct db *db, int fd, const char *name, const struct tail *t,
+    int is_audit)
+{
+	char	detail[512];
+
+	snprintf(detail, sizeof(detail), "%s: the last line (byte %lld) had "
+	    "no end of line; completed", name, (long long)t->at);
+	if ((!is_audit && repair_audit(db, detail, NULL, NULL, 0)) ||
+	    append_durable(fd, "\n", 1) ||
+	    (is_audit && repair_audit(db, detail, NULL, NULL, 0)))
+		return 1;
+	note("%s", detail);
+	return 0;
+}
+
+/* A line cut short: its bytes kept in quarantine/, then cut off. */
+static int
+tail_quarantine(struct db *db, int fd, const char *name, const char *path,
+    const struct tail *t, int is_audit)
+{
+	char	detail[512], rel[256];
+
+	if (quarantine_put(db, name, t->line, t->len, rel, sizeof(rel)))
+		return 1;
+	snprintf(detail, sizeof(detail), "%s: an incomplete last line (%zu "
+	    "bytes at byte %lld, an interrupted write) moved to %s", name,
+	    t->len, (long long)t->at, rel);
+	if (!is_audit && repair_audit(db, detail, rel, t->line, t->len))
+		return 1;
+	if (ftruncate(fd, t->at) == -1 || fsync(fd) == -1) {
+		err_set("cannot cut the incomplete last line of %s (%s): check "
+		    "the disk, then try again", path, strerror(errno));
+		return 1;
+	}
+	if (is_audit) {
+		db->audit_known = 0;	/* its head is read again */
+		if (repair_audit(db, detail, rel, t->line, t->len))
+			return 1;
+	}
+	note("%s", detail);
+	return 0;
+}
+
 /*
  * The last line of NAME, open at fd, when it lacks its newline.  The
  * audit log's own repair is recorded after it (the log must end whole to
@@ -83,51 +128,17 @@ static int
 repair_tail(struct db *db, int fd, const char *name, const char *path,
     tail_whole_fn whole, int is_audit)
 {
-	struct tail	 t;
-	char		 detail[512], rel[256];
-	int		 rc = 0;
+	struct tail	t;
+	int		rc = 0;
 
 	if (tail_line(fd, path, &t))
 		return 1;
-	if (t.line == NULL || !t.open) {
-		free(t.line);
-		return 0;
+	if (t.line != NULL && t.open && (whole(t.line, t.len) ?
+	    tail_complete(db, fd, name, &t, is_audit) :
+	    tail_quarantine(db, fd, name, path, &t, is_audit))) {
+		err_context("cannot repair %s", path);
+		rc = 1;
 	}
-	if (whole(t.line, t.len)) {
-		snprintf(detail, sizeof(detail), "%s: the last line (byte "
-		    "%lld) had no end of line; completed", name,
-		    (long long)t.at);
-		if ((!is_audit && repair_audit(db, detail, NULL, NULL, 0)) ||
-		    append_durable(fd, "\n", 1) ||
-		    (is_audit && repair_audit(db, detail, NULL, NULL, 0)))
-			goto out;
-		note("%s", detail);
-		rc = 0;
-		goto done;
-	}
-	if (quarantine_put(db, name, t.line, t.len, rel, sizeof(rel)))
-		goto out;
-	snprintf(detail, sizeof(detail), "%s: an incomplete last line (%zu "
-	    "bytes at byte %lld, an interrupted write) moved to %s", name,
-	    t.len, (long long)t.at, rel);
-	if (!is_audit && repair_audit(db, detail, rel, t.line, t.len))
-		goto out;
-	if (ftruncate(fd, t.at) == -1 || fsync(fd) == -1) {
-		err_set("cannot cut the incomplete last line of %s (%s): check "
-		    "the disk, then try again", path, strerror(errno));
-		goto out;
-	}
-	if (is_audit) {
-		db->audit_known = 0;
-		if (repair_audit(db, detail, rel, t.line, t.len))
-			goto out;
-	}
-	note("%s", detail);
-	goto done;
-out:
-	rc = 1;
-	err_context("cannot repair %s", path);
-done:
 	free(t.line);
 	return rc;
 }
