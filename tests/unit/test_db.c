@@ -653,6 +653,82 @@ test_audit(struct db *db)
 	db_close(db);
 }
 
+/* The op of the last audit record, in buf. */
+static const char *
+last_op(char *buf, size_t size)
+{
+	char	*text = slurp(in_home("audit.log")), *p;
+
+	buf[0] = '\0';
+	if (text != NULL && (p = strrchr(text, '\n')) != NULL) {
+		*p = '\0';
+		p = strrchr(text, '\n');
+		db_audit_field(p != NULL ? p + 1 : text, "op", buf, size);
+	}
+	free(text);
+	return buf;
+}
+
+/* A revoke record (the intent) for serial, as ceremony revoke writes it. */
+static int
+intent(struct db *db, const char *op, const char *detail)
+{
+	struct audit_entry	e = { 0 };
+
+	e.op = op;
+	e.ok = 1;
+	e.detail = detail;
+	return db_audit(db, &e);
+}
+
+/*
+ * A revocation record whose index line never came is rolled back by the
+ * next writing open, not by a read-only one, and not when the line is
+ * there; db verify's own record after it does not hide it.
+ */
+static void
+test_intent(void)
+{
+	struct db	*db = NULL;
+	char		 op[64];
+
+	spit(in_home("audit.log"), "w", "");
+	if (db_open(home, &db) != 0)
+		return;
+	/* 0C0D is revoked (keyCompromise): superseded never reached it. */
+	ok(intent(db, "revoke", "serial 0C0D reason superseded invalidity -")
+	    == 0 && intent(db, "db.verify", "0 problems found") == 0,
+	    "a revoke record without its R line, then db verify's");
+	db_close(db);
+	db = NULL;
+	ok(db_open_flags(home, DB_OPEN_READONLY, &db) == 0 &&
+	    strcmp(last_op(op, sizeof(op)), "db.verify") == 0,
+	    "a read-only open leaves it");
+	db_close(db);
+	db = NULL;
+	ok(db_open(home, &db) == 0 &&
+	    strcmp(last_op(op, sizeof(op)), "revoke.rollback") == 0 &&
+	    db_index_get(db, "0C0D")->reason == 1,
+	    "a writing open rolls it back, 0C0D stays keyCompromise");
+	ok(intent(db, "revoke", "serial 0A0B reason keyCompromise invalidity "
+	    "-") == 0 && intent(db, "release", "serial 0C0D") == 0,
+	    "a revoke whose line is there, a release whose line is not");
+	db_close(db);
+	db = NULL;
+	ok(db_open(home, &db) == 0 &&
+	    strcmp(last_op(op, sizeof(op)), "revoke.rollback") == 0,
+	    "... the release is rolled back");
+	ok(intent(db, "revoke", "serial 0A0B reason keyCompromise invalidity "
+	    "-") == 0, "... then the revoke that is done");
+	db_close(db);
+	db = NULL;
+	ok(db_open(home, &db) == 0 &&
+	    strcmp(last_op(op, sizeof(op)), "revoke") == 0 &&
+	    db_audit_verify(in_home("audit.log"), NULL) == 0,
+	    "... is left as it is, the chain whole");
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -681,6 +757,7 @@ main(void)
 	if (db_open(home, &db) != 0)
 		return 1;
 	test_audit(db);
+	test_intent();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", top);
 	if (tap_failed == 0 && system(cmd) != 0)
 		return 1;
