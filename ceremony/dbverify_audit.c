@@ -282,9 +282,11 @@ revocations_check(struct dbv_audit *a, struct findings *f)
 			    "revokes" : "releases", nx, nx == 1 ? "" : "s", ny);
 		else if (ny > nx)
 			findings_add(f, 1, "revoke-unapplied", "serial %s: the "
-			    "audit log records %zu %s, index.txt has %zu: "
-			    "index.txt lost a change (restore it from the "
-			    "backup)", y->serial, ny, y->kind == 'R' ?
+			    "audit log records %zu %s, index.txt has %zu: an "
+			    "interrupted change the next writing command rolls "
+			    "back (ceremony db recover), or index.txt lost it "
+			    "(restore it from the backup)", y->serial, ny,
+			    y->kind == 'R' ?
 			    "revocations" : "releases", nx);
 	}
 }
