@@ -96,6 +96,16 @@ struct cmd {
 struct findings;
 #include "ceremony/policy.h"
 
+/* dbverify_audit.c */
+struct dbv_audit;
+struct dbv_audit *dbva_read(const char *, struct findings *);
+void		 dbva_line(struct dbv_audit *, const struct db_record *,
+		    const struct db_record *);
+void		 dbva_cert(struct dbv_audit *, const struct db_record *,
+		    const char *);
+void		 dbva_check(struct dbv_audit *, struct findings *);
+void		 dbva_free(struct dbv_audit *);
+
 /* cmds.c */
 extern const struct cmd	cmds[];
 const struct cmd *cmd_named(const char *);
@@ -176,6 +186,7 @@ void		 pin_source_clear(struct pin_source *);
 
 /* session.c */
 int		 session_open_db(struct session *);
+int		 session_open_db_readonly(struct session *);
 int		 session_open_module(struct session *);
 int		 session_open_token(struct session *);
 int		 session_login(struct session *);
@@ -722,7 +733,7 @@ struct revoke_result {
 int		 revoke_time_parse(const char *, time_t *);
 int		 revoke_req_make(struct revoke_req *, const char *serial,
 		    const char *reason, const char *invalidity, int release);
-int		 revoke_apply(struct db *, const struct revoke_req *,
+int		 revoke_check(struct db *, const struct revoke_req *,
 		    struct revoke_result *);
 void		 revoke_result_clear(struct revoke_result *);
 int		 revoke_record(struct session *, const struct revoke_req *,
@@ -884,6 +895,7 @@ int		 cmd_export_p12(int, char **);
 int		 cmd_export_publish(int, char **);
 int		 cmd_export_verify(int, char **);
 int		 cmd_db_verify(int, char **);
+int		 cmd_db_recover(int, char **);
 int		 cmd_issue(int, char **);
 int		 cmd_db_import_openssl(int, char **);
 int		 cmd_db_export_openssl(int, char **);

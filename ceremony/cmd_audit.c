@@ -48,7 +48,7 @@ cmd_audit_show(int argc, char **argv)
 	if ((r = cmd_options(&s, "audit show", argc, argv, NULL)) != 0)
 		return r < 0 ? 0 : cmd_fail(&s);
 	if (opt_no_args("audit show", argc, argv) != 0 ||
-	    session_open_db(&s) != 0)
+	    session_open_db_readonly(&s) != 0)
 		return cmd_fail(&s);
 	if ((path = db_path(s.db, "audit.log")) == NULL ||
 	    audit_print(path) != 0)
@@ -83,7 +83,8 @@ audit_open(struct session *s, const char *cmd, int argc, char **argv,
 		    cmd);
 		return 1;
 	}
-	return db_open_flags(s->home, DB_OPEN_NOINDEX, &s->db);
+	return db_open_flags(s->home, DB_OPEN_NOINDEX | DB_OPEN_READONLY,
+	    &s->db);
 }
 
 /*

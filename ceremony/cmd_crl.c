@@ -70,8 +70,11 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 	if (opt_no_args(name, argc, argv) != 0 ||
 	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : TMPL_DEFAULT_CRL, t) != 0)
 		return 1;
-	/* The index stays on disk: crlsrc streams it. */
-	if (db_open_flags(s->home, DB_OPEN_NOINDEX, &s->db) != 0)
+	/* The index stays on disk: crlsrc streams it.  crl status only
+	 * reads, and changes no file. */
+	if (db_open_flags(s->home, DB_OPEN_NOINDEX |
+	    (strcmp(name, "crl status") == 0 ? DB_OPEN_READONLY : 0),
+	    &s->db) != 0)
 		return 1;
 	return 0;
 }

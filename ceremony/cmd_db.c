@@ -88,7 +88,7 @@ cmd_db_list(int argc, char **argv)
 		err_set("--status takes letters of P, V, R, X");
 		return cmd_fail(&s);
 	}
-	if (session_open_db(&s) != 0)
+	if (session_open_db_readonly(&s) != 0)
 		return cmd_fail(&s);
 	printf("S  %-40s  %-10s  %3s  %-16s  %s\n", "serial", "not after",
 	    "gen", "profile", "subject");
@@ -192,8 +192,8 @@ cmd_db_show(int argc, char **argv)
 		err_set("db show takes one SERIAL: see ceremony db show --help");
 		return cmd_fail(&s);
 	}
-	if (db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0 ||
-	    db_index_history(s.db, argv[optind], &hist, &n) != 0)
+	if (db_open_flags(s.home, DB_OPEN_NOINDEX | DB_OPEN_READONLY,
+	    &s.db) != 0 || db_index_history(s.db, argv[optind], &hist, &n) != 0)
 		goto out;
 	if (n == 0) {
 		err_set("serial %s is not in the index: check it with ceremony "

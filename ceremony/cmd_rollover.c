@@ -161,7 +161,7 @@ cmd_rollover_status(int argc, char **argv)
 	if (opt_no_args("rollover status", argc, argv) != 0 ||
 	    tmpl_load(tpath, &t) != 0)
 		return cmd_fail(&s);
-	if (session_open_db(&s) != 0 ||
+	if (session_open_db_readonly(&s) != 0 ||
 	    rollover_status_read(s.db, time(NULL), t->overlap_days, &st) != 0)
 		goto out;
 	for (i = 0; i < st.n; i++)

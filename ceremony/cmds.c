@@ -66,6 +66,8 @@ const struct cmd cmds[] = {
 	    "CA certificates, latest CRLs, PKCS#7 bundle and a token-signed SHA256SUMS into a new DIR", cmd_export_publish },
 	{ "export verify", "DIR --ca ROOT.pem",
 	    "check a publication bundle: manifest signature, every file's hash, nothing extra (no token)", cmd_export_verify },
+	{ "db recover", "",
+	    "settle what an interrupted command left: reserved serials recorded issued or void", cmd_db_recover },
 	{ "db verify", "",
 	    "check index, certificate files, signatures, CRL numbers and the audit chain; name every problem", cmd_db_verify },
 	{ "issue", "--generate-key --template T --subject /TYPE=VALUE/... [--san SAN] [--key-type TYPE] [--legacy] [--password-fd N]",

@@ -13,7 +13,9 @@
  *              certify the right key under the right key
  *   crls/      each CRL verifies under its generation, carries the number
  *              of its file name, and numbers increase with thisUpdate
- *   audit.log  the hash chain is intact
+ *   audit.log  the hash chain is intact, and it records what the index
+ *              holds, the other way round too (dbverify_audit.c)
+ *   P          a serial left reserved by a crash, with its fate
  *   templates/ each copy is the one ceremony init recorded, none added
  *
  * Nothing is changed; no token is needed.
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -37,6 +40,7 @@ struct dbv {
 	struct findings	*f;
 	X509		*ca[GEN_CACHE + 1];	/* gen-N.pem, loaded once */
 	int		 ca_tried[GEN_CACHE + 1];
+	struct dbv_audit *audit;
 };
 
 static void
@@ -72,6 +76,21 @@ serial_of(X509 *x, char *buf, size_t size)
 	return rc;
 }
 
+/* The SHA-256 of the certificate's DER, for the audit comparison. */
+static void
+dbv_cert_hash(struct dbv *v, const struct db_record *r, X509 *x)
+{
+	unsigned char	*der = NULL;
+	char		*h = NULL;
+	int		 len;
+
+	if (v->audit != NULL && (len = i2d_X509(x, &der)) > 0 &&
+	    (h = sha256_hex(der, (size_t)len)) != NULL)
+		dbva_cert(v->audit, r, h);
+	free(h);
+	OPENSSL_free(der);
+}
+
 /* The certificate file against its index record and its issuer. */
 static void
 dbv_cert(struct dbv *v, const struct db_record *r)
@@ -97,6 +116,7 @@ dbv_cert(struct dbv *v, const struct db_record *r)
 	if (cert_time(X509_get0_notAfter(x)) != r->not_after)
 		findings_add(v->f, 1, "index-notafter", "serial %s: index.txt "
 		    "and the certificate disagree on notAfter", r->serial);
+	dbv_cert_hash(v, r, x);
 	if ((ca = dbv_ca(v, r->generation)) == NULL)
 		findings_add(v->f, 1, "cert-generation", "serial %s: its "
 		    "generation %d has no CA certificate", r->serial,
@@ -154,12 +174,46 @@ dbv_cert_extra(struct dbv *v, const struct db_record *recs, size_t n)
 }
 
 static void
+dbv_index_step(void *arg, const struct db_record *prev,
+    const struct db_record *rec)
+{
+	struct dbv	*v = arg;
+
+	if (v->audit != NULL)
+		dbva_line(v->audit, prev, rec);
+}
+
+/*
+ * A serial whose last line is P was reserved by a process that never
+ * recorded it as issued or void: whether the token signed is told by its
+ * certificate file (the file is written before the V line).
+ */
+static void
+dbv_reserved(struct dbv *v, const struct db_record *r)
+{
+	char	*path;
+	int	 has;
+
+	if ((path = db_cert_file(v->db, r->serial)) == NULL) {
+		err_clear();
+		return;
+	}
+	has = access(path, F_OK) == 0;
+	free(path);
+	findings_add(v->f, 1, "reserved-stuck", "serial %s is still reserved "
+	    "(P): %s; ceremony db recover settles it", r->serial, has ?
+	    "certificate file exists: issued but not recorded" :
+	    "no certificate file: never signed");
+}
+
+static void
 dbv_index(struct dbv *v)
 {
 	struct db_record	*recs = NULL;
 	size_t			 n = 0, i;
 
-	if (db_index_check(v->db, dbv_index_problem, v, &recs, &n) != 0) {
+	if (db_index_walk(v->db, dbv_index_problem, dbv_index_step, v, &recs,
+	    &n) != 0) {
 		findings_add(v->f, 1, "index-unreadable", "%s", err_get());
 		err_clear();
 		return;
@@ -167,6 +221,8 @@ dbv_index(struct dbv *v)
 	for (i = 0; i < n; i++)
 		if (recs[i].status == DB_VALID || recs[i].status == DB_REVOKED)
 			dbv_cert(v, &recs[i]);
+		else if (recs[i].status == DB_RESERVED)
+			dbv_reserved(v, &recs[i]);
 	if (n > 0)
 		qsort(recs, n, sizeof(*recs), rec_cmp);
 	dbv_cert_extra(v, recs, n);
@@ -242,24 +298,26 @@ db_verify(struct db *db, struct findings *f)
 {
 	struct dbv	 v;
 	char		*audit;
-	long		 bad = 0;
 	int		 i;
 
 	memset(&v, 0, sizeof(v));
 	v.db = db;
 	v.f = f;
+	if ((audit = db_path(db, "audit.log")) == NULL)
+		return 1;
+	v.audit = dbva_read(audit, f);
+	free(audit);
 	dbv_index(&v);
 	dbv_cas(&v);
 	for (i = 1; i <= GEN_CACHE && i <= db_ca_current(db); i++)
 		if (dbv_ca(&v, i) != NULL)
 			db_verify_crls(db, i, v.ca[i], f);
-	if ((audit = db_path(db, "audit.log")) == NULL)
-		return 1;
-	if (db_audit_verify(audit, &bad) != 0) {
-		findings_add(f, 1, "audit-chain", "%s", err_get());
-		err_clear();
-	}
-	free(audit);
+	if (v.audit != NULL)
+		dbva_check(v.audit, f);
+	else
+		findings_add(f, 1, "audit-unchecked", "out of memory reading "
+		    "the audit log");
+	dbva_free(v.audit);
 	for (i = 0; i <= GEN_CACHE; i++)
 		X509_free(v.ca[i]);
 	return tmpl_copy_check(db, f);

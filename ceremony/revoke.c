@@ -307,12 +307,11 @@ revoke_req_make(struct revoke_req *q, const char *serial, const char *reason,
 }
 
 /*
- * Apply q to the database (opened under its lock, loaded or not): res
- * says what the serial was and is.  Nothing is written unless every
- * check passes; then the new state is one durable append.
+ * Check q against the database (opened under its lock, loaded or not):
+ * res says what the serial is and would be.  Nothing is written.
  */
 int
-revoke_apply(struct db *db, const struct revoke_req *q,
+revoke_check(struct db *db, const struct revoke_req *q,
     struct revoke_result *res)
 {
 	char	t[32];
@@ -336,8 +335,7 @@ revoke_apply(struct db *db, const struct revoke_req *q,
 		    utc_text(res->prev.not_after, t));
 		goto out;
 	}
-	if (check_cert(db, q, res) || next_state(q, res) ||
-	    db_index_set(db, &res->prev, &res->next))
+	if (check_cert(db, q, res) || next_state(q, res))
 		goto out;
 	rc = 1;
 out:
@@ -355,7 +353,7 @@ revoke_result_clear(struct revoke_result *res)
 
 static int
 revoke_audit(struct session *s, const struct revoke_req *q,
-    const struct revoke_result *res, int ok)
+    const struct revoke_result *res, int ok, int intent)
 {
 	struct audit_entry	 e;
 	char			 detail[200], iv[32] = "-";
@@ -374,20 +372,46 @@ revoke_audit(struct session *s, const struct revoke_req *q,
 	e.detail = ok ? detail : err_get();
 	if (res->der != NULL)
 		audit_add_in(&e, "cert", res->der, res->derlen);
-	return session_audit(s, &e);
+	if (!intent)
+		return session_audit(s, &e);
+	e.operator = s->operator;
+	if (db_audit(s->db, &e) != 0) {
+		err_context("nothing was %s (no change is made without its "
+		    "audit record)", q->release ? "released" : "revoked");
+		return 1;
+	}
+	return 0;
 }
 
 /*
- * Apply q and append its audit record (or the refusal's): what both front
- * ends call.  The database is the session's, opened under its lock.
+ * Check q, then record it: the audit record first, durably, then the
+ * index line (db/intent.c), so that no change stands without its record.
+ * When the index line cannot be written, the record is rolled back at
+ * once, or by the next writing command if even that cannot be written.
+ * A refusal gets its audit record too.  What both front ends call; the
+ * database is the session's, opened under its lock.
  */
 int
 revoke_record(struct session *s, const struct revoke_req *q,
     struct revoke_result *res)
 {
-	if (revoke_apply(s->db, q, res) != 0) {
-		(void)revoke_audit(s, q, res, 0);
+	char	why[1024];
+
+	if (revoke_check(s->db, q, res) != 0) {
+		(void)revoke_audit(s, q, res, 0, 0);
 		return 1;
 	}
-	return revoke_audit(s, q, res, 1);
+	if (revoke_audit(s, q, res, 1, 1) != 0)
+		return 1;
+	if (db_index_set(s->db, &res->prev, &res->next) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", err_get());
+	if (db_intent_settle(s->db, 0) != 0)
+		err_set("%s; nothing was %s, and the next writing command "
+		    "records the rollback (%s)", why, q->release ? "released" :
+		    "revoked", err_get());
+	else
+		err_set("%s; nothing was %s (the audit log records the "
+		    "rollback)", why, q->release ? "released" : "revoked");
+	return 1;
 }

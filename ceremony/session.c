@@ -8,12 +8,37 @@
 
 #include "ceremony/ceremony.h"
 
+/*
+ * A writing command's data directory.  Every P at open was left by an
+ * interrupted signing (no process holds a reservation across the lock):
+ * the officer is told, and settles them with ceremony db recover.
+ */
 int
 session_open_db(struct session *s)
 {
+	size_t	i, n = 0;
+
 	if (s->db != NULL)
 		return 0;
-	return db_open(s->home, &s->db);
+	if (db_open(s->home, &s->db) != 0)
+		return 1;
+	for (i = 0; i < db_index_count(s->db); i++)
+		n += db_index_at(s->db, i)->status == DB_RESERVED;
+	if (n > 0)
+		note("%s: %zu serial%s reserved (P) but never recorded as issued "
+		    "or void, left by an interrupted signing: ceremony db "
+		    "verify names them, ceremony db recover settles them",
+		    s->home, n, n == 1 ? " is" : "s are");
+	return 0;
+}
+
+/* For a command that only reads: no file of the data directory changes. */
+int
+session_open_db_readonly(struct session *s)
+{
+	if (s->db != NULL)
+		return 0;
+	return db_open_flags(s->home, DB_OPEN_READONLY, &s->db);
 }
 
 /* The module named by --module, else the data directory's, else SoftHSM. */

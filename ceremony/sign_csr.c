@@ -38,7 +38,9 @@ sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
 	    j->clamped ? " notAfter clamped to the issuer's (--clamp)" : "");
 	e.detail = ok ? detail : err_get();
 	sign_audit_items(&e, t, p, c);
-	if (ok && (len = i2d_X509(j->cert, &der)) > 0)
+	/* Recorded, then the export failed: the record names it too. */
+	if ((ok || j->state == ISSUE_RECORDED) && j->cert != NULL &&
+	    (len = i2d_X509(j->cert, &der)) > 0)
 		audit_add_out(&e, "cert", der, (size_t)len);
 	rc = session_audit(s, &e);
 	OPENSSL_free(der);

@@ -219,13 +219,23 @@ entry_check(const struct audit_entry *e)
 static int
 audit_head_read(struct db *db, int fd, const char *path)
 {
-	char			*line = NULL, *h = NULL, *end;
+	struct tail		 t;
+	char			*line, *h = NULL, *end;
 	size_t			 len;
 	unsigned long long	 seq;
 	int			 rc = 0;
 
-	if (tail_line(fd, path, &line, &len))
+	if (tail_line(fd, path, &t))
+		return 1;
+	line = t.line;
+	len = t.len;
+	if (t.open) {
+		/* Appending now would glue a record to it. */
+		err_set("the last line of %s has no end of line (an interrupted "
+		    "write): a writing command (ceremony db recover) repairs "
+		    "it first", path);
 		goto out;
+	}
 	if (line == NULL) {
 		db->audit_seq = 0;
 		audit_first_prev(db->audit_prev);

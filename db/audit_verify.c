@@ -179,6 +179,29 @@ line_check(const char *p, size_t len, unsigned long long seq,
 	return why;
 }
 
+/*
+ * Whether the line at p (no newline) has the shape of a whole record,
+ * whatever its place in the chain: what tells a last line that only lacks
+ * its newline from one cut short.
+ */
+int
+audit_line_whole(const char *p, size_t len)
+{
+	char	*v[AUDIT_NFIELDS];
+	size_t	 i;
+	int	 whole;
+
+	if (audit_fields(p, len, v) != NULL)
+		return 0;
+	whole = strlen(v[0]) > 0 && strspn(v[0], "0123456789") ==
+	    strlen(v[0]) && strlen(v[8]) == 64 &&
+	    strspn(v[8], "0123456789abcdef") == 64;
+	for (i = 1; i < NFIELDS - 1 && whole; i++)
+		whole = value_check(i, v[i], 0, "") == NULL;
+	audit_fields_free(v);
+	return whole;
+}
+
 /* Hand a checked line to the walker, its text fields unescaped. */
 static int
 walk_line(const char *p, size_t len, const char *hash, audit_walk_fn fn,
@@ -224,13 +247,17 @@ chain_check(const char *path, const char *buf, size_t len, size_t *bad,
 	audit_first_prev(prev);
 	for (; p < end; p = nl + 1) {
 		line++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+		/* A whole record without its newline is still a record. */
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL &&
+		    !audit_line_whole(p, (size_t)(end - p))) {
 			*bad = line;
 			err_set("%s line %zu is incomplete (an interrupted "
-			    "write): it is cut off when the data directory is "
-			    "next opened", path, line);
+			    "write): the next writing command, such as ceremony "
+			    "db recover, moves it to quarantine/", path, line);
 			return 1;
 		}
+		if (nl == NULL)
+			nl = end;
 		if ((why = line_check(p, (size_t)(nl - p), line, prev)) !=
 		    NULL) {
 			if (*why == '\0') {

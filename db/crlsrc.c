@@ -294,8 +294,14 @@ reader_main(void *arg)
 			if (reader_line(rd, p, (size_t)(nl - p)) != 0)
 				goto out;
 		left = have - (size_t)(p - buf);
-		if (got == 0)
-			break;	/* a torn last line (no newline) is no state */
+		if (got == 0) {
+			/* A last line without its newline is a state if it is
+			 * whole; one cut short is none. */
+			if (left > 0 && index_line_whole(p, left) &&
+			    reader_line(rd, p, left) != 0)
+				goto out;
+			break;
+		}
 		if (left >= LINE_MAX_LEN) {
 			snprintf(rd->why, sizeof(rd->why), "%s line %zu is "
 			    "longer than %d bytes", rd->path, rd->lines + 1,

@@ -97,12 +97,16 @@ int		 rmtree(const char *);
 
 /* open.c */
 #define DB_OPEN_NOINDEX	0x1	/* leave the index on disk: db_index_find */
+#define DB_OPEN_READONLY 0x2	/* change no file: no repair, no settling */
 int		 db_open(const char *home, struct db **);
 int		 db_open_flags(const char *home, int flags, struct db **);
 void		 db_close(struct db *);
 const struct db_config *db_config(const struct db *);
 const char	*db_home(const struct db *);
 char		*db_path(const struct db *, const char *name);
+
+/* intent.c */
+int		 db_intent_settle(struct db *, int announce);
 
 /* config.c */
 int		 db_config_load(const char *path, struct db_config *);
@@ -267,6 +271,11 @@ void		 crl_file_abort(struct crl_file *);
 typedef void	(*db_problem_fn)(void *arg, size_t line, const char *why);
 int		 db_index_check(const struct db *, db_problem_fn, void *,
 		    struct db_record **, size_t *);
+/* prev: the serial's state before rec, NULL for its first line. */
+typedef void	(*db_line_fn)(void *arg, const struct db_record *prev,
+		    const struct db_record *rec);
+int		 db_index_walk(const struct db *, db_problem_fn, db_line_fn,
+		    void *, struct db_record **, size_t *);
 void		 db_records_free(struct db_record *, size_t);
 
 /* cafiles.c */

@@ -49,9 +49,13 @@ void		 audit_first_prev(char [65]);
 #define AUDIT_NFIELDS	9
 const char	*audit_fields(const char *, size_t, char *[AUDIT_NFIELDS]);
 void		 audit_fields_free(char *[AUDIT_NFIELDS]);
+int		 audit_line_whole(const char *, size_t);
 
 /* create.c */
 int		 rmtree(const char *);
+
+/* repair.c */
+int		 db_repair(struct db *);
 
 /* lock.c */
 int		 db_lock(struct db *);
@@ -68,6 +72,7 @@ int		 index_transition(const struct db_record *,
 
 /* index_file.c */
 int		 index_open_file(struct db *, int load);
+int		 index_line_whole(const char *, size_t);
 int		 index_map(int, const char *, char **, size_t *);
 
 /* scan.c */
@@ -93,7 +98,17 @@ int		 serial_valid(const char *, size_t);
 
 /* logfile.c */
 int		 read_all(int, char **, size_t *);
-int		 cut_torn_tail(int, const char *, const char *, size_t *);
-int		 tail_line(int, const char *, char **, size_t *);
+/* The last line of an append-only file, which may lack its newline. */
+struct tail {
+	char	*line;		/* without its newline; NULL: empty file */
+	size_t	 len;
+	off_t	 at;		/* where it starts */
+	int	 open;		/* no newline after it */
+};
+typedef int	(*tail_whole_fn)(const char *, size_t);
+size_t		 tail_start(const char *, size_t);
+size_t		 tail_usable(const char *, const char *, size_t,
+		    tail_whole_fn);
+int		 tail_line(int, const char *, struct tail *);
 
 #endif

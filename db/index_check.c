@@ -20,7 +20,7 @@
 
 static void
 check_line(struct db_index *idx, const char *p, size_t len, size_t lineno,
-    db_problem_fn problem, void *arg)
+    db_problem_fn problem, db_line_fn step, void *arg)
 {
 	struct db_record	 rec;
 	char			 why[512];
@@ -40,6 +40,8 @@ check_line(struct db_index *idx, const char *p, size_t len, size_t lineno,
 		db_record_clear(&rec);
 		return;
 	}
+	if (step != NULL)
+		step(arg, table_at(idx, slot), &rec);
 	table_put_at(idx, slot, &rec);
 }
 
@@ -51,6 +53,14 @@ check_line(struct db_index *idx, const char *p, size_t len, size_t lineno,
 int
 db_index_check(const struct db *db, db_problem_fn problem, void *arg,
     struct db_record **out, size_t *n)
+{
+	return db_index_walk(db, problem, NULL, arg, out, n);
+}
+
+/* The same, handing step each good line with the state it follows. */
+int
+db_index_walk(const struct db *db, db_problem_fn problem, db_line_fn step,
+    void *arg, struct db_record **out, size_t *n)
 {
 	struct db_index	 idx = { 0 };
 	char		*path, *buf = NULL;
@@ -70,17 +80,23 @@ db_index_check(const struct db *db, db_problem_fn problem, void *arg,
 		goto out;
 	for (p = buf, end = buf + len; p < end; p = nl + 1) {
 		lineno++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			problem(arg, lineno, "the last line has no end of line "
-			    "(a torn write)");
+		/* A whole record without its newline is still a record. */
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL &&
+		    !index_line_whole(p, (size_t)(end - p))) {
+			problem(arg, lineno, "the last line is incomplete (an "
+			    "interrupted write): the next writing command, such "
+			    "as ceremony db recover, moves it to quarantine/");
 			break;
 		}
+		if (nl == NULL)
+			nl = end;
 		if (*p == '#')
 			continue;
 		/* Room for one more serial, made before the line is read. */
 		if (table_reserve(&idx, 1))
 			goto out;
-		check_line(&idx, p, (size_t)(nl - p), lineno, problem, arg);
+		check_line(&idx, p, (size_t)(nl - p), lineno, problem, step,
+		    arg);
 	}
 	*out = idx.recs;
 	*n = idx.count;

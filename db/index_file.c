@@ -93,7 +93,7 @@ index_line(struct db_index *idx, const char *p, size_t len, char *why,
 	return 0;
 }
 
-/* Every line of buf (whole lines only) into db->idx. */
+/* Every line of buf into db->idx (the last may lack its newline). */
 static int
 index_fill(struct db *db, const char *path, const char *buf, size_t len)
 {
@@ -104,7 +104,8 @@ index_fill(struct db *db, const char *path, const char *buf, size_t len)
 	if (table_reserve(&db->idx, count_reserved(buf, len)))
 		return 1;
 	for (; p < end; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(end - p));
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
 		lineno++;
 		if (*p == '#')
 			continue;
@@ -161,22 +162,32 @@ index_fd(const char *path)
 	return fd;
 }
 
-/*
- * The index opened for appending: loaded whole, or (load 0) only its torn
- * last line cut off, read from the end.
- */
+/* Whether the line at p (no newline) is a whole index record. */
+int
+index_line_whole(const char *p, size_t len)
+{
+	struct db_record	 r;
+	char			 why[128];
+
+	if (len > 0 && *p == '#')
+		return 1;
+	if (index_parse(p, len, &r, why, sizeof(why)))
+		return 0;
+	db_record_clear(&r);
+	return 1;
+}
+
+/* The index opened for appending: loaded whole, or (load 0) only opened. */
 int
 index_open_file(struct db *db, int load)
 {
-	char	*path, *last = NULL;
-	size_t	 len;
+	char	*path;
 	int	 fd = -1, rc = 0;
 
 	if (load)
 		return db_index_load(db);
 	if ((path = db_path(db, INDEX_FILE)) == NULL ||
-	    (fd = index_fd(path)) == -1 ||
-	    tail_line(fd, path, &last, &len))
+	    (fd = index_fd(path)) == -1)
 		goto out;
 	db_index_free(&db->idx);
 	db->idx_loaded = 0;
@@ -188,7 +199,6 @@ index_open_file(struct db *db, int load)
 out:
 	if (fd != -1)
 		close(fd);
-	free(last);
 	free(path);
 	return !rc;
 }
@@ -208,8 +218,8 @@ db_index_load(struct db *db)
 	if (index_map(fd, path, &buf, &len))
 		goto out;
 	maplen = len;
-	if (cut_torn_tail(fd, path, buf, &len) ||
-	    index_fill(db, path, buf, len))
+	len = tail_usable(path, buf, len, index_line_whole);
+	if (index_fill(db, path, buf, len))
 		goto out;
 	if (db->indexfd != -1)
 		close(db->indexfd);

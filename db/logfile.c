@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Reading the append-only files (index.txt, audit.log): the whole file,
- * or only its last line, and cutting off a torn last line that a crash in
- * the middle of an append left behind.
+ * or only its last line, and telling a last line that only lacks its
+ * newline (a whole record) from one a crash cut short.  Nothing here
+ * changes a file: repairs are repair.c's, made by writing commands.
  */
 #include <sys/stat.h>
 
@@ -54,38 +55,39 @@ out:
 	return !rc;
 }
 
-/* Cut the file behind fd back to keep bytes, durably, and say so. */
-static int
-cut_to(int fd, const char *name, off_t keep, off_t size)
+/*
+ * Where the last line of the len bytes at buf starts (len for a file that
+ * ends with a newline): the remainder of an append may lack its newline.
+ */
+size_t
+tail_start(const char *buf, size_t len)
 {
-	if (ftruncate(fd, keep) == -1 || fsync(fd) == -1) {
-		err_set("cannot cut the incomplete last line of %s (%s): "
-		    "check the disk, then try again", name, strerror(errno));
-		return 1;
-	}
-	note("%s: removed an incomplete last line (%lld bytes) left by an "
-	    "interrupted write", name, (long long)(size - keep));
-	return 0;
+	const char	*q;
+
+	if (len == 0 || buf[len - 1] == '\n')
+		return len;
+	q = memrchr(buf, '\n', len);
+	return q == NULL ? 0 : (size_t)(q - buf) + 1;
 }
 
 /*
- * A file whose last byte is not a newline was cut short by a crash in the
- * middle of an append (which is never reported as done before its fsync):
- * cut it back to the last whole line, durably, and say so.
+ * How many of the len bytes at buf a reader takes as records: all of
+ * them when the file ends with a newline or its last line, without one,
+ * is still a whole record (whole says); else up to that last line, which
+ * is left where it is, with a note: reading never changes a file, and
+ * only a writing command moves an incomplete line to quarantine/.
  */
-int
-cut_torn_tail(int fd, const char *name, const char *buf, size_t *len)
+size_t
+tail_usable(const char *name, const char *buf, size_t len, tail_whole_fn whole)
 {
-	size_t	keep = *len;
+	size_t	at = tail_start(buf, len);
 
-	while (keep > 0 && buf[keep - 1] != '\n')
-		keep--;
-	if (keep == *len)
-		return 0;
-	if (cut_to(fd, name, (off_t)keep, (off_t)*len))
-		return 1;
-	*len = keep;
-	return 0;
+	if (at == len || whole(buf + at, len - at))
+		return len;
+	note("%s: its last line is incomplete (%zu bytes, an interrupted "
+	    "write) and is left out; the next writing command moves it to "
+	    "quarantine/", name, len - at);
+	return at;
 }
 
 /* The offset of the last newline in the len bytes at p, or -1. */
@@ -98,31 +100,33 @@ last_nl(const char *p, size_t len)
 }
 
 /*
- * The last whole line of the file behind fd (malloc'd, without its
- * newline; NULL for an empty file), read from the end so that a long log
- * costs no more than a short one.  A torn last line is cut off first.
+ * The last line of the file behind fd, read from the end so that a long
+ * log costs no more than a short one: t->line (malloc'd, without its
+ * newline; NULL for an empty file), where it starts, and whether it
+ * lacks its newline (t->open).  Nothing is changed.
  */
 int
-tail_line(int fd, const char *name, char **line, size_t *len)
+tail_line(int fd, const char *name, struct tail *t)
 {
 	struct stat	 st;
 	char		*buf = NULL;
 	size_t		 chunk = 4096, n;
-	off_t		 size, start;
+	off_t		 size, end, start;
 	ssize_t		 i;
 	int		 rc = 1;
 
-	*line = NULL;
-	*len = 0;
+	memset(t, 0, sizeof(*t));
 	if (fstat(fd, &st) == -1) {
 		err_set("cannot read %s (%s)", name, strerror(errno));
 		return 1;
 	}
-	for (size = st.st_size; size > 0; ) {
+	if ((size = st.st_size) == 0)
+		return 0;
+	for (;;) {
 		start = size > (off_t)chunk ? size - (off_t)chunk : 0;
 		n = (size_t)(size - start);
 		free(buf);
-		if ((buf = malloc(n)) == NULL) {
+		if ((buf = malloc(n + 1)) == NULL) {
 			err_set("out of memory reading %s", name);
 			goto out;
 		}
@@ -130,21 +134,17 @@ tail_line(int fd, const char *name, char **line, size_t *len)
 			err_set("cannot read %s (%s)", name, strerror(errno));
 			goto out;
 		}
-		i = last_nl(buf, buf[n - 1] == '\n' ? n - 1 : n);
-		if (buf[n - 1] != '\n' && (i >= 0 || start == 0)) {
-			if (cut_to(fd, name, start + i + 1, size))
-				goto out;
-			size = start + i + 1;
-			continue;
-		}
-		if (i < 0 && start > 0) {
+		t->open = buf[n - 1] != '\n';
+		end = t->open ? (off_t)n : (off_t)n - 1;
+		if ((i = last_nl(buf, (size_t)end)) < 0 && start > 0) {
 			chunk *= 2;
 			continue;
 		}
-		*len = n - 1 - (size_t)(i + 1);
-		memmove(buf, buf + i + 1, *len);
-		buf[*len] = '\0';
-		*line = buf;
+		t->at = start + i + 1;
+		t->len = (size_t)(end - (i + 1));
+		memmove(buf, buf + i + 1, t->len);
+		buf[t->len] = '\0';
+		t->line = buf;
 		buf = NULL;
 		break;
 	}

@@ -80,6 +80,11 @@ sweep_tmp(const struct db *db)
 	size_t	 i;
 
 	sweep_dir(db->home);
+	/* quarantine/ is made when first needed (repair.c). */
+	if ((p = db_path(db, "quarantine")) != NULL) {
+		sweep_dir(p);
+		free(p);
+	}
 	for (i = 0; db_subdirs[i] != NULL; i++)
 		if ((p = db_path(db, db_subdirs[i])) != NULL) {
 			sweep_dir(p);
@@ -113,9 +118,12 @@ db_open(const char *home, struct db **out)
 }
 
 /*
- * With DB_OPEN_NOINDEX the index is opened for appending (a torn last
- * line cut off) but not read: one change to one serial then costs the
- * same in a database of ten or a million (db_index_find, db_index_set).
+ * With DB_OPEN_NOINDEX the index is opened for appending but not read:
+ * one change to one serial then costs the same in a database of ten or a
+ * million (db_index_find, db_index_set).  A writing open (no
+ * DB_OPEN_READONLY) first clears what an interrupted command left: its
+ * temporary files, a last line without its newline (repair.c), an intent
+ * without its result (intent.c); a read-only one changes no file.
  */
 int
 db_open_flags(const char *home, int flags, struct db **out)
@@ -140,10 +148,13 @@ db_open_flags(const char *home, int flags, struct db **out)
 		db->home[--len] = '\0';
 	if (is_datadir(db) || db_lock(db))
 		goto out;
-	sweep_tmp(db);
+	if (!(flags & DB_OPEN_READONLY))
+		sweep_tmp(db);
 	if ((cnf = db_path(db, "ceremony.cnf")) == NULL ||
 	    db_config_load(cnf, &db->cfg) ||
-	    index_open_file(db, !(flags & DB_OPEN_NOINDEX)))
+	    (!(flags & DB_OPEN_READONLY) && db_repair(db)) ||
+	    index_open_file(db, !(flags & DB_OPEN_NOINDEX)) ||
+	    (!(flags & DB_OPEN_READONLY) && db_intent_settle(db, 1)))
 		goto out;
 	*out = db;
 	db = NULL;

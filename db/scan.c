@@ -26,7 +26,8 @@ struct scan {
 	char		 pat[DB_SERIAL_MAX + 2];	/* \tSERIAL\t */
 	size_t		 plen;
 	char		*map;
-	size_t		 len;
+	size_t		 len;		/* what is read: whole records */
+	size_t		 maplen;
 };
 
 static int
@@ -46,14 +47,17 @@ scan_open(struct scan *sc, int fd, const char *path, const char *serial)
 	memcpy(sc->pat + 1, serial, slen);
 	sc->pat[slen + 1] = '\t';
 	sc->plen = slen + 2;
-	return index_map(fd, path, &sc->map, &sc->len);
+	if (index_map(fd, path, &sc->map, &sc->maplen))
+		return 1;
+	sc->len = tail_usable(path, sc->map, sc->maplen, index_line_whole);
+	return 0;
 }
 
 static void
 scan_close(struct scan *sc)
 {
 	if (sc->map != NULL)
-		munmap(sc->map, sc->len);
+		munmap(sc->map, sc->maplen);
 	sc->map = NULL;
 }
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # ceremony db verify: a consistent data directory passes; a deleted
 # certificate file, a changed index line, a duplicate serial, an edited
-# audit record, a CRL under the wrong number are each named, all of them at once too,
-# and the exit is non-zero.
+# audit record, a CRL under the wrong number, a revocation or a signing
+# whose audit record is gone, a revocation the index lost, a serial stuck
+# in P are each named, all of them at once too, and the exit is non-zero.
 . "$(dirname "$0")/lib.sh"
 
 TPL=$TOP/templates
@@ -61,6 +62,39 @@ like "... its number is named" "$(tr '\n' ' ' < "$T/out")" "crl-number .*3.crl c
 copy; cp "$T/d/certs/$A.pem" "$T/d/certs/4ABC.pem"
 fails "a certificate file the index does not know" c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "cert-unknown .*certs/4ABC.pem is not in index.txt"
+
+# rechain OP SERIAL: audit.log of the copy without the records of OP
+# naming SERIAL, renumbered and rechained as if they never were (what a
+# forger who rewrote the whole log would leave; the seals would tell).
+rechain() {
+	perl -MDigest::SHA=sha256_hex -ne '
+		BEGIN { $prev = "0" x 64; $seq = 0 }
+		chomp; next if /\top=\Q$ENV{OP}\E\t/ && /\Q$ENV{SER}\E/;
+		$seq++; s/^seq=\d+/seq=$seq/; s/\tprev=[0-9a-f]{64}$/\tprev=$prev/;
+		print "$_\n"; $prev = sha256_hex($_);' "$T/d/audit.log" > "$T/a.log" &&
+		cat "$T/a.log" > "$T/d/audit.log"
+}
+
+copy; OP=revoke SER=$B rechain
+fails "a revocation whose audit record is gone" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" \
+	"revoke-unrecorded .*serial $B: index.txt revokes it 1 time, the audit log records 0"
+unlike "... the rewritten chain itself holds" "$(cat "$T/out")" "audit-chain"
+
+copy; OP=sign SER=$A rechain
+fails "a certificate whose sign record is gone" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" "issue-unrecorded .*serial $A: no audit record wrote its certificate"
+
+copy; grep -v -P "^R\t.*\t$B\t" "$T/d/index.txt" > "$T/i" && cat "$T/i" > "$T/d/index.txt"
+fails "a revocation the index lost" c db verify --home "$T/d"
+like "... is named" "$(tr '\n' ' ' < "$T/out")" \
+	"revoke-unapplied .*serial $B: the audit log records 1 revocations, index.txt has 0"
+
+copy
+printf 'P\t20360101000000Z\t-\t-\t-\t4B4B\t1\tsubca\tCN=never\n' >> "$T/d/index.txt"
+fails "a serial stuck in P" c db verify --home "$T/d"
+like "... is named with its fate" "$(tr '\n' ' ' < "$T/out")" \
+	"reserved-stuck .*serial 4B4B is still reserved \(P\): no certificate file: never signed; ceremony db recover settles it"
 
 copy
 rm "$T/d/certs/$A.pem"

@@ -340,3 +340,30 @@ _nss_cms() {	# P7S DATA ROOT
 first_session() {
 	grep -m1 -P '\top=session\.open\t' "$1" | sed 's/^seq=\([0-9]*\).*/\1/'
 }
+
+# root_home DIR: a data directory on a fresh token "root" whose root CA
+# (key rk, ec:P-384, template root-ca) is made, and N requests
+# DIR/requests/NAME.csr for each NAME given (CN=Sub NAME), one key.
+root_home() {
+	local h=$1 n; shift
+	mktoken root
+	"$CEREMONY" init --home "$h" --module "$MODULE" --token root > /dev/null &&
+	"$CEREMONY" key generate --home "$h" --pin-file "$T/pin" --label rk \
+		--type ec:P-384 > /dev/null &&
+	"$CEREMONY" root create --home "$h" --pin-file "$T/pin" \
+		--template "$TOP/templates/root-ca.cnf" --key rk > /dev/null || return 1
+	openssl ecparam -name prime256v1 -genkey -noout -out "$T/k.key"
+	for n in "$@"; do
+		openssl req -new -key "$T/k.key" -subj "/C=XX/O=Example/CN=Sub $n" \
+			-out "$h/requests/$n.csr"
+	done
+}
+
+# sign_inbox DIR: the root of DIR signs its inbox under subca; each signed
+# request as "NAME SERIAL" in $T/signed (NAME without .csr).
+sign_inbox() {
+	"$CEREMONY" sign --inbox --home "$1" --pin-file "$T/pin" \
+		--template "$TOP/templates/subca.cnf" || return 1
+	awk '$2 == "signed" { sub(/\.csr$/, "", $1); print $1, $3 }' \
+		"$T/out" > "$T/signed"
+}
