@@ -152,29 +152,75 @@ secret_read_text_fd(int fd, const char *what, struct secret **out)
 	return secret_read(fd, what, SECRET_TEXT_MAX, 0, out);
 }
 
+/*
+ * Why the secret file open on fd may not be read, in words with what to
+ * do, or NULL when it may: a regular file of the caller's, no group or
+ * other permission bits.  Checked on the open file (fstat), so a name
+ * swapped between a check and the open cannot matter.
+ */
 static int
-secret_file(const char *path, const char *what, int text,
-    struct secret **out)
+secret_file_check(int fd, const char *path, const char *what,
+    const char *fdopt)
 {
 	struct stat	st;
-	int		fd, rc = 1;
 
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		err_set("cannot open the %s file %s: %s", what, path,
+	if (fstat(fd, &st) == -1) {
+		err_set("cannot stat the %s file %s: %s", what, path,
 		    strerror(errno));
 		return 1;
 	}
-	if (fstat(fd, &st) == -1) {
-		err_set("cannot stat %s: %s", path, strerror(errno));
-		goto out;
+	if (S_ISFIFO(st.st_mode)) {
+		err_set("the %s file %s is a FIFO, which is not accepted: "
+		    "give the %s with %s N", what, path, what, fdopt);
+		return 1;
 	}
-	/* A secret others can read is no longer a secret. */
-	if (S_ISREG(st.st_mode) && (st.st_mode & 0077) != 0) {
-		err_set("the %s file %s is readable by others: "
-		    "chmod 600 %s and try again", what, path, path);
-		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		err_set("the %s file %s is %s, not a regular file: give the "
+		    "file the %s is in", what, path, S_ISDIR(st.st_mode) ?
+		    "a directory" : "a device or socket", what);
+		return 1;
 	}
+	if (st.st_uid != geteuid()) {
+		err_set("the %s file %s belongs to uid %lu, not to you (uid "
+		    "%lu): chown %lu %s, or use a file of your own", what, path,
+		    (unsigned long)st.st_uid, (unsigned long)geteuid(),
+		    (unsigned long)geteuid(), path);
+		return 1;
+	}
+	/* A secret others can read, or change, is no longer a secret. */
+	if ((st.st_mode & 0077) != 0) {
+		err_set("the %s file %s is %s by others (mode %04o): chmod "
+		    "600 %s and try again", what, path, (st.st_mode & 0044) ?
+		    "readable" : "open", (unsigned)(st.st_mode & 07777), path);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every secret read from a named file comes through here.  O_NONBLOCK so
+ * that a FIFO cannot hold the open until someone writes to it; O_NOFOLLOW
+ * so that a symbolic link is refused, not followed.
+ */
+static int
+secret_file(const char *path, const char *what, const char *fdopt, int text,
+    struct secret **out)
+{
+	int	fd, rc = 1;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) == -1) {
+		if (errno == ELOOP)
+			err_set("the %s file %s is a symbolic link, which is "
+			    "not followed: give the file itself", what, path);
+		else
+			err_set("cannot open the %s file %s: %s", what, path,
+			    strerror(errno));
+		return 1;
+	}
+	if (secret_file_check(fd, path, what, fdopt) != 0)
+		goto out;
 	rc = text ? secret_read_text_fd(fd, what, out) :
 	    secret_read_fd(fd, what, out);
 out:
@@ -183,16 +229,17 @@ out:
 }
 
 int
-secret_read_file(const char *path, const char *what, struct secret **out)
+secret_read_file(const char *path, const char *what, const char *fdopt,
+    struct secret **out)
 {
-	return secret_file(path, what, 0, out);
+	return secret_file(path, what, fdopt, 0, out);
 }
 
 int
-secret_read_text_file(const char *path, const char *what,
+secret_read_text_file(const char *path, const char *what, const char *fdopt,
     struct secret **out)
 {
-	return secret_file(path, what, 1, out);
+	return secret_file(path, what, fdopt, 1, out);
 }
 
 /* Ask on the controlling terminal with echo off; twice when confirming. */

@@ -43,12 +43,14 @@ struct secret	*secret_new(size_t);
 struct secret	*secret_dup(const char *, size_t);
 void		 secret_free(struct secret *);
 int		 secret_read_fd(int, const char *, struct secret **);
-int		 secret_read_file(const char *, const char *, struct secret **);
+/* path, what ("user PIN"), the descriptor option to suggest ("--pin-fd") */
+int		 secret_read_file(const char *, const char *, const char *,
+		    struct secret **);
 int		 secret_read_tty(const char *, int, struct secret **);
 #define SECRET_TEXT_MAX	4096
 int		 secret_read_text_fd(int, const char *, struct secret **);
 int		 secret_read_text_file(const char *, const char *,
-		    struct secret **);
+		    const char *, struct secret **);
 
 /* conf.c */
 #include <openssl/conf.h>
