@@ -54,6 +54,8 @@ int		 secret_read_text_file(const char *, const char *,
 
 /* conf.c */
 #include <openssl/conf.h>
+int		 conf_self_contained(const char *what, const char *path,
+		    const unsigned char *, size_t);
 int		 conf_parse(const char *what, const char *path,
 		    const unsigned char *, size_t, const char *doc, CONF **);
 
