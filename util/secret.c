@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "util/util.h"
 
 #define SECRET_MAX	256
+
+static volatile sig_atomic_t	tty_interrupted;
 
 /* No core file and no ptrace while a PIN may be in memory. */
 void
@@ -103,7 +106,8 @@ secret_read(int fd, const char *what, size_t cap, int line,
 	}
 	while (s->len < s->cap) {
 		n = read(fd, s->buf + s->len, s->cap - s->len);
-		if (n < 0 && errno == EINTR)
+		/* A signal at a prompt ends the read (tty_catch). */
+		if (n < 0 && errno == EINTR && !tty_interrupted)
 			continue;
 		if (n < 0) {
 			err_set("cannot read the %s from descriptor %d: %s",
@@ -242,13 +246,126 @@ secret_read_text_file(const char *path, const char *what, const char *fdopt,
 	return secret_file(path, what, fdopt, 1, out);
 }
 
+/*
+ * The signals that end or stop a process from its terminal.  While a
+ * prompt has echo off they are caught (readpassphrase's way): the read
+ * ends, the terminal gets its settings back, the partial entry is wiped,
+ * and only then is the signal raised again with the handler the process
+ * had.  A stop (Ctrl-Z) comes back to the prompt with echo off again.
+ */
+static const int	tty_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+			    SIGTSTP, SIGTTIN, SIGTTOU };
+#define TTY_NSIGS	(sizeof(tty_sigs) / sizeof(tty_sigs[0]))
+static volatile sig_atomic_t	tty_caught[TTY_NSIGS];
+
+static void
+tty_catch(int signo)
+{
+	size_t	i;
+
+	for (i = 0; i < TTY_NSIGS; i++)
+		if (tty_sigs[i] == signo)
+			tty_caught[i] = 1;
+	tty_interrupted = 1;
+}
+
+/* Catch them (no SA_RESTART: the read must end), keeping the old ones. */
+static void
+tty_catch_on(struct sigaction old[TTY_NSIGS])
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = tty_catch;
+	tty_interrupted = 0;
+	for (i = 0; i < TTY_NSIGS; i++) {
+		tty_caught[i] = 0;
+		(void)sigaction(tty_sigs[i], &sa, &old[i]);
+	}
+}
+
+static void
+tty_catch_off(const struct sigaction old[TTY_NSIGS])
+{
+	size_t	i;
+
+	for (i = 0; i < TTY_NSIGS; i++)
+		(void)sigaction(tty_sigs[i], &old[i], NULL);
+}
+
+/* Raise again what was caught; 1 if it stopped us and we go on (SIGCONT). */
+static int
+tty_reraise(void)
+{
+	size_t	i;
+	int	stopped = 0;
+
+	for (i = 0; i < TTY_NSIGS; i++) {
+		if (!tty_caught[i])
+			continue;
+		(void)kill(getpid(), tty_sigs[i]);
+		if (tty_sigs[i] == SIGTSTP || tty_sigs[i] == SIGTTIN ||
+		    tty_sigs[i] == SIGTTOU)
+			stopped = 1;
+	}
+	tty_interrupted = 0;
+	return stopped;
+}
+
+/*
+ * One entry with echo off: the terminal's settings are restored and the
+ * signals' handlers put back before this returns, whatever happened.
+ */
+static int
+tty_entry(int fd, const char *prompt, const char *again, struct secret **out)
+{
+	struct sigaction	old[TTY_NSIGS];
+	struct termios		saved, quiet;
+	int			rc, stopped;
+
+	*out = NULL;
+	do {
+		if (tcgetattr(fd, &saved) == -1) {
+			err_set("cannot switch off echo on the terminal: %s",
+			    strerror(errno));
+			return 1;
+		}
+		quiet = saved;
+		quiet.c_lflag &= ~(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		tty_catch_on(old);
+		if (tcsetattr(fd, TCSAFLUSH, &quiet) == -1) {
+			tty_catch_off(old);
+			err_set("cannot switch off echo on the terminal: %s",
+			    strerror(errno));
+			return 1;
+		}
+		dprintf(fd, "%s%s: ", prompt, again);
+		rc = secret_read_fd(fd, prompt, out);
+		dprintf(fd, "\n");
+		(void)tcsetattr(fd, TCSAFLUSH, &saved);
+		tty_catch_off(old);
+		if (tty_interrupted) {
+			/* Wiped before the signal can end the process. */
+			secret_free(*out);
+			*out = NULL;
+			rc = 1;
+			err_set("the %s was not entered: interrupted by a "
+			    "signal", prompt);
+		}
+		stopped = tty_reraise();
+	} while (rc != 0 && stopped);
+	return rc;
+}
+
 /* Ask on the controlling terminal with echo off; twice when confirming. */
 int
 secret_read_tty(const char *prompt, int confirm, struct secret **out)
 {
-	struct termios	 old, quiet;
 	struct secret	*a = NULL, *b = NULL;
-	int		 fd, rc = 1, restored = 1;
+	int		 fd, rc = 1;
 
 	*out = NULL;
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
@@ -256,26 +373,11 @@ secret_read_tty(const char *prompt, int confirm, struct secret **out)
 		    "use --pin-file F or --pin-fd N", prompt);
 		return 1;
 	}
-	if (tcgetattr(fd, &old) == -1) {
-		err_set("cannot switch off echo on the terminal: %s",
-		    strerror(errno));
+	if (tty_entry(fd, prompt, "", &a) != 0)
 		goto out;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) == -1)
-		goto out;
-	restored = 0;
-	dprintf(fd, "%s: ", prompt);
-	if (secret_read_fd(fd, prompt, &a) != 0)
-		goto out;
-	dprintf(fd, "\n");
 	if (confirm) {
-		dprintf(fd, "%s (again): ", prompt);
-		if (secret_read_fd(fd, prompt, &b) != 0)
+		if (tty_entry(fd, prompt, " (again)", &b) != 0)
 			goto out;
-		dprintf(fd, "\n");
 		if (a->len != b->len || CRYPTO_memcmp(a->buf, b->buf,
 		    a->len) != 0) {
 			err_set("the two entries of the %s differ: try again",
@@ -287,8 +389,6 @@ secret_read_tty(const char *prompt, int confirm, struct secret **out)
 	a = NULL;
 	rc = 0;
 out:
-	if (!restored)
-		(void)tcsetattr(fd, TCSAFLUSH, &old);
 	secret_free(a);
 	secret_free(b);
 	close(fd);
