@@ -118,6 +118,14 @@ esc_step(const unsigned char *s, int flags, char e[ESC_STEP_MAX], size_t *m)
 	return k;
 }
 
+/* Printable ASCII that stands for itself: the common case, kept fast
+ * (the index is escaped and measured line by line). */
+static int
+esc_plain(unsigned char c, int flags)
+{
+	return c >= 0x20 && c < 0x7f && (c != '\\' || !(flags & ESC_BACKSLASH));
+}
+
 /* Length of the escaped form of s, without a NUL. */
 size_t
 esc_len(const char *str, int flags)
@@ -127,6 +135,11 @@ esc_len(const char *str, int flags)
 	size_t			 n = 0, m;
 
 	while (*s != '\0') {
+		if (esc_plain(*s, flags)) {
+			s++;
+			n++;
+			continue;
+		}
 		s += esc_step(s, flags, e, &m);
 		n += m;
 	}
@@ -142,6 +155,10 @@ esc_write(char *out, const char *str, int flags)
 	size_t			 n = 0, m;
 
 	while (*s != '\0') {
+		if (esc_plain(*s, flags)) {
+			out[n++] = (char)*s++;
+			continue;
+		}
 		s += esc_step(s, flags, e, &m);
 		memcpy(out + n, e, m);
 		n += m;
