@@ -116,7 +116,7 @@ json_string(FILE *fp, const char *str)
 		else if (*s < 0x20 || *s == 0x7f)
 			fprintf(fp, "\\u%04x", *s++);
 		else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] < 0xa0) {
-			/* A C1 control: valid JSON raw, but not for a terminal. */
+			/* C1: valid JSON raw, not for a terminal. */
 			fprintf(fp, "\\u%04x", s[1]);
 			s += 2;
 		} else if ((n = esc_utf8_len(s)) == 0) {

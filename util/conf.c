@@ -70,8 +70,8 @@ conf_self_contained(const char *what, const char *path,
 			if (strncmp(head, refused[i], strlen(refused[i])) == 0) {
 				err_set("%s %s: line %ld has %s, which is not "
 				    "accepted: put the text in the file itself "
-				    "(what is recorded must be all that is read)",
-				    what, path, first, refused[i]);
+				    "(what is recorded must be all that is "
+				    "read)", what, path, first, refused[i]);
 				return 1;
 			}
 	}

@@ -24,7 +24,7 @@ static const struct {
 	{ "plain text", DB, "plain text" },
 	{ "plain text", TERM, "plain text" },
 	{ "a\\b", DB, "a\\\\b" },
-	{ "a\\b", TERM, "a\\b" },			/* kept: no raw control */
+	{ "a\\b", TERM, "a\\b" },			/* not a control */
 	{ "a\\b", FIND, "a\\\\b" },
 	{ "t\tn\nr\r", DB, "t\\tn\\nr\\r" },
 	{ "t\tn\nr\r", TERM, "t\\tn\\nr\\r" },
@@ -35,7 +35,7 @@ static const struct {
 	{ "\x01\x1f", FIND, "\\x01\\x1F" },
 	/* U+009B (CSI), U+0085 (NEL): C1 controls, in UTF-8 */
 	{ "a\xc2\x9b" "1m", TERM, "a\\xC2\\x9B1m" },
-	{ "a\xc2\x9b" "1m", DB, "a\xc2\x9b" "1m" },	/* the index: as it was */
+	{ "a\xc2\x9b" "1m", DB, "a\xc2\x9b" "1m" },	/* index: as it was */
 	{ "\xc2\x85", FIND, "\\xC2\\x85" },
 	/* U+00A0 and above are text */
 	{ "caf\xc3\xa9 \xc2\xa0", TERM, "caf\xc3\xa9 \xc2\xa0" },
