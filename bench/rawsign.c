@@ -161,7 +161,7 @@ run(struct bench *b)
 
 	if (hsm_open(b->module, &b->h) != 0 ||
 	    hsm_token_select(b->h, b->token) != 0 ||
-	    secret_read_file(b->pinfile, "user PIN", &pin) != 0)
+	    secret_read_file(b->pinfile, "user PIN", "--pin-fd", &pin) != 0)
 		goto out;
 	if (hsm_login(b->h, pin) != 0)
 		goto out;

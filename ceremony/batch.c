@@ -160,18 +160,21 @@ static void
 batch_summary(const struct batch *b, size_t *signedn)
 {
 	const struct batch_item	*it;
+	char			 name[4 * NAME_MAX + 1];
 	size_t			 i;
 
 	*signedn = 0;
 	printf("%-32s  %-8s  %s\n", "request", "verdict", "serial or reason");
 	for (i = 0; i < b->n; i++) {
 		it = &b->v[i];
+		/* A file name is the requester's: escaped for the terminal. */
+		esc_text(name, sizeof(name), it->name, ESC_TERMINAL);
 		if (it->job.state == ISSUE_RECORDED) {
-			printf("%-32s  %-8s  %s\n", it->name, "signed",
+			printf("%-32s  %-8s  %s\n", name, "signed",
 			    it->job.serial);
 			(*signedn)++;
 		} else
-			printf("%-32s  %-8s  %s\n", it->name, batch_left(b, it) ?
+			printf("%-32s  %-8s  %s\n", name, batch_left(b, it) ?
 			    "left" : "rejected", batch_why(b, it));
 	}
 	printf("%zu signed, %zu rejected, %zu in all\n", *signedn,

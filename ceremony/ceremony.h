@@ -40,6 +40,7 @@ struct pin_source {
 	const char	*file;
 	int		 fd;		/* -1 unless --pin-fd */
 	const char	*what;		/* "user PIN", "SO PIN" */
+	const char	*fdopt;		/* "--pin-fd", "--so-pin-fd" */
 	struct secret	*cached;	/* what --pin-fd gave, for re-use */
 	struct pin_share shares[SHARE_N_MAX];
 	size_t		 nshares;
@@ -175,7 +176,8 @@ int		 cmd_options(struct session *, const char *, int, char **,
 int		 cmd_fail(struct session *);
 
 /* pin.c */
-void		 pin_source_init(struct pin_source *, const char *);
+void		 pin_source_init(struct pin_source *, const char *,
+		    const char *);
 int		 pin_source_set_fd(struct pin_source *, const char *);
 int		 pin_source_add_share(struct pin_source *, const char *file,
 		    const char *fd);

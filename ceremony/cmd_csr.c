@@ -70,7 +70,9 @@ check_print_text(const struct vetted *c, const struct policy *p,
 
 	fputs("request: ", stdout);
 	print_escaped(stdout, c->path);
-	printf("\npolicy:  %s (", p->name);
+	fputs("\npolicy:  ", stdout);
+	print_escaped(stdout, p->name);
+	fputs(" (", stdout);
 	print_escaped(stdout, p->path);
 	puts(")");
 	findings_print(stdout, f);

@@ -55,8 +55,10 @@ db_print_record(const struct db_record *r)
 	const char	*reason;
 
 	db_date(r->not_after, "%Y-%m-%d", na, sizeof(na));
-	printf("%c  %-40s  %-10s  %3d  %-16s  %s", r->status, r->serial, na,
-	    r->generation, r->profile, r->subject != NULL ? r->subject : "");
+	printf("%c  %-40s  %-10s  %3d  %-16s  ", r->status, r->serial, na,
+	    r->generation, r->profile);
+	/* Subjects were written by requesters: escaped for the terminal. */
+	esc_fputs(stdout, r->subject != NULL ? r->subject : "", ESC_TERMINAL);
 	if (r->status == DB_REVOKED) {
 		db_date(r->revoked_at, "%Y-%m-%d %H:%M:%SZ", rv, sizeof(rv));
 		reason = db_reason_name(r->reason);
@@ -149,8 +151,10 @@ db_show_state(const struct db_record *r)
 		printf("invalidity date: %s\n", t);
 	}
 	db_date(r->not_after, "%Y-%m-%d %H:%M:%S UTC", t, sizeof(t));
-	printf("not after: %s\ngeneration: %d\nprofile: %s\nsubject: %s\n",
-	    t, r->generation, r->profile, r->subject);
+	printf("not after: %s\ngeneration: %d\nprofile: %s\nsubject: ",
+	    t, r->generation, r->profile);
+	esc_fputs(stdout, r->subject, ESC_TERMINAL);
+	printf("\n");
 }
 
 /* Each line of the history as index.txt holds it. */
@@ -171,7 +175,9 @@ db_show_history(const struct db_record *h, size_t n)
 			free(line);
 			return 1;
 		}
-		printf("  %s", line);
+		/* The index's own escaping leaves UTF-8, C1 too, as it is. */
+		printf("  ");
+		esc_fputs(stdout, line, ESC_TERMINAL | ESC_LAYOUT);
 		free(line);
 	}
 	return 0;

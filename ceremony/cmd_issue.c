@@ -87,7 +87,9 @@ issue_print(const struct issue_job *j, const struct p12_job *pj,
     const struct genkey_req *g, const char *dir)
 {
 	printf("certificate issued with a generated key\n");
-	printf("  %-10s %s\n", "subject", j->subject_text);
+	printf("  %-10s ", "subject");
+	esc_fputs(stdout, j->subject_text, ESC_TERMINAL);
+	printf("\n");
 	printf("  %-10s %s\n", "serial", j->serial);
 	printf("  %-10s %s (generated in software, now wiped from memory)\n",
 	    "key", g->spec.name);

@@ -58,10 +58,14 @@ sign_print(const struct issue_job *j, const struct signer *sg,
 	cert_fingerprint(j->cert, fp, sizeof(fp));
 	issuer = name_text(X509_get_subject_name(sg->issuer));
 	printf("certificate issued\n");
-	printf("  %-12s %s\n", "subject", j->subject_text);
+	/* The subject is the requester's: escaped for the terminal. */
+	printf("  %-12s ", "subject");
+	esc_fputs(stdout, j->subject_text, ESC_TERMINAL);
+	printf("\n");
 	printf("  %-12s %s\n", "serial", j->serial);
-	printf("  %-12s %s (generation %d)\n", "issuer",
-	    issuer != NULL ? issuer : "?", sg->generation);
+	printf("  %-12s ", "issuer");
+	esc_fputs(stdout, issuer != NULL ? issuer : "?", ESC_TERMINAL);
+	printf(" (generation %d)\n", sg->generation);
 	free(issuer);
 	printf("  %-12s %s\n", "profile", j->t->name);
 	printf("  %-12s %s\n", "SHA-256", fp);

@@ -147,7 +147,7 @@ cmd_token_init(int argc, char **argv)
 	int			  r, rc = 1;
 
 	session_init(&s);
-	pin_source_init(&so, "SO PIN");
+	pin_source_init(&so, "SO PIN", "--so-pin-fd");
 	if ((r = cmd_options(&s, "token init", argc, argv, local)) != 0)
 		return r < 0 ? 0 : cmd_fail(&s);
 	if (opt_no_args("token init", argc, argv) != 0 ||

@@ -157,6 +157,7 @@ static void
 print_other(FILE *fp, X509_EXTENSION *e)
 {
 	BIO	*bio;
+	char	*text;
 
 	if (X509V3_EXT_get(e) == NULL) {
 		fprintf(fp, "      unknown extension, %d bytes: %s\n",
@@ -165,13 +166,15 @@ print_other(FILE *fp, X509_EXTENSION *e)
 		    "extension is never acceptable" : "not understood");
 		return;
 	}
-	if ((bio = BIO_new_fp(fp, BIO_NOCLOSE)) == NULL)
+	/* OpenSSL prints an IA5String (nsComment, a policy's notice) as it
+	 * is: its text goes to the terminal escaped, its layout kept. */
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		return;
-	(void)BIO_flush(bio);
 	if (X509V3_EXT_print(bio, e, 0, 6) <= 0)
 		BIO_puts(bio, "      (does not decode)");
 	BIO_puts(bio, "\n");
-	(void)BIO_flush(bio);
+	if (BIO_write(bio, "", 1) == 1 && BIO_get_mem_data(bio, &text) > 0)
+		esc_fputs(fp, text, ESC_TERMINAL | ESC_LAYOUT);
 	BIO_free(bio);
 	ERR_clear_error();
 }
@@ -190,7 +193,6 @@ print_extensions(FILE *fp, const struct csr *c)
 		print_obj(fp, X509_EXTENSION_get_object(e));
 		fprintf(fp, "%s:\n", X509_EXTENSION_get_critical(e) ?
 		    " (critical)" : "");
-		fflush(fp);
 		if (nid == NID_subject_alt_name)
 			print_san(fp, e);
 		else if (nid == NID_ext_key_usage)

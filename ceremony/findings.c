@@ -116,32 +116,6 @@ findings_print(FILE *fp, const struct findings *f)
  * bytes that are not valid UTF-8 (a request may carry anything) replaced
  * by U+FFFD so that the output always parses.
  */
-static size_t
-utf8_valid_len(const unsigned char *s)
-{
-	size_t	n, i;
-
-	if (*s < 0x80)
-		return 1;
-	if (*s >= 0xc2 && *s <= 0xdf)
-		n = 2;
-	else if (*s >= 0xe0 && *s <= 0xef)
-		n = 3;
-	else if (*s >= 0xf0 && *s <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && *s == 0xe0 && s[1] < 0xa0) ||
-	    (n == 3 && *s == 0xed && s[1] > 0x9f) ||
-	    (n == 4 && *s == 0xf0 && s[1] < 0x90) ||
-	    (n == 4 && *s == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return n;
-}
-
 void
 json_string(FILE *fp, const char *str)
 {
@@ -154,7 +128,11 @@ json_string(FILE *fp, const char *str)
 			fprintf(fp, "\\%c", *s++);
 		else if (*s < 0x20 || *s == 0x7f)
 			fprintf(fp, "\\u%04x", *s++);
-		else if ((n = utf8_valid_len(s)) == 0) {
+		else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] < 0xa0) {
+			/* C1: valid JSON raw, not for a terminal. */
+			fprintf(fp, "\\u%04x", s[1]);
+			s += 2;
+		} else if ((n = esc_utf8_len(s)) == 0) {
 			fputs("\\ufffd", fp);
 			s++;
 		} else {
@@ -166,28 +144,14 @@ json_string(FILE *fp, const char *str)
 }
 
 /*
- * Text from a request for a terminal: control characters, backslashes and
- * bytes that are not UTF-8 shown as \xNN, so a crafted name cannot move
- * the cursor or hide part of a line.
+ * Text from a request for a terminal: control characters (C1 too),
+ * backslashes and bytes that are not UTF-8 shown as \t, \n, \r, \\, \xHH,
+ * so a crafted name cannot move the cursor or hide part of a line.
  */
 void
 print_escaped(FILE *fp, const char *str)
 {
-	const unsigned char	*s = (const unsigned char *)str;
-	size_t			 n;
-
-	while (*s != '\0') {
-		if (*s == '\\') {
-			fputs("\\\\", fp);
-			s++;
-		} else if (*s < 0x20 || *s == 0x7f ||
-		    (n = utf8_valid_len(s)) == 0)
-			fprintf(fp, "\\x%02x", *s++);
-		else {
-			fwrite(s, 1, n, fp);
-			s += n;
-		}
-	}
+	esc_fputs(fp, str, ESC_BACKSLASH | ESC_TERMINAL);
 }
 
 /* The findings as a JSON array of objects, for scripts. */

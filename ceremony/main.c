@@ -75,8 +75,10 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	if ((c = cmd_find(argc - 1, argv + 1, &nwords)) == NULL) {
-		fprintf(stderr, "ceremony: unknown or ambiguous command \"%s\": "
-		    "see ceremony --help\n", argv[1]);
+		/* err_set escapes the word: it may be anything. */
+		err_set("unknown or ambiguous command \"%s\": see ceremony "
+		    "--help", argv[1]);
+		fprintf(stderr, "ceremony: %s\n", err_get());
 		return 2;
 	}
 	/* The command sees its last word as argv[0], then its options. */

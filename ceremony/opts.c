@@ -25,7 +25,7 @@ session_init(struct session *s)
 	s->home = (home != NULL && *home != '\0') ? home : DEFAULT_HOME;
 	pw = getpwuid(getuid());
 	s->operator = pw != NULL ? pw->pw_name : "unknown";
-	pin_source_init(&s->pin, "user PIN");
+	pin_source_init(&s->pin, "user PIN", "--pin-fd");
 }
 
 /* Parse a decimal option value within [min, max]. */

@@ -14,11 +14,12 @@
 #include "ceremony/ceremony.h"
 
 void
-pin_source_init(struct pin_source *p, const char *what)
+pin_source_init(struct pin_source *p, const char *what, const char *fdopt)
 {
 	p->file = NULL;
 	p->fd = -1;
 	p->what = what;
+	p->fdopt = fdopt;
 	p->cached = NULL;
 	p->nshares = 0;
 	p->qid[0] = '\0';
@@ -64,7 +65,8 @@ share_read(const struct pin_share *ps, char *src, size_t srclen,
 
 	if (ps->file != NULL) {
 		snprintf(src, srclen, "share file %s", ps->file);
-		rc = secret_read_text_file(ps->file, src, &text);
+		rc = secret_read_text_file(ps->file, "share", "--share-fd",
+		    &text);
 	} else {
 		snprintf(src, srclen, "share descriptor %d", ps->fd);
 		rc = secret_read_text_fd(ps->fd, src, &text);
@@ -140,7 +142,7 @@ pin_read(struct pin_source *p, struct secret **out)
 		return *out == NULL;
 	}
 	if (p->file != NULL)
-		return secret_read_file(p->file, p->what, out);
+		return secret_read_file(p->file, p->what, p->fdopt, out);
 	if (p->fd != -1) {
 		if (secret_read_fd(p->fd, p->what, &p->cached) != 0)
 			return 1;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/conf.h>
@@ -32,6 +33,7 @@
 #define SECTION		"ceremony"
 #define ROOM		"room"
 #define SPECIAL		"\\$#;\"'"
+#define CONFIG_MAX	(64 * 1024)	/* ceremony.cnf is a few lines */
 
 struct key {
 	const char	*name;
@@ -209,21 +211,34 @@ out:
 	return !rc;
 }
 
+/* The bytes are read once and checked for .include before they parse. */
 int
 db_config_load(const char *path, struct db_config *cfg)
 {
-	BIO	*bio;
-	int	 rc;
+	BIO		*bio = NULL;
+	unsigned char	*buf = NULL;
+	size_t		 len;
+	int		 rc = 1;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((bio = BIO_new_file(path, "r")) == NULL) {
+	if (access(path, F_OK) == -1) {
 		err_set("cannot read %s (%s): is this a ceremony data "
 		    "directory?", path, strerror(errno));
-		ERR_clear_error();
 		return 1;
 	}
+	if (file_read_small("the configuration", path, CONFIG_MAX, &buf,
+	    &len) != 0 || conf_self_contained("the configuration", path, buf,
+	    len) != 0)
+		goto out;
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
+		err_set("out of memory reading %s", path);
+		goto out;
+	}
 	rc = config_parse(bio, path, cfg);
+out:
 	BIO_free(bio);
+	free(buf);
+	ERR_clear_error();
 	return rc;
 }
 

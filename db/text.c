@@ -12,73 +12,22 @@
 
 static const char	hexdig[] = "0123456789ABCDEF";
 
-/* The escape of one byte, or NULL when it stands for itself. */
-static const char *
-short_escape(unsigned char c)
-{
-	switch (c) {
-	case '\\':
-		return "\\\\";
-	case '\t':
-		return "\\t";
-	case '\n':
-		return "\\n";
-	case '\r':
-		return "\\r";
-	default:
-		return NULL;
-	}
-}
-
-static int
-is_control(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f;
-}
-
-/* Length of the escaped form of s, without a NUL. */
+/*
+ * The escaped form of s (util/escape.c): backslash, tab, newline and CR as
+ * \\ \t \n \r, other control bytes as \xHH.  Every other byte, UTF-8
+ * included, stands for itself.  text_escape writes text_escape_len(s)
+ * bytes, no NUL.
+ */
 size_t
 text_escape_len(const char *s)
 {
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++) {
-		if (short_escape((unsigned char)*s) != NULL)
-			n += 2;
-		else if (is_control((unsigned char)*s))
-			n += 4;
-		else
-			n++;
-	}
-	return n;
+	return esc_len(s, ESC_BACKSLASH);
 }
 
-/*
- * Write the escaped form of s to out (text_escape_len(s) bytes, no NUL):
- * backslash, tab, newline and CR as \\ \t \n \r, other control bytes as
- * \xHH.  Every other byte, UTF-8 included, stands for itself.
- */
 size_t
 text_escape(char *out, const char *s)
 {
-	const char	*e;
-	size_t		 n = 0;
-	unsigned char	 c;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if ((e = short_escape(c)) != NULL) {
-			out[n++] = e[0];
-			out[n++] = e[1];
-		} else if (is_control(c)) {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hexdig[c >> 4];
-			out[n++] = hexdig[c & 0xf];
-		} else
-			out[n++] = (char)c;
-	}
-	return n;
+	return esc_write(out, s, ESC_BACKSLASH);
 }
 
 static int
@@ -112,8 +61,8 @@ unescape_one(const char *p, size_t left, size_t *used)
 		    (lo = hexval(p[2])) < 0)
 			return -1;
 		c = hi << 4 | lo;
-		if (!is_control((unsigned char)c) ||
-		    short_escape((unsigned char)c) != NULL || c == 0)
+		if (!esc_is_control((unsigned char)c) ||
+		    esc_short((unsigned char)c) != NULL || c == 0)
 			return -1;
 		*used = 3;
 		return c;
@@ -148,7 +97,7 @@ text_unescape(const char *p, size_t len, const char **why)
 			}
 			s[n++] = (char)c;
 			i += used;
-		} else if (is_control((unsigned char)p[i])) {
+		} else if (esc_is_control((unsigned char)p[i])) {
 			*why = "unescaped control character";
 			free(s);
 			return NULL;

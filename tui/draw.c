@@ -2,7 +2,8 @@
 /*
  * Painting text for the screens: UTF-8 turned into wide characters and cut
  * at a width in columns (a CJK name takes two columns a character), with
- * control characters shown as '?' so a request cannot move the cursor.
+ * control characters shown escaped (\x1B) so a request cannot move the
+ * cursor.
  * Also the list and field helpers every screen uses.
  */
 #include <stdarg.h>
@@ -19,35 +20,61 @@
 
 #include "tui/tui.h"
 
+/* A character of four bytes, each shown as \xHH. */
+#define GLYPH_MAX	(4 * ESC_BYTE_MAX)
+
 /*
- * How much of s fits in width columns, as the wide characters to paint
- * (control characters and bytes that are not UTF-8 as '?'): the bytes of
- * s it takes.
+ * The wide characters that stand for the next character of s: itself, or
+ * for a control character (C1 too) and each byte that is not UTF-8 its
+ * escape (util/escape.c), so that a request can neither move the cursor
+ * nor pass unseen.  *cols: the columns they take; returns the bytes of s.
+ */
+static size_t
+glyph(const char *s, mbstate_t *st, wchar_t out[GLYPH_MAX], size_t *nout,
+    int *cols)
+{
+	char	e[ESC_BYTE_MAX];
+	wchar_t	wc;
+	size_t	n, i, k;
+	int	w;
+
+	n = mbrtowc(&wc, s, strlen(s), st);
+	if (n == (size_t)-1 || n == (size_t)-2) {
+		memset(st, 0, sizeof(*st));
+		n = 1;
+	} else if (!iswcntrl((wint_t)wc) && (w = wcwidth(wc)) >= 0) {
+		out[0] = wc;
+		*nout = 1;
+		*cols = w;
+		return n;
+	}
+	for (i = *nout = 0; i < n; i++)
+		for (k = 0; k < esc_byte((unsigned char)s[i], e); k++)
+			out[(*nout)++] = (wchar_t)(unsigned char)e[k];
+	*cols = (int)*nout;
+	return n;
+}
+
+/*
+ * How much of s fits in width columns, as the wide characters to paint:
+ * the bytes of s it takes.
  */
 static size_t
 fit(const char *s, int width, wchar_t *out, size_t nout, size_t *nwc)
 {
 	const char	*start = s;
 	mbstate_t	 st;
-	wchar_t		 wc;
-	size_t		 n, i = 0;
+	wchar_t		 g[GLYPH_MAX];
+	size_t		 n, ng, i = 0;
 	int		 cols = 0, w;
 
 	memset(&st, 0, sizeof(st));
-	while (*s != '\0' && i < nout - 1) {
-		n = mbrtowc(&wc, s, strlen(s), &st);
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			memset(&st, 0, sizeof(st));
-			wc = L'?';
-			n = 1;
-		}
-		if (iswcntrl((wint_t)wc))
-			wc = L'?';
-		if ((w = wcwidth(wc)) < 0)
-			w = 1, wc = L'?';
-		if (cols + w > width)
+	while (*s != '\0') {
+		n = glyph(s, &st, g, &ng, &w);
+		if (cols + w > width || i + ng >= nout)
 			break;
-		out[i++] = wc;
+		memcpy(out + i, g, ng * sizeof(*g));
+		i += ng;
 		cols += w;
 		s += n;
 	}
@@ -139,20 +166,14 @@ int
 text_width(const char *s)
 {
 	mbstate_t	st;
-	wchar_t		wc;
-	size_t		n;
+	wchar_t		g[GLYPH_MAX];
+	size_t		ng;
 	int		cols = 0, w;
 
 	memset(&st, 0, sizeof(st));
 	while (*s != '\0') {
-		n = mbrtowc(&wc, s, strlen(s), &st);
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			memset(&st, 0, sizeof(st));
-			n = 1;
-			wc = L'?';
-		}
-		cols += (w = wcwidth(wc)) > 0 ? w : 1;
-		s += n;
+		s += glyph(s, &st, g, &ng, &w);
+		cols += w;
 	}
 	return cols;
 }

@@ -4,10 +4,79 @@
  * OpenSSL's own reader, from the bytes already read: the bytes hashed into
  * the audit record are the bytes parsed, not a second read of the file.
  */
+#include <string.h>
+
 #include <openssl/bio.h>
 #include <openssl/conf.h>
 
 #include "util/util.h"
+
+/*
+ * The start of the logical line at *p (physical lines joined where one ends
+ * in a single backslash, as OpenSSL joins them, leading blanks left out)
+ * into head; *p moves past it, *lines counts the physical lines.
+ */
+static void
+conf_line_head(const unsigned char **p, const unsigned char *e, char *head,
+    size_t size, long *lines)
+{
+	const unsigned char	*nl, *end, *q;
+	size_t			 n = 0;
+	int			 more;
+
+	do {
+		nl = memchr(*p, '\n', (size_t)(e - *p));
+		end = nl != NULL ? nl : e;
+		if (end > *p && end[-1] == '\r')
+			end--;
+		more = end > *p && end[-1] == '\\' &&
+		    (end - *p < 2 || end[-2] != '\\');
+		if (more)
+			end--;
+		for (q = *p; q < end; q++) {
+			if (n == 0 && (*q == ' ' || *q == '\t' || *q == '\r'))
+				continue;
+			if (n + 1 < size)
+				head[n++] = (char)*q;
+		}
+		*p = nl != NULL ? nl + 1 : e;
+		(*lines)++;
+	} while (more && *p < e);
+	head[n] = '\0';
+}
+
+/*
+ * A configuration file ceremony reads must be self-contained: what is
+ * hashed into the audit record is all that is parsed.  OpenSSL's reader
+ * would follow ".include" (and ".pragma includedir") to other files, even
+ * from a memory buffer, so such lines are refused before it sees them.
+ * Every reader of a template, policy, CRL template, script or
+ * ceremony.cnf calls this.
+ */
+int
+conf_self_contained(const char *what, const char *path,
+    const unsigned char *buf, size_t len)
+{
+	static const char *const	 refused[] = { ".include", ".pragma" };
+	const unsigned char		*p = buf, *e = buf + len;
+	char				 head[16];
+	long				 first, lines = 0;
+	size_t				 i;
+
+	while (p < e) {
+		first = lines + 1;
+		conf_line_head(&p, e, head, sizeof(head), &lines);
+		for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+			if (strncmp(head, refused[i], strlen(refused[i])) == 0) {
+				err_set("%s %s: line %ld has %s, which is not "
+				    "accepted: put the text in the file itself "
+				    "(what is recorded must be all that is "
+				    "read)", what, path, first, refused[i]);
+				return 1;
+			}
+	}
+	return 0;
+}
 
 /* what: "template", "policy"; doc: where its keys are described. */
 int
@@ -20,6 +89,8 @@ conf_parse(const char *what, const char *path, const unsigned char *buf,
 	int	 rc = 1;
 
 	*out = NULL;
+	if (conf_self_contained(what, path, buf, len) != 0)
+		return 1;
 	if ((conf = NCONF_new(NULL)) == NULL ||
 	    (bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
 		err_set("out of memory reading %s %s", what, path);

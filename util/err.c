@@ -7,6 +7,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -20,24 +21,28 @@ static int	quiet;
 void
 err_set(const char *fmt, ...)
 {
+	char	buf[sizeof(errbuf)];
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* The message names files and subjects: never a raw control. */
+	esc_text(errbuf, sizeof(errbuf), buf, ESC_TERMINAL);
 }
 
 /* Put "context: " in front of the message already set. */
 void
 err_context(const char *fmt, ...)
 {
-	char	buf[sizeof(errbuf)];
+	char	buf[sizeof(errbuf)], raw[sizeof(errbuf)];
 	size_t	n;
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	esc_text(buf, sizeof(buf), raw, ESC_TERMINAL);
 	n = strlen(buf);
 	/* Truncation is fine: the head of the message says the most. */
 	if (errbuf[0] != '\0' && n + 2 < sizeof(buf)) {
@@ -52,7 +57,7 @@ err_context(const char *fmt, ...)
 void
 err_ossl(const char *fmt, ...)
 {
-	char		 msg[512], reason[256] = "";
+	char		 msg[512], reason[256] = "", raw[sizeof(errbuf)];
 	unsigned long	 e;
 	va_list		 ap;
 
@@ -64,9 +69,10 @@ err_ossl(const char *fmt, ...)
 		ERR_error_string_n(e, reason, sizeof(reason));
 	ERR_clear_error();
 	if (reason[0] != '\0')
-		snprintf(errbuf, sizeof(errbuf), "%s (%s)", msg, reason);
+		snprintf(raw, sizeof(raw), "%s (%s)", msg, reason);
 	else
-		snprintf(errbuf, sizeof(errbuf), "%s", msg);
+		snprintf(raw, sizeof(raw), "%s", msg);
+	esc_text(errbuf, sizeof(errbuf), raw, ESC_TERMINAL);
 }
 
 const char *
@@ -90,19 +96,26 @@ err_clear(void)
 
 /*
  * A progress or warning line for the person at the keyboard, on stderr so
- * that stdout stays machine-readable.  The TUI silences it.
+ * that stdout stays machine-readable, escaped (it names files and
+ * subjects).  The TUI silences it.
  */
 void
 note(const char *fmt, ...)
 {
+	char	*line;
 	va_list	ap;
 
 	if (quiet)
 		return;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&line, fmt, ap) == -1)
+		line = NULL;
 	va_end(ap);
+	if (line == NULL)
+		return;
+	esc_fputs(stderr, line, ESC_TERMINAL);
 	fputc('\n', stderr);
+	free(line);
 }
 
 void

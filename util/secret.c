@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include "util/util.h"
 
 #define SECRET_MAX	256
+
+static volatile sig_atomic_t	tty_interrupted;
 
 /* No core file and no ptrace while a PIN may be in memory. */
 void
@@ -103,7 +106,8 @@ secret_read(int fd, const char *what, size_t cap, int line,
 	}
 	while (s->len < s->cap) {
 		n = read(fd, s->buf + s->len, s->cap - s->len);
-		if (n < 0 && errno == EINTR)
+		/* A signal at a prompt ends the read (tty_catch). */
+		if (n < 0 && errno == EINTR && !tty_interrupted)
 			continue;
 		if (n < 0) {
 			err_set("cannot read the %s from descriptor %d: %s",
@@ -152,29 +156,75 @@ secret_read_text_fd(int fd, const char *what, struct secret **out)
 	return secret_read(fd, what, SECRET_TEXT_MAX, 0, out);
 }
 
+/*
+ * Why the secret file open on fd may not be read, in words with what to
+ * do, or NULL when it may: a regular file of the caller's, no group or
+ * other permission bits.  Checked on the open file (fstat), so a name
+ * swapped between a check and the open cannot matter.
+ */
 static int
-secret_file(const char *path, const char *what, int text,
-    struct secret **out)
+secret_file_check(int fd, const char *path, const char *what,
+    const char *fdopt)
 {
 	struct stat	st;
-	int		fd, rc = 1;
 
-	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		err_set("cannot open the %s file %s: %s", what, path,
+	if (fstat(fd, &st) == -1) {
+		err_set("cannot stat the %s file %s: %s", what, path,
 		    strerror(errno));
 		return 1;
 	}
-	if (fstat(fd, &st) == -1) {
-		err_set("cannot stat %s: %s", path, strerror(errno));
-		goto out;
+	if (S_ISFIFO(st.st_mode)) {
+		err_set("the %s file %s is a FIFO, which is not accepted: "
+		    "give the %s with %s N", what, path, what, fdopt);
+		return 1;
 	}
-	/* A secret others can read is no longer a secret. */
-	if (S_ISREG(st.st_mode) && (st.st_mode & 0077) != 0) {
-		err_set("the %s file %s is readable by others: "
-		    "chmod 600 %s and try again", what, path, path);
-		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		err_set("the %s file %s is %s, not a regular file: give the "
+		    "file the %s is in", what, path, S_ISDIR(st.st_mode) ?
+		    "a directory" : "a device or socket", what);
+		return 1;
 	}
+	if (st.st_uid != geteuid()) {
+		err_set("the %s file %s belongs to uid %lu, not to you (uid "
+		    "%lu): chown %lu %s, or use a file of your own", what, path,
+		    (unsigned long)st.st_uid, (unsigned long)geteuid(),
+		    (unsigned long)geteuid(), path);
+		return 1;
+	}
+	/* A secret others can read, or change, is no longer a secret. */
+	if ((st.st_mode & 0077) != 0) {
+		err_set("the %s file %s is %s by others (mode %04o): chmod "
+		    "600 %s and try again", what, path, (st.st_mode & 0044) ?
+		    "readable" : "open", (unsigned)(st.st_mode & 07777), path);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Every secret read from a named file comes through here.  O_NONBLOCK so
+ * that a FIFO cannot hold the open until someone writes to it; O_NOFOLLOW
+ * so that a symbolic link is refused, not followed.
+ */
+static int
+secret_file(const char *path, const char *what, const char *fdopt, int text,
+    struct secret **out)
+{
+	int	fd, rc = 1;
+
+	*out = NULL;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+	    O_NONBLOCK)) == -1) {
+		if (errno == ELOOP)
+			err_set("the %s file %s is a symbolic link, which is "
+			    "not followed: give the file itself", what, path);
+		else
+			err_set("cannot open the %s file %s: %s", what, path,
+			    strerror(errno));
+		return 1;
+	}
+	if (secret_file_check(fd, path, what, fdopt) != 0)
+		goto out;
 	rc = text ? secret_read_text_fd(fd, what, out) :
 	    secret_read_fd(fd, what, out);
 out:
@@ -183,25 +233,139 @@ out:
 }
 
 int
-secret_read_file(const char *path, const char *what, struct secret **out)
+secret_read_file(const char *path, const char *what, const char *fdopt,
+    struct secret **out)
 {
-	return secret_file(path, what, 0, out);
+	return secret_file(path, what, fdopt, 0, out);
 }
 
 int
-secret_read_text_file(const char *path, const char *what,
+secret_read_text_file(const char *path, const char *what, const char *fdopt,
     struct secret **out)
 {
-	return secret_file(path, what, 1, out);
+	return secret_file(path, what, fdopt, 1, out);
+}
+
+/*
+ * The signals that end or stop a process from its terminal.  While a
+ * prompt has echo off they are caught (readpassphrase's way): the read
+ * ends, the terminal gets its settings back, the partial entry is wiped,
+ * and only then is the signal raised again with the handler the process
+ * had.  A stop (Ctrl-Z) comes back to the prompt with echo off again.
+ */
+static const int	tty_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+			    SIGTSTP, SIGTTIN, SIGTTOU };
+#define TTY_NSIGS	(sizeof(tty_sigs) / sizeof(tty_sigs[0]))
+static volatile sig_atomic_t	tty_caught[TTY_NSIGS];
+
+static void
+tty_catch(int signo)
+{
+	size_t	i;
+
+	for (i = 0; i < TTY_NSIGS; i++)
+		if (tty_sigs[i] == signo)
+			tty_caught[i] = 1;
+	tty_interrupted = 1;
+}
+
+/* Catch them (no SA_RESTART: the read must end), keeping the old ones. */
+static void
+tty_catch_on(struct sigaction old[TTY_NSIGS])
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = tty_catch;
+	tty_interrupted = 0;
+	for (i = 0; i < TTY_NSIGS; i++) {
+		tty_caught[i] = 0;
+		(void)sigaction(tty_sigs[i], &sa, &old[i]);
+	}
+}
+
+static void
+tty_catch_off(const struct sigaction old[TTY_NSIGS])
+{
+	size_t	i;
+
+	for (i = 0; i < TTY_NSIGS; i++)
+		(void)sigaction(tty_sigs[i], &old[i], NULL);
+}
+
+/* Raise again what was caught; 1 if it stopped us and we go on (SIGCONT). */
+static int
+tty_reraise(void)
+{
+	size_t	i;
+	int	stopped = 0;
+
+	for (i = 0; i < TTY_NSIGS; i++) {
+		if (!tty_caught[i])
+			continue;
+		(void)kill(getpid(), tty_sigs[i]);
+		if (tty_sigs[i] == SIGTSTP || tty_sigs[i] == SIGTTIN ||
+		    tty_sigs[i] == SIGTTOU)
+			stopped = 1;
+	}
+	tty_interrupted = 0;
+	return stopped;
+}
+
+/*
+ * One entry with echo off: the terminal's settings are restored and the
+ * signals' handlers put back before this returns, whatever happened.
+ */
+static int
+tty_entry(int fd, const char *prompt, const char *again, struct secret **out)
+{
+	struct sigaction	old[TTY_NSIGS];
+	struct termios		saved, quiet;
+	int			rc, stopped;
+
+	*out = NULL;
+	do {
+		if (tcgetattr(fd, &saved) == -1) {
+			err_set("cannot switch off echo on the terminal: %s",
+			    strerror(errno));
+			return 1;
+		}
+		quiet = saved;
+		quiet.c_lflag &= ~(ECHO | ECHONL);
+		quiet.c_lflag |= ICANON;
+		tty_catch_on(old);
+		if (tcsetattr(fd, TCSAFLUSH, &quiet) == -1) {
+			tty_catch_off(old);
+			err_set("cannot switch off echo on the terminal: %s",
+			    strerror(errno));
+			return 1;
+		}
+		dprintf(fd, "%s%s: ", prompt, again);
+		rc = secret_read_fd(fd, prompt, out);
+		dprintf(fd, "\n");
+		(void)tcsetattr(fd, TCSAFLUSH, &saved);
+		tty_catch_off(old);
+		if (tty_interrupted) {
+			/* Wiped before the signal can end the process. */
+			secret_free(*out);
+			*out = NULL;
+			rc = 1;
+			err_set("the %s was not entered: interrupted by a "
+			    "signal", prompt);
+		}
+		stopped = tty_reraise();
+	} while (rc != 0 && stopped);
+	return rc;
 }
 
 /* Ask on the controlling terminal with echo off; twice when confirming. */
 int
 secret_read_tty(const char *prompt, int confirm, struct secret **out)
 {
-	struct termios	 old, quiet;
 	struct secret	*a = NULL, *b = NULL;
-	int		 fd, rc = 1, restored = 1;
+	int		 fd, rc = 1;
 
 	*out = NULL;
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
@@ -209,26 +373,11 @@ secret_read_tty(const char *prompt, int confirm, struct secret **out)
 		    "use --pin-file F or --pin-fd N", prompt);
 		return 1;
 	}
-	if (tcgetattr(fd, &old) == -1) {
-		err_set("cannot switch off echo on the terminal: %s",
-		    strerror(errno));
+	if (tty_entry(fd, prompt, "", &a) != 0)
 		goto out;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) == -1)
-		goto out;
-	restored = 0;
-	dprintf(fd, "%s: ", prompt);
-	if (secret_read_fd(fd, prompt, &a) != 0)
-		goto out;
-	dprintf(fd, "\n");
 	if (confirm) {
-		dprintf(fd, "%s (again): ", prompt);
-		if (secret_read_fd(fd, prompt, &b) != 0)
+		if (tty_entry(fd, prompt, " (again)", &b) != 0)
 			goto out;
-		dprintf(fd, "\n");
 		if (a->len != b->len || CRYPTO_memcmp(a->buf, b->buf,
 		    a->len) != 0) {
 			err_set("the two entries of the %s differ: try again",
@@ -240,8 +389,6 @@ secret_read_tty(const char *prompt, int confirm, struct secret **out)
 	a = NULL;
 	rc = 0;
 out:
-	if (!restored)
-		(void)tcsetattr(fd, TCSAFLUSH, &old);
 	secret_free(a);
 	secret_free(b);
 	close(fd);

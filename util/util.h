@@ -43,15 +43,41 @@ struct secret	*secret_new(size_t);
 struct secret	*secret_dup(const char *, size_t);
 void		 secret_free(struct secret *);
 int		 secret_read_fd(int, const char *, struct secret **);
-int		 secret_read_file(const char *, const char *, struct secret **);
+/* path, what ("user PIN"), the descriptor option to suggest ("--pin-fd") */
+int		 secret_read_file(const char *, const char *, const char *,
+		    struct secret **);
 int		 secret_read_tty(const char *, int, struct secret **);
 #define SECRET_TEXT_MAX	4096
 int		 secret_read_text_fd(int, const char *, struct secret **);
 int		 secret_read_text_file(const char *, const char *,
-		    struct secret **);
+		    const char *, struct secret **);
+
+/* escape.c */
+/*
+ * Text that reaches a person or a record line: control characters as \t \n
+ * \r \xHH.  ESC_BACKSLASH doubles backslashes too (the text can be read
+ * back: the database, findings); ESC_TERMINAL escapes C1 controls
+ * (U+0080..U+009F) and bytes that are not UTF-8 as well, for a terminal;
+ * ESC_LAYOUT leaves tabs and newlines (text laid out in lines and columns).
+ */
+#include <stdio.h>
+#define ESC_BACKSLASH	0x1
+#define ESC_TERMINAL	0x2
+#define ESC_LAYOUT	0x4
+#define ESC_BYTE_MAX	4
+const char	*esc_short(unsigned char);
+int		 esc_is_control(unsigned char);
+size_t		 esc_byte(unsigned char, char [ESC_BYTE_MAX]);
+size_t		 esc_utf8_len(const unsigned char *);
+size_t		 esc_len(const char *, int);
+size_t		 esc_write(char *, const char *, int);
+char		*esc_text(char *, size_t, const char *, int);
+void		 esc_fputs(FILE *, const char *, int);
 
 /* conf.c */
 #include <openssl/conf.h>
+int		 conf_self_contained(const char *what, const char *path,
+		    const unsigned char *, size_t);
 int		 conf_parse(const char *what, const char *path,
 		    const unsigned char *, size_t, const char *doc, CONF **);
 

@@ -65,8 +65,8 @@ cmd_init(struct drv *d, const char *label)
 	struct secret	*so = NULL, *user = NULL;
 	int		 rc = 1;
 
-	if (secret_read_file(d->sopinfile, "SO PIN", &so) == 0 &&
-	    secret_read_file(d->pinfile, "user PIN", &user) == 0 &&
+	if (secret_read_file(d->sopinfile, "SO PIN", "--so-pin-fd", &so) == 0 &&
+	    secret_read_file(d->pinfile, "user PIN", "--pin-fd", &user) == 0 &&
 	    hsm_token_init(d->h, label, so, user) == 0)
 		rc = 0;
 	secret_free(so);
@@ -84,7 +84,7 @@ login(struct drv *d)
 		return 1;
 	if (d->pinfile == NULL)
 		return 0;
-	if (secret_read_file(d->pinfile, "user PIN", &pin) != 0)
+	if (secret_read_file(d->pinfile, "user PIN", "--pin-fd", &pin) != 0)
 		return 1;
 	rc = hsm_login(d->h, pin);
 	secret_free(pin);
@@ -203,7 +203,7 @@ pin_again(void *arg, struct secret **pin)
 
 	d->pin_asked++;
 	return secret_read_file(d->reauthfile ? d->reauthfile : d->pinfile,
-	    "user PIN", pin);
+	    "user PIN", "--pin-fd", pin);
 }
 
 /* A self-signed certificate made with the token key. */
