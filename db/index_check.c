@@ -68,7 +68,8 @@ db_index_check(const struct db *db, db_problem_fn problem, void *arg,
 	}
 	if (index_map(fd, path, &buf, &len))
 		goto out;
-	for (p = buf, end = buf + len; p < end; p = nl + 1) {
+	/* An empty index maps to NULL, and NULL + 0 is undefined. */
+	for (p = buf, end = len > 0 ? buf + len : buf; p < end; p = nl + 1) {
 		lineno++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
 			problem(arg, lineno, "the last line has no end of line "
