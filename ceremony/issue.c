@@ -191,6 +191,14 @@ issue_spki(X509 *x, const X509_PUBKEY *from)
 	    from))
 		return 1;
 	X509_ALGOR_get0((const ASN1_OBJECT **)&obj, &ptype, &pval, alg);
+	/*
+	 * A key's parameters are absent, NULL, a curve's OID or a SEQUENCE.
+	 * Any other type (a request may say anything) would be copied as a
+	 * type without its value, which the lint then reads: refused.
+	 */
+	if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL &&
+	    ptype != V_ASN1_OBJECT && ptype != V_ASN1_SEQUENCE)
+		return 1;
 	if ((copy = OPENSSL_memdup(bits, (size_t)len)) == NULL)
 		return 1;
 	if (ptype == V_ASN1_OBJECT)
