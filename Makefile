@@ -62,8 +62,29 @@ asan:
 test: all asan
 	tests/run
 
+# libFuzzer harnesses (tests/fuzz/, docs/fuzzing.md): every object built
+# again by clang with coverage and the sanitizers, in build-fuzz/.  make fuzz
+# runs each harness FUZZ_TIME seconds on a scratch copy of its corpus.
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 60
+FUZZERS   = $(patsubst tests/fuzz/%.c,$(BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g \
+	  -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	  -fno-sanitize-recover=all" fuzzers
+
+fuzzers: $(FUZZERS)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
+    $(BUILD)/obj/tests/fuzz/scratch.o $(LIB_O)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	  $(BUILD)/obj/tests/fuzz/scratch.o $(LIB_O) $(LDFLAGS) $(LDLIBS)
+
+fuzz: fuzz-build
+	FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, templates,
 # example scripts (their templates named, found by the search path), docs,
@@ -107,4 +128,4 @@ bench:
 
 .PHONY: bench
 
-.PHONY: all asan test clean man install uninstall
+.PHONY: all asan test clean man install uninstall fuzz fuzz-build fuzzers

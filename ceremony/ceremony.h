@@ -887,6 +887,7 @@ int		 ossl_time_format(time_t, char *, size_t);
 int		 ossl_index_parse(char *, struct db_record *, const char **);
 int		 ossl_index_format(const struct db_record *, const char *,
 		    FILE *);
+int		 ossl_import_read(struct ossl_import *);
 int		 ossl_import(struct session *, struct ossl_import *);
 void		 ossl_import_clear(struct ossl_import *);
 int		 ossl_export(struct session *, const char *, size_t *);

@@ -237,16 +237,16 @@ out:
 	return rc;
 }
 
-static int
-import_check(struct session *s, struct ossl_import *im)
+/*
+ * Everything import-openssl reads, checked, nothing written: the CA, the
+ * index with every certificate, the CRL.  (Apart from import_check for
+ * the fuzzing harness, tests/fuzz/fuzz_ossl_import.c.)
+ */
+int
+ossl_import_read(struct ossl_import *im)
 {
 	STACK_OF(X509)	*sk = NULL;
 
-	if (db_ca_current(s->db) != 0 || db_index_count(s->db) != 0) {
-		err_set("%s already has a CA or certificates: import into a "
-		    "new data directory (ceremony init)", s->home);
-		return 1;
-	}
 	if (pem_certs_load(im->ca_path, &sk) != 0)
 		return 1;
 	im->ca = sk_X509_shift(sk);
@@ -258,6 +258,17 @@ import_check(struct session *s, struct ossl_import *im)
 		return 1;
 	}
 	return import_read_index(im) != 0 || import_read_crl(im) != 0;
+}
+
+static int
+import_check(struct session *s, struct ossl_import *im)
+{
+	if (db_ca_current(s->db) != 0 || db_index_count(s->db) != 0) {
+		err_set("%s already has a CA or certificates: import into a "
+		    "new data directory (ceremony init)", s->home);
+		return 1;
+	}
+	return ossl_import_read(im);
 }
 
 /* The latest CRL as crls/gen-1/N.crl and .pem; crlnumber at N. */

@@ -160,6 +160,9 @@ parse_reason(const char *p, size_t len, int *reason)
 		return 1;
 	memcpy(name, p, len);
 	name[len] = '\0';
+	/* A NUL in the field would end the name early: not a name. */
+	if (strlen(name) != len)
+		return 1;
 	return (*reason = db_reason_parse(name)) < 0;
 }
 

@@ -78,7 +78,8 @@ db_index_walk(const struct db *db, db_problem_fn problem, db_line_fn step,
 	}
 	if (index_map(fd, path, &buf, &len))
 		goto out;
-	for (p = buf, end = buf + len; p < end; p = nl + 1) {
+	/* An empty index maps to NULL, and NULL + 0 is undefined. */
+	for (p = buf, end = len > 0 ? buf + len : buf; p < end; p = nl + 1) {
 		lineno++;
 		/* A whole record without its newline is still a record. */
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL &&

@@ -97,10 +97,15 @@ index_line(struct db_index *idx, const char *p, size_t len, char *why,
 static int
 index_fill(struct db *db, const char *path, const char *buf, size_t len)
 {
-	const char	*p = buf, *end = buf + len, *nl;
+	const char	*p, *end, *nl;
 	char		 why[512];
 	size_t		 lineno = 0;
 
+	/* An empty index maps to NULL, and NULL + 0 is undefined. */
+	if (len == 0)
+		return 0;
+	p = buf;
+	end = buf + len;
 	if (table_reserve(&db->idx, count_reserved(buf, len)))
 		return 1;
 	for (; p < end; p = nl + 1) {

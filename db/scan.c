@@ -201,7 +201,8 @@ db_index_history(struct db *db, const char *serial, struct db_record **recs,
 	if ((path = db_path(db, INDEX_FILE)) == NULL ||
 	    scan_open(&sc, db->indexfd, path, serial))
 		goto out;
-	end = sc.map + sc.len;
+	/* An empty index maps to NULL, and NULL + 0 is undefined. */
+	end = sc.len > 0 ? sc.map + sc.len : sc.map;
 	for (q = sc.map; q != NULL && (size_t)(end - q) >= sc.plen; q++) {
 		if ((q = memmem(q, (size_t)(end - q), sc.pat, sc.plen)) == NULL)
 			break;
