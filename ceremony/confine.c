@@ -29,7 +29,8 @@ static const int sys_common[] = {
 	SCMP_SYS(mprotect), SCMP_SYS(madvise), SCMP_SYS(futex),
 	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(rt_sigprocmask), SCMP_SYS(sigaltstack),
-	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(getrandom),
+	SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday), SCMP_SYS(time),
+	SCMP_SYS(getrandom),
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sched_yield),
 	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
 	SCMP_SYS(rt_sigaction),
@@ -42,7 +43,7 @@ static const int sys_intake[] = {
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(kill), SCMP_SYS(pipe2),
 	SCMP_SYS(set_robust_list), SCMP_SYS(prctl), SCMP_SYS(seccomp),
 	SCMP_SYS(setrlimit), SCMP_SYS(prlimit64), SCMP_SYS(sendto),
-	SCMP_SYS(time), SCMP_SYS(restart_syscall), SCMP_SYS(dup2),
+	SCMP_SYS(restart_syscall), SCMP_SYS(dup2),
 	SCMP_SYS(close_range),
 	/* a fork under valgrind makes its scheduler's pipe again */
 	SCMP_SYS(pipe), SCMP_SYS(fcntl),

@@ -23,7 +23,7 @@ struct item {
 	char		*path;
 	const char	*name;
 	struct vetted	*c;		/* NULL: unreadable, why says */
-	char		 why[256];
+	char		 why[1024];
 };
 
 static struct {
