@@ -60,9 +60,10 @@ limit(int what, rlim_t n)
 static int
 confine(uint32_t deny, const int *a, size_t na, const int *b, size_t nb)
 {
-	scmp_filter_ctx	 ctx;
-	size_t		 i;
-	int		 r = 0;
+	struct scmp_arg_cmp	 self;
+	scmp_filter_ctx		 ctx;
+	size_t			 i;
+	int			 r = 0;
 
 	/* No set-uid program could gain by what we keep (seccomp wants it). */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
@@ -78,9 +79,13 @@ confine(uint32_t deny, const int *a, size_t na, const int *b, size_t nb)
 	for (i = 0; i < nb && r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, b[i], 0);
 	/* abort() (a sanitizer's report), aimed at ourselves only. */
+	self.arg = 0;
+	self.op = SCMP_CMP_EQ;
+	self.datum_a = (scmp_datum_t)getpid();
+	self.datum_b = 0;
 	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
+		    SCMP_SYS(tgkill), 1, &self);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -166,7 +166,7 @@ put(struct vbuf *b, const void *data, size_t len)
 	unsigned char	*np;
 	size_t		 cap;
 
-	if (b->bad)
+	if (b->bad || len == 0)
 		return;
 	if (b->len + len > b->cap) {
 		cap = b->cap ? b->cap : 4096;
@@ -208,15 +208,14 @@ put_str(struct vbuf *b, const char *s)
 	put_blob(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
 }
 
-/* An i2d_* encoding as a blob. */
+/* An i2d_* encoding (len bytes at der, or len <= 0: none) as a blob. */
 static void
 put_der(struct vbuf *b, unsigned char *der, int len)
 {
-	if (len <= 0) {
+	if (len <= 0)
 		b->bad = 1;
-		return;
-	}
-	put_blob(b, der, (size_t)len);
+	else
+		put_blob(b, der, (size_t)len);
 	OPENSSL_free(der);
 }
 
@@ -246,6 +245,7 @@ vetted_encode(const struct vetted *v, int kind, const char *why,
 	struct vbuf	 b;
 	unsigned char	*der;
 	unsigned char	 k = (unsigned char)kind;
+	int		 len;
 
 	memset(&b, 0, sizeof(b));
 	put(&b, VET_MAGIC, 4);
@@ -255,13 +255,16 @@ vetted_encode(const struct vetted *v, int kind, const char *why,
 		put_str(&b, v->format);
 		put(&b, v->pop_ok ? "1" : "0", 1);
 		put_blob(&b, v->der, v->derlen);
+		/* The length first: der is set by the i2d call. */
 		der = NULL;
-		put_der(&b, der, i2d_X509_PUBKEY(v->spki, &der));
+		len = i2d_X509_PUBKEY(v->spki, &der);
+		put_der(&b, der, len);
 		der = NULL;
-		put_der(&b, der, i2d_X509_NAME(v->subject, &der));
+		len = i2d_X509_NAME(v->subject, &der);
+		put_der(&b, der, len);
 		der = NULL;
-		put_der(&b, der, i2d_X509_EXTENSIONS(
-		    (X509_EXTENSIONS *)v->exts, &der));
+		len = i2d_X509_EXTENSIONS((X509_EXTENSIONS *)v->exts, &der);
+		put_der(&b, der, len);
 		put_str(&b, v->text);
 		put_findings(&b, &v->f);
 	}
@@ -430,8 +433,10 @@ get_vetted(struct vbuf *b, struct vetted *v)
 		b->bad = 1;
 	else
 		v->pop_ok = *pop == '1';
+	/* A request has DER: none is no request. */
 	if ((der = get_blob(b, CSR_MAX_BYTES, &v->derlen)) != NULL &&
-	    (v->der = OPENSSL_memdup(der, v->derlen ? v->derlen : 1)) == NULL)
+	    (v->derlen == 0 ||
+	    (v->der = OPENSSL_memdup(der, v->derlen)) == NULL))
 		b->bad = 1;
 	GET_DER(b, VET_KEY_MAX, d2i_X509_PUBKEY, &v->spki);
 	GET_DER(b, VET_NAME_MAX, d2i_X509_NAME, &v->subject);
