@@ -8,10 +8,10 @@
  * network, start a program or signal another process.  The intake process
  * that forks the parsers may also fork, wait and kill its own parsers; a
  * call outside its list fails with EPERM.  Neither can open or create a
- * file: the only file either holds is stderr, kept for a sanitizer's or
- * valgrind's report (a file-size limit of 0 would kill them there).  The
- * parser also may make no descriptor and has a CPU limit past the
- * intake's timeout; neither dumps core.
+ * file (their standard descriptors are /dev/null; no file-size limit,
+ * which would kill valgrind writing its own log).  The parser also may
+ * make no descriptor and has a CPU limit past the intake's timeout;
+ * neither dumps core.
  */
 #include <errno.h>
 #include <seccomp.h>

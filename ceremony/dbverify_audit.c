@@ -40,6 +40,7 @@ struct dbva_hash {
 	char			hash[65];
 	char			serial[DB_SERIAL_MAX];	/* index certs */
 	char			op[24];			/* audit outs */
+	int			cert;			/* its role is cert */
 	unsigned long long	seq;
 };
 
@@ -117,6 +118,8 @@ audit_outs(struct dbv_audit *a, const struct audit_rec *r)
 		if ((h = vec_add(a, &a->outs, sizeof(*h))) == NULL)
 			return;
 		memcpy(h->hash, c + 1, 64);
+		/* A certificate, not a PKCS#12 archive or a manifest. */
+		h->cert = c - p == 4 && strncmp(p, "cert", 4) == 0;
 		snprintf(h->op, sizeof(h->op), "%s", r->op);
 		h->seq = r->seq;
 		p = strchr(c, ',');
@@ -326,7 +329,7 @@ issues_check(struct dbv_audit *a, struct findings *f)
 		    "profile %s, and no db.import-openssl record: restore "
 		    "audit.log from the backup", a->nimported, IMPORT_PROFILE);
 	for (i = 0; i < a->outs.n; i++)
-		if ((strcmp(o[i].op, "sign") == 0 ||
+		if (o[i].cert && (strcmp(o[i].op, "sign") == 0 ||
 		    strcmp(o[i].op, "issue.generate-key") == 0) &&
 		    hash_find(&a->certs, o[i].hash) == NULL)
 			findings_add(f, 1, "issue-unapplied", "audit record "

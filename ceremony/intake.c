@@ -284,10 +284,13 @@ intake_main(int fd)
 	int		 null;
 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Only the socket, and stderr for a sanitizer's report. */
+	/*
+	 * Only the socket.  Not even stderr: a parser a request took over
+	 * could write anything to the officer's terminal through it.
+	 */
 	if ((fd != 3 && dup2(fd, 3) == -1) || close_range(4, ~0U, 0) == -1 ||
 	    (null = open("/dev/null", O_RDWR)) == -1 || dup2(null, 0) == -1 ||
-	    dup2(null, 1) == -1 || close(null) == -1)
+	    dup2(null, 1) == -1 || dup2(null, 2) == -1 || close(null) == -1)
 		_exit(2);
 	fd = 3;
 	/* What OpenSSL would read from disk later, read now. */

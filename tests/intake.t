@@ -97,6 +97,11 @@ is "... the session is sealed" "$(wc -l < "$H/audit.seals")" $((seals + 1))
 ok "... audit verify is clean" c audit verify --home "$H"
 ok "... db verify is clean" c db verify --home "$H"
 
+req loud.csr fault-stderr.example.com
+ok "a parser that writes escape sequences to stderr" fault csr show "$T/loud.csr"
+is "... reaches no terminal: the command's stderr has no ESC" \
+	"$(grep -c "$(printf '\033')" "$T/err")" 0
+
 req hang.csr fault-hang.example.com
 cp "$T/hang.csr" "$T/good1.csr" "$H/requests/"
 LD_PRELOAD=$T/fault.so "$CEREMONY" sign --inbox "${S[@]}" > "$T/out" 2> "$T/err" &
@@ -112,8 +117,9 @@ is "... the intake holds only the standard descriptors, its socket and its parse
 	"$(ls "/proc/$intake/fd" | sort -n | tr '\n' ' ')" "0 1 2 3 4 "
 like "... 3 the socket, 4 the pipe" "$(readlink "/proc/$intake/fd/3") $(readlink "/proc/$intake/fd/4")" \
 	"^socket:.* pipe:"
-is "... stdin and stdout are /dev/null" "$(readlink "/proc/$intake/fd/0") $(readlink "/proc/$intake/fd/1")" \
-	"/dev/null /dev/null"
+is "... stdin, stdout and stderr are /dev/null (nothing of a parser reaches the terminal)" \
+	"$(readlink "/proc/$intake/fd/0") $(readlink "/proc/$intake/fd/1") $(readlink "/proc/$intake/fd/2")" \
+	"/dev/null /dev/null /dev/null"
 is "... the intake is under a seccomp filter" "$(awk '/^Seccomp:/ { print $2 }' "/proc/$intake/status")" 2
 is "... so is the parser" "$(awk '/^Seccomp:/ { print $2 }' "/proc/$parser/status")" 2
 is "... the parser may create no descriptor" "$(awk '/open files/ { print $4 }' "/proc/$parser/limits")" 0

@@ -85,4 +85,8 @@ like "3DES key bag" "$(cat "$T/err")" "Shrouded Keybag: pbeWithSHA1And3-KeyTripl
 like "an RSA 4096 key" "$(openssl x509 -in "$R/certs/$S2.pem" -noout -text)" "Public-Key: \(4096 bit\)"
 verify_all_chain "the device" "$ROOT" "$R/certs/$S2.pem"
 verify_all_p12 "its legacy archive" "$R/p12/$S2.legacy.p12" "$(cat "$T/pw")" "$ROOT"
+# The records name the certificates and the archives; db verify matches
+# only the certificates with the index.
+ok "db verify: every generated key's certificate and record agree" \
+	c db verify --home "$R"
 done_testing

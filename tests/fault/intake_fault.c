@@ -31,6 +31,8 @@ d2i_X509_REQ(X509_REQ **a, const unsigned char **pp, long len)
 	if (has(*pp, len, "fault-hang"))
 		for (;;)
 			;
+	if (has(*pp, len, "fault-stderr"))
+		(void)write(2, "\033]2;pwned\007\033[2J", 14);
 	if (has(*pp, len, "fault-open"))
 		(void)open("/etc/passwd", O_RDONLY);
 	if (has(*pp, len, "fault-write"))
