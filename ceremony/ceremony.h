@@ -323,7 +323,9 @@ int		 intake_vet_mem(struct session *, const char *name,
 		    int *, struct vetted **);
 
 /* confine.c */
-int		 confine_parser(void);
+struct sock_fprog;
+int		 confine_parser_prepare(struct sock_fprog *);
+int		 confine_parser(const struct sock_fprog *);
 int		 confine_intake(void);
 
 /* genurl.c */

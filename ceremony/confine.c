@@ -17,6 +17,9 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <stdlib.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -57,61 +60,99 @@ limit(int what, rlim_t n)
 	return setrlimit(what, &rl);
 }
 
-static int
-confine(uint32_t deny, const int *a, size_t na, const int *b, size_t nb)
+/* The filter that lets a, b through and does deny to the rest. */
+static scmp_filter_ctx
+filter(uint32_t deny, const int *a, size_t na, const int *b, size_t nb)
 {
-	struct scmp_arg_cmp	 self;
-	scmp_filter_ctx		 ctx;
-	size_t			 i;
-	int			 r = 0;
+	scmp_filter_ctx	 ctx;
+	size_t		 i;
+	int		 r = 0;
 
-	/* No set-uid program could gain by what we keep (seccomp wants it). */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		return 1;
 	/* Where libseccomp cannot ask the kernel (valgrind), killing the
 	 * thread is the same: a parser has one. */
 	if ((ctx = seccomp_init(deny)) == NULL && (deny !=
 	    SCMP_ACT_KILL_PROCESS || (ctx = seccomp_init(SCMP_ACT_KILL)) ==
 	    NULL))
-		return 1;
+		return NULL;
 	for (i = 0; i < na && r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a[i], 0);
 	for (i = 0; i < nb && r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, b[i], 0);
-	/* abort() (a sanitizer's report), aimed at ourselves only. */
-	self.arg = 0;
-	self.op = SCMP_CMP_EQ;
-	self.datum_a = (scmp_datum_t)getpid();
-	self.datum_b = 0;
-	if (r == 0)
-		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW,
-		    SCMP_SYS(tgkill), 1, &self);
-	if (r == 0)
-		r = seccomp_load(ctx);
-	seccomp_release(ctx);
-	return r != 0;
+	if (r != 0) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
 }
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The parser's filter as a BPF program, made once by the intake before it
+ * confines itself: compiling it in every parser cost more than the parse.
+ * (abort() is not in it: a parser that aborts is killed all the same.)
+ */
+int
+confine_parser_prepare(struct sock_fprog *prog)
+{
+	scmp_filter_ctx	 ctx;
+	unsigned char	 buf[16384];
+	ssize_t		 n;
+	size_t		 len = 0;
+	int		 fds[2] = { -1, -1 }, r = 1;
+
+	memset(prog, 0, sizeof(*prog));
+	if ((ctx = filter(SCMP_ACT_KILL_PROCESS, sys_common, N(sys_common),
+	    NULL, 0)) == NULL || pipe(fds) == -1 ||
+	    seccomp_export_bpf(ctx, fds[1]) != 0)
+		goto out;
+	close(fds[1]);
+	fds[1] = -1;
+	while (len < sizeof(buf) &&
+	    (n = read(fds[0], buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	if (len == 0 || len % sizeof(struct sock_filter) != 0 ||
+	    len == sizeof(buf) || (prog->filter = malloc(len)) == NULL)
+		goto out;
+	memcpy(prog->filter, buf, len);
+	prog->len = (unsigned short)(len / sizeof(struct sock_filter));
+	r = 0;
+out:
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+	if (ctx != NULL)
+		seccomp_release(ctx);
+	return r;
+}
+
 /* The parser of one request: no new descriptor, no file, no process. */
 int
-confine_parser(void)
+confine_parser(const struct sock_fprog *prog)
 {
 	/* valgrind refuses a descriptor limit below its own: the filter
-	 * below kills any call that would make a descriptor anyway. */
+	 * kills any call that would make a descriptor anyway. */
 	(void)limit(RLIMIT_NOFILE, 0);
 	if (limit(RLIMIT_CORE, 0) != 0 || limit(RLIMIT_CPU, 2 * 10) != 0)
 		return 1;
-	return confine(SCMP_ACT_KILL_PROCESS, sys_common, N(sys_common),
-	    NULL, 0);
+	/* No set-uid program could gain by what we keep (seccomp wants it). */
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog) == -1;
 }
 
 int
 confine_intake(void)
 {
-	if (limit(RLIMIT_CORE, 0) != 0)
+	scmp_filter_ctx	 ctx;
+	int		 r;
+
+	if (limit(RLIMIT_CORE, 0) != 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    (ctx = filter(SCMP_ACT_ERRNO(EPERM), sys_common, N(sys_common),
+	    sys_intake, N(sys_intake))) == NULL)
 		return 1;
-	return confine(SCMP_ACT_ERRNO(EPERM), sys_common, N(sys_common),
-	    sys_intake, N(sys_intake));
+	r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r != 0;
 }

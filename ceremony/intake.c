@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/filter.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -133,6 +134,9 @@ recv_frame(int fd, char *type, unsigned char **a, size_t *alen,
 
 /* --- the parser (one per request) --------------------------------------- */
 
+/* The parser's seccomp filter, compiled once (confine_parser_prepare). */
+static struct sock_fprog	parser_filter;
+
 static void
 parser_main(int out, const char *name, const unsigned char *buf, size_t len,
     const struct policy *p, int flags)
@@ -143,7 +147,7 @@ parser_main(int out, const char *name, const unsigned char *buf, size_t len,
 	size_t		 msglen = 0;
 	int		 kind = VET_UNREADABLE, rc = 4;
 
-	if (confine_parser() != 0)
+	if (confine_parser(&parser_filter) != 0)
 		_exit(3);
 	if (csr_load_mem(name, buf, len, &c) == 0 &&
 	    vetted_from_csr(c, p, flags, &v) == 0)
@@ -295,7 +299,9 @@ intake_main(int fd)
 	fd = 3;
 	/* What OpenSSL would read from disk later, read now. */
 	if (!OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG |
-	    OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) || confine_intake() != 0)
+	    OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL) ||
+	    confine_parser_prepare(&parser_filter) != 0 ||
+	    confine_intake() != 0)
 		_exit(2);
 	while (recv_frame(fd, &type, &a, &alen, &b, &blen) == 0) {
 		if (type == 'P')
@@ -314,6 +320,7 @@ intake_main(int fd)
 		free(b);
 	}
 	policy_free(p);
+	free(parser_filter.filter);
 	_exit(0);
 }
 
