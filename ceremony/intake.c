@@ -32,7 +32,9 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "ceremony/ceremony.h"
 
@@ -87,16 +89,16 @@ read_all(int fd, void *data, size_t len)
 }
 
 static int
-send_frame(int fd, char type, const void *a, size_t alen, const void *b,
-    size_t blen)
+send_frame(int fd, int sock, char type, const void *a, size_t alen,
+    const void *b, size_t blen)
 {
 	unsigned char	h[9];
 
 	h[0] = (unsigned char)type;
 	h[1] = alen >> 24; h[2] = alen >> 16; h[3] = alen >> 8; h[4] = alen;
 	h[5] = blen >> 24; h[6] = blen >> 16; h[7] = blen >> 8; h[8] = blen;
-	return write_all(fd, 1, h, sizeof(h)) || write_all(fd, 1, a, alen) ||
-	    write_all(fd, 1, b, blen);
+	return write_all(fd, sock, h, sizeof(h)) ||
+	    write_all(fd, sock, a, alen) || write_all(fd, sock, b, blen);
 }
 
 static size_t
@@ -137,32 +139,105 @@ recv_frame(int fd, char *type, unsigned char **a, size_t *alen,
 /* The parser's seccomp filter, compiled once (confine_parser_prepare). */
 static struct sock_fprog	parser_filter;
 
+/*
+ * The parser: one process, forked from the intake, for the requests until
+ * one of them makes it fail, the policy changes, or it has vetted
+ * PARSER_USES of them.  (A process per request cost three times the parse
+ * itself.)  What a request that took its parser over could do to the
+ * answers for the requests after it, the signing process checks: each
+ * answer is bound to its own request's bytes (intake_bound).
+ */
+#define PARSER_USES	256
+static struct {
+	pid_t	pid;		/* 0: none */
+	int	to, from;	/* its request pipe, its answer pipe */
+	int	uses;
+} parser;
+
 static void
-parser_main(int out, const char *name, const unsigned char *buf, size_t len,
-    const struct policy *p, int flags)
+parser_loop(int in, int out, const struct policy *p)
 {
-	struct csr	*c = NULL;
-	struct vetted	*v = NULL;
-	unsigned char	*msg = NULL;
-	size_t		 msglen = 0;
-	int		 kind = VET_UNREADABLE, rc = 4;
+	struct csr	*c;
+	struct vetted	*v;
+	unsigned char	*a, *b, *msg;
+	size_t		 alen, blen, msglen;
+	char		 type;
+	int		 kind;
 
 	if (confine_parser(&parser_filter) != 0)
 		_exit(3);
-	if (csr_load_mem(name, buf, len, &c) == 0 &&
-	    vetted_from_csr(c, p, flags, &v) == 0)
-		kind = VET_OK;
-	if (vetted_encode(v, kind, kind == VET_OK ? NULL : err_get(), &msg,
-	    &msglen) == 0 && write_all(out, 0, msg, msglen) == 0)
-		rc = 0;
-	/* Freed, so that a leak checker sees only the parser's own leaks. */
-	free(msg);
-	vetted_free(v);
-	csr_free(c);
-	_exit(rc);
+	while (recv_frame(in, &type, &a, &alen, &b, &blen) == 0) {
+		c = NULL;
+		v = NULL;
+		msg = NULL;
+		kind = VET_UNREADABLE;
+		/* a: the name, b: the bytes */
+		if (csr_load_mem((const char *)a, b, blen, &c) == 0 &&
+		    vetted_from_csr(c, p, type == 'S' ? VET_TEXT : 0, &v) == 0)
+			kind = VET_OK;
+		if (vetted_encode(v, kind, kind == VET_OK ? NULL : err_get(),
+		    &msg, &msglen) != 0 ||
+		    send_frame(out, 0, 'V', msg, msglen, "", 0) != 0)
+			_exit(4);
+		/* Freed: a leak checker sees only the parser's own leaks. */
+		free(msg);
+		vetted_free(v);
+		csr_free(c);
+		free(a);
+		free(b);
+	}
+	_exit(0);
 }
 
-/* Why the parser's answer does not count, or NULL if it does. */
+static void
+parser_stop(int kill_it)
+{
+	if (parser.pid == 0)
+		return;
+	close(parser.to);
+	close(parser.from);
+	if (kill_it)
+		(void)kill(parser.pid, SIGKILL);
+	while (waitpid(parser.pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	parser.pid = 0;
+}
+
+static int
+parser_start(int sock, const struct policy *p)
+{
+	int	to[2], from[2];
+
+	if (pipe2(to, O_CLOEXEC) == -1)
+		return 1;
+	if (pipe2(from, O_CLOEXEC) == -1) {
+		close(to[0]);
+		close(to[1]);
+		return 1;
+	}
+	if ((parser.pid = fork()) == -1) {
+		parser.pid = 0;
+		close(to[0]);
+		close(to[1]);
+		close(from[0]);
+		close(from[1]);
+		return 1;
+	}
+	if (parser.pid == 0) {
+		close(sock);
+		close(to[1]);
+		close(from[0]);
+		parser_loop(to[0], from[1], p);
+	}
+	close(to[0]);
+	close(from[1]);
+	parser.to = to[1];
+	parser.from = from[0];
+	parser.uses = 0;
+	return 0;
+}
+
+/* Why the parser's answer does not count. */
 static const char *
 parser_fate(int status, int timed_out, char *why, size_t whylen)
 {
@@ -172,57 +247,60 @@ parser_fate(int status, int timed_out, char *why, size_t whylen)
 	else if (WIFSIGNALED(status))
 		snprintf(why, whylen, "its parser was killed by signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	else
 		snprintf(why, whylen, "its parser failed (exit %d)",
 		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	else
-		return NULL;
 	return why;
 }
 
-/* Collect the parser's answer; on its timeout it is killed. */
+/* len bytes from fd by the deadline end; 1 on its end, -1 past it. */
 static int
-parser_collect(pid_t pid, int fd, unsigned char **msg, size_t *len,
-    int *timed_out)
+read_by(int fd, unsigned char *p, size_t len, time_t end)
 {
 	struct pollfd	 pfd = { fd, POLLIN, 0 };
-	unsigned char	*np;
-	size_t		 cap = 0;
-	time_t		 end = time(NULL) + INTAKE_TIMEOUT;
 	ssize_t		 n;
-	int		 status = 0, left;
+	int		 left;
 
-	*msg = NULL;
-	*len = 0;
-	*timed_out = 0;
-	for (;;) {
+	while (len > 0) {
 		if ((left = (int)(end - time(NULL))) <= 0 ||
-		    poll(&pfd, 1, left * 1000) == 0) {
-			*timed_out = 1;
-			break;
-		}
-		if (*len == cap) {
-			if (cap >= INTAKE_MSG_MAX ||
-			    (np = realloc(*msg, cap ? cap * 2 : 65536)) == NULL)
-				break;
-			*msg = np;
-			cap = cap ? cap * 2 : 65536;
-		}
-		if ((n = read(fd, *msg + *len, cap - *len)) == -1 &&
-		    errno == EINTR)
+		    poll(&pfd, 1, left * 1000) == 0)
+			return -1;
+		if ((n = read(fd, p, len)) == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			break;
-		*len += (size_t)n;
+			return 1;
+		p += n;
+		len -= (size_t)n;
 	}
-	if (*timed_out)
-		(void)kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	return status;
+	return 0;
 }
 
-/* Vet one request in a parser of its own; the answer goes to out. */
+/* The parser's answer (one frame), within INTAKE_TIMEOUT. */
+static int
+parser_answer(unsigned char **msg, size_t *len, int *timed_out)
+{
+	unsigned char	h[9];
+	time_t		end = time(NULL) + INTAKE_TIMEOUT;
+	int		r;
+
+	*msg = NULL;
+	*timed_out = 0;
+	if ((r = read_by(parser.from, h, sizeof(h), end)) == 0) {
+		*len = be32(h + 1);
+		if (h[0] != 'V' || *len > INTAKE_MSG_MAX || be32(h + 5) != 0 ||
+		    (*msg = malloc(*len ? *len : 1)) == NULL)
+			return 1;
+		r = read_by(parser.from, *msg, *len, end);
+	}
+	*timed_out = r < 0;
+	if (r != 0) {
+		free(*msg);
+		*msg = NULL;
+	}
+	return r != 0;
+}
+
+/* Vet one request in the parser; the answer goes to out. */
 static int
 intake_one(int out, const char *name, const unsigned char *buf, size_t len,
     const struct policy *p, int flags)
@@ -231,29 +309,33 @@ intake_one(int out, const char *name, const unsigned char *buf, size_t len,
 	size_t		 msglen = 0;
 	char		 why[512], line[1024];
 	const char	*bad;
-	pid_t		 pid;
-	int		 fds[2], status, timed_out, rc;
+	int		 status = 0, timed_out = 0, rc;
 
-	if (pipe2(fds, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+	if (parser.pid != 0 && parser.uses >= PARSER_USES)
+		parser_stop(0);
+	if (parser.pid == 0 && parser_start(out, p) != 0) {
 		snprintf(why, sizeof(why), "no parser could be started (%s)",
 		    strerror(errno));
 		bad = why;
 		goto unsafe;
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		close(out);
-		parser_main(fds[1], name, buf, len, p, flags);
-	}
-	close(fds[1]);
-	status = parser_collect(pid, fds[0], &msg, &msglen, &timed_out);
-	close(fds[0]);
-	if ((bad = parser_fate(status, timed_out, why, sizeof(why))) == NULL) {
-		rc = send_frame(out, 'V', msg, msglen, "", 0);
+	parser.uses++;
+	if (send_frame(parser.to, 0, (flags & VET_TEXT) ? 'S' : 'R', name,
+	    strlen(name), buf, len) == 0 &&
+	    parser_answer(&msg, &msglen, &timed_out) == 0) {
+		rc = send_frame(out, 1, 'V', msg, msglen, "", 0);
 		free(msg);
 		return rc;
 	}
-	free(msg);
+	/* It failed on this request: it is not asked again. */
+	if (timed_out)
+		(void)kill(parser.pid, SIGKILL);
+	close(parser.to);
+	close(parser.from);
+	while (waitpid(parser.pid, &status, 0) == -1 && errno == EINTR)
+		;
+	parser.pid = 0;
+	bad = parser_fate(status, timed_out, why, sizeof(why));
 unsafe:
 	snprintf(line, sizeof(line), "%s could not be parsed safely: %s; it "
 	    "is set aside with this report, nothing of it was signed", name,
@@ -261,7 +343,7 @@ unsafe:
 	msg = NULL;
 	if (vetted_encode(NULL, VET_UNSAFE, line, &msg, &msglen) != 0)
 		return 1;
-	rc = send_frame(out, 'V', msg, msglen, "", 0);
+	rc = send_frame(out, 1, 'V', msg, msglen, "", 0);
 	free(msg);
 	return rc;
 }
@@ -271,6 +353,7 @@ static void
 intake_policy(struct policy **p, const unsigned char *path,
     const unsigned char *raw, size_t rawlen)
 {
+	parser_stop(1);		/* it holds the old one */
 	policy_free(*p);
 	if (policy_load_mem((const char *)path, raw, rawlen, p) != 0)
 		*p = NULL;	/* requests then come back unreadable */
@@ -288,6 +371,8 @@ intake_main(int fd)
 	int		 null;
 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A parser that died is its answer's end, not the intake's. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	/*
 	 * Only the socket.  Not even stderr: a parser a request took over
 	 * could write anything to the officer's terminal through it.
@@ -313,12 +398,14 @@ intake_main(int fd)
 			    p, flags) != 0)
 				_exit(2);
 		} else if (type == 'N') {
+			parser_stop(1);
 			policy_free(p);
 			p = NULL;
 		}
 		free(a);
 		free(b);
 	}
+	parser_stop(0);
 	policy_free(p);
 	free(parser_filter.filter);
 	_exit(0);
@@ -399,7 +486,7 @@ intake_send_policy(struct session *s, const struct policy *p)
 
 	if (p == NULL) {
 		in->has_policy = 0;
-		return send_frame(in->fd, 'N', "", 0, "", 0);
+		return send_frame(in->fd, 1, 'N', "", 0, "", 0);
 	}
 	if (!EVP_Digest(p->raw, p->rawlen, h, NULL, EVP_sha256(), NULL)) {
 		err_set("cannot hash the policy");
@@ -409,8 +496,78 @@ intake_send_policy(struct session *s, const struct policy *p)
 		return 0;
 	memcpy(in->policy, h, sizeof(h));
 	in->has_policy = 1;
-	return send_frame(in->fd, 'P', p->path, strlen(p->path), p->raw,
+	return send_frame(in->fd, 1, 'P', p->path, strlen(p->path), p->raw,
 	    p->rawlen);
+}
+
+/* The request's DER from its file's bytes: as read, or its PEM block. */
+static int
+request_der(const unsigned char *buf, size_t len, unsigned char **der,
+    long *derlen)
+{
+	BIO	*bio;
+	char	*name = NULL, *header = NULL;
+	int	 ok;
+
+	*der = NULL;
+	if (len > 0 && buf[0] == 0x30) {
+		*derlen = (long)len;
+		return (*der = OPENSSL_memdup(buf, len)) == NULL;
+	}
+	if ((bio = BIO_new_mem_buf(buf, (int)len)) == NULL)
+		return 1;
+	ok = PEM_read_bio(bio, &name, &header, der, derlen);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	BIO_free(bio);
+	ERR_clear_error();
+	return !ok;
+}
+
+static int
+holds(const unsigned char *der, long derlen, unsigned char *enc, int len)
+{
+	int	in;
+
+	in = len > 0 && memmem(der, (size_t)derlen, enc, (size_t)len) != NULL;
+	OPENSSL_free(enc);
+	return in;
+}
+
+/*
+ * An answer that lets something be signed is the answer for this
+ * request: its DER is the file's, and the key, the subject and each
+ * extension to be certified are in it byte for byte (the parser refuses
+ * any that is not, vet_encodings).  So a request that took the parser
+ * over cannot have another request certify its key or its names.
+ */
+static int
+intake_bound(const struct vetted *v, const unsigned char *buf, size_t len)
+{
+	unsigned char	*der = NULL, *enc;
+	long		 derlen = 0;
+	int		 i, n, ok;
+
+	if (v->f.errors > 0)
+		return 1;	/* nothing of it is signed */
+	if (request_der(buf, len, &der, &derlen) != 0)
+		return 0;
+	ok = (size_t)derlen == v->derlen && memcmp(der, v->der, v->derlen) == 0;
+	/* Each length in a statement of its own: i2d sets enc. */
+	enc = NULL;
+	n = i2d_X509_PUBKEY(v->spki, &enc);
+	ok = holds(der, derlen, enc, n) && ok;
+	enc = NULL;
+	n = i2d_X509_NAME(v->subject, &enc);
+	ok = holds(der, derlen, enc, n) && ok;
+	for (i = 0; i < sk_X509_EXTENSION_num(v->exts); i++) {
+		enc = NULL;
+		n = i2d_X509_EXTENSION(sk_X509_EXTENSION_value(v->exts, i),
+		    &enc);
+		ok = holds(der, derlen, enc, n) && ok;
+	}
+	OPENSSL_free(der);
+	return ok;
 }
 
 /*
@@ -437,7 +594,7 @@ intake_vet_mem(struct session *s, const char *name, const unsigned char *buf,
 	if (p != NULL ? intake_send_policy(s, p) != 0 :
 	    (s->intake->has_policy && intake_send_policy(s, NULL) != 0))
 		return intake_lost(s);
-	if (send_frame(s->intake->fd, (flags & VET_TEXT) ? 'S' : 'R', name,
+	if (send_frame(s->intake->fd, 1, (flags & VET_TEXT) ? 'S' : 'R', name,
 	    strlen(name), buf, len) != 0 ||
 	    recv_frame(s->intake->fd, &type, &a, &alen, &b, &blen) != 0 ||
 	    type != 'V') {
@@ -448,6 +605,15 @@ intake_vet_mem(struct session *s, const char *name, const unsigned char *buf,
 	rc = vetted_decode(name, a, alen, kind, out);
 	free(a);
 	free(b);
+	if (rc == 0 && !intake_bound(*out, buf, len)) {
+		vetted_free(*out);
+		*out = NULL;
+		*kind = VET_UNSAFE;
+		err_set("%s could not be parsed safely: its parser's answer is "
+		    "not about this request's bytes; it is set aside with this "
+		    "report, nothing of it was signed", name);
+		rc = 1;
+	}
 	return rc;
 }
 

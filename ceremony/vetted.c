@@ -85,6 +85,53 @@ vet_text(const struct csr *c, char **text)
 	return fclose(m) != 0;
 }
 
+/* Is the encoding enc (len, or <= 0: none) in the request's DER? */
+static int
+der_holds(const struct csr *c, unsigned char *enc, int len)
+{
+	int	in;
+
+	in = len > 0 && memmem(c->der, c->derlen, enc, (size_t)len) != NULL;
+	OPENSSL_free(enc);
+	return in;
+}
+
+/*
+ * What is vetted is in the request as it was re-encoded: a part whose
+ * encoding is not its DER (RFC 2986 asks for DER) is refused, so that the
+ * signing process can find each part of the answer in the request's own
+ * bytes (intake.c) and certifies nothing the request did not say so.
+ */
+static void
+vet_encodings(const struct csr *c, struct vetted *v)
+{
+	unsigned char	*enc;
+	int		 i, len;
+
+	enc = NULL;
+	len = i2d_X509_PUBKEY(v->spki, &enc);
+	if (!der_holds(c, enc, len))
+		findings_add(&v->f, 1, "key-encoding", "the request's public "
+		    "key is not encoded as its key re-encodes (its algorithm "
+		    "parameters, say): ask for a request made by a standard "
+		    "tool");
+	enc = NULL;
+	len = i2d_X509_NAME(v->subject, &enc);
+	if (!der_holds(c, enc, len))
+		findings_add(&v->f, 1, "subject-encoding", "the request's "
+		    "subject is not in DER: ask for a request made by a "
+		    "standard tool");
+	for (i = 0; i < sk_X509_EXTENSION_num(v->exts); i++) {
+		enc = NULL;
+		len = i2d_X509_EXTENSION(sk_X509_EXTENSION_value(v->exts, i),
+		    &enc);
+		if (!der_holds(c, enc, len))
+			findings_add(&v->f, 1, "extension-encoding", "a "
+			    "requested extension is not in DER: ask for a "
+			    "request made by a standard tool");
+	}
+}
+
 /*
  * The vetted form of parsed request c under policy p (NULL: no policy,
  * no findings and no extensions: for showing a request only); with
@@ -118,6 +165,8 @@ vetted_from_csr(const struct csr *c, const struct policy *p, int flags,
 		    c->path);
 		goto out;
 	}
+	if (p != NULL)
+		vet_encodings(c, v);
 	*out = v;
 	v = NULL;
 	rc = 0;

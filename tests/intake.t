@@ -39,30 +39,34 @@ ok "the odd request's proof of possession holds (openssl req -verify)" \
 	openssl req -inform DER -in "$T/odd.der" -verify -noout
 is "its key parameters are an OCTET STRING" "$(openssl asn1parse -inform DER \
 	-in "$T/odd.der" | grep -A1 rsaEncryption | grep -c 'OCTET STRING')" 1
-ok "csr check accepts it (a valid request, policy clean)" c csr check \
-	--policy "$TOP/templates/policy-expressway.cnf" "$T/odd.der"
-ok "sign signs it (no crash)" c sign "${S[@]}" --csr "$T/odd.der"
+c csr check --policy "$TOP/templates/policy-expressway.cnf" "$T/odd.der" > "$T/out"
+is "csr check rejects it: a verdict (exit 1), not a crash" "$?" 1
+like "... for its key's encoding" "$(cat "$T/out")" "error +key-encoding"
+like "... every other rule passing" "$(cat "$T/out")" "verdict: REJECT \(1 error,"
+idx=$(cat "$H/index.txt")
+fails "sign refuses it (no crash)" c sign "${S[@]}" --csr "$T/odd.der"
+like "... one line: fails its policy" "$(cat "$T/err")" "odd.der fails policy"
+is "... nothing reserved or written in the index" "$(cat "$H/index.txt")" "$idx"
+ok "the same key in a standard request is signed" c sign "${S[@]}" --csr "$T/rsa.csr"
 serial=$(sed -n 's/^  serial *//p' "$T/out")
 cert=$H/export/$serial.pem
-ok "... the certificate verifies under the root" openssl verify -x509_strict \
-	-CAfile "$ROOT" "$cert"
-like "... its key parameters are NULL, as an encoder writes them" \
-	"$(openssl x509 -in "$cert" -noout -text)" "Public Key Algorithm: rsaEncryption"
 is "... it certifies the request's key" \
 	"$(openssl x509 -in "$cert" -noout -pubkey | openssl pkey -pubin -outform DER | sha256sum)" \
 	"$(openssl pkey -in "$T/rsa.pem" -pubout -outform DER | sha256sum)"
 hex=$(openssl x509 -in "$cert" -outform DER | od -An -tx1 | tr -d ' \n')
-is "... and its key's encoding is not the request's: rsaEncryption with NULL" \
-	"$(echo "$hex" | grep -c 06092a864886f70d0101010500):$(echo "$hex" | grep -c 06092a864886f70d0101010400)" "1:0"
-verify_all_chain "the odd request's certificate" "$ROOT" "$cert"
+is "... rsaEncryption with NULL parameters, as the encoder writes them" \
+	"$(echo "$hex" | grep -c 06092a864886f70d0101010500)" 1
+verify_all_chain "the RSA request's certificate" "$ROOT" "$cert"
 
 # --- the same request in a batch of good ones -----------------------------
 seals=$(wc -l < "$H/audit.seals")
 for n in 1 2 3; do req "good$n.csr" "g$n.example.com"; done
 cp "$T/good1.csr" "$T/good2.csr" "$T/good3.csr" "$H/requests/"
 cp "$T/odd.der" "$H/requests/odd.der"
-ok "a batch with the odd request signs all four" c sign --inbox "${S[@]}"
-like "... summary" "$(cat "$T/out")" "4 signed, 0 rejected, 4 in all"
+fails "a batch with the odd request among three good ones" c sign --inbox "${S[@]}"
+like "... signs the three, rejects the odd one" "$(cat "$T/out")" "3 signed, 1 rejected, 4 in all"
+like "... its report names the key's encoding" \
+	"$(cat "$H/requests/rejected/odd.der.findings")" "key-encoding"
 is "... nothing is left reserved (P) in the index" "$(reserved)" 0
 is "... the session is sealed" "$(wc -l < "$H/audit.seals")" $((seals + 1))
 ok "... audit verify is clean" c audit verify --home "$H"
@@ -97,6 +101,22 @@ is "... the session is sealed" "$(wc -l < "$H/audit.seals")" $((seals + 1))
 ok "... audit verify is clean" c audit verify --home "$H"
 ok "... db verify is clean" c db verify --home "$H"
 
+# A request that took its parser over answers for the next one with its
+# own key and names: the signing process finds them not in that request.
+openssl ecparam -name prime256v1 -genkey -noout -out "$T/evil.pem"
+req aa-poison.csr fault-poison.example.com "$T/evil.pem"
+req bb-victim.csr victim.example.com
+cp "$T/aa-poison.csr" "$T/bb-victim.csr" "$H/requests/"
+before=$(grep -c '^V' "$H/index.txt")
+fault sign --inbox "${S[@]}" > "$T/out" 2> "$T/err"
+like "a parser's answer for another request's key is refused" "$(cat "$T/out")" \
+	"bb-victim.csr +rejected +.*could not be parsed safely: its parser's answer is not about this request's bytes"
+like "... the poisoning request itself is signed as what it is" "$(cat "$T/out")" \
+	"aa-poison.csr +signed"
+is "... one certificate, for the poisoning request's key only" \
+	"$(grep -c '^V' "$H/index.txt")" $((before + 1))
+unlike "... none names the victim" "$(grep '^V' "$H/index.txt")" "victim"
+
 req loud.csr fault-stderr.example.com
 ok "a parser that writes escape sequences to stderr" fault csr show "$T/loud.csr"
 is "... reaches no terminal: the command's stderr has no ESC" \
@@ -113,10 +133,9 @@ ok "while a parser works, the intake process exists" test -n "$intake" -a -n "$p
 is "... the intake has no PKCS#11 module in its memory (forked before the token was opened)" \
 	"$(grep -c -i softhsm "/proc/$intake/maps")" 0
 is "... the signing process has it" "$(grep -c -i -m1 softhsm "/proc/$bg/maps")" 1
-is "... the intake holds only the standard descriptors, its socket and its parser's pipe" \
-	"$(ls "/proc/$intake/fd" | sort -n | tr '\n' ' ')" "0 1 2 3 4 "
-like "... 3 the socket, 4 the pipe" "$(readlink "/proc/$intake/fd/3") $(readlink "/proc/$intake/fd/4")" \
-	"^socket:.* pipe:"
+fds=$(for f in /proc/$intake/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && readlink "$f"; done | sed 's/:.*//' | sort | uniq -c | xargs)
+is "... beyond stdin, stdout and stderr the intake holds its socket and its parser's two pipes" \
+	"$fds" "2 pipe 1 socket"
 is "... stdin, stdout and stderr are /dev/null (nothing of a parser reaches the terminal)" \
 	"$(readlink "/proc/$intake/fd/0") $(readlink "/proc/$intake/fd/1") $(readlink "/proc/$intake/fd/2")" \
 	"/dev/null /dev/null /dev/null"
