@@ -16,20 +16,37 @@
 #include "ceremony/batch.h"
 
 /*
- * Read one request and have the intake vet it against the policy: one
- * thread at a time (the intake's socket is not shared).
+ * Send one request to the intake (batch_send), and read how it vetted it
+ * against the policy (batch_recv): one thread at a time (the intake's
+ * socket is not shared), in the order sent.
  */
 void
-batch_check(struct session *s, struct batch_item *it, const struct policy *p)
+batch_send(struct session *s, struct batch_item *it, const struct policy *p)
+{
+	if (intake_send(s, &it->req, it->path, p, 0) != 0)
+		snprintf(it->why, sizeof(it->why), "%s", err_get());
+}
+
+void
+batch_recv(struct session *s, struct batch_item *it, const struct policy *p)
 {
 	err_clear();
 	it->checked = 1;
-	if (intake_vet(s, it->path, p, 0, &it->csr) != 0) {
+	if (it->why[0] != '\0')
+		return;		/* not sent */
+	if (intake_recv(s, &it->req, &it->csr) != 0) {
 		snprintf(it->why, sizeof(it->why), "%s", err_get());
 		return;
 	}
 	if (sign_check(p, it->csr, &it->f) != 0)
 		snprintf(it->why, sizeof(it->why), "fails policy %s", p->name);
+}
+
+void
+batch_check(struct session *s, struct batch_item *it, const struct policy *p)
+{
+	batch_send(s, it, p);
+	batch_recv(s, it, p);
 }
 
 static int
@@ -288,6 +305,7 @@ batch_free(struct batch *b)
 	for (i = 0; i < b->n; i++) {
 		free(b->v[i].path);
 		vetted_free(b->v[i].csr);
+		intake_req_clear(&b->v[i].req);
 		findings_free(&b->v[i].f);
 		issue_job_clear(&b->v[i].job);
 	}

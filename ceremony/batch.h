@@ -13,6 +13,7 @@ struct batch_item {
 	char			*path;
 	const char		*name;		/* file name in the inbox */
 	struct vetted		*csr;		/* as the intake vetted it */
+	struct intake_req	 req;		/* sent to the intake */
 	struct findings		 f;
 	struct issue_job	 job;
 	int			 checked;	/* read and policy-checked */
@@ -42,6 +43,10 @@ struct batch {
 
 /* batch.c */
 void	batch_check(struct session *, struct batch_item *,
+	    const struct policy *);
+void	batch_send(struct session *, struct batch_item *,
+	    const struct policy *);
+void	batch_recv(struct session *, struct batch_item *,
 	    const struct policy *);
 int	batch_settle(struct batch *, struct batch_item **, size_t);
 

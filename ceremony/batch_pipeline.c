@@ -117,8 +117,16 @@ pipe_prepare(struct batch *b, size_t i)
 {
 	struct batch_item	*it = &b->v[i];
 
-	if (!it->checked)
-		batch_check(b->s, it, b->p);
+	/* The next request goes to the intake before this one's answer is
+	 * read: its parser works while this thread builds. */
+	if (!it->checked) {
+		if (!it->req.sent && it->why[0] == '\0')
+			batch_send(b->s, it, b->p);
+		if (i + 1 < b->n && !b->v[i + 1].checked &&
+		    !b->v[i + 1].req.sent && b->v[i + 1].why[0] == '\0')
+			batch_send(b->s, &b->v[i + 1], b->p);
+		batch_recv(b->s, it, b->p);
+	}
 	if (it->why[0] != '\0')
 		return;
 	sign_job(&it->job, b->sg, b->t, it->csr, b->o);

@@ -318,9 +318,19 @@ int		 intake_start(struct session *);
 void		 intake_stop(struct session *);
 int		 intake_vet(struct session *, const char *path,
 		    const struct policy *, int, struct vetted **);
-int		 intake_vet_mem(struct session *, const char *name,
-		    const unsigned char *, size_t, const struct policy *, int,
-		    int *, struct vetted **);
+/* A request on its way: sent, its answer to be read. */
+struct intake_req {
+	const char	*name;		/* the caller's */
+	unsigned char	*buf;		/* the file's bytes */
+	size_t		 len;
+	int		 sent;
+	char		 error[1024];	/* why it was not sent */
+};
+int		 intake_send(struct session *, struct intake_req *,
+		    const char *, const struct policy *, int);
+int		 intake_recv(struct session *, struct intake_req *,
+		    struct vetted **);
+void		 intake_req_clear(struct intake_req *);
 
 /* confine.c */
 struct sock_fprog;

@@ -571,65 +571,94 @@ intake_bound(const struct vetted *v, const unsigned char *buf, size_t len)
 }
 
 /*
- * Vet the request in buf (named name) under policy p (NULL: none, only
- * parsed and shown).  *kind says how it went: VET_OK with *out set, or
- * VET_UNREADABLE / VET_UNSAFE with the reason as the error.  Returns
- * non-zero for those two and for a failure of the intake itself (kind
- * VET_UNSAFE, the error says the intake ended).
+ * Send the request in file path to the intake, to be vetted under policy
+ * p (NULL: none, only parsed and shown); its answer is read by
+ * intake_recv(), so that the caller can send the next one first and the
+ * parser works while the caller does.  Answers come in the order sent.
+ * A file that cannot be read is not sent: intake_recv says why.
  */
 int
-intake_vet_mem(struct session *s, const char *name, const unsigned char *buf,
-    size_t len, const struct policy *p, int flags, int *kind,
-    struct vetted **out)
+intake_send(struct session *s, struct intake_req *r, const char *path,
+    const struct policy *p, int flags)
 {
-	unsigned char	*a = NULL, *b = NULL;
-	size_t		 alen, blen;
-	char		 type;
-	int		 rc;
-
-	*out = NULL;
-	*kind = VET_UNSAFE;
+	memset(r, 0, sizeof(*r));
+	r->name = path;
+	if (file_read_small("request", path, CSR_MAX_BYTES, &r->buf,
+	    &r->len) != 0) {
+		snprintf(r->error, sizeof(r->error), "%s", err_get());
+		return 0;
+	}
 	if (intake_start(s) != 0)
 		return 1;
 	if (p != NULL ? intake_send_policy(s, p) != 0 :
 	    (s->intake->has_policy && intake_send_policy(s, NULL) != 0))
 		return intake_lost(s);
-	if (send_frame(s->intake->fd, 1, (flags & VET_TEXT) ? 'S' : 'R', name,
-	    strlen(name), buf, len) != 0 ||
-	    recv_frame(s->intake->fd, &type, &a, &alen, &b, &blen) != 0 ||
-	    type != 'V') {
-		free(a);
-		free(b);
+	if (send_frame(s->intake->fd, 1, (flags & VET_TEXT) ? 'S' : 'R', path,
+	    strlen(path), r->buf, r->len) != 0)
 		return intake_lost(s);
+	r->sent = 1;
+	return 0;
+}
+
+/*
+ * The answer for r: VET_OK with *out set and 0, or 1 with the reason as
+ * the error (unreadable, could not be parsed safely, the intake ended).
+ */
+int
+intake_recv(struct session *s, struct intake_req *r, struct vetted **out)
+{
+	unsigned char	*a = NULL, *b = NULL;
+	size_t		 alen, blen;
+	char		 type;
+	int		 kind, rc = 1;
+
+	*out = NULL;
+	if (!r->sent) {
+		err_set("%s", r->error[0] != '\0' ? r->error :
+		    "the request was not sent to the intake");
+		goto out;
 	}
-	rc = vetted_decode(name, a, alen, kind, out);
-	free(a);
-	free(b);
-	if (rc == 0 && !intake_bound(*out, buf, len)) {
+	if (s->intake == NULL || recv_frame(s->intake->fd, &type, &a, &alen,
+	    &b, &blen) != 0 || type != 'V') {
+		(void)intake_lost(s);
+		goto out;
+	}
+	rc = vetted_decode(r->name, a, alen, &kind, out);
+	if (rc == 0 && !intake_bound(*out, r->buf, r->len)) {
 		vetted_free(*out);
 		*out = NULL;
-		*kind = VET_UNSAFE;
 		err_set("%s could not be parsed safely: its parser's answer is "
 		    "not about this request's bytes; it is set aside with this "
-		    "report, nothing of it was signed", name);
+		    "report, nothing of it was signed", r->name);
 		rc = 1;
 	}
+out:
+	free(a);
+	free(b);
+	intake_req_clear(r);
 	return rc;
 }
 
-/* The same for a file: its bytes are read here, parsed in the intake. */
+void
+intake_req_clear(struct intake_req *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->len = 0;
+	r->sent = 0;
+}
+
+/* One request, sent and answered. */
 int
 intake_vet(struct session *s, const char *path, const struct policy *p,
     int flags, struct vetted **out)
 {
-	unsigned char	*buf = NULL;
-	size_t		 len = 0;
-	int		 kind, rc;
+	struct intake_req	r;
 
 	*out = NULL;
-	if (file_read_small("request", path, CSR_MAX_BYTES, &buf, &len) != 0)
+	if (intake_send(s, &r, path, p, flags) != 0) {
+		intake_req_clear(&r);
 		return 1;
-	rc = intake_vet_mem(s, path, buf, len, p, flags, &kind, out);
-	free(buf);
-	return rc;
+	}
+	return intake_recv(s, &r, out);
 }
