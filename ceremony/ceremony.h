@@ -423,6 +423,8 @@ struct issue_job {
 	int				 clamped;
 	struct presign			 ps;
 };
+int		 spki_set(X509_PUBKEY *, const X509_ALGOR *,
+		    const unsigned char *, int);
 int		 issue_build(struct session *, struct issue_job *,
 		    struct findings *);
 int		 issue_serials(struct session *, char (*)[DB_SERIAL_MAX], size_t);

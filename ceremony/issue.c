@@ -178,28 +178,24 @@ issue_extensions(X509 *x, const struct issue_job *j)
  * the cost of building a certificate.)  Only the parameter types an
  * encoder writes are copied; any other is refused, never half-copied.
  */
-static int
-issue_spki(X509 *x, const X509_PUBKEY *from)
+int
+spki_set(X509_PUBKEY *to, const X509_ALGOR *alg, const unsigned char *bits,
+    int len)
 {
-	ASN1_OBJECT		*obj;
-	const X509_ALGOR	*alg;
-	const unsigned char	*bits;
+	const ASN1_OBJECT	*obj;
 	const void		*pval;
 	unsigned char		*copy = NULL;
 	void			*param = NULL;
-	int			 len, ptype;
+	int			 ptype;
 
-	if (!X509_PUBKEY_get0_param(NULL, &bits, &len, (X509_ALGOR **)&alg,
-	    from))
-		return 1;
-	X509_ALGOR_get0((const ASN1_OBJECT **)&obj, &ptype, &pval, alg);
+	X509_ALGOR_get0(&obj, &ptype, &pval, alg);
 	if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL &&
 	    ptype != V_ASN1_OBJECT && ptype != V_ASN1_SEQUENCE) {
 		err_set("the key's algorithm parameters are of ASN.1 type %d, "
 		    "which no key encoder writes", ptype);
 		return 1;
 	}
-	if ((copy = OPENSSL_memdup(bits, (size_t)len)) == NULL)
+	if ((copy = OPENSSL_memdup(bits, len > 0 ? (size_t)len : 1)) == NULL)
 		return 1;
 	if (ptype == V_ASN1_OBJECT)
 		param = OBJ_dup(pval);
@@ -208,13 +204,29 @@ issue_spki(X509 *x, const X509_PUBKEY *from)
 	if ((ptype == V_ASN1_OBJECT || ptype == V_ASN1_SEQUENCE) &&
 	    param == NULL)
 		goto fail;
-	if (!X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_dup(obj),
-	    ptype, param, copy, len))
+	if (!X509_PUBKEY_set0_param(to, OBJ_dup(obj), ptype, param, copy,
+	    len))
 		goto fail;
 	return 0;
 fail:
+	if (ptype == V_ASN1_OBJECT)
+		ASN1_OBJECT_free(param);
+	else
+		ASN1_STRING_free(param);
 	OPENSSL_free(copy);
 	return 1;
+}
+
+static int
+issue_spki(X509 *x, const X509_PUBKEY *from)
+{
+	X509_ALGOR		*alg;
+	const unsigned char	*bits;
+	int			 len;
+
+	if (!X509_PUBKEY_get0_param(NULL, &bits, &len, &alg, from))
+		return 1;
+	return spki_set(X509_get_X509_PUBKEY(x), alg, bits, len);
 }
 
 static int

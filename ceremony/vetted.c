@@ -30,6 +30,45 @@
 #define VET_TEXT_MAX	(256 * 1024)
 #define VET_FINDINGS_MAX 1024
 
+/*
+ * A SubjectPublicKeyInfo read as its two parts, the key not decoded (in
+ * OpenSSL 3 that costs more than building the certificate; the parser
+ * decoded it, and the signed certificate's read-back decodes it again).
+ * Parameters of a type no key encoder writes are refused (spki_set).
+ */
+static X509_PUBKEY *
+spki_parse(const unsigned char *der, long len)
+{
+	const unsigned char	*p = der, *end;
+	X509_PUBKEY		*pk = NULL;
+	X509_ALGOR		*alg = NULL;
+	ASN1_BIT_STRING		*bits = NULL;
+	long			 clen;
+	int			 tag, class, ret;
+
+	if (len <= 0)
+		return NULL;
+	ret = ASN1_get_object(&p, &clen, &tag, &class, len);
+	if ((ret & 0x80) || ret != V_ASN1_CONSTRUCTED || tag != V_ASN1_SEQUENCE ||
+	    class != V_ASN1_UNIVERSAL || p + clen != der + len)
+		goto out;
+	end = p + clen;
+	if ((alg = d2i_X509_ALGOR(NULL, &p, end - p)) == NULL ||
+	    (bits = d2i_ASN1_BIT_STRING(NULL, &p, end - p)) == NULL ||
+	    p != end || (bits->flags & 0x07) != 0 ||
+	    (pk = X509_PUBKEY_new()) == NULL)
+		goto out;
+	if (spki_set(pk, alg, bits->data, bits->length) != 0) {
+		X509_PUBKEY_free(pk);
+		pk = NULL;
+	}
+out:
+	X509_ALGOR_free(alg);
+	ASN1_BIT_STRING_free(bits);
+	ERR_clear_error();
+	return pk;
+}
+
 /* What X509V3_EXT_d2i(e) returned, freed by e's method. */
 static void
 ext_value_free(X509_EXTENSION *e, void *val)
@@ -142,7 +181,8 @@ vetted_from_csr(const struct csr *c, const struct policy *p, int flags,
     struct vetted **out)
 {
 	struct vetted	*v;
-	int		 rc = 1;
+	unsigned char	*der;
+	int		 len, rc = 1;
 
 	*out = NULL;
 	if ((v = calloc(1, sizeof(*v))) == NULL)
@@ -159,8 +199,11 @@ vetted_from_csr(const struct csr *c, const struct policy *p, int flags,
 		goto nomem;
 	v->derlen = c->derlen;
 	/* The key as OpenSSL encodes the key it decoded, not as sent. */
-	if ((v->spki = X509_PUBKEY_new()) == NULL ||
-	    !X509_PUBKEY_set(&v->spki, c->pubkey)) {
+	der = NULL;
+	len = i2d_PUBKEY(c->pubkey, &der);
+	v->spki = spki_parse(der, len);
+	OPENSSL_free(der);
+	if (v->spki == NULL) {
 		err_ossl("%s: the request's public key cannot be encoded",
 		    c->path);
 		goto out;
@@ -194,11 +237,22 @@ vetted_free(struct vetted *v)
 	free(v);
 }
 
-/* The key to certify: decoded from the vetted encoding. */
+/* The key to certify, decoded from the vetted encoding; the caller frees. */
 EVP_PKEY *
 vetted_pubkey(const struct vetted *v)
 {
-	return v->spki != NULL ? X509_PUBKEY_get0(v->spki) : NULL;
+	unsigned char		*der = NULL;
+	const unsigned char	*p;
+	EVP_PKEY		*k = NULL;
+	int			 len;
+
+	if ((len = i2d_X509_PUBKEY(v->spki, &der)) > 0) {
+		p = der;
+		k = d2i_PUBKEY(NULL, &p, len);
+	}
+	OPENSSL_free(der);
+	ERR_clear_error();
+	return k;
 }
 
 /* --- the pipe format --------------------------------------------------- */
@@ -429,26 +483,6 @@ get_format(struct vbuf *b)
 	}								\
 } while (0)
 
-/*
- * The key as i2d_PUBKEY writes keys: its parameters absent, NULL, a
- * curve OID or a SEQUENCE (RSA-PSS, explicit curves).  Anything else did
- * not come from the encoder.
- */
-static int
-spki_canonical(const X509_PUBKEY *pk)
-{
-	X509_ALGOR	*alg;
-	const void	*pval;
-	int		 ptype;
-
-	if (!X509_PUBKEY_get0_param(NULL, NULL, NULL, &alg, pk) ||
-	    X509_PUBKEY_get0((X509_PUBKEY *)pk) == NULL)
-		return 0;
-	X509_ALGOR_get0(NULL, &ptype, &pval, alg);
-	return ptype == V_ASN1_UNDEF || ptype == V_ASN1_NULL ||
-	    ptype == V_ASN1_OBJECT || ptype == V_ASN1_SEQUENCE;
-}
-
 static void
 get_findings(struct vbuf *b, struct findings *f)
 {
@@ -475,7 +509,8 @@ get_findings(struct vbuf *b, struct findings *f)
 static void
 get_vetted(struct vbuf *b, struct vetted *v)
 {
-	const unsigned char	*pop, *der;
+	const unsigned char	*pop, *der, *key;
+	size_t			 keylen;
 
 	v->format = get_format(b);
 	if ((pop = get(b, 1)) == NULL || (*pop != '0' && *pop != '1'))
@@ -487,11 +522,11 @@ get_vetted(struct vbuf *b, struct vetted *v)
 	    (v->derlen == 0 ||
 	    (v->der = OPENSSL_memdup(der, v->derlen)) == NULL))
 		b->bad = 1;
-	GET_DER(b, VET_KEY_MAX, d2i_X509_PUBKEY, &v->spki);
+	if ((key = get_blob(b, VET_KEY_MAX, &keylen)) != NULL &&
+	    (v->spki = spki_parse(key, (long)keylen)) == NULL)
+		b->bad = 1;
 	GET_DER(b, VET_NAME_MAX, d2i_X509_NAME, &v->subject);
 	GET_DER(b, VET_EXTS_MAX, d2i_X509_EXTENSIONS, &v->exts);
-	if (!b->bad && !spki_canonical(v->spki))
-		b->bad = 1;
 	if ((v->text = get_strdup(b, VET_TEXT_MAX)) != NULL && v->text[0] ==
 	    '\0') {
 		free(v->text);
