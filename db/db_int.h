@@ -31,6 +31,7 @@ struct db_index {
 struct db {
 	char			*home;
 	int			 lockfd;
+	int			 lockro;	/* shared, nothing written */
 	int			 indexfd;	/* index.txt, O_APPEND */
 	int			 idx_loaded;	/* idx holds the whole index */
 	struct db_config	 cfg;
@@ -58,7 +59,7 @@ int		 rmtree(const char *);
 int		 db_repair(struct db *);
 
 /* lock.c */
-int		 db_lock(struct db *);
+int		 db_lock(struct db *, int);
 void		 db_unlock(struct db *);
 
 /* index.c */

@@ -38,21 +38,26 @@ holder(int fd, char *buf, size_t size)
 		snprintf(buf, size, "unknown");
 }
 
+/*
+ * A read-only command (ro) takes a shared lock on the file as it is and
+ * writes nothing: it changes no file, and readers do not exclude each
+ * other; a writer still excludes them, and they it.
+ */
 int
-db_lock(struct db *db)
+db_lock(struct db *db, int ro)
 {
 	char	*path = NULL, pid[32];
 	int	 fd = -1, rc = 0, n;
 
 	if ((path = db_path(db, ".lock")) == NULL)
 		goto out;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0644)) == -1) {
+	if ((fd = open(path, ro ? O_RDONLY | O_CLOEXEC | O_NOFOLLOW :
+	    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)) == -1) {
 		err_set("cannot open %s (%s): check the permissions of the "
 		    "data directory", path, strerror(errno));
 		goto out;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+	if (flock(fd, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB) == -1) {
 		if (errno == EWOULDBLOCK) {
 			holder(fd, pid, sizeof(pid));
 			err_set("data directory %s is in use by another "
@@ -62,9 +67,10 @@ db_lock(struct db *db)
 			err_set("cannot lock %s (%s)", path, strerror(errno));
 		goto out;
 	}
+	db->lockro = ro;
 	n = snprintf(pid, sizeof(pid), "%-*ld\n", PID_WIDTH - 1,
 	    (long)getpid());
-	if (pwrite(fd, pid, (size_t)n, 0) != n) {
+	if (!ro && pwrite(fd, pid, (size_t)n, 0) != n) {
 		err_set("cannot write %s (%s): check the disk", path,
 		    strerror(errno));
 		goto out;
@@ -90,7 +96,8 @@ db_unlock(struct db *db)
 	memset(blank, ' ', sizeof(blank) - 1);
 	blank[sizeof(blank) - 1] = '\n';
 	/* A pid left behind does no harm: the next holder overwrites it. */
-	(void)!pwrite(db->lockfd, blank, sizeof(blank), 0);
+	if (!db->lockro)
+		(void)!pwrite(db->lockfd, blank, sizeof(blank), 0);
 	close(db->lockfd);
 	db->lockfd = -1;
 }

@@ -146,7 +146,8 @@ db_open_flags(const char *home, int flags, struct db **out)
 	len = strlen(db->home);
 	while (len > 1 && db->home[len - 1] == '/')
 		db->home[--len] = '\0';
-	if (is_datadir(db) || db_lock(db))
+	if (is_datadir(db) ||
+	    db_lock(db, (flags & DB_OPEN_READONLY) != 0))
 		goto out;
 	if (!(flags & DB_OPEN_READONLY))
 		sweep_tmp(db);

@@ -117,11 +117,17 @@ ok "... audit verify: clean" c audit verify --home "$R"
 ok "revoke c" c revoke --home "$R" "${S[c]}" --reason keyCompromise
 truncate -s -1 "$R/index.txt"
 cp "$R/index.txt" "$T/nonl"
+# Every file with its bytes, its mode and its change time.
+snapshot() { find "$R" -type f -printf '%P %m %C@\n' | sort; find "$R" -type f -print0 | sort -z | xargs -0 sha256sum; }
+snap=$(snapshot)
 ok "db list on an index without its final newline" c db list --home "$R" --status R
 like "... shows c revoked" "$(cat "$T/out")" "^R  ${S[c]} .*\[revoked .* keyCompromise\]"
 ok "... index.txt byte for byte as it was" cmp "$R/index.txt" "$T/nonl"
 ok "db show reads it too" c db show --home "$R" "${S[c]}"
 like "... as revoked" "$(cat "$T/out")" "status: revoked"
+ok "audit show reads the log" c audit show --home "$R"
+is "... and no file of the data directory changed at all, .lock included" \
+	"$(snapshot)" "$snap"
 ok "crl status reads it" c crl status --home "$R"
 ok "db verify: consistent" c db verify --home "$R"
 ok "... index.txt byte for byte as it was" cmp "$R/index.txt" "$T/nonl"
