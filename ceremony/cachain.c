@@ -73,57 +73,6 @@ ca_chain_above(const struct db *db, int gen, STACK_OF(X509) **out)
 }
 
 /*
- * Does x chain to a self-signed certificate of `above` (the others are
- * intermediates)?  For a root, above is empty and x anchors itself.
- */
-int
-chain_verify(X509 *x, STACK_OF(X509) *above)
-{
-	X509_STORE	*st = NULL;
-	X509_STORE_CTX	*ctx = NULL;
-	STACK_OF(X509)	*untrusted = NULL;
-	X509		*c;
-	time_t		 nb;
-	int		 i, anchors = 0, rc = 1;
-
-	if ((st = X509_STORE_new()) == NULL ||
-	    (untrusted = sk_X509_new_null()) == NULL)
-		goto fail;
-	for (i = 0; above != NULL && i < sk_X509_num(above); i++) {
-		c = sk_X509_value(above, i);
-		if (X509_check_issued(c, c) == X509_V_OK) {
-			anchors += X509_STORE_add_cert(st, c) == 1;
-		} else if (!sk_X509_push(untrusted, c))
-			goto fail;
-	}
-	if (anchors == 0 && !X509_STORE_add_cert(st, x))
-		goto fail;
-	if ((ctx = X509_STORE_CTX_new()) == NULL ||
-	    !X509_STORE_CTX_init(ctx, st, x, untrusted))
-		goto fail;
-	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_X509_STRICT |
-	    X509_V_FLAG_CHECK_SS_SIGNATURE);
-	/* A rollover's certificates may begin later: checked as of then. */
-	if ((nb = cert_time(X509_get0_notBefore(x))) > time(NULL))
-		X509_STORE_CTX_set_time(ctx, 0, nb);
-	if (X509_verify_cert(ctx) != 1) {
-		err_set("the certificate does not chain to its root: %s",
-		    X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
-		goto out;
-	}
-	rc = 0;
-	goto out;
-fail:
-	err_ossl("cannot set up the chain check");
-out:
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(st);
-	sk_X509_free(untrusted);
-	ERR_clear_error();
-	return rc;
-}
-
-/*
  * The signatures of a chain whose every signature is verified already:
  * the leaf's by the issuing key over its recorded DER (cert_verify_der,
  * Nettle for EC), the issuer's and those above it by chain_verify() when
@@ -169,42 +118,42 @@ known_verify(X509_STORE_CTX *ctx)
 }
 
 /*
- * x chains to its root as chain_verify() says (names, key usage, basic
- * constraints, path lengths, strict encoding, validity), its signature
- * already verified, as the issuer chain's was: for a batch, where
- * verifying every signature again would cost more than the token's
- * signing.  issuer and above are the signer's.
+ * Does x chain to a self-signed certificate of `above` (the others are
+ * intermediates)?  For a root, above is empty and x anchors itself.  With
+ * kc, the signatures in the chain are known to be verified (known_verify).
  */
-int
-chain_verify_signed(X509 *x, X509 *issuer, STACK_OF(X509) *above)
+static int
+chain_check(X509 *x, STACK_OF(X509) *above, struct known_chain *kc)
 {
-	struct known_chain	 kc;
-	X509_STORE		*st = NULL;
-	X509_STORE_CTX		*ctx = NULL;
-	STACK_OF(X509)		*untrusted = NULL;
-	X509			*c;
-	time_t			 nb;
-	int			 i, anchors = 0, rc = 1;
+	X509_STORE	*st = NULL;
+	X509_STORE_CTX	*ctx = NULL;
+	STACK_OF(X509)	*untrusted = NULL;
+	X509		*c;
+	time_t		 nb;
+	int		 i, anchors = 0, rc = 1;
 
-	kc.leaf = x;
-	if ((kc.known = above != NULL ? sk_X509_dup(above) :
-	    sk_X509_new_null()) == NULL ||
-	    !sk_X509_push(kc.known, issuer) || (st = X509_STORE_new()) == NULL ||
+	if ((st = X509_STORE_new()) == NULL ||
 	    (untrusted = sk_X509_new_null()) == NULL)
 		goto fail;
-	for (i = 0; i < sk_X509_num(kc.known); i++) {
-		c = sk_X509_value(kc.known, i);
-		if (X509_check_issued(c, c) == X509_V_OK)
+	for (i = 0; above != NULL && i < sk_X509_num(above); i++) {
+		c = sk_X509_value(above, i);
+		if (X509_check_issued(c, c) == X509_V_OK) {
 			anchors += X509_STORE_add_cert(st, c) == 1;
-		else if (!sk_X509_push(untrusted, c))
+		} else if (!sk_X509_push(untrusted, c))
 			goto fail;
 	}
-	if (anchors == 0 || (ctx = X509_STORE_CTX_new()) == NULL ||
+	if (anchors == 0 && (kc != NULL || !X509_STORE_add_cert(st, x)))
+		goto fail;
+	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    !X509_STORE_CTX_init(ctx, st, x, untrusted))
 		goto fail;
-	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_X509_STRICT);
-	X509_STORE_CTX_set_app_data(ctx, &kc);
-	X509_STORE_CTX_set_verify(ctx, known_verify);
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_X509_STRICT |
+	    (kc == NULL ? X509_V_FLAG_CHECK_SS_SIGNATURE : 0));
+	if (kc != NULL) {
+		X509_STORE_CTX_set_app_data(ctx, kc);
+		X509_STORE_CTX_set_verify(ctx, known_verify);
+	}
+	/* A rollover's certificates may begin later: checked as of then. */
 	if ((nb = cert_time(X509_get0_notBefore(x))) > time(NULL))
 		X509_STORE_CTX_set_time(ctx, 0, nb);
 	if (X509_verify_cert(ctx) != 1) {
@@ -220,8 +169,38 @@ out:
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(st);
 	sk_X509_free(untrusted);
-	sk_X509_free(kc.known);
 	ERR_clear_error();
+	return rc;
+}
+
+int
+chain_verify(X509 *x, STACK_OF(X509) *above)
+{
+	return chain_check(x, above, NULL);
+}
+
+/*
+ * x chains to its root as chain_verify() says (names, key usage, basic
+ * constraints, path lengths, strict encoding, validity), its signature
+ * already verified, as the issuer chain's was: for a batch, where
+ * verifying every signature again would cost more than the token's
+ * signing.  issuer and above are the signer's.
+ */
+int
+chain_verify_signed(X509 *x, X509 *issuer, STACK_OF(X509) *above)
+{
+	struct known_chain	kc;
+	int			rc;
+
+	kc.leaf = x;
+	if ((kc.known = above != NULL ? sk_X509_dup(above) :
+	    sk_X509_new_null()) == NULL || !sk_X509_push(kc.known, issuer)) {
+		sk_X509_free(kc.known);
+		err_set("out of memory");
+		return 1;
+	}
+	rc = chain_check(x, kc.known, &kc);
+	sk_X509_free(kc.known);
 	return rc;
 }
 

@@ -71,13 +71,22 @@ write_all(int fd, int sock, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * len bytes from fd, by the time end if it is not 0: 0 read, 1 at the
+ * end of the file or on an error, -1 past the deadline.
+ */
 static int
-read_all(int fd, void *data, size_t len)
+read_by(int fd, void *data, size_t len, time_t end)
 {
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
 	unsigned char	*p = data;
 	ssize_t		 n;
+	int		 left;
 
 	while (len > 0) {
+		if (end != 0 && ((left = (int)(end - time(NULL))) <= 0 ||
+		    poll(&pfd, 1, left * 1000) == 0))
+			return -1;
 		if ((n = read(fd, p, len)) == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -86,6 +95,12 @@ read_all(int fd, void *data, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static int
+read_all(int fd, void *data, size_t len)
+{
+	return read_by(fd, data, len, 0) != 0;
 }
 
 static int
@@ -253,27 +268,6 @@ parser_fate(int status, int timed_out, char *why, size_t whylen)
 	return why;
 }
 
-/* len bytes from fd by the deadline end; 1 on its end, -1 past it. */
-static int
-read_by(int fd, unsigned char *p, size_t len, time_t end)
-{
-	struct pollfd	 pfd = { fd, POLLIN, 0 };
-	ssize_t		 n;
-	int		 left;
-
-	while (len > 0) {
-		if ((left = (int)(end - time(NULL))) <= 0 ||
-		    poll(&pfd, 1, left * 1000) == 0)
-			return -1;
-		if ((n = read(fd, p, len)) == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return 1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* The parser's answer (one frame), within INTAKE_TIMEOUT. */
 static int
