@@ -50,27 +50,6 @@ struct intake {
 
 /* --- framing, both sides ------------------------------------------------ */
 
-/* To the socket (sock) or the parser's pipe. */
-static int
-write_all(int fd, int sock, const void *data, size_t len)
-{
-	const unsigned char	*p = data;
-	ssize_t			 n;
-
-	while (len > 0) {
-		/* MSG_NOSIGNAL: an intake that died is an error, not SIGPIPE. */
-		if ((n = sock ? send(fd, p, len, MSG_NOSIGNAL) :
-		    write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return 1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * len bytes from fd, by the time end if it is not 0: 0 read, 1 at the
  * end of the file or on an error, -1 past the deadline.
@@ -112,8 +91,10 @@ send_frame(int fd, int sock, char type, const void *a, size_t alen,
 	h[0] = (unsigned char)type;
 	h[1] = alen >> 24; h[2] = alen >> 16; h[3] = alen >> 8; h[4] = alen;
 	h[5] = blen >> 24; h[6] = blen >> 16; h[7] = blen >> 8; h[8] = blen;
-	return write_all(fd, sock, h, sizeof(h)) ||
-	    write_all(fd, sock, a, alen) || write_all(fd, sock, b, blen);
+	/* To the socket (sock) or the parser's pipe. */
+	return file_write_all(fd, h, sizeof(h), sock) ||
+	    file_write_all(fd, a, alen, sock) ||
+	    file_write_all(fd, b, blen, sock);
 }
 
 static size_t

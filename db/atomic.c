@@ -120,24 +120,6 @@ tmp_create(const char *path, char **tmp)
 	return fd;
 }
 
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const char	*p = buf;
-	ssize_t		 n;
-
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return 1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Put tmp in place of path, but never over a file that exists. */
 static int
 rename_excl(const char *tmp, const char *path)
@@ -294,7 +276,7 @@ atomic_write(const char *path, const void *buf, size_t len, mode_t mode,
 	}
 	if ((fd = tmp_create(path, &tmp)) == -1)
 		goto out;
-	if (write_all(fd, buf, len) || fchmod(fd, mode) == -1 ||
+	if (file_write_all(fd, buf, len, 0) || fchmod(fd, mode) == -1 ||
 	    (!group.active && fsync(fd) == -1)) {
 		err_set("cannot write %s (%s): nothing was changed; free some "
 		    "space or check the disk, then try again", path,
@@ -414,7 +396,7 @@ append_durable(int fd, const void *buf, size_t len)
 		err_set("cannot append (%s)", strerror(errno));
 		return 1;
 	}
-	if (write_all(fd, buf, len) == 0 && fdatasync(fd) == 0)
+	if (file_write_all(fd, buf, len, 0) == 0 && fdatasync(fd) == 0)
 		return 0;
 	saved = errno;
 	if (ftruncate(fd, st.st_size) == -1 || fsync(fd) == -1) {

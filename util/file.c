@@ -5,6 +5,7 @@
  * mistake is refused before anything parses it.  Templates and policies
  * keep the bytes for the audit record (their SHA-256).
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -72,4 +73,28 @@ file_stem(const char *path)
 	if ((dot = strrchr(name, '.')) != NULL && strcmp(dot, ".cnf") == 0)
 		*dot = '\0';
 	return name;
+}
+
+/*
+ * All len bytes to fd, again after a signal.  sock: fd is a socket,
+ * written with MSG_NOSIGNAL, so that a peer that died is an error here
+ * rather than a SIGPIPE.
+ */
+int
+file_write_all(int fd, const void *buf, size_t len, int sock)
+{
+	const unsigned char	*p = buf;
+	ssize_t			 n;
+
+	while (len > 0) {
+		if ((n = sock ? send(fd, p, len, MSG_NOSIGNAL) :
+		    write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return 1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

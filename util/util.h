@@ -85,6 +85,7 @@ int		 conf_parse(const char *what, const char *path,
 int		 file_read_small(const char *what, const char *path, size_t max,
 		    unsigned char **, size_t *);
 char		*file_stem(const char *);
+int		 file_write_all(int, const void *, size_t, int);
 
 /* utc.c */
 #include <time.h>
