@@ -11,11 +11,11 @@ BUILD   ?= build
 CEREMONY ?= $(BUILD)/ceremony
 
 CORE     = $(wildcard util/*.c hsm/*.c db/*.c)
-APP      = $(wildcard ceremony/*.c tui/*.c)
+APP      = $(wildcard ceremony/*.c ceremony/*/*.c tui/*.c)
 UNITS    = $(patsubst tests/unit/%.c,$(BUILD)/%,$(wildcard tests/unit/*.c))
 CORE_O   = $(CORE:%.c=$(BUILD)/obj/%.o)
 APP_O    = $(APP:%.c=$(BUILD)/obj/%.o)
-LIB_O    = $(filter-out $(BUILD)/obj/ceremony/main.o,$(CORE_O) $(APP_O))
+LIB_O    = $(filter-out $(BUILD)/obj/ceremony/cli/main.o,$(CORE_O) $(APP_O))
 
 all: $(BUILD)/ceremony $(UNITS) man
 
@@ -50,7 +50,7 @@ $(BUILD)/ceremony: $(CORE_O) $(APP_O)
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_O)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/obj/%.o: %.c $(wildcard */*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard */*.h */*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

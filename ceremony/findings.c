@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/policy/policy.h"
 
 static struct finding *
 findings_next(struct findings *f, int error, const char *code)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The request intake (ceremony/intake.c): requests are parsed in confined
+# The request intake (ceremony/policy/intake.c): requests are parsed in confined
 # processes, one per request, that hold no token session; the signing
 # process builds certificates from what they vetted.  A request whose key
 # parameters are of an unexpected type (it once crashed the signer) is

@@ -24,6 +24,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
+#include "ceremony/cli/cli.h"
 #include "tui/tui.h"
 
 #define TICK_MS			200

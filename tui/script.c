@@ -18,7 +18,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
-#include "ceremony/script.h"
+#include "ceremony/script/script.h"
 #include "tui/tui.h"
 
 #define HOW		"each step confirmed in the TUI"

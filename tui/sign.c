@@ -15,6 +15,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
+#include "ceremony/cli/cli.h"
 #include "tui/tui.h"
 
 #define TMPL_MAX	16

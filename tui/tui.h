@@ -17,6 +17,13 @@
 #include <time.h>
 
 #include "ceremony/ceremony.h"
+#include "ceremony/session/session.h"
+#include "ceremony/policy/policy.h"
+#include "ceremony/issue/issue.h"
+#include "ceremony/crl/crl.h"
+#include "ceremony/rollover/rollover.h"
+#include "ceremony/export/export.h"
+#include "ceremony/script/script.h"
 
 /* Keys beyond the terminal's: what get_wch gave, KEY_* values as is. */
 #define TUI_ESC		27

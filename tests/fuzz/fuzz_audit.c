@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * audit.log and audit.seals (db/audit_verify.c, audit.c, seals.c, and the
- * session list of ceremony/transcript.c): the input is a log, and after a
+ * session list of ceremony/session/transcript.c): the input is a log, and after a
  * line "%%" its seals.  The chain is walked as audit verify walks it,
  * each line's fields read as audit show and the TUI read them, the
  * seals read, the sessions listed, and the head read as the next append
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/session/session.h"
 #include "db/db_int.h"
 #include "tests/fuzz/fuzz.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Certificate request intake (ceremony/csr.c, csr_text.c, csr_print.c,
+ * Certificate request intake (ceremony/policy/csr.c, csr_text.c, csr_print.c,
  * policy*.c, vetted.c), then the build and lint of the certificate
  * (issue.c, lint.c, certsign.c, genurl.c): the input is a request, PEM or
  * DER.  It is read as the intake's parser reads it, checked against the
@@ -27,7 +27,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/issue/issue.h"
+#include "ceremony/policy/policy.h"
 #include "tests/fuzz/fuzz.h"
 
 /* A serial for every build: issue_build draws none when one is set. */

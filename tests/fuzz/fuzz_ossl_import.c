@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * db import-openssl's input (ceremony/ossl_import.c, ossl_index.c): an
+ * db import-openssl's input (ceremony/migrate/ossl_import.c, ossl_index.c): an
  * openssl ca database.  The input is its files between lines "%%": the CA
  * certificate (--ca), index.txt, crlnumber (empty: none), the latest CRL
  * (--crl; empty: none), then the certificate of each index line in turn,
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/migrate/migrate.h"
 #include "tests/fuzz/fuzz.h"
 
 enum { P_CA, P_INDEX, P_CRLNUMBER, P_CRL, P_CERTS };

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Policy profiles (ceremony/policy.c, policy_parse.c, policy_key.c): the
+ * Policy profiles (ceremony/policy/policy.c, policy_parse.c, policy_key.c): the
  * input is a policy file, read as csr check and sign read theirs (every
  * value parsed, the whole checked for coherence).
  */
 #include <stdlib.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/policy/policy.h"
 #include "tests/fuzz/fuzz.h"
 
 int

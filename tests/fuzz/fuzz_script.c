@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Ceremony scripts (ceremony/script_parse.c, script_check.c): the input is
+ * Ceremony scripts (ceremony/script/script_parse.c, script_check.c): the input is
  * a script, read and checked as script check does without a data
  * directory.  It sits where docs/scripts/ does, beside a link to the
  * checkout's templates/, so that the templates and policies its steps
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ceremony/script.h"
+#include "ceremony/script/script.h"
 #include "tests/fuzz/fuzz.h"
 
 int

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Certificate profiles and CRL templates (ceremony/template.c, crl.c,
+ * Certificate profiles and CRL templates (ceremony/issue/template.c, crl.c,
  * util/conf.c): the input is a template file, read by both loaders as
  * root create, sign and crl issue read theirs (every key checked, the
  * extension section built once by OpenSSL's X509V3 parser).
  */
 #include <stdlib.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/crl/crl.h"
+#include "ceremony/issue/issue.h"
 #include "tests/fuzz/fuzz.h"
 
 int

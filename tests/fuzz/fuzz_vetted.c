@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The intake's pipe format (ceremony/vetted.c), as the signing process
+ * The intake's pipe format (ceremony/policy/vetted.c), as the signing process
  * reads it: the input is one answer of a parser, which a request that took
  * its parser over may have written in full.  It is read by vetted_decode;
  * one that reads must encode back to the same bytes (the format has one
@@ -12,7 +12,7 @@
 
 #include <openssl/x509.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/policy/policy.h"
 #include "tests/fuzz/fuzz.h"
 
 int

@@ -23,7 +23,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/policy/policy.h"
 #include "tests/unit/tap.h"
 
 /* An RSA key from n and e, with the private part when p and q are given. */

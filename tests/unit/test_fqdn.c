@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/policy/policy.h"
 #include "tests/unit/tap.h"
 
 #define L63 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/issue/issue.h"
 #include "tests/unit/tap.h"
 
 static const struct {

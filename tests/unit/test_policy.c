@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/policy/policy.h"
 #include "tests/unit/tap.h"
 
 #define BASE	"key_types = ec:P-256\nextensions_allowed = subjectAltName\n"

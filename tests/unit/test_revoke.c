@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/crl/crl.h"
 #include "tests/unit/tap.h"
 
 static const struct {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/issue/issue.h"
 
 #define TAIL \
 	"[subject]\nC = XX\nO = Test\nCN = Test Root\n" \

@@ -11,7 +11,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/issue/issue.h"
 #include "tests/unit/tap.h"
 
 static int

@@ -10,7 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "ceremony/ceremony.h"
+#include "ceremony/policy/policy.h"
 #include "tests/unit/tap.h"
 
 /* A request for CN=t.example.com with its SAN, signed by k. */

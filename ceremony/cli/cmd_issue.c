@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony issue --generate-key: a certificate and a key made here, for a
+ * subject that cannot make its own (genkey.c).  Template, policy, key type
+ * and password are checked and read before the key is made or the token
+ * touched.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceremony/cli/cli.h"
+#include "ceremony/export/export.h"
+#include "ceremony/issue/issue.h"
+#include "ceremony/policy/policy.h"
+#include "ceremony/session/session.h"
+
+struct issue_args {
+	const char	*tmpl;
+	const char	*subject;
+	const char	*san;
+	const char	*key_type;
+	const char	*generate;
+	const char	*legacy;
+	const char	*password_fd;
+};
+
+static int
+issue_load(const struct issue_args *a, struct tmpl **t, struct policy **p,
+    struct genkey_req *g)
+{
+	X509_NAME	*name = NULL;
+
+	memset(g, 0, sizeof(*g));
+	if (a->generate == NULL || a->tmpl == NULL || a->subject == NULL) {
+		err_set("issue needs --generate-key, --template T and --subject "
+		    "/TYPE=VALUE/...: see ceremony issue --help");
+		return 1;
+	}
+	if (genkey_subject(a->subject, &name) != 0 ||
+	    hsm_keyspec_parse(a->key_type != NULL ? a->key_type : "ec:P-256",
+	    &g->spec) != 0 || tmpl_load(a->tmpl, t) != 0)
+		goto fail;
+	X509_NAME_free(name);
+	g->t = *t;
+	g->subject = a->subject;
+	g->san = a->san;
+	g->legacy = a->legacy != NULL;
+	if (genkey_template_ok(*t) != 0 ||
+	    policy_load((*t)->policy_path, p) != 0)
+		return 1;
+	g->p = *p;
+	return 0;
+fail:
+	X509_NAME_free(name);
+	return 1;
+}
+
+static int
+issue_audit(struct session *s, const struct genkey_req *g,
+    const struct vetted *c, const struct issue_job *j, const struct p12_job *pj,
+    int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	char			 detail[256];
+	int			 len, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "issue.generate-key";
+	e.ok = ok;
+	snprintf(detail, sizeof(detail), "%s, %s key generated in software, "
+	    "archived as %s and wiped", j->serial, g->spec.name, pj->file);
+	e.detail = ok ? detail : err_get();
+	audit_add_in(&e, "template", g->t->raw, g->t->rawlen);
+	audit_add_in(&e, "policy", g->p->raw, g->p->rawlen);
+	if (c != NULL)
+		audit_add_in(&e, "csr", c->der, c->derlen);
+	if (j->cert != NULL && j->state == ISSUE_RECORDED &&
+	    (len = i2d_X509(j->cert, &der)) > 0)
+		audit_add_out(&e, "cert", der, (size_t)len);
+	if (ok)
+		audit_add_out(&e, "p12", pj->der, pj->derlen);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+static void
+issue_print(const struct issue_job *j, const struct p12_job *pj,
+    const struct genkey_req *g, const char *dir)
+{
+	printf("certificate issued with a generated key\n");
+	printf("  %-10s ", "subject");
+	esc_fputs(stdout, j->subject_text, ESC_TERMINAL);
+	printf("\n");
+	printf("  %-10s %s\n", "serial", j->serial);
+	printf("  %-10s %s (generated in software, now wiped from memory)\n",
+	    "key", g->spec.name);
+	printf("  %-10s %s\n", "profile", j->t->name);
+	printf("  %-10s %s (%s, %ld iterations)\n", "archived", pj->archive,
+	    pj->legacy ? "3DES, SHA-1 MAC (legacy)" :
+	    "AES-256-CBC, PBKDF2-HMAC-SHA256, SHA-256 MAC", pj->iterations);
+	printf("  %-10s %s; %s/%s.pem and .der\n", "exported", pj->exported,
+	    dir, j->serial);
+}
+
+int
+cmd_issue(int argc, char **argv)
+{
+	struct session		 s;
+	struct issue_args	 a;
+	struct genkey_req	 g;
+	struct signer		 sg;
+	struct issue_job	 j;
+	struct p12_job		 pj;
+	struct findings		 f;
+	struct tmpl		*t = NULL;
+	struct policy		*p = NULL;
+	struct vetted		*c = NULL;
+	struct secret		*pw = NULL;
+	const struct cmd_opt	 local[] = {
+		{ "template", 1, &a.tmpl }, { "subject", 1, &a.subject },
+		{ "san", 1, &a.san }, { "key-type", 1, &a.key_type },
+		{ "generate-key", 0, &a.generate }, { "legacy", 0, &a.legacy },
+		{ "password-fd", 1, &a.password_fd }, { NULL, 0, NULL }
+	};
+	char			 dir[4096] = "";
+	int			 r, ok = 0, rc = 1;
+
+	memset(&a, 0, sizeof(a));
+	memset(&g, 0, sizeof(g));
+	memset(&sg, 0, sizeof(sg));
+	memset(&j, 0, sizeof(j));
+	memset(&pj, 0, sizeof(pj));
+	memset(&f, 0, sizeof(f));
+	session_init(&s);
+	if ((r = cmd_options(&s, "issue", argc, argv, local)) != 0)
+		return r < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("issue", argc, argv) != 0 ||
+	    issue_load(&a, &t, &p, &g) != 0 || session_open_db(&s) != 0 ||
+	    genkey_check(&s, &g) != 0)
+		goto out;
+	if (g.legacy)
+		p12_legacy_warning();
+	ok = password_read(a.password_fd, t->p12_min_password, &pw) == 0 &&
+	    genkey_issue(&s, &g, pw, &sg, &f, &j, &c, &pj) == 0 &&
+	    sign_export(&s, &j, dir, sizeof(dir)) == 0;
+	if (issue_audit(&s, &g, c, &j, &pj, ok) == 0 && ok) {
+		issue_print(&j, &pj, &g, dir);
+		rc = 0;
+	}
+out:
+	if (f.n > 0)
+		findings_print(stdout, &f);
+	findings_free(&f);
+	secret_free(pw);
+	p12_job_clear(&pj);	/* the key, freed and wiped */
+	issue_job_clear(&j);
+	signer_close(&sg);
+	vetted_free(c);
+	policy_free(p);
+	tmpl_free(t);
+	if (rc != 0)
+		return cmd_fail(&s);
+	session_close(&s);
+	return 0;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony sign: a request signed with the current CA generation's key
+ * under a signing template, which names the policy it enforces.  The
+ * template, its policy and the request are read and checked before the
+ * token is touched; a request that fails its policy is refused with every
+ * finding, and nothing is written but the audit record of the refusal.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509v3.h>
+
+#include "ceremony/cli/cli.h"
+#include "ceremony/issue/issue.h"
+#include "ceremony/policy/policy.h"
+#include "ceremony/session/session.h"
+
+struct sign_args {
+	const char	*csr;
+	const char	*tmpl;
+	const char	*days;
+	const char	*clamp;
+	const char	*inbox;
+	const char	*resign;
+};
+
+/* Template, policy and options, checked before any token work. */
+static int
+sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
+    struct sign_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (a->tmpl == NULL || (a->csr != NULL) + (a->inbox != NULL) +
+	    (a->resign != NULL) != 1) {
+		err_set("sign needs --template T and one of --csr F, --inbox "
+		    "or --resign SERIAL");
+		return 1;
+	}
+	if (tmpl_load(a->tmpl, t) != 0)
+		return 1;
+	if ((*t)->kindv == TMPL_ROOT) {
+		err_set("template %s makes a root: use ceremony root create",
+		    a->tmpl);
+		return 1;
+	}
+	if (a->days != NULL && opt_int("days", a->days, 1, (*t)->max_days,
+	    &o->days) != 0)
+		return 1;
+	o->clamp = a->clamp != NULL;
+	return policy_load((*t)->policy_path, p);
+}
+
+static void
+sign_print(const struct issue_job *j, const struct signer *sg,
+    const char *dir)
+{
+	char	fp[96] = "", *issuer;
+
+	cert_fingerprint(j->cert, fp, sizeof(fp));
+	issuer = name_text(X509_get_subject_name(sg->issuer));
+	printf("certificate issued\n");
+	/* The subject is the requester's: escaped for the terminal. */
+	printf("  %-12s ", "subject");
+	esc_fputs(stdout, j->subject_text, ESC_TERMINAL);
+	printf("\n");
+	printf("  %-12s %s\n", "serial", j->serial);
+	printf("  %-12s ", "issuer");
+	esc_fputs(stdout, issuer != NULL ? issuer : "?", ESC_TERMINAL);
+	printf(" (generation %d)\n", sg->generation);
+	free(issuer);
+	printf("  %-12s %s\n", "profile", j->t->name);
+	printf("  %-12s %s\n", "SHA-256", fp);
+	if (j->clamped)
+		printf("  %-12s notAfter cut to the issuer's (--clamp)\n", "note");
+	printf("  %-12s %s/%s.pem and .der; chain: chain-gen%d.pem, "
+	    "chain-gen%d.p7b\n", "exported", dir, j->serial, sg->generation,
+	    sg->generation);
+}
+
+static int
+sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
+    const struct policy *p, const struct sign_opts *o)
+{
+	struct sign_outcome	 out;
+	struct vetted		*c = NULL;
+	int			 rc = 1;
+
+	memset(&out, 0, sizeof(out));
+	if ((a->resign != NULL ? resign_request(s, a->resign, p, &c) :
+	    intake_vet(s, a->csr, p, 0, &c)) != 0)
+		return 1;
+	if ((rc = sign_csr(s, t, p, c, o, &out)) == 0)
+		sign_print(&out.j, &out.sg, out.dir);
+	if (out.f.n > 0)
+		findings_print(stdout, &out.f);
+	sign_outcome_clear(&out);
+	vetted_free(c);
+	return rc;
+}
+
+int
+cmd_sign(int argc, char **argv)
+{
+	struct session		 s;
+	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct sign_opts	 o;
+	struct tmpl		*t = NULL;
+	struct policy		*p = NULL;
+	const struct cmd_opt	 local[] = {
+		{ "csr", 1, &a.csr },
+		{ "template", 1, &a.tmpl },
+		{ "days", 1, &a.days },
+		{ "clamp", 0, &a.clamp },
+		{ "inbox", 0, &a.inbox },
+		{ "resign", 1, &a.resign },
+		{ NULL, 0, NULL }
+	};
+	int			 r, rc = 1;
+
+	session_init(&s);
+	if ((r = cmd_options(&s, "sign", argc, argv, local)) != 0)
+		return r < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("sign", argc, argv) != 0 ||
+	    sign_load(&a, &t, &p, &o) != 0 || session_open_db(&s) != 0)
+		goto out;
+	rc = a.inbox != NULL ? sign_inbox(&s, t, p, &o) :
+	    sign_one(&s, &a, t, p, &o);
+out:
+	if (rc != 0) {
+		fflush(stdout);
+		fprintf(stderr, "ceremony: %s\n", err_get());
+	}
+	policy_free(p);
+	tmpl_free(t);
+	session_close(&s);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Options every command shares (--home, --pin-file, ...) and small checks
+ * that run before any token work starts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ceremony/cli/cli.h"
+#include "ceremony/issue/issue.h"
+#include "ceremony/session/session.h"
+
+void
+session_init(struct session *s)
+{
+	struct passwd	*pw;
+	const char	*home;
+
+	memset(s, 0, sizeof(*s));
+	home = getenv("CEREMONY_HOME");
+	s->home = (home != NULL && *home != '\0') ? home : DEFAULT_HOME;
+	pw = getpwuid(getuid());
+	s->operator = pw != NULL ? pw->pw_name : "unknown";
+	pin_source_init(&s->pin, "user PIN", "--pin-fd");
+}
+
+/* Parse a decimal option value within [min, max]. */
+int
+opt_int(const char *opt, const char *arg, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+		err_set("--%s %s: expected a whole number from %ld to %ld",
+		    opt, arg, min, max);
+		return 1;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Handle one of the shared options (--help is cmd_options' own); cmd
+ * names the command for messages.  Returns 0 when handled, 1 on a bad
+ * value (message set).
+ */
+int
+opt_common(struct session *s, int code, const char *arg, const char *cmd)
+{
+	switch (code) {
+	case OPT_HOME:
+		s->home = arg;
+		return 0;
+	case OPT_MODULE:
+		s->module = arg;
+		return 0;
+	case OPT_TOKEN:
+		s->token = arg;
+		return 0;
+	case OPT_PIN_FILE:
+		if (s->pin.fd != -1 || s->pin.nshares > 0) {
+			err_set("give --pin-file or --pin-fd, not both");
+			return 1;
+		}
+		s->pin.file = arg;
+		return 0;
+	case OPT_PIN_FD:
+		if (s->pin.file != NULL || s->pin.nshares > 0) {
+			err_set("give --pin-file or --pin-fd, not both");
+			return 1;
+		}
+		return pin_source_set_fd(&s->pin, arg);
+	case OPT_SHARE_FILE:
+	case OPT_SHARE_FD:
+		if (s->pin.file != NULL || s->pin.fd != -1) {
+			err_set("give the PIN (--pin-file, --pin-fd) or the "
+			    "custodians' shares (--share-file, --share-fd), "
+			    "not both");
+			return 1;
+		}
+		return pin_source_add_share(&s->pin, code == OPT_SHARE_FILE ?
+		    arg : NULL, code == OPT_SHARE_FD ? arg : NULL);
+	case OPT_OPERATOR:
+	case OPT_WITNESS:
+		/* Names go into the audit log and its transcript's lists. */
+		if (*arg == '\0' || strpbrk(arg, "\t\n\\,=") != NULL) {
+			err_set("--%s: give a plain name (no tab, newline, "
+			    "backslash, comma or '=')", code == OPT_OPERATOR ?
+			    "operator" : "witness");
+			return 1;
+		}
+		if (code == OPT_OPERATOR) {
+			s->operator = arg;
+			return 0;
+		}
+		if (s->nwitness == sizeof(s->witness) / sizeof(s->witness[0])) {
+			err_set("--witness: at most %zu witnesses",
+			    sizeof(s->witness) / sizeof(s->witness[0]));
+			return 1;
+		}
+		s->witness[s->nwitness++] = arg;
+		return 0;
+	case OPT_EXPORT:
+		s->export_dir = arg;
+		return 0;
+	case OPT_TEMPLATES:
+		s->templates = arg;
+		return 0;
+	case OPT_CLOCK_CONFIRMED:
+		/* The operator checked the time before running the command. */
+		room_clock_confirm(&s->clock, 0, "by --clock-confirmed");
+		return 0;
+	default:
+		err_set("unknown option: see ceremony %s --help", cmd);
+		return 1;
+	}
+}
+
+/* Commands that take no positional arguments say so. */
+int
+opt_no_args(const char *cmd, int argc, char **argv)
+{
+	if (optind < argc) {
+		err_set("unexpected argument \"%s\": see ceremony %s --help",
+		    argv[optind], cmd);
+		return 1;
+	}
+	return 0;
+}
+
+#define OPTS_MAX	32
+
+/* A command's own option: one value, or one more of a list. */
+static int
+opt_local(const struct cmd_opt *o, const char *arg)
+{
+	size_t	n;
+
+	if (o->has_arg != CMD_OPT_LIST) {
+		*o->value = arg != NULL ? arg : "1";
+		return 0;
+	}
+	for (n = 0; o->value[n] != NULL; n++)
+		;
+	if (n == CMD_OPT_LIST_MAX) {
+		err_set("--%s: at most %d", o->name, CMD_OPT_LIST_MAX);
+		return 1;
+	}
+	o->value[n] = arg;
+	o->value[n + 1] = NULL;
+	return 0;
+}
+
+/*
+ * Parse a command's options: the shared ones into the session, the
+ * command's own (local) into their value pointers.  Returns 0 to go on,
+ * -1 when --help was shown, 1 on a bad option (message set).
+ */
+int
+cmd_options(struct session *s, const char *cmd, int argc, char **argv,
+    const struct cmd_opt *local)
+{
+	static const struct option common[] = { COMMON_OPTS };
+	struct option	 all[OPTS_MAX];
+	size_t		 n = 0, i, ncommon = sizeof(common) / sizeof(common[0]);
+	int		 c, r;
+
+	for (i = 0; i < ncommon; i++)
+		all[n++] = common[i];
+	for (i = 0; local != NULL && local[i].name != NULL &&
+	    n < OPTS_MAX - 1; i++, n++) {
+		all[n].name = local[i].name;
+		all[n].has_arg = local[i].has_arg ? required_argument :
+		    no_argument;
+		all[n].flag = NULL;
+		all[n].val = OPT_LOCAL + (int)i;
+	}
+	memset(&all[n], 0, sizeof(all[n]));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
+		if (c >= OPT_LOCAL) {
+			if (opt_local(&local[c - OPT_LOCAL], optarg) != 0)
+				return 1;
+			continue;
+		}
+		if (c == '?' || c == ':') {
+			err_set("%s \"%s\": see ceremony %s --help",
+			    c == ':' ? "missing value for" : "unknown option",
+			    argv[optind - 1], cmd);
+			return 1;
+		}
+		/* --help checks the explanations against what is taken. */
+		if (c == OPT_HELP) {
+			if (opt_docs_check(cmd, local) != 0)
+				return 1;
+			usage_of(cmd);
+			return -1;
+		}
+		if ((r = opt_common(s, c, optarg, cmd)) != 0)
+			return r;
+	}
+	tmpl_path_init(s->templates, s->home);
+	return 0;
+}
+
+/* Print the one error line and close what the session opened. */
+int
+cmd_fail(struct session *s)
+{
+	fflush(stdout);	/* what was printed comes before the verdict */
+	fprintf(stderr, "ceremony: %s\n", err_get());
+	if (s != NULL)
+		session_close(s);
+	return 1;
+}

@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony sign --inbox: every request in HOME/requests after one login.
+ * Each request is read and checked against the policy; the acceptable ones
+ * are built, linted, reserved, signed, verified and recorded by the
+ * pipeline (batch_pipeline.c).  Requests end in requests/done/ (signed) or
+ * requests/rejected/ with NAME.findings beside them.  Nothing is signed
+ * unless it passes its policy.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ceremony/issue/batch.h"
+#include "ceremony/session/session.h"
+
+/*
+ * Send one request to the intake (batch_send), and read how it vetted it
+ * against the policy (batch_recv): one thread at a time (the intake's
+ * socket is not shared), in the order sent.
+ */
+void
+batch_send(struct session *s, struct batch_item *it, const struct policy *p)
+{
+	if (intake_send(s, &it->req, it->path, p, 0) != 0)
+		snprintf(it->why, sizeof(it->why), "%s", err_get());
+}
+
+void
+batch_recv(struct session *s, struct batch_item *it, const struct policy *p)
+{
+	err_clear();
+	it->checked = 1;
+	if (it->why[0] != '\0')
+		return;		/* not sent */
+	if (intake_recv(s, &it->req, &it->csr) != 0) {
+		snprintf(it->why, sizeof(it->why), "%s", err_get());
+		return;
+	}
+	if (sign_check(p, it->csr, &it->f) != 0)
+		snprintf(it->why, sizeof(it->why), "fails policy %s", p->name);
+}
+
+void
+batch_check(struct session *s, struct batch_item *it, const struct policy *p)
+{
+	batch_send(s, it, p);
+	batch_recv(s, it, p);
+}
+
+static int
+batch_load(struct session *s, struct batch *b)
+{
+	char	**paths = NULL;
+	size_t	  i, n = 0;
+
+	if ((b->inbox = db_path(s->db, "requests")) == NULL ||
+	    csr_inbox_list(b->inbox, &paths, &n) != 0)
+		return 1;
+	if ((b->v = calloc(n ? n : 1, sizeof(*b->v))) == NULL ||
+	    (b->jobs = calloc(n ? n : 1, sizeof(*b->jobs))) == NULL ||
+	    (b->job_items = calloc(n ? n : 1, sizeof(*b->job_items))) == NULL ||
+	    (b->serials = calloc(n ? n : 1, sizeof(*b->serials))) == NULL) {
+		csr_inbox_free(paths, n);
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		b->v[i].path = paths[i];
+		paths[i] = NULL;
+		b->v[i].name = strrchr(b->v[i].path, '/') != NULL ?
+		    strrchr(b->v[i].path, '/') + 1 : b->v[i].path;
+	}
+	b->n = n;
+	csr_inbox_free(paths, n);
+	return 0;
+}
+
+/*
+ * Left in the inbox: a write failed and stopped the batch before this
+ * request's fate was decided.
+ */
+static int
+batch_left(const struct batch *b, const struct batch_item *it)
+{
+	return b->stopped && it->job.state != ISSUE_RECORDED &&
+	    it->why[0] == '\0';
+}
+
+static const char *
+batch_why(const struct batch *b, const struct batch_item *it)
+{
+	if (it->why[0] != '\0')
+		return it->why;
+	return batch_left(b, it) ? "not signed: left in the inbox" :
+	    "signing failed";
+}
+
+static int
+mkdir_in(const char *dir, const char *sub, char *out, size_t len)
+{
+	snprintf(out, len, "%s/%s", dir, sub);
+	if (mkdir(out, 0755) == -1 && errno != EEXIST) {
+		err_set("cannot create %s: %s", out, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* The findings, as a person reads them, beside the rejected request. */
+static int
+batch_report(const struct batch *b, const char *dir,
+    const struct batch_item *it)
+{
+	char	 path[4096], *buf = NULL;
+	size_t	 len = 0;
+	FILE	*m;
+	int	 rc;
+
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return 1;
+	fprintf(m, "request %s rejected: %s\n", it->name, batch_why(b, it));
+	findings_print(m, &it->f);
+	fclose(m);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.findings", dir,
+	    it->name) >= sizeof(path)) {
+		err_set("path too long: %s/%s.findings", dir, it->name);
+		rc = 1;
+	} else
+		rc = atomic_write(path, buf, len, 0644, 0);
+	free(buf);
+	return rc;
+}
+
+/* done/ and rejected/ in the inbox, before anything is moved there. */
+static int
+batch_dirs(struct batch *b)
+{
+	return mkdir_in(b->inbox, "done", b->done, sizeof(b->done)) != 0 ||
+	    mkdir_in(b->inbox, "rejected", b->rej, sizeof(b->rej)) != 0;
+}
+
+/*
+ * Move each request to done/ or rejected/ once its fate is recorded; one
+ * that a failed write left undecided stays in the inbox.
+ */
+static int
+batch_file(const struct batch *b, struct batch_item **items, size_t n)
+{
+	char	 to[8192];
+	size_t	 i, moved[2] = { 0, 0 };
+	int	 ok;
+
+	for (i = 0; i < n; i++) {
+		if (batch_left(b, items[i]))
+			continue;
+		ok = items[i]->job.state == ISSUE_RECORDED;
+		moved[ok]++;
+		if (!ok && batch_report(b, b->rej, items[i]) != 0)
+			return 1;
+		snprintf(to, sizeof(to), "%s/%s", ok ? b->done : b->rej,
+		    items[i]->name);
+		if (rename(items[i]->path, to) == -1) {
+			err_set("cannot move %s to %s: %s", items[i]->path, to,
+			    strerror(errno));
+			return 1;
+		}
+	}
+	/* Each directory a name left or entered, synced once. */
+	return (moved[0] + moved[1] > 0 && fsync_dir(b->inbox)) ||
+	    (moved[1] > 0 && fsync_dir(b->done)) ||
+	    (moved[0] > 0 && fsync_dir(b->rej));
+}
+
+static void
+batch_summary(const struct batch *b, size_t *signedn)
+{
+	const struct batch_item	*it;
+	char			 name[4 * NAME_MAX + 1];
+	size_t			 i;
+
+	*signedn = 0;
+	printf("%-32s  %-8s  %s\n", "request", "verdict", "serial or reason");
+	for (i = 0; i < b->n; i++) {
+		it = &b->v[i];
+		/* A file name is the requester's: escaped for the terminal. */
+		esc_text(name, sizeof(name), it->name, ESC_TERMINAL);
+		if (it->job.state == ISSUE_RECORDED) {
+			printf("%-32s  %-8s  %s\n", name, "signed",
+			    it->job.serial);
+			(*signedn)++;
+		} else
+			printf("%-32s  %-8s  %s\n", name, batch_left(b, it) ?
+			    "left" : "rejected", batch_why(b, it));
+	}
+	printf("%zu signed, %zu rejected, %zu in all\n", *signedn,
+	    b->n - *signedn, b->n);
+}
+
+/* The chain beside the certificates the pipeline exported. */
+static int
+batch_export_chain(struct session *s, const struct signer *sg)
+{
+	char	dir[4096];
+
+	if (atomic_group_begin() != 0)
+		return 1;
+	if (sign_export_chain(s, sg, dir, sizeof(dir)) != 0) {
+		atomic_group_abort();
+		return 1;
+	}
+	return atomic_group_commit();
+}
+
+/* One audit record per request, signed or refused, in one append. */
+static int
+batch_audit(struct batch *b, struct batch_item **items, size_t n)
+{
+	struct audit_entry	*e;
+	char			**detail;
+	size_t			 i;
+	int			 rc = 1;
+
+	e = calloc(n ? n : 1, sizeof(*e));
+	detail = calloc(n ? n : 1, sizeof(*detail));
+	if (e == NULL || detail == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		struct batch_item *it = items[i];
+
+		e[i].operator = b->s->operator;
+		e[i].op = "sign";
+		e[i].ok = it->job.state == ISSUE_RECORDED;
+		if (asprintf(&detail[i], "%s %s", it->name, e[i].ok ?
+		    it->job.serial : batch_why(b, it)) == -1) {
+			detail[i] = NULL;
+			goto out;
+		}
+		e[i].detail = detail[i];
+		audit_add_in(&e[i], "template", b->t->raw, b->t->rawlen);
+		audit_add_in(&e[i], "policy", b->p->raw, b->p->rawlen);
+		if (it->csr != NULL)
+			audit_add_in(&e[i], "csr", it->csr->der, it->csr->derlen);
+		/* The bytes that were verified and recorded. */
+		if (e[i].ok)
+			audit_add_out(&e[i], "cert", it->job.der,
+			    it->job.derlen);
+	}
+	rc = db_audit_many(b->s->db, e, n);
+out:
+	for (i = 0; i < n && detail != NULL; i++)
+		free(detail[i]);
+	free(detail);
+	free(e);
+	return rc;
+}
+
+/*
+ * The requests' audit records, then their moves out of the inbox.  The
+ * pipeline settles the signed ones a chunk at a time; the rest are
+ * settled at the end.
+ */
+int
+batch_settle(struct batch *b, struct batch_item **items, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return 0;
+	if (batch_audit(b, items, n) != 0 || batch_file(b, items, n) != 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		items[i]->settled = 1;
+	return 0;
+}
+
+/* Every request the pipeline did not settle, in the inbox's order. */
+static int
+batch_settle_rest(struct batch *b)
+{
+	struct batch_item	**rest;
+	size_t			  i, n = 0;
+	int			  rc;
+
+	if ((rest = calloc(b->n ? b->n : 1, sizeof(*rest))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < b->n; i++)
+		if (!b->v[i].settled)
+			rest[n++] = &b->v[i];
+	rc = batch_settle(b, rest, n);
+	free(rest);
+	return rc;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->v[i].path);
+		vetted_free(b->v[i].csr);
+		intake_req_clear(&b->v[i].req);
+		findings_free(&b->v[i].f);
+		issue_job_clear(&b->v[i].job);
+	}
+	free(b->v);
+	free(b->jobs);
+	free(b->job_items);
+	free(b->serials);
+	free(b->inbox);
+}
+
+/*
+ * Sign what is acceptable.  The requests before the first acceptable one
+ * are checked here, so that the PIN is asked only when something will be
+ * signed; the pipeline checks the rest while the token signs.
+ */
+static int
+batch_sign(struct batch *b, struct signer *sg)
+{
+	for (b->first = 0; b->first < b->n; b->first++) {
+		batch_check(b->s, &b->v[b->first], b->p);
+		if (b->v[b->first].why[0] == '\0')
+			break;
+	}
+	if (b->first == b->n)
+		return 0;
+	if (batch_dirs(b) != 0 || session_login(b->s) != 0 ||
+	    signer_open(b->s, sg, b->t->md) != 0 ||
+	    issue_serials(b->s, b->serials, b->n - b->first) != 0)
+		return 1;
+	batch_pipeline(b);
+	issue_abandon(b->s, b->jobs, b->njobs);
+	return 0;
+}
+
+int
+sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct sign_opts *o)
+{
+	struct batch	 b;
+	struct signer	 sg;
+	size_t		 signedn = 0;
+	int		 rc = 1;
+
+	memset(&b, 0, sizeof(b));
+	memset(&sg, 0, sizeof(sg));
+	b.s = s;
+	b.sg = &sg;
+	b.t = t;
+	b.p = p;
+	b.o = o;
+	if (batch_load(s, &b) != 0 || batch_sign(&b, &sg) != 0)
+		goto out;
+	/* What was decided is audited and filed even after a failure. */
+	if ((sg.chain != NULL && !b.stopped &&
+	    batch_export_chain(s, &sg) != 0) || (b.done[0] == '\0' &&
+	    batch_dirs(&b) != 0) || batch_settle_rest(&b) != 0)
+		goto out;
+	batch_summary(&b, &signedn);
+	if (b.stopped) {
+		err_set("%s", b.error);
+		goto out;
+	}
+	rc = 0;
+	if (signedn < b.n) {
+		err_set("%zu of %zu requests rejected: see %s/rejected/",
+		    b.n - signedn, b.n, b.inbox);
+		rc = 1;
+	}
+out:
+	batch_free(&b);
+	signer_close(&sg);
+	return rc;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One request signed, start to end, for both front ends: the policy check
+ * (a refusal asks no PIN and touches no token), the login, the current CA
+ * generation opened, the certificate issued and exported, and one audit
+ * record whatever happened.  The batch (batch.c) shares the audit and the
+ * export functions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceremony/export/export.h"
+#include "ceremony/issue/issue.h"
+#include "ceremony/policy/policy.h"
+#include "ceremony/session/session.h"
+
+static void
+sign_audit_items(struct audit_entry *e, const struct tmpl *t,
+    const struct policy *p, const struct vetted *c)
+{
+	audit_add_in(e, "template", t->raw, t->rawlen);
+	audit_add_in(e, "policy", p->raw, p->rawlen);
+	if (c != NULL)
+		audit_add_in(e, "csr", c->der, c->derlen);
+}
+
+int
+sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct vetted *c, const struct issue_job *j, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	char			 detail[160];
+	int			 len, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "sign";
+	e.ok = ok;
+	snprintf(detail, sizeof(detail), "%s%s", j->serial,
+	    j->clamped ? " notAfter clamped to the issuer's (--clamp)" : "");
+	e.detail = ok ? detail : err_get();
+	sign_audit_items(&e, t, p, c);
+	/* Recorded, then the export failed: the record names it too. */
+	if ((ok || j->state == ISSUE_RECORDED) && j->cert != NULL &&
+	    (len = i2d_X509(j->cert, &der)) > 0)
+		audit_add_out(&e, "cert", der, (size_t)len);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/*
+ * The certificate (PEM and DER) into the export directory.  The chain
+ * above it is the same for every certificate of a CA generation:
+ * chain-genN.pem and chain-genN.p7b (sign_export_chain).
+ */
+int
+sign_export(struct session *s, const struct issue_job *j, char *dir,
+    size_t dirlen)
+{
+	char	*kept;
+	int	 rc;
+
+	export_dir_of(s, dir, dirlen);
+	if ((kept = db_cert_file(s->db, j->serial)) == NULL)
+		return 1;
+	rc = export_cert_from(dir, j->serial, j->cert, kept);
+	free(kept);
+	return rc;
+}
+
+int
+sign_export_chain(struct session *s, const struct signer *sg, char *dir,
+    size_t dirlen)
+{
+	STACK_OF(X509)	*links = NULL;
+	char		 base[32];
+	int		 rc;
+
+	export_dir_of(s, dir, dirlen);
+	snprintf(base, sizeof(base), "chain-gen%d", sg->generation);
+	if (ca_links_all(s->db, &links) != 0)
+		return 1;
+	rc = export_chain(dir, base, sg->chain, links);
+	sk_X509_pop_free(links, X509_free);
+	return rc;
+}
+
+/*
+ * Sign request c (loaded by the caller) under template t and its policy p.
+ * out holds the findings, and on success the certificate and the signer;
+ * the caller shows them and then calls sign_outcome_clear().
+ */
+int
+sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct vetted *c, const struct sign_opts *o, struct sign_outcome *out)
+{
+	int	ok = 0;
+
+	memset(out, 0, sizeof(*out));
+	/* Refused by policy: no PIN asked, no token touched. */
+	if (sign_check(p, c, &out->f) != 0) {
+		out->refused = 1;
+		sign_job(&out->j, &out->sg, t, c, o);
+		goto audit;
+	}
+	ok = session_login(s) == 0 && signer_open(s, &out->sg, t->md) == 0 &&
+	    sign_request(s, &out->sg, t, p, c, o, &out->f, &out->j) == 0;
+	if (!ok || sign_export(s, &out->j, out->dir, sizeof(out->dir)) != 0 ||
+	    sign_export_chain(s, &out->sg, out->dir, sizeof(out->dir)) != 0)
+		ok = 0;
+audit:
+	return sign_audit(s, t, p, c, &out->j, ok) != 0 || !ok;
+}
+
+void
+sign_outcome_clear(struct sign_outcome *out)
+{
+	findings_free(&out->f);
+	issue_job_clear(&out->j);
+	signer_close(&out->sg);
+}

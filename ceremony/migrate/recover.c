@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ceremony db recover: settle what interrupted commands left.  Opening
+ * the data directory for writing already repairs a last line without its
+ * newline and rolls back a revocation without its index line (db/); this
+ * settles every serial still reserved (P): a certificate file whose
+ * serial is the reservation's and whose signature verifies under the CA
+ * generation the reservation names was issued, and is recorded V; any
+ * other is voided (X).  Each gets its audit record first, op db.recover,
+ * then its index line; each is announced on stderr.  No token is needed:
+ * nothing is signed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "ceremony/cli/cli.h"
+#include "ceremony/migrate/migrate.h"
+#include "ceremony/session/session.h"
+
+/* The certificate of serial r, if the token really issued it. */
+static X509 *
+recover_cert(struct db *db, const struct db_record *r, char *why, size_t size)
+{
+	X509	*x = NULL, *ca = NULL;
+	char	 have[DB_SERIAL_MAX], *path;
+	int	 there;
+
+	if ((path = db_cert_file(db, r->serial)) == NULL)
+		goto fail;
+	there = access(path, F_OK) == 0;
+	free(path);
+	if (!there) {
+		snprintf(why, size, "no certificate file: never signed");
+		goto out;
+	}
+	if ((x = db_cert_get(db, r->serial)) == NULL ||
+	    db_cert_serial(x, have) != 0 || strcmp(have, r->serial) != 0) {
+		snprintf(why, size, "certs/%s.pem is not a certificate of this "
+		    "serial", r->serial);
+		goto fail;
+	}
+	if ((ca = db_ca_get(db, r->generation)) == NULL ||
+	    X509_check_issued(ca, x) != X509_V_OK ||
+	    X509_verify(x, X509_get0_pubkey(ca)) != 1) {
+		snprintf(why, size, "certs/%s.pem does not verify under CA "
+		    "generation %d", r->serial, r->generation);
+		goto fail;
+	}
+	goto out;
+fail:
+	X509_free(x);
+	x = NULL;
+out:
+	X509_free(ca);
+	err_clear();
+	ERR_clear_error();
+	return x;
+}
+
+/* One reservation settled: its record, then its line. */
+static int
+recover_one(struct session *s, const struct db_record *r, int *issued)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	char			 why[256], detail[400], serial[DB_SERIAL_MAX];
+	X509			*x;
+	int			 len, rc = 1;
+
+	snprintf(serial, sizeof(serial), "%s", r->serial);
+	x = recover_cert(s->db, r, why, sizeof(why));
+	memset(&e, 0, sizeof(e));
+	e.op = "db.recover";
+	e.ok = 1;
+	e.operator = s->operator;
+	if (x != NULL && (len = i2d_X509(x, &der)) > 0) {
+		snprintf(detail, sizeof(detail), "serial %s issued: its "
+		    "certificate verifies under CA generation %d; recorded V",
+		    serial, r->generation);
+		audit_add_out(&e, "cert", der, (size_t)len);
+	} else
+		snprintf(detail, sizeof(detail), "serial %s void (%s); "
+		    "recorded X", serial, why);
+	e.detail = detail;
+	*issued = e.nout > 0;
+	if (db_audit(s->db, &e) != 0)
+		goto out;
+	if (*issued ? db_index_mark(s->db, serial, DB_VALID, 0, -1) :
+	    db_serial_void(s->db, serial)) {
+		err_context("the audit log records %s, but index.txt could not "
+		    "take it: free some space, then run ceremony db recover "
+		    "again", serial);
+		goto out;
+	}
+	note("%s", detail);
+	rc = 0;
+out:
+	OPENSSL_free(der);
+	X509_free(x);
+	return rc;
+}
+
+int
+cmd_db_recover(int argc, char **argv)
+{
+	struct session		 s;
+	char			(*stuck)[DB_SERIAL_MAX] = NULL;
+	const struct db_record	*r;
+	size_t			 i, n = 0, total, done = 0, issued = 0;
+	int			 k, rc = 1;
+
+	session_init(&s);
+	if ((k = cmd_options(&s, "db recover", argc, argv, NULL)) != 0)
+		return k < 0 ? 0 : cmd_fail(&s);
+	if (opt_no_args("db recover", argc, argv) != 0)
+		return cmd_fail(&s);
+	if (db_open(s.home, &s.db) != 0)
+		goto out;
+	/* The serials first: an append moves the index's records. */
+	total = db_index_count(s.db);
+	if ((stuck = calloc(total + 1, sizeof(*stuck))) == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	for (i = 0; i < total; i++)
+		if ((r = db_index_at(s.db, i))->status == DB_RESERVED)
+			memcpy(stuck[n++], r->serial, DB_SERIAL_MAX);
+	for (i = 0; i < n; i++, done++) {
+		if ((r = db_index_get(s.db, stuck[i])) == NULL ||
+		    recover_one(&s, r, &k) != 0)
+			goto out;
+		issued += k != 0;
+	}
+	if (n == 0)
+		printf("nothing to recover: no serial is left reserved\n");
+	else
+		printf("%zu reserved serial%s settled: %zu issued (V), %zu void "
+		    "(X)\n", n, n == 1 ? "" : "s", issued, n - issued);
+	rc = 0;
+out:
+	free(stuck);
+	if (rc != 0) {
+		if (done > 0)
+			err_context("%zu of %zu settled", done, n);
+		return cmd_fail(&s);
+	}
+	session_close(&s);
+	return 0;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What ceremony rollover status shows, and what the TUI's timeline
+ * draws: every generation with its certificate, state and dates, the
+ * days until a pending switch-over, and whether the overlap period
+ * before the active root's end has begun with nothing prepared.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceremony/issue/issue.h"
+#include "ceremony/rollover/rollover.h"
+
+#define DAY	86400
+
+void
+rollover_status_free(struct rollover_status *st)
+{
+	size_t	i;
+
+	for (i = 0; st->v != NULL && i < st->n; i++) {
+		X509_free(st->v[i].cert);
+		X509_free(st->v[i].newwithold);
+		X509_free(st->v[i].oldwithnew);
+	}
+	free(st->v);
+	memset(st, 0, sizeof(*st));
+}
+
+static int
+status_gen(struct db *db, int gen, time_t now, struct rollover_gen_info *g)
+{
+	if (db_gen_status(db, gen, now, &g->g) != 0 ||
+	    (g->cert = db_ca_get(db, gen)) == NULL)
+		return 1;
+	g->newwithold = db_ca_link_get(db, gen, "newwithold");
+	g->oldwithnew = db_ca_link_get(db, gen, "oldwithnew");
+	err_clear();
+	g->not_before = cert_time(X509_get0_notBefore(g->cert));
+	g->not_after = cert_time(X509_get0_notAfter(g->cert));
+	return cert_fingerprint(g->cert, g->fingerprint,
+	    sizeof(g->fingerprint));
+}
+
+int
+rollover_status_read(struct db *db, time_t now, long overlap_days,
+    struct rollover_status *st)
+{
+	struct rollover_gen_info	*g;
+	int				 gen, hi;
+	size_t				 i;
+
+	memset(st, 0, sizeof(*st));
+	st->now = now;
+	st->overlap_days = overlap_days;
+	if ((hi = db_ca_highest(db)) < 0 ||
+	    (st->active = db_ca_active(db, now, NULL)) < 0)
+		return 1;
+	if (hi == 0) {
+		err_set("this data directory has no CA certificate yet");
+		return 1;
+	}
+	if ((st->v = calloc((size_t)hi, sizeof(*st->v))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (gen = 1; gen <= hi; gen++, st->n++)
+		if (status_gen(db, gen, now, &st->v[gen - 1]) != 0)
+			goto fail;
+	for (i = 0; i < st->n; i++) {
+		g = &st->v[i];
+		if (g->g.state == DB_GEN_PENDING)
+			st->pending = g->g.gen;
+		if (g->g.gen == st->active) {
+			st->overlap_from = g->not_after - overlap_days * DAY;
+			st->active_end = g->not_after;
+		}
+	}
+	st->overlap_begun = st->active > 0 && now >= st->overlap_from;
+	st->warn = st->overlap_begun && st->pending == 0;
+	return 0;
+fail:
+	rollover_status_free(st);
+	return 1;
+}

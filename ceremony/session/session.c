@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Opening what a command needs, in order (data directory, module, token,
+ * login), and releasing all of it in one place whatever happened.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ceremony/issue/issue.h"
+#include "ceremony/policy/policy.h"
+#include "ceremony/session/session.h"
+
+/*
+ * A writing command's data directory.  Every P at open was left by an
+ * interrupted signing (no process holds a reservation across the lock):
+ * the officer is told, and settles them with ceremony db recover.
+ */
+int
+session_open_db(struct session *s)
+{
+	size_t	i, n = 0;
+
+	if (s->db != NULL)
+		return 0;
+	if (db_open(s->home, &s->db) != 0)
+		return 1;
+	for (i = 0; i < db_index_count(s->db); i++)
+		n += db_index_at(s->db, i)->status == DB_RESERVED;
+	if (n > 0)
+		note("%s: %zu serial%s reserved (P) but never recorded as issued "
+		    "or void, left by an interrupted signing: ceremony db "
+		    "verify names them, ceremony db recover settles them",
+		    s->home, n, n == 1 ? " is" : "s are");
+	return 0;
+}
+
+/* For a command that only reads: no file of the data directory changes. */
+int
+session_open_db_readonly(struct session *s)
+{
+	if (s->db != NULL)
+		return 0;
+	return db_open_flags(s->home, DB_OPEN_READONLY, &s->db);
+}
+
+/* The module named by --module, else the data directory's, else SoftHSM. */
+int
+session_open_module(struct session *s)
+{
+	const char	*module = s->module;
+
+	if (s->hsm != NULL)
+		return 0;
+	if (module == NULL && s->db != NULL)
+		module = db_config(s->db)->module;
+	if (module == NULL && (module = hsm_default_module()) == NULL) {
+		err_set("no PKCS#11 module given and SoftHSM2 is not installed: "
+		    "use --module PATH");
+		return 1;
+	}
+	return hsm_open(module, &s->hsm);
+}
+
+static int
+session_pin_cb(void *arg, struct secret **pin)
+{
+	struct session	*s = arg;
+
+	return pin_read(&s->pin, pin);
+}
+
+int
+session_open_token(struct session *s)
+{
+	const char	*token = s->token;
+
+	if (session_open_module(s) != 0)
+		return 1;
+	if (token == NULL && s->db != NULL)
+		token = db_config(s->db)->token;
+	if (token == NULL) {
+		err_set("no token given: use --token LABEL or --home DIR");
+		return 1;
+	}
+	hsm_set_pin_cb(s->hsm, session_pin_cb, s);
+	return hsm_token_select(s->hsm, token);
+}
+
+/*
+ * Shares of a quorum that is no longer the token's (a reshare made a new
+ * PIN) rebuild the old PIN: refused by the quorum id, before a try of
+ * the PIN is spent on it.
+ */
+static int
+session_quorum_check(struct session *s)
+{
+	char	cur[2 * SHARE_QID_LEN + 1];
+
+	if (s->pin.qid[0] == '\0' || s->db == NULL)
+		return 0;
+	if (db_quorum_get(s->db, cur) != 0)
+		return 1;
+	if (cur[0] != '\0' && strcmp(cur, s->pin.qid) != 0) {
+		err_set("these shares are of quorum %s, but the token's PIN "
+		    "is now the one of quorum %s (%s/quorum.txt): the old "
+		    "shares no longer open it; nothing was tried on the token",
+		    s->pin.qid, cur, s->home);
+		return 1;
+	}
+	return 0;
+}
+
+/* C_Login with pin (shares of an old quorum refused first), wiped and
+ * freed on the line after, whatever came of it; the audit session opens
+ * once logged in. */
+static int
+session_login_pin(struct session *s, struct secret *pin)
+{
+	int	rc;
+
+	if (session_quorum_check(s) != 0) {
+		secret_free(pin);
+		return 1;
+	}
+	rc = hsm_login(s->hsm, pin);
+	secret_free(pin);
+	if (rc == 0) {
+		s->logged_in = 1;
+		rc = audit_session_open(s);
+	}
+	return rc;
+}
+
+/*
+ * Log in with the user PIN (or the one M custodians' shares rebuild); the
+ * PIN is wiped before this returns.  The room is checked first
+ * (room_login.c), the audit session opens here.
+ */
+int
+session_login(struct session *s)
+{
+	struct secret	*pin = NULL;
+
+	if (s->logged_in)
+		return 0;
+	/* The room first: a refusal touches neither the token nor the PIN.
+	 * The request intake is forked before the token is opened. */
+	if (room_login_check(s) != 0 || intake_start(s) != 0 ||
+	    session_open_token(s) != 0)
+		return 1;
+	if (pin_read(&s->pin, &pin) != 0)
+		return 1;
+	return session_login_pin(s, pin);
+}
+
+/*
+ * Log in with a PIN the front end already holds (the TUI's masked field),
+ * the token opened first if it is not; the PIN is wiped here in any case.
+ */
+int
+session_login_with(struct session *s, struct secret *pin)
+{
+	if (s->logged_in) {
+		secret_free(pin);
+		return 0;
+	}
+	if (room_login_check(s) != 0 || intake_start(s) != 0) {
+		secret_free(pin);
+		return 1;
+	}
+	if (s->hsm == NULL || hsm_token(s->hsm) == NULL) {
+		if (session_open_token(s) != 0) {
+			secret_free(pin);
+			return 1;
+		}
+	}
+	return session_login_pin(s, pin);
+}
+
+void
+session_close(struct session *s)
+{
+	/* Sealed while the token is still logged in; a failure is audited. */
+	if (audit_session_close(s) != 0)
+		note("%s", err_get());
+	if (s->hsm != NULL) {
+		if (s->logged_in)
+			(void)hsm_logout(s->hsm);
+		hsm_close(s->hsm);
+	}
+	if (s->db != NULL)
+		db_close(s->db);
+	intake_stop(s);
+	pin_source_clear(&s->pin);
+	s->hsm = NULL;
+	s->db = NULL;
+	s->logged_in = 0;
+}
+
+/*
+ * Append the operation's audit record.  When the operation failed, its
+ * message stays first and a failure to record is added to that one line;
+ * when it succeeded, a failure to record is the command's error.
+ */
+int
+session_audit(struct session *s, struct audit_entry *e)
+{
+	char	saved[1024], why[512];
+
+	if (s->db == NULL)
+		return 0;
+	e->operator = s->operator;
+	snprintf(saved, sizeof(saved), "%s", e->ok ? "" : err_get());
+	if (db_audit(s->db, e) == 0)
+		return 0;
+	if (e->ok) {
+		err_context("done, but its audit record could not be written");
+		return 1;
+	}
+	snprintf(why, sizeof(why), "%s", err_get());
+	err_set("%s (nor could the audit record be written: %s)", saved, why);
+	return 1;
+}
+
+/* A key of the token named by the operator, of a type the template allows. */
+int
+session_key(struct session *s, const struct tmpl *t, const char *keyref,
+    struct hsm_key **out)
+{
+	if (hsm_key_find(s->hsm, keyref, out) != 0)
+		return 1;
+	if (!tmpl_key_allowed(t, &(*out)->spec)) {
+		err_set("key \"%s\" is %s, which template %s does not allow "
+		    "(key_types)", (*out)->label, (*out)->spec.name, t->path);
+		hsm_key_free(*out);
+		*out = NULL;
+		return 1;
+	}
+	return 0;
+}
