@@ -1,12 +1,15 @@
 # ceremony: offline, HSM-backed root CA toolkit.  See README.md.
-PKGS     = libcrypto libp11 ncursesw hogweed nettle libgfshare libseccomp
+PKGS     = libcrypto libp11 ncursesw hogweed nettle gmp libgfshare libseccomp \
+           p11-kit-1
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Werror
 CFLAGS  ?= -O2 -g
-override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
-           $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags p11-kit-1)
-override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lgmp -ldl -pthread
+# := so that pkg-config runs once, not once per object.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. $(PKG_CFLAGS)
+override LDLIBS += $(PKG_LIBS) -ldl -pthread
 BUILD   ?= build
 CEREMONY ?= $(BUILD)/ceremony
 
@@ -48,11 +51,17 @@ $(BUILD)/ceremony: $(CORE_O) $(APP_O)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/test_%: tests/unit/test_%.c $(LIB_O)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+	@mkdir -p $(BUILD)/obj/tests/unit
+	$(CC) $(CFLAGS) -MMD -MP -MF $(BUILD)/obj/tests/unit/test_$*.d \
+	  -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/obj/%.o: %.c $(wildcard */*.h */*/*.h)
+# Each object's header dependencies, written by the compiler (-MMD) with
+# a phony target per header (-MP) so that a removed header breaks nothing.
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # The sanitizer build of the same program and unit tests, in its own folder.
 asan:
@@ -75,9 +84,9 @@ fuzz-build:
 
 fuzzers: $(FUZZERS)
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h \
-    $(BUILD)/obj/tests/fuzz/scratch.o $(LIB_O)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< \
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/obj/tests/fuzz/scratch.o $(LIB_O)
+	$(CC) $(CFLAGS) -MMD -MP -MF $(BUILD)/obj/tests/fuzz/fuzz_$*.d \
+	  -fsanitize=fuzzer -o $@ $< \
 	  $(BUILD)/obj/tests/fuzz/scratch.o $(LIB_O) $(LDFLAGS) $(LDLIBS)
 
 fuzz: fuzz-build
