@@ -79,14 +79,35 @@ batch_load(struct session *s, struct batch *b)
 }
 
 /*
+ * Issued: its certificate file and audit record are written.  Its index
+ * line normally follows; when a failed write stopped that, the serial
+ * stays reserved for db recover to record.
+ */
+static int
+batch_issued(const struct batch_item *it)
+{
+	return it->job.state == ISSUE_RECORDED || it->job.audited;
+}
+
+/* Issued, but a failed write left their serials reserved. */
+static size_t
+batch_unindexed(const struct batch *b)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		n += b->v[i].job.audited && b->v[i].job.state != ISSUE_RECORDED;
+	return n;
+}
+
+/*
  * Left in the inbox: a write failed and stopped the batch before this
  * request's fate was decided.
  */
 static int
 batch_left(const struct batch *b, const struct batch_item *it)
 {
-	return b->stopped && it->job.state != ISSUE_RECORDED &&
-	    it->why[0] == '\0';
+	return b->stopped && !batch_issued(it) && it->why[0] == '\0';
 }
 
 static const char *
@@ -156,7 +177,7 @@ batch_file(const struct batch *b, struct batch_item **items, size_t n)
 	for (i = 0; i < n; i++) {
 		if (batch_left(b, items[i]))
 			continue;
-		ok = items[i]->job.state == ISSUE_RECORDED;
+		ok = batch_issued(items[i]);
 		moved[ok]++;
 		if (!ok && batch_report(b, b->rej, items[i]) != 0)
 			return 1;
@@ -187,7 +208,7 @@ batch_summary(const struct batch *b, size_t *signedn)
 		it = &b->v[i];
 		/* A file name is the requester's: escaped for the terminal. */
 		esc_text(name, sizeof(name), it->name, ESC_TERMINAL);
-		if (it->job.state == ISSUE_RECORDED) {
+		if (batch_issued(it)) {
 			printf("%-32s  %-8s  %s\n", name, "signed",
 			    it->job.serial);
 			(*signedn)++;
@@ -214,8 +235,13 @@ batch_export_chain(struct session *s, const struct signer *sg)
 	return atomic_group_commit();
 }
 
-/* One audit record per request, signed or refused, in one append. */
-static int
+/*
+ * One audit record per request, signed or refused, in one append.  A
+ * signed one's is written once its certificate file is durable and before
+ * its index line (pipe_record), so that no certificate is valid in the
+ * index without the record of its signing.
+ */
+int
 batch_audit(struct batch *b, struct batch_item **items, size_t n)
 {
 	struct audit_entry	*e;
@@ -234,7 +260,8 @@ batch_audit(struct batch *b, struct batch_item **items, size_t n)
 
 		e[i].operator = b->s->operator;
 		e[i].op = "sign";
-		e[i].ok = it->job.state == ISSUE_RECORDED;
+		e[i].ok = it->job.state == ISSUE_SIGNED ||
+		    it->job.state == ISSUE_RECORDED;
 		if (asprintf(&detail[i], "%s %s", it->name, e[i].ok ?
 		    it->job.serial : batch_why(b, it)) == -1) {
 			detail[i] = NULL;
@@ -250,7 +277,9 @@ batch_audit(struct batch *b, struct batch_item **items, size_t n)
 			audit_add_out(&e[i], "cert", it->job.der,
 			    it->job.derlen);
 	}
-	rc = db_audit_many(b->s->db, e, n);
+	if ((rc = db_audit_many(b->s->db, e, n)) == 0)
+		for (i = 0; i < n; i++)
+			items[i]->job.audited = e[i].ok;
 out:
 	for (i = 0; i < n && detail != NULL; i++)
 		free(detail[i]);
@@ -260,18 +289,30 @@ out:
 }
 
 /*
- * The requests' audit records, then their moves out of the inbox.  The
- * pipeline settles the signed ones a chunk at a time; the rest are
- * settled at the end.
+ * The requests' audit records (but for the signed ones, recorded
+ * already), then their moves out of the inbox.  The pipeline settles the
+ * signed ones a chunk at a time; the rest are settled at the end.
  */
 int
 batch_settle(struct batch *b, struct batch_item **items, size_t n)
 {
-	size_t	i;
+	struct batch_item	**todo;
+	size_t			  i, k = 0;
+	int			  rc;
 
 	if (n == 0)
 		return 0;
-	if (batch_audit(b, items, n) != 0 || batch_file(b, items, n) != 0)
+	if ((todo = calloc(n, sizeof(*todo))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!items[i]->job.audited)
+			todo[k++] = items[i];
+	rc = (k > 0 && batch_audit(b, todo, k) != 0) ||
+	    batch_file(b, items, n) != 0;
+	free(todo);
+	if (rc != 0)
 		return 1;
 	for (i = 0; i < n; i++)
 		items[i]->settled = 1;
@@ -367,6 +408,10 @@ sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
 	batch_summary(&b, &signedn);
 	if (b.stopped) {
 		err_set("%s", b.error);
+		if (batch_unindexed(&b) > 0)
+			err_context("%zu signed and in the audit log are not in "
+			    "index.txt: free some space, then run ceremony db "
+			    "recover", batch_unindexed(&b));
 		goto out;
 	}
 	rc = 0;

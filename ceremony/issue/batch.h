@@ -49,6 +49,7 @@ void	batch_send(struct session *, struct batch_item *,
 	    const struct policy *);
 void	batch_recv(struct session *, struct batch_item *,
 	    const struct policy *);
+int	batch_audit(struct batch *, struct batch_item **, size_t);
 int	batch_settle(struct batch *, struct batch_item **, size_t);
 
 /* batch_pipeline.c */

@@ -191,8 +191,9 @@ pipe_worker(void *arg)
 }
 
 /*
- * The certificate files, then the index, then the exports, then the
- * requests' audit records and their moves to done/.
+ * The certificate files, then the requests' audit records, then the
+ * index, then the exports, then the moves to done/.  A certificate is
+ * valid in the index only with the record of its signing before it.
  */
 static int
 pipe_record(struct batch *b, size_t from, size_t to)
@@ -208,7 +209,12 @@ pipe_record(struct batch *b, size_t from, size_t to)
 		atomic_group_abort();
 		return 1;
 	}
-	if (atomic_group_commit() != 0 ||
+	if (atomic_group_commit() != 0)
+		return 1;
+	for (i = k = 0; i < n; i++)
+		if (jobs[i]->state == ISSUE_SIGNED)
+			signed_items[k++] = b->job_items[from + i];
+	if ((k > 0 && batch_audit(b, signed_items, k) != 0) ||
 	    issue_record_index(b->s, jobs, n) != 0 ||
 	    atomic_group_begin() != 0)
 		return 1;
@@ -220,10 +226,7 @@ pipe_record(struct batch *b, size_t from, size_t to)
 		}
 	if (atomic_group_commit() != 0)
 		return 1;
-	/* The signed ones settle now; the others at the end. */
-	for (i = k = 0; i < n; i++)
-		if (jobs[i]->state == ISSUE_RECORDED)
-			signed_items[k++] = b->job_items[from + i];
+	/* The signed ones settle now (moved); the others at the end. */
 	return batch_settle(b, signed_items, k);
 }
 

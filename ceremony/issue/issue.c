@@ -8,10 +8,12 @@
  *                 for a whole batch)
  *   issue_sign    the token signs; signature and chain verified; the signed
  *                 bytes compared with the linted ones
- *   issue_record  certificate files and the index (one index write for a
- *                 whole batch)
+ *   issue_record  certificate files, the job's audit record (when the
+ *                 caller gives one), then the index (one index write for
+ *                 a whole batch)
  *   issue_abandon voids what was reserved and not recorded: a serial the
- *                 token may have seen is never reused
+ *                 token may have seen is never reused; one whose audit
+ *                 record is written stays reserved for db recover
  *
  * Root creation and subordinate signing both go through here.
  */
@@ -476,10 +478,27 @@ issue_record_index(struct session *s, struct issue_job **jobs, size_t n)
 	return issue_index(s, jobs, n, ISSUE_SIGNED, DB_VALID, ISSUE_RECORDED);
 }
 
+/* Each job's own audit record, between its file and its index line. */
+static int
+issue_record_audit(struct session *s, struct issue_job **jobs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (jobs[i]->state != ISSUE_SIGNED || jobs[i]->audit == NULL)
+			continue;
+		if (jobs[i]->audit(s, jobs[i], jobs[i]->audit_arg) != 0)
+			return 1;
+		jobs[i]->audited = 1;
+	}
+	return 0;
+}
+
 int
 issue_record(struct session *s, struct issue_job **jobs, size_t n)
 {
-	if (issue_record_files(s, jobs, n) != 0)
+	if (issue_record_files(s, jobs, n) != 0 ||
+	    issue_record_audit(s, jobs, n) != 0)
 		return 1;
 	return issue_record_index(s, jobs, n);
 }
@@ -490,8 +509,9 @@ issue_abandon(struct session *s, struct issue_job **jobs, size_t n)
 {
 	size_t	i;
 
+	/* One the audit log records stays reserved: db recover settles it. */
 	for (i = 0; i < n; i++)
-		if (jobs[i]->state == ISSUE_SIGNED ||
+		if ((jobs[i]->state == ISSUE_SIGNED && !jobs[i]->audited) ||
 		    jobs[i]->state == ISSUE_TOKEN_SIGNED)
 			jobs[i]->state = ISSUE_RESERVED;
 	if (issue_index(s, jobs, n, ISSUE_RESERVED, DB_VOID, ISSUE_VOID) != 0)
@@ -513,6 +533,10 @@ issue_one(struct session *s, struct issue_job *j, struct findings *f)
 	snprintf(saved, sizeof(saved), "%s", err_get());
 	issue_abandon(s, jobs, 1);
 	err_set("%s", saved);
+	if (j->audited)
+		err_context("serial %s is signed and in the audit log, but "
+		    "not in index.txt: free some space, then run ceremony db "
+		    "recover", j->serial);
 	return 1;
 }
 

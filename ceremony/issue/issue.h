@@ -131,6 +131,15 @@ struct issue_job {
 	char				*subject_text;	/* RFC 2253 */
 	int				 clamped;
 	struct presign			 ps;
+	/*
+	 * The operation's audit record, written once the certificate file
+	 * is durable and before the index says valid: a certificate is
+	 * issued only with its record.  NULL: the caller records after.
+	 */
+	int				(*audit)(struct session *,
+					    const struct issue_job *, void *);
+	void				*audit_arg;
+	int				 audited;	/* its record written */
 };
 int		 spki_set(X509_PUBKEY *, const X509_ALGOR *,
 		    const unsigned char *, int);
@@ -203,6 +212,9 @@ struct signer {
 struct sign_opts {
 	long	days;		/* 0: the template's */
 	int	clamp;		/* cut notAfter to the issuer's */
+	/* the signing's audit record, before its index line (issue_job) */
+	int	(*audit)(struct session *, const struct issue_job *, void *);
+	void	*audit_arg;
 };
 int		 signer_open(struct session *, struct signer *,
 		    const EVP_MD *);

@@ -103,6 +103,8 @@ sign_job(struct issue_job *j, const struct signer *sg, const struct tmpl *t,
 	j->generation = sg->generation;
 	j->days = o->days;
 	j->clamp = o->clamp;
+	j->audit = o->audit;
+	j->audit_arg = o->audit_arg;
 }
 
 /* The intake's findings of v, into f: any error refuses it. */

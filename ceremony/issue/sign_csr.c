@@ -87,30 +87,74 @@ sign_export_chain(struct session *s, const struct signer *sg, char *dir,
 	return rc;
 }
 
+/* What the signing's audit record names, for the hook issue_one calls. */
+struct sign_rec {
+	const struct tmpl	*t;
+	const struct policy	*p;
+	const struct vetted	*c;
+};
+
+static int
+sign_audit_issued(struct session *s, const struct issue_job *j, void *arg)
+{
+	const struct sign_rec	*r = arg;
+
+	return sign_audit(s, r->t, r->p, r->c, j, 1);
+}
+
+/* Issued and recorded, then the export failed: a record of its own. */
+static void
+sign_audit_export(struct session *s, const struct issue_job *j)
+{
+	struct audit_entry	 e;
+	char			 detail[1200];
+
+	err_context("serial %s is issued and recorded, but was not exported "
+	    "(its certificate is certs/%s.pem in the data directory)",
+	    j->serial, j->serial);
+	memset(&e, 0, sizeof(e));
+	e.op = "sign.export";
+	e.ok = 0;
+	snprintf(detail, sizeof(detail), "%s", err_get());
+	e.detail = detail;
+	if (session_audit(s, &e) != 0)
+		err_context("%s; and its audit record failed", detail);
+}
+
 /*
  * Sign request c (loaded by the caller) under template t and its policy p.
  * out holds the findings, and on success the certificate and the signer;
- * the caller shows them and then calls sign_outcome_clear().
+ * the caller shows them and then calls sign_outcome_clear().  The audit
+ * record of a certificate issued is written before its index line says
+ * valid (issue_one); any other outcome gets its record at the end.
  */
 int
 sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
     const struct vetted *c, const struct sign_opts *o, struct sign_outcome *out)
 {
-	int	ok = 0;
+	struct sign_rec		 rec = { t, p, c };
+	struct sign_opts	 oo = *o;
+	int			 ok = 0;
 
 	memset(out, 0, sizeof(*out));
+	oo.audit = sign_audit_issued;
+	oo.audit_arg = &rec;
 	/* Refused by policy: no PIN asked, no token touched. */
 	if (sign_check(p, c, &out->f) != 0) {
 		out->refused = 1;
-		sign_job(&out->j, &out->sg, t, c, o);
+		sign_job(&out->j, &out->sg, t, c, &oo);
 		goto audit;
 	}
 	ok = session_login(s) == 0 && signer_open(s, &out->sg, t->md) == 0 &&
-	    sign_request(s, &out->sg, t, p, c, o, &out->f, &out->j) == 0;
-	if (!ok || sign_export(s, &out->j, out->dir, sizeof(out->dir)) != 0 ||
-	    sign_export_chain(s, &out->sg, out->dir, sizeof(out->dir)) != 0)
-		ok = 0;
+	    sign_request(s, &out->sg, t, p, c, &oo, &out->f, &out->j) == 0;
+	if (ok && (sign_export(s, &out->j, out->dir, sizeof(out->dir)) != 0 ||
+	    sign_export_chain(s, &out->sg, out->dir, sizeof(out->dir)) != 0)) {
+		sign_audit_export(s, &out->j);
+		return 1;
+	}
 audit:
+	if (out->j.audited)
+		return !ok;
 	return sign_audit(s, t, p, c, &out->j, ok) != 0 || !ok;
 }
 

@@ -187,7 +187,7 @@ genkey_issue(struct session *s, const struct genkey_req *g,
     const struct secret *pw, struct signer *sg, struct findings *f,
     struct issue_job *j, struct vetted **c, struct p12_job *pj)
 {
-	struct sign_opts	o = { 0, 0 };
+	struct sign_opts	o = { 0 };
 
 	if ((pj->key = genkey_make(&g->spec)) == NULL ||
 	    genkey_request(g, pj->key, c) != 0)

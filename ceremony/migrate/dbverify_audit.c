@@ -56,6 +56,7 @@ struct dbv_audit {
 	struct dbva_vec		 outs;		/* dbva_hash: records' outs */
 	struct dbva_vec		 certs;		/* dbva_hash: index certs */
 	int			 chain_ok;
+	int			 outs_sorted;
 	int			 imported;	/* a db.import-openssl record */
 	size_t			 nimported;	/* index certs it covers */
 	int			 oom;
@@ -225,6 +226,27 @@ hash_find(const struct dbva_vec *v, const char *hash)
 	    sizeof(struct dbva_hash), hash_cmp);
 }
 
+static void
+outs_sort(struct dbv_audit *a)
+{
+	if (!a->outs_sorted && a->outs.n > 0)
+		qsort(a->outs.v, a->outs.n, sizeof(struct dbva_hash), hash_cmp);
+	a->outs_sorted = 1;
+}
+
+/*
+ * Whether a record of the log wrote the certificate whose DER has this
+ * SHA-256 (db recover: a signature without its record was not issued).
+ */
+int
+dbva_cert_recorded(struct dbv_audit *a, const char *hash)
+{
+	if (!a->chain_ok || a->oom)
+		return 0;
+	outs_sort(a);
+	return hash_find(&a->outs, hash) != NULL;
+}
+
 /* A cessationOfOperation of a certificate a rollover made is its own. */
 static int
 rollover_made(const struct dbv_audit *a, const struct dbva_ev *e)
@@ -347,8 +369,7 @@ dbva_check(struct dbv_audit *a, struct findings *f)
 		    "the index with the audit log");
 	if (!a->chain_ok || a->oom)
 		return;
-	if (a->outs.n > 0)
-		qsort(a->outs.v, a->outs.n, sizeof(struct dbva_hash), hash_cmp);
+	outs_sort(a);
 	if (a->certs.n > 0)
 		qsort(a->certs.v, a->certs.n, sizeof(struct dbva_hash),
 		    hash_cmp);

@@ -18,6 +18,7 @@ void		 dbva_line(struct dbv_audit *, const struct db_record *,
 void		 dbva_cert(struct dbv_audit *, const struct db_record *,
 		    const char *);
 void		 dbva_check(struct dbv_audit *, struct findings *);
+int		 dbva_cert_recorded(struct dbv_audit *, const char *);
 void		 dbva_free(struct dbv_audit *);
 
 /* dbverify.c */

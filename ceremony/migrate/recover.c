@@ -4,9 +4,11 @@
  * the data directory for writing already repairs a last line without its
  * newline and rolls back a revocation without its index line (db/); this
  * settles every serial still reserved (P): a certificate file whose
- * serial is the reservation's and whose signature verifies under the CA
- * generation the reservation names was issued, and is recorded V; any
- * other is voided (X).  Each gets its audit record first, op db.recover,
+ * serial is the reservation's, whose signature verifies under the CA
+ * generation the reservation names, and whose signing the audit log
+ * records (signing writes its record before the index line) was issued,
+ * and is recorded V; any other is voided (X): a signature the log does
+ * not record never left the database, and is not a certificate issued.  Each gets its audit record first, op db.recover,
  * then its index line; each is announced on stderr.  No token is needed:
  * nothing is signed.
  */
@@ -23,9 +25,26 @@
 #include "ceremony/migrate/migrate.h"
 #include "ceremony/session/session.h"
 
+/* Whether the audit log records the signing of x. */
+static int
+recover_recorded(struct dbv_audit *a, X509 *x)
+{
+	unsigned char	*der = NULL;
+	char		*h = NULL;
+	int		 len, rc;
+
+	rc = a != NULL && (len = i2d_X509(x, &der)) > 0 &&
+	    (h = sha256_hex(der, (size_t)len)) != NULL &&
+	    dbva_cert_recorded(a, h);
+	OPENSSL_free(der);
+	free(h);
+	return rc;
+}
+
 /* The certificate of serial r, if the token really issued it. */
 static X509 *
-recover_cert(struct db *db, const struct db_record *r, char *why, size_t size)
+recover_cert(struct db *db, struct dbv_audit *a, const struct db_record *r,
+    char *why, size_t size)
 {
 	X509	*x = NULL, *ca = NULL;
 	char	 have[DB_SERIAL_MAX], *path;
@@ -52,6 +71,11 @@ recover_cert(struct db *db, const struct db_record *r, char *why, size_t size)
 		    "generation %d", r->serial, r->generation);
 		goto fail;
 	}
+	if (!recover_recorded(a, x)) {
+		snprintf(why, size, "certs/%s.pem was signed but its signing "
+		    "was never recorded in the audit log", r->serial);
+		goto fail;
+	}
 	goto out;
 fail:
 	X509_free(x);
@@ -63,9 +87,33 @@ out:
 	return x;
 }
 
+/* The audit log's facts; one that does not verify settles nothing. */
+static struct dbv_audit *
+recover_audit(struct db *db)
+{
+	struct findings		 f = { 0 };
+	struct dbv_audit	*a = NULL;
+	char			*path;
+
+	if ((path = db_path(db, "audit.log")) == NULL)
+		return NULL;
+	if ((a = dbva_read(path, &f)) == NULL)
+		err_set("out of memory reading the audit log");
+	else if (f.errors > 0) {
+		err_set("%s: nothing was settled; run ceremony audit verify",
+		    f.v[0].text);
+		dbva_free(a);
+		a = NULL;
+	}
+	findings_free(&f);
+	free(path);
+	return a;
+}
+
 /* One reservation settled: its record, then its line. */
 static int
-recover_one(struct session *s, const struct db_record *r, int *issued)
+recover_one(struct session *s, struct dbv_audit *a, const struct db_record *r,
+    int *issued)
 {
 	struct audit_entry	 e;
 	unsigned char		*der = NULL;
@@ -74,7 +122,7 @@ recover_one(struct session *s, const struct db_record *r, int *issued)
 	int			 len, rc = 1;
 
 	snprintf(serial, sizeof(serial), "%s", r->serial);
-	x = recover_cert(s->db, r, why, sizeof(why));
+	x = recover_cert(s->db, a, r, why, sizeof(why));
 	memset(&e, 0, sizeof(e));
 	e.op = "db.recover";
 	e.ok = 1;
@@ -112,6 +160,7 @@ cmd_db_recover(int argc, char **argv)
 	struct session		 s;
 	char			(*stuck)[DB_SERIAL_MAX] = NULL;
 	const struct db_record	*r;
+	struct dbv_audit	*a = NULL;
 	size_t			 i, n = 0, total, done = 0, issued = 0;
 	int			 k, rc = 1;
 
@@ -120,7 +169,7 @@ cmd_db_recover(int argc, char **argv)
 		return k < 0 ? 0 : cmd_fail(&s);
 	if (opt_no_args("db recover", argc, argv) != 0)
 		return cmd_fail(&s);
-	if (db_open(s.home, &s.db) != 0)
+	if (db_open(s.home, &s.db) != 0 || (a = recover_audit(s.db)) == NULL)
 		goto out;
 	/* The serials first: an append moves the index's records. */
 	total = db_index_count(s.db);
@@ -133,7 +182,7 @@ cmd_db_recover(int argc, char **argv)
 			memcpy(stuck[n++], r->serial, DB_SERIAL_MAX);
 	for (i = 0; i < n; i++, done++) {
 		if ((r = db_index_get(s.db, stuck[i])) == NULL ||
-		    recover_one(&s, r, &k) != 0)
+		    recover_one(&s, a, r, &k) != 0)
 			goto out;
 		issued += k != 0;
 	}
@@ -145,6 +194,7 @@ cmd_db_recover(int argc, char **argv)
 	rc = 0;
 out:
 	free(stuck);
+	dbva_free(a);
 	if (rc != 0) {
 		if (done > 0)
 			err_context("%zu of %zu settled", done, n);

@@ -1,0 +1,97 @@
+#!/bin/bash
+# A certificate is issued only with the record of its signing.  Signing
+# writes the certificate file, then its audit record, then the index line
+# that says valid.  A crash before the record leaves the serial reserved
+# with a file the log never heard of: db recover voids it.  A crash after
+# the record leaves it reserved with its record: db recover records it
+# valid.  Either way db verify and audit verify find the directory
+# consistent afterwards, for one request (sign) as for a batch
+# (sign --inbox).  The crash is a preloaded write() that ends the process
+# at the signing's record (tests/fault/crash_fault.c).
+. "$(dirname "$0")/lib.sh"
+
+TPL=$TOP/templates
+R=$T/root
+c() { "$CEREMONY" "$@"; }
+cc -shared -fPIC -O1 -o "$T/crash.so" "$TOP/tests/fault/crash_fault.c" -ldl ||
+	{ echo "Bail out! cannot build the crash shim"; exit 1; }
+# The sanitizer build takes a preloaded library after its own runtime.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+MARK=$(printf '\top=sign\t')
+crash() {	# crash before|after CMD...
+	local when=$1; shift
+	if [ "$when" = before ]; then
+		LD_PRELOAD=$T/crash.so CEREMONY_CRASH_BEFORE=$MARK "$@"
+	else
+		LD_PRELOAD=$T/crash.so CEREMONY_CRASH_AFTER=$MARK "$@"
+	fi > "$T/out" 2> "$T/err"
+}
+# The serials whose last line says reserved (the index is append-only).
+reserved() {
+	awk -F'\t' '{ st[$6] = $1 } END { for (s in st) if (st[s] == "P") print s }' \
+		"$R/index.txt" | sort
+}
+status() { grep -P "\t$1\t" "$R/index.txt" | tail -1 | cut -f1; }
+signs() { grep -cP '\top=sign\tresult=ok\t' "$R/audit.log"; }
+
+ok "a root CA and four requests" root_home "$R" a b c d
+sign_one() {
+	c sign --home "$R" --pin-file "$T/pin" --template "$TPL/subca.cnf" \
+		--csr "$R/requests/$1.csr"
+}
+
+# --- One request, a crash before its record.
+n0=$(signs)
+crash before sign_one a
+is "sign dies at its record" "$?" 137
+s=$(reserved)
+like "... its serial is reserved" "$s" '^[0-9A-F]+$'
+ok "... its certificate file was written" test -s "$R/certs/$s.pem"
+is "... the log has no record of it" "$(signs)" "$n0"
+fails "db verify finds it" c db verify --home "$R"
+like "... reserved, a file, not recorded" "$(cat "$T/out")" \
+	"serial $s is still reserved \(P\): certificate file exists"
+ok "db recover settles it" c db recover --home "$R"
+like "... void: its signing was never recorded" "$(cat "$T/err")" \
+	"serial $s void \(certs/$s.pem was signed but its signing was never recorded in the audit log\); recorded X"
+is "... X in the index" "$(status "$s")" X
+ok "... db verify: consistent" c db verify --home "$R"
+ok "... audit verify: clean" c audit verify --home "$R"
+
+# --- One request, a crash after its record.
+crash after sign_one b
+is "sign dies right after its record" "$?" 137
+s=$(reserved)
+like "... its serial is reserved" "$s" '^[0-9A-F]+$'
+is "... the log records its signing" "$(signs)" $((n0 + 1))
+like "... with the certificate" "$(grep -P '\top=sign\tresult=ok\t' "$R/audit.log" | tail -1)" \
+	"out=cert:$(openssl x509 -in "$R/certs/$s.pem" -outform DER | sha256sum | cut -c1-64)"
+ok "db recover settles it" c db recover --home "$R"
+like "... issued" "$(cat "$T/err")" "serial $s issued: its certificate verifies under CA generation 1; recorded V"
+is "... V in the index" "$(status "$s")" V
+ok "... db verify: consistent" c db verify --home "$R"
+ok "... audit verify: clean" c audit verify --home "$R"
+ok "... the certificate verifies" openssl verify -CAfile "$R/ca/gen-1.pem" "$R/certs/$s.pem"
+
+# --- A batch, a crash before its records: both void.
+mkdir -p "$T/held" && mv "$R/requests/d.csr" "$T/held/"
+rm -f "$R/requests/a.csr" "$R/requests/b.csr"
+cp "$T/held/d.csr" "$R/requests/e.csr"
+crash before c sign --inbox --home "$R" --pin-file "$T/pin" --template "$TPL/subca.cnf"
+is "sign --inbox dies at its records" "$?" 137
+is "... two serials reserved" "$(reserved | wc -l)" 2
+is "... the requests are still in the inbox" "$(ls "$R/requests" | grep -c '\.csr$')" 2
+ok "db recover settles them" c db recover --home "$R"
+like "... both void" "$(cat "$T/out")" "2 reserved serials settled: 0 issued \(V\), 2 void \(X\)"
+ok "... db verify: consistent" c db verify --home "$R"
+
+# --- The same batch again, a crash after its records: both valid.
+crash after c sign --inbox --home "$R" --pin-file "$T/pin" --template "$TPL/subca.cnf"
+is "sign --inbox dies right after its records" "$?" 137
+is "... two serials reserved" "$(reserved | wc -l)" 2
+ok "db recover settles them" c db recover --home "$R"
+like "... both issued" "$(cat "$T/out")" "2 reserved serials settled: 2 issued \(V\), 0 void \(X\)"
+ok "... db verify: consistent" c db verify --home "$R"
+ok "... audit verify: clean" c audit verify --home "$R"
+
+done_testing
