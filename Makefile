@@ -1,11 +1,11 @@
 # ceremony: offline, HSM-backed root CA toolkit.  See README.md.
-PKGS     = libcrypto libp11 ncursesw hogweed nettle libgfshare libseccomp
+PKGS     = libcrypto libp11 p11-kit-1 ncursesw hogweed nettle libgfshare libseccomp libpsl libidn2
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Werror
 CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I. \
-           $(shell pkg-config --cflags $(PKGS)) $(shell pkg-config --cflags p11-kit-1)
+           $(shell pkg-config --cflags $(PKGS))
 override LDLIBS += $(shell pkg-config --libs $(PKGS)) -lgmp -ldl -pthread
 BUILD   ?= build
 CEREMONY ?= $(BUILD)/ceremony
