@@ -79,18 +79,14 @@ alabel_ok(const char *l, size_t len)
 }
 
 /*
- * The public suffix list, loaded once per process: libpsl's newest of
- * its built-in copy and the one the distribution ships
- * (/usr/share/publicsuffix); both are on the disk, nothing is fetched.
+ * The public suffix list built into libpsl (Debian builds it from its
+ * publicsuffix package): nothing is read from the disk, since the policy
+ * is checked in the confined parser too, which may not open files.
  */
 static const psl_ctx_t *
 psl_list(void)
 {
-	static psl_ctx_t	*psl;
-
-	if (psl == NULL && (psl = psl_latest(NULL)) == NULL)
-		psl = (psl_ctx_t *)psl_builtin();
-	return psl;
+	return psl_builtin();
 }
 
 /* Is base (a wildcard's name after "*.") a public suffix, like co.uk? */
