@@ -188,8 +188,8 @@ crl_read_times(const char *path, time_t *tu, time_t *nu,
     unsigned long long *number, size_t *entries)
 {
 	struct crlmap			 cm;
-	STACK_OF(X509_EXTENSION)	*sk;
-	ASN1_INTEGER			*num;
+	STACK_OF(X509_EXTENSION)	*sk = NULL;
+	ASN1_INTEGER			*num = NULL;
 	uint64_t			 v = 0;
 	int				 rc = 1;
 
@@ -204,14 +204,19 @@ crl_read_times(const char *path, time_t *tu, time_t *nu,
 	sk = crlmap_exts(&cm);
 	num = sk == NULL ? NULL : X509V3_get_d2i(sk, NID_crl_number, NULL,
 	    NULL);
-	if (num != NULL)
-		ASN1_INTEGER_get_uint64(&v, num);
+	/* Read as 0, a garbage number would pass "the number increases". */
+	if (num == NULL || !ASN1_INTEGER_get_uint64(&v, num)) {
+		err_set("%s has no readable CRL number (none, or not a whole "
+		    "number below 2^64): the file is damaged or not ceremony's; "
+		    "restore it from a published copy", path);
+		goto out;
+	}
 	*number = v;
-	ASN1_INTEGER_free(num);
-	sk_X509_EXTENSION_pop_free(sk, X509_EXTENSION_free);
 	*entries = count_entries(&cm);
 	rc = 0;
 out:
+	ASN1_INTEGER_free(num);
+	sk_X509_EXTENSION_pop_free(sk, X509_EXTENSION_free);
 	crlmap_close(&cm);
 	return rc;
 }
