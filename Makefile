@@ -1,6 +1,6 @@
 # ceremony: offline, HSM-backed root CA toolkit.  See README.md.
-PKGS     = libcrypto libp11 ncursesw hogweed nettle gmp libgfshare libseccomp \
-           p11-kit-1
+PKGS     = libcrypto libp11 p11-kit-1 ncursesw hogweed nettle gmp libgfshare \
+           libseccomp libpsl libidn2
 CC      ?= cc
 WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Werror

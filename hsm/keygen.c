@@ -264,6 +264,26 @@ gen_result(struct gen *g, struct hsm_key **out)
 	return 0;
 }
 
+/*
+ * Destroy the half-made pair; a half that stays on the token is said in
+ * front of the reason the generation failed, so the officer removes it.
+ */
+static void
+gen_undo(struct gen *g)
+{
+	struct hsm	*h = g->h;
+	CK_RV		 rv;
+
+	if ((rv = h->f->C_DestroyObject(h->session, g->priv)) != CKR_OK)
+		err_context("the half-made private key \"%s\" could not be "
+		    "destroyed (%s): delete it with the token's own tool "
+		    "before generating again", g->label, hsm_rv_text(rv));
+	if ((rv = h->f->C_DestroyObject(h->session, g->pub)) != CKR_OK)
+		err_context("the half-made public key \"%s\" could not be "
+		    "destroyed (%s): delete it with the token's own tool "
+		    "before generating again", g->label, hsm_rv_text(rv));
+}
+
 int
 hsm_key_generate_ex(struct hsm *h, const struct hsm_keyspec *spec,
     const char *label, int flags, struct hsm_key **out)
@@ -285,10 +305,8 @@ hsm_key_generate_ex(struct hsm *h, const struct hsm_keyspec *spec,
 fail:
 	rc = 1;
 	/* Half a key pair is worse than none. */
-	if (g.made) {
-		(void)h->f->C_DestroyObject(h->session, g.priv);
-		(void)h->f->C_DestroyObject(h->session, g.pub);
-	}
+	if (g.made)
+		gen_undo(&g);
 out:
 	EVP_PKEY_free(g.pkey);
 	return rc;

@@ -92,12 +92,12 @@ crl_tmpl_idp_form(CONF *c, struct crl_tmpl *t)
 	return 0;
 }
 
+/* The [crl] section is there and holds only keys we know. */
 static int
-crl_tmpl_parse(CONF *c, struct crl_tmpl *t)
+crl_tmpl_keys(CONF *c, const struct crl_tmpl *t)
 {
 	STACK_OF(CONF_VALUE)	*sk;
 	CONF_VALUE		*cv;
-	const char		*v;
 	int			 i;
 
 	if ((sk = NCONF_get_section(c, "crl")) == NULL) {
@@ -113,7 +113,34 @@ crl_tmpl_parse(CONF *c, struct crl_tmpl *t)
 			return 1;
 		}
 	}
-	if (crl_tmpl_days(c, t, "days", 30, &t->days) ||
+	return 0;
+}
+
+/* digest: SHA-256 unless asked, and only the SHA-2 of 256 bits or more. */
+static int
+crl_tmpl_digest(CONF *c, struct crl_tmpl *t)
+{
+	const char	*v = NCONF_get_string(c, "crl", "digest");
+
+	if ((t->digest = strdup(v != NULL ? v : "sha256")) == NULL)
+		return 1;
+	if ((t->md = EVP_get_digestbyname(t->digest)) == NULL ||
+	    (EVP_MD_get_type(t->md) != NID_sha256 &&
+	    EVP_MD_get_type(t->md) != NID_sha384 &&
+	    EVP_MD_get_type(t->md) != NID_sha512)) {
+		err_set("template %s: digest = \"%s\": use sha256, sha384 or "
+		    "sha512", t->path, t->digest);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+crl_tmpl_parse(CONF *c, struct crl_tmpl *t)
+{
+	const char	*v;
+
+	if (crl_tmpl_keys(c, t) != 0 || crl_tmpl_days(c, t, "days", 30, &t->days) ||
 	    crl_tmpl_days(c, t, "max_days", ROOT_MAX_DAYS, &t->max_days) ||
 	    crl_tmpl_days(c, t, "reissue_days", 7, &t->reissue_days))
 		return 1;
@@ -127,17 +154,8 @@ crl_tmpl_parse(CONF *c, struct crl_tmpl *t)
 		    "days (%ld)", t->path, t->reissue_days, t->days);
 		return 1;
 	}
-	v = NCONF_get_string(c, "crl", "digest");
-	if ((t->digest = strdup(v != NULL ? v : "sha256")) == NULL)
+	if (crl_tmpl_digest(c, t) != 0)
 		return 1;
-	if ((t->md = EVP_get_digestbyname(t->digest)) == NULL ||
-	    (EVP_MD_get_type(t->md) != NID_sha256 &&
-	    EVP_MD_get_type(t->md) != NID_sha384 &&
-	    EVP_MD_get_type(t->md) != NID_sha512)) {
-		err_set("template %s: digest = \"%s\": use sha256, sha384 or "
-		    "sha512", t->path, t->digest);
-		return 1;
-	}
 	v = NCONF_get_string(c, "crl", "keep_expired");
 	if (v == NULL || strcmp(v, "no") == 0)
 		t->keep_expired = 0;

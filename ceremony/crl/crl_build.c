@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -23,34 +24,30 @@
 
 #define OUTBUF		(256 * 1024)
 #define ENTRY_MAX	128
+/* Identifier octets: SEQUENCE and the [0] of crlExtensions. */
+#define DER_SEQ		(V_ASN1_CONSTRUCTED | V_ASN1_SEQUENCE)
+#define DER_EXTS	(V_ASN1_CONSTRUCTED | V_ASN1_CONTEXT_SPECIFIC | 0)
 
-/* Bytes of a DER header for content of length n. */
+/*
+ * Bytes of a DER header for content of length n (a low tag number: the
+ * header's length does not depend on which).  Contents stay below 2^31
+ * bytes, OpenSSL's int: a CRL of millions of entries is some 40 MB.
+ */
 static size_t
 der_hdr_len(size_t n)
 {
-	size_t	k = 0;
-
-	if (n < 128)
-		return 2;
-	for (; n > 0; n >>= 8)
-		k++;
-	return 2 + k;
+	return (size_t)ASN1_object_size(0, (int)n, V_ASN1_SEQUENCE) - n;
 }
 
+/* The header of tag (its identifier octet) over n bytes, at out. */
 static size_t
 der_hdr(unsigned char *out, unsigned char tag, size_t n)
 {
-	size_t	k = der_hdr_len(n) - 2, i;
+	unsigned char	*p = out;
 
-	out[0] = tag;
-	if (k == 0) {
-		out[1] = (unsigned char)n;
-		return 2;
-	}
-	out[1] = (unsigned char)(0x80 | k);
-	for (i = 0; i < k; i++)
-		out[2 + i] = (unsigned char)(n >> (8 * (k - 1 - i)));
-	return 2 + k;
+	ASN1_put_object(&p, (tag & V_ASN1_CONSTRUCTED) != 0, (int)n,
+	    tag & 0x1f, tag & V_ASN1_PRIVATE);
+	return (size_t)(p - out);
 }
 
 static void
@@ -125,7 +122,7 @@ crl_entry_der(const struct crl_entry *e, unsigned char *out)
 	n += e->seriallen;
 	n += der_time(body + n, e->revoked_at, 0);
 	if (e->reason > 0) {
-		x += der_hdr(ext + x, 0x30, 10);
+		x += der_hdr(ext + x, DER_SEQ, 10);
 		memcpy(ext + x, reason_oid, 5);
 		x += 5;
 		memcpy(ext + x, "\x04\x03\x0a\x01", 4);
@@ -133,18 +130,18 @@ crl_entry_der(const struct crl_entry *e, unsigned char *out)
 		ext[x++] = (unsigned char)e->reason;
 	}
 	if (e->invalidity > 0) {
-		x += der_hdr(ext + x, 0x30, 24);
+		x += der_hdr(ext + x, DER_SEQ, 24);
 		memcpy(ext + x, inval_oid, 5);
 		x += 5;
 		x += der_hdr(ext + x, V_ASN1_OCTET_STRING, 17);
 		x += der_time(ext + x, e->invalidity, 1);
 	}
 	if (x > 0) {
-		n += der_hdr(body + n, 0x30, x);
+		n += der_hdr(body + n, DER_SEQ, x);
 		memcpy(body + n, ext, x);
 		n += x;
 	}
-	x = der_hdr(out, 0x30, n);
+	x = der_hdr(out, DER_SEQ, n);
 	memcpy(out + x, body, n);
 	return x + n;
 }
@@ -247,10 +244,10 @@ crl_tbs(const struct crl_parts *p, const struct crlsrc *src, size_t elen,
 	if (src->listed > 0)
 		rlen = der_hdr_len(elen) + elen;
 	tbslen = p->headlen + rlen + p->extslen;
-	sink_put(k, h, der_hdr(h, 0x30, tbslen));
+	sink_put(k, h, der_hdr(h, DER_SEQ, tbslen));
 	sink_put(k, p->head, p->headlen);
 	if (src->listed > 0) {
-		sink_put(k, h, der_hdr(h, 0x30, elen));
+		sink_put(k, h, der_hdr(h, DER_SEQ, elen));
 		crl_entries(src, k);
 	}
 	sink_put(k, p->exts, p->extslen);
@@ -323,6 +320,56 @@ crl_digest(EVP_MD_CTX *c, const EVP_MD *md, const struct crl_parts *p,
 }
 
 /*
+ * The CertificateList, written: DER, PEM, a SHA-256 of the DER; the
+ * TBSCertList hashed again as it goes out (dg), to compare with what was
+ * signed.
+ */
+static int
+crl_put(struct sink *k, const struct crl_job *j, const struct crl_parts *p,
+    const struct crlsrc *src, size_t elen, const unsigned char *sig,
+    size_t siglen, int fd, int pemfd, EVP_MD_CTX *whole, EVP_MD_CTX *c,
+    unsigned char *dg, unsigned int *dglen)
+{
+	unsigned char	h[16];
+	size_t		outer;
+	int		out = 0;
+
+	k->fd = fd;
+	k->pemfd = pemfd;
+	k->whole = whole;
+	if (!EVP_DigestInit_ex(whole, EVP_sha256(), NULL)) {
+		err_ossl("cannot hash the CRL");
+		return 1;
+	}
+	EVP_EncodeInit(k->pem);
+	write_full(k, pemfd, (const unsigned char *)"-----BEGIN X509 CRL-----\n",
+	    25);
+	outer = crl_tbs_len(p, src, elen) + p->alglen +
+	    der_hdr_len(siglen + 1) + siglen + 1;
+	sink_put(k, h, der_hdr(h, DER_SEQ, outer));
+	sink_flush(k);
+	if (crl_digest(c, j->t->md, p, src, elen, dg, dglen, k) != 0) {
+		err_ossl("cannot hash the CRL");
+		return 1;
+	}
+	sink_put(k, p->alg, p->alglen);
+	sink_put(k, h, der_hdr(h, V_ASN1_BIT_STRING, siglen + 1));
+	sink_put(k, "", 1);
+	sink_put(k, sig, siglen);
+	sink_flush(k);
+	EVP_EncodeFinal(k->pem, k->pembuf, &out);
+	write_full(k, pemfd, k->pembuf, (size_t)out);
+	write_full(k, pemfd, (const unsigned char *)"-----END X509 CRL-----\n",
+	    23);
+	if (k->failed) {
+		err_set("cannot write the CRL files: nothing was kept, the "
+		    "CRL number is not used");
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Hash, sign on the token, then write fd (DER) and pemfd (PEM) while
  * hashing again; the signature must verify over what was written.
  */
@@ -333,10 +380,10 @@ crl_write(const struct crl_job *j, const struct crl_parts *p,
 	struct sink		*k = NULL;
 	EVP_MD_CTX		*c = NULL, *whole = NULL;
 	unsigned char		 dg[EVP_MAX_MD_SIZE], dg2[EVP_MAX_MD_SIZE];
-	unsigned char		 h[16], *sig = NULL, fp[32];
+	unsigned char		*sig = NULL, fp[32];
 	unsigned int		 dglen, dg2len, fplen;
-	size_t			 elen, siglen, outer;
-	int			 out = 0, rc = 1;
+	size_t			 elen, siglen;
+	int			 rc = 1;
 	char			*hex;
 
 	if ((k = calloc(1, sizeof(*k))) == NULL ||
@@ -356,39 +403,9 @@ crl_write(const struct crl_job *j, const struct crl_parts *p,
 	    "nothing was written, the CRL number is not used", &sig,
 	    &siglen) != 0)
 		goto out;
-	/* CertificateList, written: DER, PEM, a SHA-256 of the DER. */
-	k->fd = fd;
-	k->pemfd = pemfd;
-	k->whole = whole;
-	if (!EVP_DigestInit_ex(whole, EVP_sha256(), NULL)) {
-		err_ossl("cannot hash the CRL");
+	if (crl_put(k, j, p, src, elen, sig, siglen, fd, pemfd, whole, c, dg2,
+	    &dg2len) != 0)
 		goto out;
-	}
-	EVP_EncodeInit(k->pem);
-	write_full(k, pemfd, (const unsigned char *)"-----BEGIN X509 CRL-----\n",
-	    25);
-	outer = crl_tbs_len(p, src, elen) + p->alglen +
-	    der_hdr_len(siglen + 1) + siglen + 1;
-	sink_put(k, h, der_hdr(h, 0x30, outer));
-	sink_flush(k);
-	if (crl_digest(c, j->t->md, p, src, elen, dg2, &dg2len, k) != 0) {
-		err_ossl("cannot hash the CRL");
-		goto out;
-	}
-	sink_put(k, p->alg, p->alglen);
-	sink_put(k, h, der_hdr(h, V_ASN1_BIT_STRING, siglen + 1));
-	sink_put(k, "", 1);
-	sink_put(k, sig, siglen);
-	sink_flush(k);
-	EVP_EncodeFinal(k->pem, k->pembuf, &out);
-	write_full(k, pemfd, k->pembuf, (size_t)out);
-	write_full(k, pemfd, (const unsigned char *)"-----END X509 CRL-----\n",
-	    23);
-	if (k->failed) {
-		err_set("cannot write the CRL files: nothing was kept, the "
-		    "CRL number is not used");
-		goto out;
-	}
 	if (dglen != dg2len || memcmp(dg, dg2, dglen) != 0 ||
 	    !crl_verify_digest(&j->sg->verifier, dg2, dg2len, sig, siglen)) {
 		err_set("the token's CRL signature does not verify with CA "
@@ -534,7 +551,7 @@ crl_exts(const struct crl_job *j, struct crl_parts *p)
 	if ((len = i2d_X509_EXTENSIONS(sk, &der)) <= 0 ||
 	    (p->exts = OPENSSL_malloc((size_t)len + 8)) == NULL)
 		goto out;
-	p->extslen = der_hdr(p->exts, 0xa0, (size_t)len);
+	p->extslen = der_hdr(p->exts, DER_EXTS, (size_t)len);
 	memcpy(p->exts + p->extslen, der, (size_t)len);
 	p->extslen += (size_t)len;
 	rc = 0;

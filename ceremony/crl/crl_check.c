@@ -18,14 +18,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/asn1.h>
 #include <openssl/x509v3.h>
 
 #include "ceremony/crl/crl.h"
 #include "ceremony/issue/issue.h"
 
 #define DROP_EVERY	(8 * 1024 * 1024)
+/* Identifier octets: SEQUENCE and the [0] of crlExtensions. */
+#define V_ASN1_SEQ	(V_ASN1_CONSTRUCTED | V_ASN1_SEQUENCE)
+#define V_EXTS		(V_ASN1_CONSTRUCTED | V_ASN1_CONTEXT_SPECIFIC | 0)
 
-/* One DER element at *p: its tag and content; *p moves past it. */
+/*
+ * One DER element at *p, read by ASN1_get_object: its identifier octet
+ * (class, constructed bit and a tag number below 31; 0xff for a higher
+ * number, which nothing here expects) and content; *p moves past it.
+ */
 struct tlv {
 	const unsigned char	*start;		/* the header */
 	unsigned char		 tag;
@@ -37,24 +45,20 @@ static int
 tlv_next(const unsigned char **p, const unsigned char *end, struct tlv *t)
 {
 	const unsigned char	*q = *p;
-	size_t			 n, k;
+	long			 n;
+	int			 ret, tag, xclass;
 
 	if (end - q < 2)
 		return 1;
-	t->start = q;
-	t->tag = *q++;
-	n = *q++;
-	if (n & 0x80) {
-		k = n & 0x7f;
-		if (k == 0 || k > 4 || (size_t)(end - q) < k)
-			return 1;
-		for (n = 0; k > 0; k--)
-			n = n << 8 | *q++;
-	}
-	if ((size_t)(end - q) < n)
+	ret = ASN1_get_object(&q, &n, &tag, &xclass, (long)(end - q));
+	/* 0x80: bad or too long; 1: indefinite length, never DER. */
+	if ((ret & 0x80) || (ret & 1))
 		return 1;
+	t->start = *p;
+	t->tag = tag < 31 ? (unsigned char)(xclass | (ret & V_ASN1_CONSTRUCTED) |
+	    tag) : 0xff;
 	t->c = q;
-	t->len = n;
+	t->len = (size_t)n;
 	*p = q + n;
 	return 0;
 }
@@ -68,13 +72,49 @@ struct crlmap {
 	int			 has_next, has_revoked, has_exts;
 };
 
+/* The TBSCertList's elements of the mapped file, in place. */
+static int
+crlmap_walk(struct crlmap *cm)
+{
+	const unsigned char	*p = cm->m, *end = p + cm->size;
+	struct tlv		 outer, tbs, t;
+
+	if (tlv_next(&p, end, &outer) || outer.tag != V_ASN1_SEQ ||
+	    (p = outer.c, tlv_next(&p, outer.c + outer.len, &tbs)) ||
+	    tbs.tag != V_ASN1_SEQ)
+		return 1;
+	p = tbs.c;
+	end = tbs.c + tbs.len;
+	if (tlv_next(&p, end, &t))
+		return 1;
+	if (t.tag == V_ASN1_INTEGER && tlv_next(&p, end, &t))	/* version */
+		return 1;
+	/* t: signature algorithm */
+	if (tlv_next(&p, end, &cm->issuer) ||
+	    tlv_next(&p, end, &cm->this_update))
+		return 1;
+	while (p < end) {
+		if (tlv_next(&p, end, &t))
+			return 1;
+		if (t.tag == V_ASN1_UTCTIME || t.tag == V_ASN1_GENERALIZEDTIME) {
+			cm->next_update = t;
+			cm->has_next = 1;
+		} else if (t.tag == V_ASN1_SEQ) {
+			cm->revoked = t;
+			cm->has_revoked = 1;
+		} else if (t.tag == V_EXTS) {
+			cm->exts = t;
+			cm->has_exts = 1;
+		}
+	}
+	return 0;
+}
+
 static int
 crlmap_open(const char *path, struct crlmap *cm)
 {
-	const unsigned char	*p, *end;
-	struct tlv		 outer, tbs, t;
-	struct stat		 st;
-	int			 fd;
+	struct stat	st;
+	int		fd;
 
 	memset(cm, 0, sizeof(*cm));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
@@ -98,42 +138,14 @@ crlmap_open(const char *path, struct crlmap *cm)
 		err_set("%s: cannot read it", path);
 		return 1;
 	}
-	p = cm->m;
-	end = p + cm->size;
-	if (tlv_next(&p, end, &outer) || outer.tag != 0x30 ||
-	    (p = outer.c, tlv_next(&p, outer.c + outer.len, &tbs)) ||
-	    tbs.tag != 0x30)
-		goto bad;
-	p = tbs.c;
-	end = tbs.c + tbs.len;
-	if (tlv_next(&p, end, &t))
-		goto bad;
-	if (t.tag == V_ASN1_INTEGER && tlv_next(&p, end, &t))	/* version */
-		goto bad;
-	/* t: signature algorithm */
-	if (tlv_next(&p, end, &cm->issuer) ||
-	    tlv_next(&p, end, &cm->this_update))
-		goto bad;
-	while (p < end) {
-		if (tlv_next(&p, end, &t))
-			goto bad;
-		if (t.tag == V_ASN1_UTCTIME || t.tag == V_ASN1_GENERALIZEDTIME) {
-			cm->next_update = t;
-			cm->has_next = 1;
-		} else if (t.tag == 0x30) {
-			cm->revoked = t;
-			cm->has_revoked = 1;
-		} else if (t.tag == 0xa0) {
-			cm->exts = t;
-			cm->has_exts = 1;
-		}
+	if (crlmap_walk(cm) != 0) {
+		err_set("%s is not a CRL (DER): restore it from the backup",
+		    path);
+		munmap(cm->m, cm->size);
+		cm->m = NULL;
+		return 1;
 	}
 	return 0;
-bad:
-	err_set("%s is not a CRL (DER): restore it from the backup", path);
-	munmap(cm->m, cm->size);
-	cm->m = NULL;
-	return 1;
 }
 
 static void
@@ -188,8 +200,8 @@ crl_read_times(const char *path, time_t *tu, time_t *nu,
     unsigned long long *number, size_t *entries)
 {
 	struct crlmap			 cm;
-	STACK_OF(X509_EXTENSION)	*sk;
-	ASN1_INTEGER			*num;
+	STACK_OF(X509_EXTENSION)	*sk = NULL;
+	ASN1_INTEGER			*num = NULL;
 	uint64_t			 v = 0;
 	int				 rc = 1;
 
@@ -204,14 +216,19 @@ crl_read_times(const char *path, time_t *tu, time_t *nu,
 	sk = crlmap_exts(&cm);
 	num = sk == NULL ? NULL : X509V3_get_d2i(sk, NID_crl_number, NULL,
 	    NULL);
-	if (num != NULL)
-		ASN1_INTEGER_get_uint64(&v, num);
+	/* Read as 0, a garbage number would pass "the number increases". */
+	if (num == NULL || !ASN1_INTEGER_get_uint64(&v, num)) {
+		err_set("%s has no readable CRL number (none, or not a whole "
+		    "number below 2^64): the file is damaged or not ceremony's; "
+		    "restore it from a published copy", path);
+		goto out;
+	}
 	*number = v;
-	ASN1_INTEGER_free(num);
-	sk_X509_EXTENSION_pop_free(sk, X509_EXTENSION_free);
 	*entries = count_entries(&cm);
 	rc = 0;
 out:
+	ASN1_INTEGER_free(num);
+	sk_X509_EXTENSION_pop_free(sk, X509_EXTENSION_free);
 	crlmap_close(&cm);
 	return rc;
 }

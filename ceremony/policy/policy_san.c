@@ -6,17 +6,23 @@
  * permitted and excluded DNS suffixes matched on label boundaries, the
  * CN among the SANs, the count, duplicates.
  */
+#include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <idn2.h>
+#include <libpsl.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
 #include "ceremony/policy/policy.h"
 
 #define LDH	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"
+
+static int	alabel_ok(const char *, size_t);
 
 /* One label: 1-63 letters, digits, hyphens, no hyphen at either end. */
 static const char *
@@ -36,17 +42,72 @@ label_why(const char *l, size_t len)
 	if (l[0] == '-' || l[len - 1] == '-')
 		return "a label that starts or ends with a hyphen";
 	/* RFC 5891 4.2.3.1: "??--" is reserved but for A-labels ("xn--"). */
-	if (len >= 4 && l[2] == '-' && l[3] == '-' &&
-	    strncasecmp(l, "xn", 2) != 0)
-		return "a reserved label with '--' at positions 3-4 "
-		    "(only xn-- A-labels may have it)";
+	if (len >= 4 && l[2] == '-' && l[3] == '-') {
+		if (strncasecmp(l, "xn", 2) != 0)
+			return "a reserved label with '--' at positions 3-4 "
+			    "(only xn-- A-labels may have it)";
+		if (!alabel_ok(l, len))
+			return "an xn-- label that is not a valid A-label "
+			    "(it must decode to a U-label that encodes back "
+			    "to it, RFC 5891)";
+	}
 	return NULL;
 }
 
 /*
+ * An A-label is valid when it decodes to a U-label whose IDNA2008
+ * lookup form is the same label again (RFC 5891 5.4): "xn--" and any
+ * Punycode are not enough.
+ */
+static int
+alabel_ok(const char *l, size_t len)
+{
+	char	 a[64];
+	char	*u = NULL;
+	uint8_t	*back = NULL;
+	int	 ok = 0;
+
+	memcpy(a, l, len);
+	a[len] = '\0';
+	if (idn2_to_unicode_8z8z(a, &u, 0) == IDN2_OK &&
+	    idn2_lookup_u8((const uint8_t *)u, &back, IDN2_NONTRANSITIONAL) ==
+	    IDN2_OK)
+		ok = strcasecmp((const char *)back, a) == 0;
+	idn2_free(u);
+	idn2_free(back);
+	return ok;
+}
+
+/*
+ * The public suffix list built into libpsl (Debian builds it from its
+ * publicsuffix package): nothing is read from the disk, since the policy
+ * is checked in the confined parser too, which may not open files.
+ */
+static const psl_ctx_t *
+psl_list(void)
+{
+	return psl_builtin();
+}
+
+/* Is base (a wildcard's name after "*.") a public suffix, like co.uk? */
+static int
+under_public_suffix(const char *base, size_t len)
+{
+	char	 lc[254];
+	size_t	 i;
+
+	for (i = 0; i < len && i < sizeof(lc) - 1; i++)
+		lc[i] = (char)tolower((unsigned char)base[i]);
+	lc[i] = '\0';
+	return psl_list() == NULL ||
+	    psl_is_public_suffix2(psl_list(), lc, PSL_TYPE_ANY) != 0;
+}
+
+/*
  * Is name (len bytes, not NUL-terminated) a fully qualified host name?
- * A wildcard is only "*" as the whole leftmost label over at least two
- * more labels: "*.example.com", never "*.com" or "w*.example.com".
+ * A wildcard is only "*" as the whole leftmost label over a name that is
+ * not a public suffix: "*.example.com", never "*.com", "*.co.uk" or
+ * "w*.example.com".
  */
 enum fqdn_verdict
 fqdn_check(const char *name, size_t len, const char **why)
@@ -90,8 +151,10 @@ fqdn_check(const char *name, size_t len, const char **why)
 		    "(an IP address is not a host name)";
 		return FQDN_BAD;
 	}
-	if (wild && labels < 3) {
-		*why = "a wildcard over a single label (like *.com)";
+	/* A name under it is one anyone may register: *.com, *.co.uk. */
+	if (wild && under_public_suffix(name + 2, len - 2)) {
+		*why = "a wildcard directly under a public suffix (like *.com "
+		    "or *.co.uk): name a registered domain under it";
 		return FQDN_BAD_WILDCARD;
 	}
 	return wild ? FQDN_WILDCARD : FQDN_OK;

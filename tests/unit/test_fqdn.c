@@ -56,6 +56,15 @@ static const struct {
 	{ "www.*.example.com", FQDN_BAD_WILDCARD },	/* not leftmost */
 	{ "*.*.example.com", FQDN_BAD_WILDCARD },
 	{ "*", FQDN_BAD },				/* single label */
+	{ "*.co.uk", FQDN_BAD_WILDCARD },		/* public suffix */
+	{ "*.CO.UK", FQDN_BAD_WILDCARD },
+	{ "*.github.io", FQDN_BAD_WILDCARD },		/* private section */
+	{ "*.example.co.uk", FQDN_WILDCARD },
+	{ "xn--zz.example.com", FQDN_BAD },		/* no valid A-label */
+	{ "xn--.example.com", FQDN_BAD },
+	{ "xn--bcher-kva.example.co.uk", FQDN_OK },
+	{ "XN--BCHER-KVA.example.com", FQDN_OK },	/* case is free */
+	{ "*.xn--bcher-kva.example", FQDN_WILDCARD },
 };
 
 static const struct {
