@@ -443,14 +443,8 @@ out:
 void
 share_qid_hex(struct share *sh)
 {
-	static const char	d[] = "0123456789ABCDEF";
-	size_t			i;
-
-	for (i = 0; i < SHARE_QID_LEN; i++) {
-		sh->qidhex[2 * i] = d[sh->qid[i] >> 4];
-		sh->qidhex[2 * i + 1] = d[sh->qid[i] & 15];
-	}
-	sh->qidhex[2 * SHARE_QID_LEN] = '\0';
+	sh->qidhex[hex_write(sh->qidhex, sh->qid, SHARE_QID_LEN,
+	    HEX_UPPER)] = '\0';
 }
 
 /* From a custodian's name and the code typed or read. */

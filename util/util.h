@@ -95,8 +95,14 @@ const char	*utc_text(time_t, char [UTC_TEXT_MAX]);
 /* tty.c */
 int		 tty_ask(const char *question, char *answer, size_t len);
 
-/* hex.c */
+/* hex.c: forms, or'd */
+#define HEX_LOWER	0
+#define HEX_UPPER	1
+#define HEX_COLON	2	/* AB:CD:..., fingerprints */
+size_t		 hex_len(size_t, int);
+size_t		 hex_write(char *, const unsigned char *, size_t, int);
 char		*hex_encode(const unsigned char *, size_t, int);
+int		 hex_digit(int, int);
 int		 hex_decode(const char *, unsigned char *, size_t, size_t *);
 char		*sha256_hex(const void *, size_t);
 
