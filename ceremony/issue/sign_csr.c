@@ -25,21 +25,38 @@ sign_audit_items(struct audit_entry *e, const struct tmpl *t,
 		audit_add_in(e, "csr", c->der, c->derlen);
 }
 
+/* " warnings: a, b" for the warnings of f, "" if none. */
+static void
+sign_audit_warnings(const struct findings *f, char *buf, size_t len)
+{
+	size_t	i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; f != NULL && i < f->n && o < len; i++)
+		if (!f->v[i].error)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+			    o == 0 ? " warnings: " : ", ", f->v[i].code);
+}
+
+/* The record of one signature, its policy's warnings named once. */
 int
 sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
-    const struct vetted *c, const struct issue_job *j, int ok)
+    const struct vetted *c, const struct issue_job *j,
+    const struct findings *f, int ok)
 {
 	struct audit_entry	 e;
 	unsigned char		*der = NULL;
-	char			 detail[160];
+	char			 detail[1024 + 256], warn[256];
 	int			 len, rc;
 
 	memset(&e, 0, sizeof(e));
 	e.op = "sign";
 	e.ok = ok;
-	snprintf(detail, sizeof(detail), "%s%s", j->serial,
-	    j->clamped ? " notAfter clamped to the issuer's (--clamp)" : "");
-	e.detail = ok ? detail : err_get();
+	sign_audit_warnings(f, warn, sizeof(warn));
+	snprintf(detail, sizeof(detail), "%s%s%s", ok ? j->serial : err_get(),
+	    ok && j->clamped ? " notAfter clamped to the issuer's (--clamp)" :
+	    "", warn);
+	e.detail = detail;
 	sign_audit_items(&e, t, p, c);
 	/* Recorded, then the export failed: the record names it too. */
 	if ((ok || j->state == ISSUE_RECORDED) && j->cert != NULL &&
@@ -106,12 +123,12 @@ sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
 		goto audit;
 	}
 	ok = session_login(s) == 0 && signer_open(s, &out->sg, t->md) == 0 &&
-	    sign_request(s, &out->sg, t, p, c, o, &out->f, &out->j) == 0;
+	    sign_request(s, &out->sg, t, c, o, &out->f, &out->j) == 0;
 	if (!ok || sign_export(s, &out->j, out->dir, sizeof(out->dir)) != 0 ||
 	    sign_export_chain(s, &out->sg, out->dir, sizeof(out->dir)) != 0)
 		ok = 0;
 audit:
-	return sign_audit(s, t, p, c, &out->j, ok) != 0 || !ok;
+	return sign_audit(s, t, p, c, &out->j, &out->f, ok) != 0 || !ok;
 }
 
 void
