@@ -151,8 +151,6 @@ void		 issue_abandon(struct session *, struct issue_job **, size_t);
 int		 issue_one(struct session *, struct issue_job *,
 		    struct findings *);
 void		 issue_job_clear(struct issue_job *);
-time_t		 cert_time(const ASN1_TIME *);
-char		*name_text(const X509_NAME *);
 
 /* root.c */
 struct root_result {
