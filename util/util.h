@@ -83,6 +83,7 @@ int		 conf_self_contained(const char *what, const char *path,
 		    const unsigned char *, size_t);
 int		 conf_parse(const char *what, const char *path,
 		    const unsigned char *, size_t, const char *doc, CONF **);
+int		 conf_bool(const char *, int *);
 
 /* file.c */
 int		 file_read_small(const char *what, const char *path, size_t max,
