@@ -76,15 +76,14 @@ tmp_name(const char *path)
 {
 	const char	*base = strrchr(path, '/');
 	unsigned char	 rnd[6];
-	char		*t;
+	char		*t, r[2 * sizeof(rnd) + 1];
 	size_t		 dirlen = base != NULL ? (size_t)(base - path + 1) : 0;
 
 	base = base != NULL ? base + 1 : path;
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
 		return NULL;
-	if (asprintf(&t, "%.*s.%s.tmp-%02x%02x%02x%02x%02x%02x",
-	    (int)dirlen, path, base, rnd[0], rnd[1], rnd[2], rnd[3],
-	    rnd[4], rnd[5]) == -1) {
+	r[hex_write(r, rnd, sizeof(rnd), HEX_LOWER)] = '\0';
+	if (asprintf(&t, "%.*s.%s.tmp-%s", (int)dirlen, path, base, r) == -1) {
 		errno = ENOMEM;
 		return NULL;
 	}

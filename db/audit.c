@@ -169,15 +169,13 @@ audit_line(const struct audit_entry *e, unsigned long long seq,
     const char *prev, struct hash_memo *memo, size_t *len)
 {
 	FILE		*f;
-	struct tm	 tm;
 	time_t		 now = time(NULL);
 	char		*buf = NULL, *op, *det, when[32];
 	int		 bad;
 
 	op = escaped(e->operator);
 	det = escaped(e->detail);
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_format(now, UTC_ISO, when);
 	if (op == NULL || det == NULL ||
 	    (f = open_memstream(&buf, len)) == NULL) {
 		free(op);

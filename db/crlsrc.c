@@ -22,24 +22,6 @@
 #define CHUNK		(1024 * 1024)
 #define LINE_MAX_LEN	(64 * 1024)
 
-static unsigned
-hexval(char c)
-{
-	return c <= '9' ? (unsigned)(c - '0') : (unsigned)(c - 'A' + 10);
-}
-
-/* Upper-case hex (checked by the parser) to big-endian bytes. */
-static void
-serial_bytes(const char *hex, unsigned char *out, unsigned char *outlen)
-{
-	size_t	len = strlen(hex), i, n = 0;
-
-	for (i = 0; i + 1 < len; i += 2)
-		out[n++] = (unsigned char)(hexval(hex[i]) << 4 |
-		    hexval(hex[i + 1]));
-	*outlen = (unsigned char)n;
-}
-
 /* Serials are random: a few of their bytes, mixed, are hash enough. */
 static size_t
 serial_hash(const unsigned char *s, size_t len)
@@ -242,7 +224,7 @@ reader_line(struct reader *rd, const char *p, size_t len)
 	struct crlrec		*r;
 	struct db_record	 rec;
 	const char		*subj;
-	size_t			 slen;
+	size_t			 slen, n;
 	char			 why[256];
 
 	rd->lines++;
@@ -258,7 +240,10 @@ reader_line(struct reader *rd, const char *p, size_t len)
 		return 0;
 	r = &b->r[b->n++];
 	memset(&r->e, 0, sizeof(r->e));
-	serial_bytes(rec.serial, r->e.serial, &r->e.seriallen);
+	/* The parser checked the serial: 1 to 20 octets of hex. */
+	if (hex_decode(rec.serial, r->e.serial, sizeof(r->e.serial), &n))
+		n = 0;
+	r->e.seriallen = (unsigned char)n;
 	r->e.revoked_at = rec.revoked_at;
 	r->e.invalidity = rec.invalidity;
 	r->e.reason = (signed char)rec.reason;

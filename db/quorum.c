@@ -27,12 +27,10 @@ db_quorum_set(struct db *db, const char *qid, int m, int n,
 	char		*path = NULL, *buf = NULL, when[32];
 	size_t		 len = 0;
 	FILE		*f;
-	struct tm	 tm;
 	time_t		 now = time(NULL);
 	int		 i, rc = 1;
 
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_format(now, UTC_ISO, when);
 	if ((path = db_path(db, QUORUM_FILE)) == NULL ||
 	    (f = open_memstream(&buf, &len)) == NULL) {
 		err_set("out of memory");

@@ -28,7 +28,6 @@ static int
 quarantine_put(struct db *db, const char *name, const char *buf, size_t len,
     char *rel, size_t relsize)
 {
-	struct tm	 tm;
 	time_t		 now = time(NULL);
 	char		*dir = NULL, *path = NULL, when[32];
 	int		 n, rc = 0;
@@ -40,8 +39,7 @@ quarantine_put(struct db *db, const char *name, const char *buf, size_t len,
 		    dir, strerror(errno));
 		goto out;
 	}
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
+	utc_format(now, UTC_STAMP, when);
 	for (n = 1; n < 1000; n++) {
 		snprintf(rel, relsize, "%s/%s.%s.%d", QUARANTINE, name, when, n);
 		free(path);

@@ -10,8 +10,6 @@
 #include "db/db_int.h"
 #include "util/util.h"
 
-static const char	hexdig[] = "0123456789ABCDEF";
-
 /*
  * The escaped form of s (util/escape.c): backslash, tab, newline and CR as
  * \\ \t \n \r, other control bytes as \xHH.  Every other byte, UTF-8
@@ -28,16 +26,6 @@ size_t
 text_escape(char *out, const char *s)
 {
 	return esc_write(out, s, ESC_BACKSLASH);
-}
-
-static int
-hexval(char c)
-{
-	const char	*p;
-
-	if (c == '\0' || (p = strchr(hexdig, c)) == NULL)
-		return -1;
-	return (int)(p - hexdig);
 }
 
 /* Decode one escape at p (after the backslash); -1 if not canonical. */
@@ -57,8 +45,8 @@ unescape_one(const char *p, size_t left, size_t *used)
 	case 'r':
 		return '\r';
 	case 'x':
-		if (left < 3 || (hi = hexval(p[1])) < 0 ||
-		    (lo = hexval(p[2])) < 0)
+		if (left < 3 || (hi = hex_digit(p[1], HEX_UPPER)) < 0 ||
+		    (lo = hex_digit(p[2], HEX_UPPER)) < 0)
 			return -1;
 		c = hi << 4 | lo;
 		if (!esc_is_control((unsigned char)c) ||

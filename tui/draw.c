@@ -248,11 +248,9 @@ list_move(int ch, size_t n, size_t *sel, int rows)
 void
 when_utc(time_t t, char *buf, size_t len)
 {
-	struct tm	tm;
+	char	u[UTC_TEXT_MAX];
 
-	snprintf(buf, len, "-");
-	if (t != 0 && gmtime_r(&t, &tm) != NULL)
-		strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
+	snprintf(buf, len, "%s", t != 0 ? utc_format(t, UTC_MINUTE, u) : "-");
 }
 
 /*

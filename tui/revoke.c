@@ -166,7 +166,7 @@ revoke_invalidity(struct tui *t, const char *text)
 	char	q[256];
 
 	st.invalidity = 0;
-	if (*text != '\0' && revoke_time_parse(text, &st.invalidity) != 0) {
+	if (*text != '\0' && utc_parse(text, &st.invalidity) != 0) {
 		tui_err(t, "invalidity date");
 		return;
 	}

@@ -146,11 +146,9 @@ status_draw(struct tui *t)
 	char				 now[32], gen[32], line[1024];
 	const char			*home = t->s.home;
 	time_t				 tnow = time(NULL);
-	struct tm			 tm;
 	int				 room, len;
 
-	gmtime_r(&tnow, &tm);
-	strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	utc_text(tnow, now);
 	if (t->generation > 0)
 		snprintf(gen, sizeof(gen), "gen %d", t->generation);
 	else

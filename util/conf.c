@@ -5,6 +5,7 @@
  * the audit record are the bytes parsed, not a second read of the file.
  */
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bio.h>
 #include <openssl/conf.h>
@@ -112,4 +113,21 @@ out:
 	NCONF_free(conf);
 	BIO_free(bio);
 	return rc;
+}
+
+/*
+ * The one reading of a yes/no setting (templates, policies, scripts):
+ * yes, true, no or false in any case.  0 with *out set; 1 when v is none
+ * of them (the caller's message names the file and key).
+ */
+int
+conf_bool(const char *v, int *out)
+{
+	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0)
+		*out = 1;
+	else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0)
+		*out = 0;
+	else
+		return 1;
+	return 0;
 }

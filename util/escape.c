@@ -11,8 +11,6 @@
 
 #include "util/util.h"
 
-static const char	hexdig[] = "0123456789ABCDEF";
-
 /* A UTF-8 character of four bytes, each escaped. */
 #define ESC_STEP_MAX	(4 * ESC_BYTE_MAX)
 
@@ -52,8 +50,7 @@ esc_byte(unsigned char c, char out[ESC_BYTE_MAX])
 	}
 	out[0] = '\\';
 	out[1] = 'x';
-	out[2] = hexdig[c >> 4];
-	out[3] = hexdig[c & 0xf];
+	hex_write(out + 2, &c, 1, HEX_UPPER);
 	return 4;
 }
 

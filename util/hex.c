@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Hex text for serials, key IDs and digests.
+ * The one hex codec: serials, key IDs, digests, fingerprints, share IDs,
+ * the \xHH of escaped text.  Forms: lower or upper case, optionally with
+ * a colon between bytes (fingerprints).  Decoding takes either case (and
+ * colons) unless the caller needs the one canonical upper-case form.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,31 +13,56 @@
 
 #include "util/util.h"
 
-/* Returns a malloc'd string, upper or lower case; NULL when out of memory. */
-char *
-hex_encode(const unsigned char *p, size_t len, int upper)
+/* Characters hex_write writes for len bytes in form, no NUL. */
+size_t
+hex_len(size_t len, int form)
 {
-	const char	*digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char		*s;
-	size_t		 i;
+	if (len == 0)
+		return 0;
+	return (form & HEX_COLON) ? 3 * len - 1 : 2 * len;
+}
 
-	if ((s = malloc(len * 2 + 1)) == NULL)
-		return NULL;
+/* Write len bytes as hex into out (hex_len(len, form) bytes, no NUL). */
+size_t
+hex_write(char *out, const unsigned char *p, size_t len, int form)
+{
+	const char	*digits = (form & HEX_UPPER) ? "0123456789ABCDEF" :
+			    "0123456789abcdef";
+	size_t		 i, o = 0;
+
 	for (i = 0; i < len; i++) {
-		s[2 * i] = digits[p[i] >> 4];
-		s[2 * i + 1] = digits[p[i] & 0xf];
+		if (i > 0 && (form & HEX_COLON))
+			out[o++] = ':';
+		out[o++] = digits[p[i] >> 4];
+		out[o++] = digits[p[i] & 0xf];
 	}
-	s[2 * len] = '\0';
+	return o;
+}
+
+/* Returns a malloc'd string in form; NULL when out of memory. */
+char *
+hex_encode(const unsigned char *p, size_t len, int form)
+{
+	char	*s;
+
+	if ((s = malloc(hex_len(len, form) + 1)) == NULL)
+		return NULL;
+	s[hex_write(s, p, len, form)] = '\0';
 	return s;
 }
 
-static int
-hexval(int c)
+/*
+ * The value of one hex digit, -1 if c is none; with HEX_UPPER only the
+ * upper-case letters count (the database's one canonical form).
+ */
+int
+hex_digit(int c, int form)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (!(form & HEX_UPPER) && c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
 }
@@ -52,7 +79,8 @@ hex_decode(const char *s, unsigned char *out, size_t cap, size_t *outlen)
 			s++;
 			continue;
 		}
-		if ((hi = hexval(s[0])) < 0 || (lo = hexval(s[1])) < 0)
+		if ((hi = hex_digit(s[0], 0)) < 0 ||
+		    (lo = hex_digit(s[1], 0)) < 0)
 			return 1;
 		if (n == cap)
 			return 1;
@@ -72,5 +100,5 @@ sha256_hex(const void *p, size_t len)
 
 	if (!EVP_Digest(p, len, md, &mdlen, EVP_sha256(), NULL))
 		return NULL;
-	return hex_encode(md, mdlen, 0);
+	return hex_encode(md, mdlen, HEX_LOWER);
 }

@@ -328,6 +328,50 @@ b32_value(int c)
 	return (int)(p - B32);
 }
 
+/* The state of code_decode: the group being read and the bytes so far. */
+struct code_dec {
+	const char	*what, *start;
+	unsigned char	*out;
+	size_t		 cap, g, k, n;
+	unsigned char	 v[GROUP + 1];
+	unsigned	 acc, bits;
+};
+
+/* The group of d->k characters from d->start to end: checked, appended. */
+static int
+code_group(struct code_dec *d, const char *end)
+{
+	size_t	k;
+
+	d->g++;
+	if (d->k != GROUP + 1) {
+		err_set("%s: group %zu (\"%.*s\") has %zu characters, not %d: "
+		    "check what was typed", d->what, d->g,
+		    (int)(end - d->start), d->start, d->k, GROUP + 1);
+		return 1;
+	}
+	if (group_check(d->g, d->v, GROUP) != d->v[GROUP]) {
+		err_set("%s: group %zu (\"%.*s\") does not match its check "
+		    "character: a typing mistake in that group", d->what, d->g,
+		    (int)(end - d->start), d->start);
+		return 1;
+	}
+	for (k = 0; k < GROUP; k++) {
+		d->acc = (d->acc << 5) | d->v[k];
+		d->bits += 5;
+		if (d->bits < 8)
+			continue;
+		if (d->n == d->cap) {
+			err_set("%s: the share is too long", d->what);
+			return 1;
+		}
+		d->out[d->n++] = (d->acc >> (d->bits - 8)) & 0xff;
+		d->bits -= 8;
+	}
+	d->k = 0;
+	return 0;
+}
+
 /*
  * Decode code (groups separated by '-' or blanks) into out (cap bytes);
  * what names the share in errors.
@@ -336,71 +380,44 @@ static int
 code_decode(const char *code, const char *what, unsigned char *out,
     size_t cap, size_t *len)
 {
-	unsigned char	 v[GROUP + 1];
-	unsigned	 acc = 0, bits = 0;
-	size_t		 g = 0, k = 0, n = 0;
-	const char	*start = code;
-	int		 x;
+	struct code_dec	 d;
+	int		 x, rc = 1;
 
+	memset(&d, 0, sizeof(d));
+	d.what = what;
+	d.start = code;
+	d.out = out;
+	d.cap = cap;
 	for (;; code++) {
 		if (*code == '-' || *code == ' ' || *code == '\0') {
-			if (k == 0 && *code == '\0')
-				break;
-			if (k == 0)
-				continue;
-			g++;
-			if (k != GROUP + 1) {
-				err_set("%s: group %zu (\"%.*s\") has %zu "
-				    "characters, not %d: check what was typed",
-				    what, g, (int)(code - start), start, k,
-				    GROUP + 1);
-				return 1;
-			}
-			if (group_check(g, v, GROUP) != v[GROUP]) {
-				err_set("%s: group %zu (\"%.*s\") does not "
-				    "match its check character: a typing "
-				    "mistake in that group", what, g,
-				    (int)(code - start), start);
-				return 1;
-			}
-			for (k = 0; k < GROUP; k++) {
-				acc = (acc << 5) | v[k];
-				bits += 5;
-				if (bits >= 8) {
-					if (n == cap) {
-						err_set("%s: the share is too "
-						    "long", what);
-						return 1;
-					}
-					out[n++] = (acc >> (bits - 8)) & 0xff;
-					bits -= 8;
-				}
-			}
-			k = 0;
+			if (d.k > 0 && code_group(&d, code) != 0)
+				goto out;
 			if (*code == '\0')
 				break;
 			continue;
 		}
-		if (k == 0)
-			start = code;
-		if (k == GROUP + 1) {
+		if (d.k == 0)
+			d.start = code;
+		if (d.k == GROUP + 1) {
 			err_set("%s: group %zu (\"%.*s\") has more than %d "
-			    "characters: check what was typed", what, g + 1,
-			    GROUP + 2, start, GROUP + 1);
-			return 1;
+			    "characters: check what was typed", what, d.g + 1,
+			    GROUP + 2, d.start, GROUP + 1);
+			goto out;
 		}
 		if ((x = b32_value(*code)) < 0) {
-			err_set("%s: group %zu: '%c' is not a share "
-			    "character (0-9 and letters but I, L, O, U)",
-			    what, g + 1, isprint((unsigned char)*code) ?
-			    *code : '?');
-			return 1;
+			err_set("%s: group %zu: '%c' is not a share character "
+			    "(0-9 and letters but I, L, O, U)", what, d.g + 1,
+			    isprint((unsigned char)*code) ? *code : '?');
+			goto out;
 		}
-		v[k++] = (unsigned char)x;
+		d.v[d.k++] = (unsigned char)x;
 	}
-	OPENSSL_cleanse(v, sizeof(v));
-	*len = n;
-	return 0;
+	*len = d.n;
+	rc = 0;
+out:
+	/* The digits and the bit buffer are the share's: wiped either way. */
+	OPENSSL_cleanse(&d, sizeof(d));
+	return rc;
 }
 
 /* The text of a share file (or what is printed), in the secure heap. */
@@ -443,14 +460,8 @@ out:
 void
 share_qid_hex(struct share *sh)
 {
-	static const char	d[] = "0123456789ABCDEF";
-	size_t			i;
-
-	for (i = 0; i < SHARE_QID_LEN; i++) {
-		sh->qidhex[2 * i] = d[sh->qid[i] >> 4];
-		sh->qidhex[2 * i + 1] = d[sh->qid[i] & 15];
-	}
-	sh->qidhex[2 * SHARE_QID_LEN] = '\0';
+	sh->qidhex[hex_write(sh->qidhex, sh->qid, SHARE_QID_LEN,
+	    HEX_UPPER)] = '\0';
 }
 
 /* From a custodian's name and the code typed or read. */

@@ -8,6 +8,9 @@
 #define UTIL_H
 
 #include <stddef.h>
+#include <time.h>
+
+#include <openssl/types.h>
 
 #define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
@@ -80,6 +83,7 @@ int		 conf_self_contained(const char *what, const char *path,
 		    const unsigned char *, size_t);
 int		 conf_parse(const char *what, const char *path,
 		    const unsigned char *, size_t, const char *doc, CONF **);
+int		 conf_bool(const char *, int *);
 
 /* file.c */
 int		 file_read_small(const char *what, const char *path, size_t max,
@@ -87,16 +91,35 @@ int		 file_read_small(const char *what, const char *path, size_t max,
 char		*file_stem(const char *);
 int		 file_write_all(int, const void *, size_t, int);
 
+/* name_text.c */
+char		*name_text(const X509_NAME *);
+
 /* utc.c */
 #include <time.h>
 #define UTC_TEXT_MAX	32
+#define UTC_TEXT	0	/* 2026-11-23 14:05:00 UTC: messages, screens */
+#define UTC_MINUTE	1	/* 2026-11-23 14:05 UTC: narrow columns */
+#define UTC_DAY		2	/* 2026-11-23 */
+#define UTC_ISO		3	/* 2026-11-23T14:05:00Z: audit.log, seals */
+#define UTC_GENERALIZED	4	/* 20261123140500Z: index.txt */
+#define UTC_STAMP	5	/* 20261123T140500Z: in file names */
+#define UTC_COLUMN	6	/* 2026-11-23 14:05:00Z: db list's rows */
+const char	*utc_format(time_t, int, char [UTC_TEXT_MAX]);
 const char	*utc_text(time_t, char [UTC_TEXT_MAX]);
+time_t		 cert_time(const ASN1_TIME *);
+int		 utc_parse(const char *, time_t *);
 
 /* tty.c */
 int		 tty_ask(const char *question, char *answer, size_t len);
 
-/* hex.c */
+/* hex.c: forms, or'd */
+#define HEX_LOWER	0
+#define HEX_UPPER	1
+#define HEX_COLON	2	/* AB:CD:..., fingerprints */
+size_t		 hex_len(size_t, int);
+size_t		 hex_write(char *, const unsigned char *, size_t, int);
 char		*hex_encode(const unsigned char *, size_t, int);
+int		 hex_digit(int, int);
 int		 hex_decode(const char *, unsigned char *, size_t, size_t *);
 char		*sha256_hex(const void *, size_t);
 

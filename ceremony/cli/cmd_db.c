@@ -38,30 +38,30 @@ db_filter_match(const struct db_filter *f, const struct db_record *r)
 	return 1;
 }
 
+/* t in the form, "-" for none. */
 static void
-db_date(time_t t, const char *fmt, char *buf, size_t size)
+db_date(time_t t, int form, char buf[UTC_TEXT_MAX])
 {
-	struct tm	tm;
-
-	snprintf(buf, size, "-");
-	if (t != 0 && gmtime_r(&t, &tm) != NULL)
-		strftime(buf, size, fmt, &tm);
+	if (t == 0)
+		snprintf(buf, UTC_TEXT_MAX, "-");
+	else
+		utc_format(t, form, buf);
 }
 
 /* One row; a revoked certificate's reason and date follow its subject. */
 static void
 db_print_record(const struct db_record *r)
 {
-	char		na[32], rv[32];
+	char		na[UTC_TEXT_MAX], rv[UTC_TEXT_MAX];
 	const char	*reason;
 
-	db_date(r->not_after, "%Y-%m-%d", na, sizeof(na));
+	db_date(r->not_after, UTC_DAY, na);
 	printf("%c  %-40s  %-10s  %3d  %-16s  ", r->status, r->serial, na,
 	    r->generation, r->profile);
 	/* Subjects were written by requesters: escaped for the terminal. */
 	esc_fputs(stdout, r->subject != NULL ? r->subject : "", ESC_TERMINAL);
 	if (r->status == DB_REVOKED) {
-		db_date(r->revoked_at, "%Y-%m-%d %H:%M:%SZ", rv, sizeof(rv));
+		db_date(r->revoked_at, UTC_COLUMN, rv);
 		reason = db_reason_name(r->reason);
 		printf("  [revoked %s %s]", rv, reason != NULL ? reason : "-");
 	}
@@ -140,18 +140,18 @@ db_show_cert(struct db *db, const char *serial)
 static void
 db_show_state(const struct db_record *r)
 {
-	char	t[32];
+	char	t[UTC_TEXT_MAX];
 
 	printf("serial: %s\nstatus: %s (%c)\n", r->serial,
 	    db_status_name(r->status), r->status);
 	if (r->status == DB_REVOKED) {
-		db_date(r->revoked_at, "%Y-%m-%d %H:%M:%S UTC", t, sizeof(t));
+		db_date(r->revoked_at, UTC_TEXT, t);
 		printf("revoked: %s\nreason: %s\n", t,
 		    r->reason < 0 ? "-" : db_reason_name(r->reason));
-		db_date(r->invalidity, "%Y-%m-%d %H:%M:%S UTC", t, sizeof(t));
+		db_date(r->invalidity, UTC_TEXT, t);
 		printf("invalidity date: %s\n", t);
 	}
-	db_date(r->not_after, "%Y-%m-%d %H:%M:%S UTC", t, sizeof(t));
+	db_date(r->not_after, UTC_TEXT, t);
 	printf("not after: %s\ngeneration: %d\nprofile: %s\nsubject: ",
 	    t, r->generation, r->profile);
 	esc_fputs(stdout, r->subject, ESC_TERMINAL);

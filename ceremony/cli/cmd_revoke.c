@@ -39,18 +39,16 @@ static void
 revoke_print(const struct revoke_req *q, const struct revoke_result *res)
 {
 	const struct db_record	*n = &res->next;
-	struct tm		 tm;
-	char			 t[32] = "", iv[32] = "";
+	char			 t[UTC_TEXT_MAX], iv[UTC_TEXT_MAX] = "";
 
 	if (q->release) {
 		printf("released %s: valid again (it leaves the next CRL)\n",
 		    q->serial);
 		return;
 	}
-	if (gmtime_r(&n->revoked_at, &tm) != NULL)
-		strftime(t, sizeof(t), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	if (n->invalidity != 0 && gmtime_r(&n->invalidity, &tm) != NULL)
-		strftime(iv, sizeof(iv), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	utc_text(n->revoked_at, t);
+	if (n->invalidity != 0)
+		utc_text(n->invalidity, iv);
 	printf("%s %s: %s, revoked %s%s%s (the next CRL carries it)\n",
 	    res->prev.status == DB_REVOKED ? "reason changed for" : "revoked",
 	    q->serial, db_reason_name(n->reason), t,

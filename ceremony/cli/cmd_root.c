@@ -26,13 +26,12 @@ print_findings(const struct findings *f)
 void
 print_time(const char *what, const ASN1_TIME *t)
 {
-	struct tm	tm;
-	char		buf[64];
+	char	buf[UTC_TEXT_MAX];
+	time_t	tt;
 
-	if (!ASN1_TIME_to_tm(t, &tm))
+	if ((tt = cert_time(t)) == 0)
 		return;
-	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	printf("  %-12s %s\n", what, buf);
+	printf("  %-12s %s\n", what, utc_text(tt, buf));
 }
 
 /*

@@ -157,11 +157,8 @@ crl_tmpl_parse(CONF *c, struct crl_tmpl *t)
 	if (crl_tmpl_digest(c, t) != 0)
 		return 1;
 	v = NCONF_get_string(c, "crl", "keep_expired");
-	if (v == NULL || strcmp(v, "no") == 0)
-		t->keep_expired = 0;
-	else if (strcmp(v, "yes") == 0)
-		t->keep_expired = 1;
-	else {
+	t->keep_expired = 0;
+	if (v != NULL && conf_bool(v, &t->keep_expired) != 0) {
 		err_set("template %s: keep_expired = \"%s\": use yes or no",
 		    t->path, v);
 		return 1;

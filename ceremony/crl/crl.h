@@ -124,7 +124,6 @@ struct revoke_result {
 	unsigned char	*der;		/* the certificate, for the audit */
 	size_t		 derlen;
 };
-int		 revoke_time_parse(const char *, time_t *);
 int		 revoke_req_make(struct revoke_req *, const char *serial,
 		    const char *reason, const char *invalidity, int release);
 int		 revoke_check(struct db *, const struct revoke_req *,

@@ -9,7 +9,6 @@
  * The index is not loaded (DB_OPEN_NOINDEX): the serial's last line is
  * found in the file, so a revoke costs the same in any size of database.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,69 +25,6 @@
 #define REASON_KEY	1	/* keyCompromise */
 #define REASON_HOLD	6	/* certificateHold */
 #define REASON_REMOVE	8	/* removeFromCRL */
-
-/* The n digits at s as a number, -1 if they are not all digits. */
-static int
-digits(const char *s, size_t n)
-{
-	int	v = 0;
-
-	while (n-- > 0) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = v * 10 + (*s++ - '0');
-	}
-	return v;
-}
-
-/*
- * A UTC time given on the command line: YYYYMMDDHHMMSSZ, YYYY-MM-DD or
- * YYYY-MM-DDTHH:MM:SSZ.  A date that does not exist is refused.
- */
-int
-revoke_time_parse(const char *s, time_t *out)
-{
-	struct tm	tm, back;
-	int		v[6] = { 0, 0, 0, 0, 0, 0 }, i;
-	size_t		len = strlen(s);
-	time_t		t;
-
-	if (len == 15 && s[14] == 'Z') {
-		for (i = 0; i < 6; i++)
-			v[i] = digits(s + (i == 0 ? 0 : 2 + 2 * i), i == 0 ?
-			    4 : 2);
-	} else if ((len == 10 || (len == 20 && s[10] == 'T' && s[13] == ':' &&
-	    s[16] == ':' && s[19] == 'Z')) && s[4] == '-' && s[7] == '-') {
-		v[0] = digits(s, 4);
-		v[1] = digits(s + 5, 2);
-		v[2] = digits(s + 8, 2);
-		for (i = 3; len == 20 && i < 6; i++)
-			v[i] = digits(s + 11 + 3 * (i - 3), 2);
-	} else
-		v[0] = -1;
-	for (i = 0; i < 6; i++)
-		if (v[i] < 0)
-			goto bad;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = v[0] - 1900;
-	tm.tm_mon = v[1] - 1;
-	tm.tm_mday = v[2];
-	tm.tm_hour = v[3];
-	tm.tm_min = v[4];
-	tm.tm_sec = v[5];
-	back = tm;
-	if (v[0] < 1970 || (t = timegm(&back)) == (time_t)-1 ||
-	    back.tm_year != tm.tm_year || back.tm_mon != tm.tm_mon ||
-	    back.tm_mday != tm.tm_mday || back.tm_hour != tm.tm_hour ||
-	    back.tm_min != tm.tm_min || back.tm_sec != tm.tm_sec)
-		goto bad;
-	*out = t;
-	return 0;
-bad:
-	err_set("'%.40s' is not a UTC time YYYYMMDDHHMMSSZ, YYYY-MM-DD or "
-	    "YYYY-MM-DDTHH:MM:SSZ", s);
-	return 1;
-}
 
 static const char *
 reason_or_none(int code)
@@ -299,7 +235,7 @@ revoke_req_make(struct revoke_req *q, const char *serial, const char *reason,
 		return 1;
 	}
 	if (invalidity != NULL &&
-	    revoke_time_parse(invalidity, &q->invalidity) != 0)
+	    utc_parse(invalidity, &q->invalidity) != 0)
 		return 1;
 	if (q->invalidity > q->now) {
 		err_set("invalidity date %s is in the future", invalidity);
@@ -359,13 +295,12 @@ revoke_audit(struct session *s, const struct revoke_req *q,
 {
 	struct audit_entry	 e;
 	char			 detail[200], iv[32] = "-";
-	struct tm		 tm;
 
 	memset(&e, 0, sizeof(e));
 	e.op = q->release ? "release" : "revoke";
 	e.ok = ok;
-	if (q->invalidity != 0 && gmtime_r(&q->invalidity, &tm) != NULL)
-		strftime(iv, sizeof(iv), "%Y%m%d%H%M%SZ", &tm);
+	if (q->invalidity != 0)
+		utc_format(q->invalidity, UTC_GENERALIZED, iv);
 	if (q->release)
 		snprintf(detail, sizeof(detail), "serial %s", q->serial);
 	else

@@ -207,12 +207,10 @@ int
 cert_fingerprint(X509 *x, char *buf, size_t len)
 {
 	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0, i;
+	unsigned int	mdlen = 0;
 
 	if (len < 96 || !X509_digest(x, EVP_sha256(), md, &mdlen))
 		return 1;
-	for (i = 0; i < mdlen; i++)
-		snprintf(buf + 3 * i, len - 3 * i, i + 1 < mdlen ? "%02X:" :
-		    "%02X", md[i]);
+	buf[hex_write(buf, md, mdlen, HEX_UPPER | HEX_COLON)] = '\0';
 	return 0;
 }

@@ -86,16 +86,6 @@ out:
 	return rc;
 }
 
-time_t
-cert_time(const ASN1_TIME *t)
-{
-	struct tm	tm;
-
-	if (!ASN1_TIME_to_tm(t, &tm))
-		return 0;
-	return timegm(&tm);
-}
-
 /*
  * notBefore: the job's (a rollover's), the template's or now; notAfter:
  * the job's, the template's, or the requested/template days.  Past the issuer's end it is cut only when the
@@ -259,25 +249,6 @@ out:
 	BN_free(bn);
 	X509_free(x);
 	return rc;
-}
-
-char *
-name_text(const X509_NAME *n)
-{
-	BIO	*b;
-	char	*s = NULL, *p;
-	long	 len;
-
-	if ((b = BIO_new(BIO_s_mem())) == NULL)
-		return NULL;
-	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 &
-	    ~ASN1_STRFLGS_ESC_MSB) >= 0 && (len = BIO_get_mem_data(b, &p)) >= 0
-	    && (s = malloc(len + 1)) != NULL) {
-		memcpy(s, p, len);
-		s[len] = '\0';
-	}
-	BIO_free(b);
-	return s;
 }
 
 int

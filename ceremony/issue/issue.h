@@ -160,8 +160,6 @@ void		 issue_abandon(struct session *, struct issue_job **, size_t);
 int		 issue_one(struct session *, struct issue_job *,
 		    struct findings *);
 void		 issue_job_clear(struct issue_job *);
-time_t		 cert_time(const ASN1_TIME *);
-char		*name_text(const X509_NAME *);
 
 /* root.c */
 struct root_result {
@@ -227,14 +225,14 @@ void		 sign_job(struct issue_job *, const struct signer *,
 int		 sign_check(const struct policy *, const struct vetted *,
 		    struct findings *);
 int		 sign_request(struct session *, const struct signer *,
-		    const struct tmpl *, const struct policy *,
-		    const struct vetted *, const struct sign_opts *,
-		    struct findings *, struct issue_job *);
+		    const struct tmpl *, const struct vetted *,
+		    const struct sign_opts *, struct findings *,
+		    struct issue_job *);
 
 /* sign_csr.c */
 int		 sign_audit(struct session *, const struct tmpl *,
 		    const struct policy *, const struct vetted *,
-		    const struct issue_job *, int);
+		    const struct issue_job *, const struct findings *, int);
 int		 sign_export(struct session *, const struct issue_job *, char *,
 		    size_t);
 int		 sign_export_chain(struct session *, const struct signer *,

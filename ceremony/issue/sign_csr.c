@@ -25,21 +25,38 @@ sign_audit_items(struct audit_entry *e, const struct tmpl *t,
 		audit_add_in(e, "csr", c->der, c->derlen);
 }
 
+/* " warnings: a, b" for the warnings of f, "" if none. */
+static void
+sign_audit_warnings(const struct findings *f, char *buf, size_t len)
+{
+	size_t	i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; f != NULL && i < f->n && o < len; i++)
+		if (!f->v[i].error)
+			o += (size_t)snprintf(buf + o, len - o, "%s%s",
+			    o == 0 ? " warnings: " : ", ", f->v[i].code);
+}
+
+/* The record of one signature, its policy's warnings named once. */
 int
 sign_audit(struct session *s, const struct tmpl *t, const struct policy *p,
-    const struct vetted *c, const struct issue_job *j, int ok)
+    const struct vetted *c, const struct issue_job *j,
+    const struct findings *f, int ok)
 {
 	struct audit_entry	 e;
 	unsigned char		*der = NULL;
-	char			 detail[160];
+	char			 detail[1024 + 256], warn[256];
 	int			 len, rc;
 
 	memset(&e, 0, sizeof(e));
 	e.op = "sign";
 	e.ok = ok;
-	snprintf(detail, sizeof(detail), "%s%s", j->serial,
-	    j->clamped ? " notAfter clamped to the issuer's (--clamp)" : "");
-	e.detail = ok ? detail : err_get();
+	sign_audit_warnings(f, warn, sizeof(warn));
+	snprintf(detail, sizeof(detail), "%s%s%s", ok ? j->serial : err_get(),
+	    ok && j->clamped ? " notAfter clamped to the issuer's (--clamp)" :
+	    "", warn);
+	e.detail = detail;
 	sign_audit_items(&e, t, p, c);
 	/* Recorded, then the export failed: the record names it too. */
 	if ((ok || j->state == ISSUE_RECORDED) && j->cert != NULL &&
@@ -92,6 +109,7 @@ struct sign_rec {
 	const struct tmpl	*t;
 	const struct policy	*p;
 	const struct vetted	*c;
+	const struct findings	*f;
 };
 
 static int
@@ -99,7 +117,7 @@ sign_audit_issued(struct session *s, const struct issue_job *j, void *arg)
 {
 	const struct sign_rec	*r = arg;
 
-	return sign_audit(s, r->t, r->p, r->c, j, 1);
+	return sign_audit(s, r->t, r->p, r->c, j, r->f, 1);
 }
 
 /* Issued and recorded, then the export failed: a record of its own. */
@@ -132,11 +150,12 @@ int
 sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
     const struct vetted *c, const struct sign_opts *o, struct sign_outcome *out)
 {
-	struct sign_rec		 rec = { t, p, c };
+	struct sign_rec		 rec = { t, p, c, NULL };
 	struct sign_opts	 oo = *o;
 	int			 ok = 0;
 
 	memset(out, 0, sizeof(*out));
+	rec.f = &out->f;
 	oo.audit = sign_audit_issued;
 	oo.audit_arg = &rec;
 	/* Refused by policy: no PIN asked, no token touched. */
@@ -146,7 +165,7 @@ sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
 		goto audit;
 	}
 	ok = session_login(s) == 0 && signer_open(s, &out->sg, t->md) == 0 &&
-	    sign_request(s, &out->sg, t, p, c, &oo, &out->f, &out->j) == 0;
+	    sign_request(s, &out->sg, t, c, &oo, &out->f, &out->j) == 0;
 	if (ok && (sign_export(s, &out->j, out->dir, sizeof(out->dir)) != 0 ||
 	    sign_export_chain(s, &out->sg, out->dir, sizeof(out->dir)) != 0)) {
 		sign_audit_export(s, &out->j);
@@ -155,7 +174,7 @@ sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
 audit:
 	if (out->j.audited)
 		return !ok;
-	return sign_audit(s, t, p, c, &out->j, ok) != 0 || !ok;
+	return sign_audit(s, t, p, c, &out->j, &out->f, ok) != 0 || !ok;
 }
 
 void

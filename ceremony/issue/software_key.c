@@ -197,7 +197,7 @@ genkey_issue(struct session *s, const struct genkey_req *g,
 		return 1;
 	}
 	if (session_login(s) != 0 || signer_open(s, sg, g->t->md) != 0 ||
-	    sign_request(s, sg, g->t, g->p, *c, &o, f, j) != 0)
+	    sign_request(s, sg, g->t, *c, &o, f, j) != 0)
 		return 1;
 	pj->iterations = g->t->p12_iterations;
 	pj->legacy = g->legacy;

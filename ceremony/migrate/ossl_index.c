@@ -71,11 +71,10 @@ ossl_time_format(time_t t, char *buf, size_t size)
 static int
 time_gen(time_t t, char *buf, size_t size)
 {
-	struct tm	tm;
+	char	u[UTC_TEXT_MAX];
 
-	if (gmtime_r(&t, &tm) == NULL)
-		return 1;
-	return strftime(buf, size, "%Y%m%d%H%M%SZ", &tm) == 0;
+	return (size_t)snprintf(buf, size, "%s",
+	    utc_format(t, UTC_GENERALIZED, u)) >= size;
 }
 
 /* "REVTIME[,reason[,extra]]" into r's revocation fields. */

@@ -70,13 +70,7 @@ policy_list_free(char **v, size_t n)
 int
 policy_bool(const struct policy_src *s, int *out)
 {
-	if (strcasecmp(s->value, "yes") == 0 ||
-	    strcasecmp(s->value, "true") == 0)
-		*out = 1;
-	else if (strcasecmp(s->value, "no") == 0 ||
-	    strcasecmp(s->value, "false") == 0)
-		*out = 0;
-	else {
+	if (conf_bool(s->value, out) != 0) {
 		err_set("policy %s: %s = \"%s\": write yes or no", s->p->path,
 		    s->key, s->value);
 		return 1;

@@ -549,7 +549,7 @@ rollover_start_parse(const char *v, struct rollover_req *q)
 		q->start_now = 1;
 		return 0;
 	}
-	if (revoke_time_parse(v, &q->start) != 0) {
+	if (utc_parse(v, &q->start) != 0) {
 		err_set("--start is expiry, now or a UTC date "
 		    "(YYYY-MM-DD or YYYYMMDDHHMMSSZ), not '%.40s'", v);
 		return 1;

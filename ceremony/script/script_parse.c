@@ -106,7 +106,9 @@ action_of(enum script_action a)
 int
 script_flag(const char *v)
 {
-	return v != NULL && strcmp(v, "yes") == 0;
+	int	on = 0;
+
+	return v != NULL && conf_bool(v, &on) == 0 && on;
 }
 
 int
@@ -204,7 +206,7 @@ step_parse(struct script_step *st, const char *script,
 	const CONF_VALUE	*cv;
 	const char		*a = sect_value(sk, "action");
 	size_t			 i, k;
-	int			 ai = -1;
+	int			 ai = -1, on;
 
 	for (i = 0; a != NULL && i < NACTIONS; i++)
 		if (strcmp(a, actions[i].name) == 0)
@@ -238,8 +240,7 @@ step_parse(struct script_step *st, const char *script,
 			    DOC);
 			continue;
 		}
-		if (keys[k].kind == V_FLAG && strcmp(cv->value, "yes") != 0 &&
-		    strcmp(cv->value, "no") != 0)
+		if (keys[k].kind == V_FLAG && conf_bool(cv->value, &on) != 0)
 			findings_add_rule(f, 1, "step-value", st->name,
 			    cv->value, "step [%s]: %s is yes or no", st->name,
 			    cv->name);

@@ -126,15 +126,15 @@ seal_make(struct session *s, unsigned long long session)
 	X509		*cert = NULL;
 	unsigned char	 dg[32];
 	char		 msg[512];
-	struct tm	 tm;
 	time_t		 now = time(NULL);
+	char		 when[UTC_TEXT_MAX];
 	int		 n, rc = 1;
 
 	memset(&sl, 0, sizeof(sl));
 	sl.session = session;
 	sl.generation = db_ca_current(s->db);
-	gmtime_r(&now, &tm);
-	strftime(sl.time, sizeof(sl.time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(sl.time, sizeof(sl.time), "%s",
+	    utc_format(now, UTC_ISO, when));
 	if ((cert = db_ca_get(s->db, sl.generation)) == NULL ||
 	    cert_key_id(cert, sl.key) != 0 ||
 	    hsm_key_find_pubkey(s->hsm, X509_get0_pubkey(cert), &key) != 0 ||

@@ -52,7 +52,7 @@ main(void)
 	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
 		err_clear();
 		t = 0;
-		rc = revoke_time_parse(times[i].in, &t);
+		rc = utc_parse(times[i].in, &t);
 		if (times[i].t < 0)
 			ok(rc != 0 && strstr(err_get(), "is not a UTC time") !=
 			    NULL, "'%s' is refused", times[i].in);
