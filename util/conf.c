@@ -4,6 +4,7 @@
  * OpenSSL's own reader, from the bytes already read: the bytes hashed into
  * the audit record are the bytes parsed, not a second read of the file.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -130,4 +131,56 @@ conf_bool(const char *v, int *out)
 	else
 		return 1;
 	return 0;
+}
+
+/*
+ * A configuration list, "a, b,c" or "a b": its items in order, each a new
+ * string, in *out (*n of them, maybe none: the caller says whether an
+ * empty list is allowed).  The one list reader of templates, policies
+ * and CRL templates.
+ */
+int
+conf_list(const char *value, char ***out, size_t *n)
+{
+	char	*copy, *tok, *save = NULL, **v = NULL, **nv;
+	size_t	 cnt = 0;
+	int	 rc = 1;
+
+	*out = NULL;
+	*n = 0;
+	if ((copy = strdup(value)) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		if ((nv = reallocarray(v, cnt + 1, sizeof(*v))) == NULL) {
+			err_set("out of memory");
+			goto out;
+		}
+		v = nv;
+		if ((v[cnt] = strdup(tok)) == NULL) {
+			err_set("out of memory");
+			goto out;
+		}
+		cnt++;
+	}
+	*out = v;
+	*n = cnt;
+	v = NULL;
+	rc = 0;
+out:
+	conf_list_free(v, cnt);
+	free(copy);
+	return rc;
+}
+
+void
+conf_list_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
 }

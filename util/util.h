@@ -84,6 +84,8 @@ int		 conf_self_contained(const char *what, const char *path,
 int		 conf_parse(const char *what, const char *path,
 		    const unsigned char *, size_t, const char *doc, CONF **);
 int		 conf_bool(const char *, int *);
+int		 conf_list(const char *, char ***, size_t *);
+void		 conf_list_free(char **, size_t);
 
 /* file.c */
 int		 file_read_small(const char *what, const char *path, size_t max,

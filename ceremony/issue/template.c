@@ -243,23 +243,23 @@ static int
 tmpl_key_types(struct tmpl *t)
 {
 	const char	*s;
-	char		*list = NULL, *tok, *save = NULL;
+	char		**v = NULL;
+	size_t		 n = 0, i;
 	int		 rc = 1;
 	int		 needs = t->kindv == TMPL_ROOT ||
 			     t->kindv == TMPL_REQUEST;
 
 	if ((s = tmpl_get(t, "key_types", needs)) == NULL)
 		return needs;
-	if ((list = strdup(s)) == NULL)
+	if (conf_list(s, &v, &n) != 0)
 		return 1;
-	for (tok = strtok_r(list, ", ", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", ", &save)) {
+	for (i = 0; i < n; i++) {
 		if (t->nkey_types == sizeof(t->key_types) /
 		    sizeof(t->key_types[0])) {
 			err_set("template %s: too many key_types", t->path);
 			goto out;
 		}
-		if (hsm_keyspec_parse(tok, &t->key_types[t->nkey_types]) != 0) {
+		if (hsm_keyspec_parse(v[i], &t->key_types[t->nkey_types]) != 0) {
 			err_context("template %s: key_types", t->path);
 			goto out;
 		}
@@ -271,7 +271,7 @@ tmpl_key_types(struct tmpl *t)
 	}
 	rc = 0;
 out:
-	free(list);
+	conf_list_free(v, n);
 	return rc;
 }
 
@@ -430,7 +430,8 @@ static int
 tmpl_copy_extensions(struct tmpl *t)
 {
 	const char	*s;
-	char		*list, *tok, *save = NULL;
+	char		**v = NULL;
+	size_t		 n = 0, i;
 	int		 rc = 0;
 
 	if ((s = tmpl_get(t, "copy_extensions", 0)) == NULL)
@@ -440,12 +441,11 @@ tmpl_copy_extensions(struct tmpl *t)
 		    t->path, t->kind);
 		return 1;
 	}
-	if ((list = strdup(s)) == NULL)
+	if (conf_list(s, &v, &n) != 0)
 		return 1;
-	for (tok = strtok_r(list, ", ", &save); tok != NULL && rc == 0;
-	    tok = strtok_r(NULL, ", ", &save))
-		rc = tmpl_copy_one(t, tok);
-	free(list);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = tmpl_copy_one(t, v[i]);
+	conf_list_free(v, n);
 	return rc;
 }
 

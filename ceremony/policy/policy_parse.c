@@ -15,56 +15,25 @@
 
 #include "ceremony/policy/policy.h"
 
-/* "a, b,c" -> {"a", "b", "c"}; an empty list is an error. */
+/* "a, b,c" -> {"a", "b", "c"} (conf_list); an empty list is an error. */
 int
 policy_list(const struct policy_src *s, char ***out, size_t *n)
 {
-	char	*copy, *tok, *save = NULL, **v = NULL, **nv;
-	size_t	 cnt = 0;
-	int	 rc = 1;
-
-	*out = NULL;
-	*n = 0;
-	if ((copy = strdup(s->value)) == NULL) {
-		err_set("out of memory");
+	if (conf_list(s->value, out, n) != 0)
 		return 1;
-	}
-	for (tok = strtok_r(copy, ", \t", &save); tok != NULL;
-	    tok = strtok_r(NULL, ", \t", &save)) {
-		if ((nv = reallocarray(v, cnt + 1, sizeof(*v))) == NULL ||
-		    (nv[cnt] = strdup(tok)) == NULL) {
-			if (nv != NULL)
-				v = nv;
-			err_set("out of memory");
-			goto out;
-		}
-		v = nv;
-		cnt++;
-	}
-	if (cnt == 0) {
+	if (*n == 0) {
 		err_set("policy %s: %s is empty: give a comma-separated list "
 		    "or leave the key out (see docs/policy.md)", s->p->path,
 		    s->key);
-		goto out;
+		return 1;
 	}
-	*out = v;
-	*n = cnt;
-	v = NULL;
-	rc = 0;
-out:
-	policy_list_free(v, cnt);
-	free(copy);
-	return rc;
+	return 0;
 }
 
 void
 policy_list_free(char **v, size_t n)
 {
-	size_t	i;
-
-	for (i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
+	conf_list_free(v, n);
 }
 
 int

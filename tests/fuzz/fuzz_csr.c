@@ -92,7 +92,7 @@ static int
 request_build(const struct tmpl *t, const struct vetted *v,
     struct findings *f)
 {
-	struct sign_opts	o = { 0, 0 };
+	struct sign_opts	o = { 0 };
 	struct issue_job	j;
 	int			rc;
 
