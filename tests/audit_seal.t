@@ -25,7 +25,7 @@ ok "a signing session with two witnesses" c sign --home "$R" --pin-file "$T/pin"
 SER=$(grep -v '^#' "$R/index.txt" | tail -1 | cut -f6)
 c revoke --home "$R" "$SER" --reason superseded > /dev/null
 ok "a CRL session" c crl issue --home "$R" --pin-file "$T/pin" --operator dave
-fails "a bad witness name" c key list --home "$R" --pin-file "$T/pin" --witness "a,b"
+fails_like "a bad witness name" '--witness: give a plain name' c key list --home "$R" --pin-file "$T/pin" --witness "a,b"
 
 log=$R/audit.log
 seals=$R/audit.seals
@@ -79,8 +79,8 @@ like "... the CRL's hash as its output" "$(cat "$T/out")" \
 	"output +crl +$(sha256sum < "$R/crls/gen-1/1.crl" | cut -c1-64)"
 fails "transcript of a record that opens no session" c audit transcript "$((SID + 1))" --home "$R"
 like "... says so" "$(cat "$T/err")" "record $((SID + 1)) is a sign record, not the opening of a session"
-fails "transcript of a session that does not exist" c audit transcript 9999 --home "$R"
-fails "transcript without a number" c audit transcript --home "$R"
+fails_like "transcript of a session that does not exist" 'the audit log has no session 9999: see ceremony audit sessions' c audit transcript 9999 --home "$R"
+fails_like "transcript without a number" 'give one session number: see ceremony audit transcript --help' c audit transcript --home "$R"
 
 # Tampering: each on a copy, each must fail naming the first bad record.
 cp -a "$R" "$T/good"

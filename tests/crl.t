@@ -66,7 +66,7 @@ like "audit: crl.issue with number, entries and SHA-256" "$(grep crl.issue "$R/a
 
 # A failed signature: no file, no number, the index as it was.
 before=$(tree "$R/crls"); idx=$(sha256sum < "$R/index.txt")
-fails "wrong PIN: no CRL" c crl issue --home "$R" --pin-file "$T/badpin" --template "$T/crl.cnf"
+fails_like "wrong PIN: no CRL" 'token "root": PIN incorrect' c crl issue --home "$R" --pin-file "$T/badpin" --template "$T/crl.cnf"
 is "wrong PIN: crls/ unchanged" "$(tree "$R/crls")" "$before"
 is "wrong PIN: index unchanged" "$(sha256sum < "$R/index.txt")" "$idx"
 like "wrong PIN: audited as a failure, number 3 unused" "$(tail -1 "$R/audit.log")" "crl.issue.*generation 1 number 3 not issued"
@@ -105,12 +105,13 @@ before=$(tree "$R/crls")
 fails "an unknown idp_form refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/form.cnf"
 like "... naming the choices" "$(cat "$T/err")" 'idp_form = "partial": use uri, critical or none'
 printf '[crl]\nidp_form = none\nidp = http://x.example/c.crl\n' > "$T/form.cnf"
-fails "idp_form = none with an idp refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/form.cnf"
+fails_like "idp_form = none with an idp refused" 'form.cnf: idp_form = none but idp is set: remove one of them' c crl issue --home "$R" --pin-file "$T/pin" --template "$T/form.cnf"
 sed 's/^idp_form.*/idp_form = critical/' "$T/crl.cnf" > "$T/critical.cnf"
 fails "another idp_form within a generation: refused (its scope)" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/critical.cnf"
 like "... as a change of scope" "$(cat "$T/err")" "differs from the previous CRL's"
 is "... nothing written" "$(tree "$R/crls")" "$before"
-fails "a root CRL longer than 365 days refused" c crl issue --home "$R" --pin-file "$T/pin" --template "$T/long.cnf"
+fails_like "a root CRL longer than 365 days refused" 'long.cnf: days = 400: a root CA.s CRL lives at most 365 days' c crl issue --home "$R" --pin-file "$T/pin" --template "$T/long.cnf"
+is "... nothing written" "$(tree "$R/crls")" "$before"
 
 # What the other idp_forms cost, each on a root of its own (a generation
 # keeps its form): "critical" is RFC 5280's, NSS and Botan refuse it;
@@ -149,7 +150,7 @@ ok "crl status" c crl status --home "$R" --template "$T/crl.cnf"
 like "status: number 8, 30 days left" "$(flat "$T/out")" "number 8 .*time left (29 days 23|30 days 0) hours"
 ok "status in 25 days: still valid" fk -f '+25d' "$CEREMONY" crl status --home "$R" --template "$T/crl.cnf"
 like "... but the session is due" "$(cat "$T/out")" "WARNING: due now"
-fails "status in 31 days: expired, non-zero" fk -f '+31d' "$CEREMONY" crl status --home "$R" --template "$T/crl.cnf"
+fails_like "status in 31 days: expired, non-zero" 'a CRL has expired or was never issued: run ceremony crl session' fk -f '+31d' "$CEREMONY" crl status --home "$R" --template "$T/crl.cnf"
 like "... says EXPIRED" "$(cat "$T/out")" "EXPIRED 1 days"
 ok "issue works under faketime (token included)" fk -f '+31d' "$CEREMONY" crl issue --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
 like "... number 9, thisUpdate 31 days ahead" "$(flat "$T/out")" "number 9 .*thisUpdate $(date -u -d '+31 days' +%Y-%m-%d)"
@@ -176,7 +177,9 @@ like "... and said so" "$(flat "$T/out")" "nextUpdate $(date -u -d "$(openssl x5
 fails "after the root's end: refused" fk -f '+7310d' "$CEREMONY" crl issue \
 	--home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
 like "... saying it expired" "$(cat "$T/err")" "CA generation 1.*expired"
-fails "crl session without --export refused" c crl session --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+before=$(tree "$R/crls")
+fails_like "crl session without --export refused" 'crl session needs --export DIR' c crl session --home "$R" --pin-file "$T/pin" --template "$T/crl.cnf"
+is "... nothing written" "$(tree "$R/crls")" "$before"
 # Deleting the newest CRL does not bring its number back: crlnumber keeps
 # the highest number issued.
 last=$(cat "$R/crls/gen-1/crlnumber")

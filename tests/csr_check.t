@@ -91,6 +91,18 @@ is "--json: accept" "$(json expressway--ok-p256.csr "$P" \
 	'"$j->{verdict} $j->{errors} " . scalar @{$j->{findings}} . " $j->{policy}"')" \
 	"accept 0 0 policy-expressway"
 is "--json: unreadable" "$(json bad--truncated.der "$P" '$j->{verdict}')" "unreadable"
+# SHA-1: refused by its stable code, in the text and the JSON alike.
+"$CEREMONY" csr check expressway--digest-weak.csr --policy "$P" > "$T/out" 2> "$T/err"
+is "SHA-1 signed: exit 1" "$?" 1
+like "SHA-1 signed: text names digest-weak, its rule and value" "$(cat "$T/out")" \
+	"^error +digest-weak +digests +sha1$"
+like "SHA-1 signed: ... says why and what to do" "$(cat "$T/out")" \
+	"signed with sha1, which is broken: sign it with SHA-256 or better"
+like "SHA-1 signed: ... the verdict is a reject" "$(cat "$T/out")" "^verdict: REJECT \(1 error, 0 warnings\)$"
+is "SHA-1 signed: --json gives the same code, rule, value, severity" \
+	"$(json expressway--digest-weak.csr "$P" '"$j->{verdict} $j->{errors} " .
+	join(";", map { "$_->{code},$_->{rule},$_->{value},$_->{severity}" } @{$j->{findings}})')" \
+	"reject 1 digest-weak,digests,sha1,error"
 # Escaping: a quote, a backslash and a control character in a value.
 printf '[policy]\nkey_types = ec:P-256\nextensions_allowed = subjectAltName\n' > "$T/p.cnf"
 openssl req -new -key k-P-256.pem -subj "$(printf '/CN=a"b\\\\c\001d')" \
@@ -106,10 +118,11 @@ printf '[policy]\nkey_types = ec:P-256\nextensions_allowed = subjectAltName\ncol
 fails "bad policy: one line" "$CEREMONY" csr check expressway--ok-p256.csr --policy "$T/bad.cnf"
 like "bad policy: names file and key" "$(cat "$T/err")" "bad.cnf: unknown key \"colour\""
 printf '[policy]\nkey_types = ec:P-256\nextensions_allowed = subjectAltName\ndigests = sha1\n' > "$T/bad.cnf"
-fails "policy allowing SHA-1: refused" "$CEREMONY" csr check expressway--ok-p256.csr --policy "$T/bad.cnf"
+fails_like "policy allowing SHA-1: refused" 'bad.cnf: digests: "sha1" is not allowed: use sha256, sha384 or sha512' "$CEREMONY" csr check expressway--ok-p256.csr --policy "$T/bad.cnf"
+is "policy allowing SHA-1: no verdict printed" "$(cat "$T/out")" ""
 printf '[policy\nkey_types = ec:P-256\n' > "$T/bad.cnf"
 fails "unreadable policy: one line" "$CEREMONY" csr check expressway--ok-p256.csr --policy "$T/bad.cnf"
 like "unreadable policy: names the line" "$(cat "$T/err")" "bad.cnf: line 1"
-fails "no --policy: one line" "$CEREMONY" csr check expressway--ok-p256.csr
+fails_like "no --policy: one line" 'csr check: give the policy with --policy FILE' "$CEREMONY" csr check expressway--ok-p256.csr
 
 done_testing

@@ -85,6 +85,6 @@ fails "a certificate: one error line" "$CEREMONY" csr show cert.pem
 like "a certificate: says so" "$(cat "$T/err")" "this is a certificate, not a certificate request"
 "$CEREMONY" csr show cert.pem > /dev/null 2>&1
 is "a certificate: exit 2" $? 2
-fails "no FILE: one error line" "$CEREMONY" csr show
+fails_like "no FILE: one error line" 'csr show: give the request FILE: see ceremony csr show --help' "$CEREMONY" csr show
 
 done_testing

@@ -93,14 +93,14 @@ if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=2m,mode=0700 tmpfs "$MNT" 2> /
 	ok "... audit verify: clean" c audit verify --home "$MNT/ca"
 	umount "$MNT"
 else
-	for i in 1 2 3 4 5 6 7 8 9 10; do _result 0 "# SKIP full disk: needs root to mount a tmpfs"; done
+	skip 10 "full disk: needs root to mount a tmpfs"
 fi
 
 # --- A revocation whose index line never came (a crash between the two).
 ok "revoke a" c revoke --home "$R" "${S[a]}" --reason superseded
 head -n -1 "$R/index.txt" > "$T/i" && cat "$T/i" > "$R/index.txt"
 is "... its R line gone (as if the process died before it)" "$(last "${S[a]}" | cut -f1)" V
-fails "db verify finds the revocation the index lacks" c db verify --home "$R"
+fails_like "db verify finds the revocation the index lacks" '/root: 1 problem found$' c db verify --home "$R"
 like "... naming it" "$(cat "$T/out")" \
 	"serial ${S[a]}: the audit log records 1 revocations, index.txt has 0"
 ok "the next writing command settles it" c revoke --home "$R" "${S[b]}" --reason superseded
@@ -146,7 +146,7 @@ ok "db list with a torn last line" c db list --home "$R"
 like "... says it is left out" "$(cat "$T/err")" \
 	"its last line is incomplete \(9 bytes, an interrupted write\) and is left out; the next writing command moves it to quarantine/"
 ok "... index.txt byte for byte as it was" cmp "$R/index.txt" "$T/torn"
-fails "db verify reports it" c db verify --home "$R"
+fails_like "db verify reports it" '/root: 1 problem found$' c db verify --home "$R"
 like "... as a finding" "$(cat "$T/out")" "the last line is incomplete"
 ok "... index.txt byte for byte as it was" cmp "$R/index.txt" "$T/torn"
 ok "the next writing command quarantines it" c revoke --home "$R" "${S[d]}" --reason superseded
@@ -162,7 +162,7 @@ ok "... db verify: consistent" c db verify --home "$R"
 # --- A torn audit log: completed or quarantined the same way.
 printf 'seq=99\ttime=2026' >> "$R/audit.log"
 cp "$R/audit.log" "$T/atorn"
-fails "audit verify names the torn audit line" c audit verify --home "$R"
+fails_like "audit verify names the torn audit line" 'audit.log line [0-9]+ is incomplete \(an interrupted write\): the next writing command, such as ceremony db recover, moves it to quarantine/' c audit verify --home "$R"
 ok "... audit.log byte for byte as it was" cmp "$R/audit.log" "$T/atorn"
 ok "a writing command quarantines it" c db recover --home "$R"
 ok "... audit verify: clean" c audit verify --home "$R"
@@ -171,7 +171,7 @@ like "... quarantined" "$(ls "$R/quarantine" | tr '\n' ' ')" 'audit\.log\.[0-9]{
 # --- A lost revocation: an R line with no audit record.
 sed -e 's/^V/R/' -e "s/\t-\t-\t-\t/\t$(date -u +%Y%m%d%H%M%SZ)\tsuperseded\t-\t/" \
 	<<< "$(last "${S[e]}")" >> "$R/index.txt"
-fails "db verify finds a revocation without its audit record" c db verify --home "$R"
+fails_like "db verify finds a revocation without its audit record" '/root: 1 problem found$' c db verify --home "$R"
 like "... naming the serial" "$(cat "$T/out")" \
 	"serial ${S[e]}: index.txt revokes it 1 time, the audit log records 0"
 head -n -1 "$R/index.txt" > "$T/i" && cat "$T/i" > "$R/index.txt"
@@ -181,7 +181,7 @@ ok "... consistent again without it" c db verify --home "$R"
 printf 'P\t20360101000000Z\t-\t-\t-\t5A5A5A5A\t1\tsubca\tCN=never\n' >> "$R/index.txt"
 grep -v -P "^V\t.*\t${S[f]}\t" "$R/index.txt" > "$T/i" && cat "$T/i" > "$R/index.txt"
 is "f's V line gone (its certificate file stays)" "$(last "${S[f]}" | cut -f1)" P
-fails "db verify reports the stuck serials" c db verify --home "$R"
+fails_like "db verify reports the stuck serials" '/root: 3 problems found$' c db verify --home "$R"
 like "... one with no certificate" "$(cat "$T/out")" \
 	"serial 5A5A5A5A is still reserved \(P\): no certificate file: never signed"
 like "... one issued but not recorded" "$(cat "$T/out")" \
@@ -203,9 +203,9 @@ ok "... db verify: consistent" c db verify --home "$R"
 ok "... audit verify: clean" c audit verify --home "$R"
 ok "db recover again: nothing to do" c db recover --home "$R"
 is "... says so" "$(cat "$T/out")" "nothing to recover: no serial is left reserved"
-fails "db recover takes no argument" c db recover --home "$R" extra
+fails_like "db recover takes no argument" 'unexpected argument "extra": see ceremony db recover --help' c db recover --home "$R" extra
 before=$(sums)
-fails "db recover on something that is not a data directory" c db recover --home "$T/none"
+fails_like "db recover on something that is not a data directory" '/none is not a ceremony data directory: .*ceremony init --home' c db recover --home "$T/none"
 is "... nothing written" "$(sums)" "$before"
 
 done_testing

@@ -33,18 +33,18 @@ DIRS="$P/certs_by_serial $P/revoked/certs_by_serial"
 
 c init --home "$H" --module "$MODULE" --token imp > /dev/null
 before=$(tree "$H")
-fails "import without --ca" c db import-openssl "$P/index.txt" $DIRS --home "$H"
-fails "import without the latest CRL is refused (crlnumber says 2 were issued)" \
+fails_like "import without --ca" 'db import-openssl takes INDEX, at least one DIR and --ca CA.pem' c db import-openssl "$P/index.txt" $DIRS --home "$H"
+fails_like "import without the latest CRL is refused (crlnumber says 2 were issued)" 'crlnumber says 2 CRLs were issued: give the latest with --crl F' \
 	c db import-openssl "$P/index.txt" $DIRS --home "$H" --ca "$P/ca.crt"
 openssl x509 -req -in "$P/reqs/a.example.com.req" -signkey "$P/private/a.example.com.key" \
 	-out "$T/other.pem" 2>/dev/null
-fails "another CA's certificate is refused" c db import-openssl "$P/index.txt" $DIRS \
+fails_like "another CA's certificate is refused" 'other.pem is not a self-signed CA certificate: only a root.s database is imported' c db import-openssl "$P/index.txt" $DIRS \
 	--home "$H" --ca "$T/other.pem" --crl "$P/crl.pem"
 fails "a missing certificate file is refused" c db import-openssl "$P/index.txt" \
 	"$P/certs_by_serial" --home "$H" --ca "$P/ca.crt" --crl "$P/crl.pem"
 like "... naming the line and serial" "$(cat "$T/err")" "index.txt line 2 \(serial $B\)"
 cp "$P/index.txt" "$T/bad.txt"; sed -i '1s/^V/Q/' "$T/bad.txt"
-fails "a corrupt index line is refused" c db import-openssl "$T/bad.txt" $DIRS \
+fails_like "a corrupt index line is refused" 'bad.txt line 1: the status is not V, R or E' c db import-openssl "$T/bad.txt" $DIRS \
 	--home "$H" --ca "$P/ca.crt"
 is "refusals wrote nothing but audit records" \
 	"$(tree "$H" | grep -v audit.log)" "$(echo "$before" | grep -v audit.log)"
@@ -64,15 +64,19 @@ ok "the latest CRL is kept under its number" cmp "$H/crls/gen-1/2.crl" \
 ok "the imported database verifies" c db verify --home "$H"
 like "audited with the index's hash" "$(grep op=db.import-openssl "$H/audit.log" | tail -1)" \
 	"result=ok	in=index:$(sha256sum < "$P/index.txt" | cut -c1-64)"
-fails "a second import is refused" c db import-openssl "$P/index.txt" $DIRS \
+before=$(tree "$H" | grep -v audit.log)
+fails_like "a second import is refused" '/home already has a CA or certificates: import into a new data directory' c db import-openssl "$P/index.txt" $DIRS \
 	--home "$H" --ca "$P/ca.crt" --crl "$P/crl.pem"
+is "... nothing written but audit records" "$(tree "$H" | grep -v audit.log)" "$before"
 
 # And back out, to openssl ca.
 ok "export-openssl" c db export-openssl "$T/ox" --home "$H"
 is "the same index lines as easy-rsa's" "$(sort "$T/ox/index.txt")" "$(sort "$P/index.txt")"
 is "crlnumber continues" "$(cat "$T/ox/crlnumber")" 03
-fails "export-openssl into a directory that is not empty" c db export-openssl \
+before=$(cd "$T/ox" && sha256sum index.txt crlnumber)
+fails_like "export-openssl into a directory that is not empty" '/ox exists and is not an empty directory: give a new one' c db export-openssl \
 	"$T/ox" --home "$H"
+is "... what is there is left as it was" "$(cd "$T/ox" && sha256sum index.txt crlnumber)" "$before"
 cat > "$T/ca.cnf" <<CNF
 [ca]
 default_ca = x

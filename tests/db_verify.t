@@ -36,31 +36,31 @@ like "the check is audited" "$(tail -1 "$R/audit.log")" "op=db.verify	result=ok.
 copy() { rm -rf "$T/d"; cp -a "$R" "$T/d"; }
 
 copy; rm "$T/d/certs/$A.pem"
-fails "a deleted certificate file" c db verify --home "$T/d"
+fails_like "a deleted certificate file" '/d: 2 problems found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "cert-missing .*serial $A \(valid\): cannot read .*certs/$A.pem"
 
 copy; sed -i "s/CN=a.example.com/CN=evil.example.com/" "$T/d/index.txt"
-fails "a changed index line" c db verify --home "$T/d"
+fails_like "a changed index line" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "index-subject .*serial $A: index.txt says subject \"CN=evil.example.com"
 
 copy; grep "	$A	" "$T/d/index.txt" | head -1 >> "$T/d/index.txt"
-fails "a duplicate serial" c db verify --home "$T/d"
+fails_like "a duplicate serial" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "index-line .*index.txt line [0-9]+: serial $A cannot go from valid \(V\) to reserved \(P\): a serial is reserved once"
 
 copy; sed -i '3s/operator=/operator=x/' "$T/d/audit.log"
-fails "an edited audit record" c db verify --home "$T/d"
+fails_like "an edited audit record" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "audit-chain .*audit.log line 3"
 
 copy; sed -i "s/	1	expressway-server	CN=b.example.com/	2	expressway-server	CN=b.example.com/" "$T/d/index.txt"
-fails "a generation changed in the index" c db verify --home "$T/d"
+fails_like "a generation changed in the index" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "cert-generation .*serial $B: its generation 2 has no CA certificate"
 
 copy; cp "$T/d/crls/gen-1/1.crl" "$T/d/crls/gen-1/3.crl"
-fails "a CRL copied under the next number" c db verify --home "$T/d"
+fails_like "a CRL copied under the next number" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... its number is named" "$(tr '\n' ' ' < "$T/out")" "crl-number .*3.crl carries CRL number 1"
 
 copy; cp "$T/d/certs/$A.pem" "$T/d/certs/4ABC.pem"
-fails "a certificate file the index does not know" c db verify --home "$T/d"
+fails_like "a certificate file the index does not know" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "cert-unknown .*certs/4ABC.pem is not in index.txt"
 
 # rechain OP SERIAL: audit.log of the copy without the records of OP
@@ -76,23 +76,23 @@ rechain() {
 }
 
 copy; OP=revoke SER=$B rechain
-fails "a revocation whose audit record is gone" c db verify --home "$T/d"
+fails_like "a revocation whose audit record is gone" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" \
 	"revoke-unrecorded .*serial $B: index.txt revokes it 1 time, the audit log records 0"
 unlike "... the rewritten chain itself holds" "$(cat "$T/out")" "audit-chain"
 
 copy; OP=sign SER=$A rechain
-fails "a certificate whose sign record is gone" c db verify --home "$T/d"
+fails_like "a certificate whose sign record is gone" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" "issue-unrecorded .*serial $A: no audit record wrote its certificate"
 
 copy; grep -v -P "^R\t.*\t$B\t" "$T/d/index.txt" > "$T/i" && cat "$T/i" > "$T/d/index.txt"
-fails "a revocation the index lost" c db verify --home "$T/d"
+fails_like "a revocation the index lost" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named" "$(tr '\n' ' ' < "$T/out")" \
 	"revoke-unapplied .*serial $B: the audit log records 1 revocations, index.txt has 0"
 
 copy
 printf 'P\t20360101000000Z\t-\t-\t-\t4B4B\t1\tsubca\tCN=never\n' >> "$T/d/index.txt"
-fails "a serial stuck in P" c db verify --home "$T/d"
+fails_like "a serial stuck in P" '/d: 1 problem found$' c db verify --home "$T/d"
 like "... is named with its fate" "$(tr '\n' ' ' < "$T/out")" \
 	"reserved-stuck .*serial 4B4B is still reserved \(P\): no certificate file: never signed; ceremony db recover settles it"
 

@@ -38,13 +38,13 @@ fails "a short password is refused" c export p12 "$S" --home "$R" \
 	--template "$TPL/expressway-server.cnf" --password-fd 3 3< "$T/shortpw"
 like "it says how long it must be" "$(cat "$T/err")" "at least 12 \(p12_min_password\)"
 printf 'caf\303\251 au lait 1234\n' > "$T/utf8pw"
-fails "a non-ASCII password is refused" c export p12 "$S" --home "$R" \
+fails_like "a non-ASCII password is refused" 'the PKCS#12 password has a character that is not printable ASCII' c export p12 "$S" --home "$R" \
 	--password-fd 3 3< "$T/utf8pw"
-fails "an unknown serial is refused" c export p12 4ABC --home "$R" \
+fails_like "an unknown serial is refused" 'serial 4ABC is not in the index: check it with ceremony db list --serial 4ABC' c export p12 4ABC --home "$R" \
 	--password-fd 3 3< "$T/pw"
-fails "a template of another profile is refused" c export p12 "$S" --home "$R" \
+fails_like "a template of another profile is refused" 'was issued under profile expressway-server, not ocsp-signer: give --template with its own profile' c export p12 "$S" --home "$R" \
 	--template "$TPL/ocsp-signer.cnf" --password-fd 3 3< "$T/pw"
-fails "no terminal and no --password-fd: refused" setsid "$CEREMONY" export p12 \
+fails_like "no terminal and no --password-fd: refused" 'no terminal to ask for the PKCS#12 password: use --password-fd N' setsid "$CEREMONY" export p12 \
 	"$S" --home "$R"
 is "refusals wrote nothing but audit records" \
 	"$(tree "$R" | grep -v audit.log)" "$(echo "$before" | grep -v audit.log)"
@@ -142,7 +142,7 @@ if command -v tmux > /dev/null; then
 	ok "... and opens with it (openssl)" openssl pkcs12 -legacy -info -noout \
 		-in "$R/p12/$RS.legacy.p12" -passin "file:$T/pw"
 else
-	_result 0 "# SKIP tmux is not installed"
+	skip 6 "tmux is not installed"
 fi
 audit=$(grep -c 'op=export.p12' "$R/audit.log")
 is "every export and refusal after the database opened is audited" "$audit" 11

@@ -24,9 +24,9 @@ c crl issue --home "$R" --pin-file "$T/pin" > /dev/null
 
 before=$(tree "$R")
 mkdir "$T/full"; echo x > "$T/full/file"
-fails "publishing into a directory that is not empty is refused" c export \
+fails_like "publishing into a directory that is not empty is refused" '/full exists and is not an empty directory: give a new one' c export \
 	publish "$T/full" --home "$R" --pin-file "$T/pin"
-fails "a wrong PIN publishes nothing" c export publish "$T/b0" --home "$R" \
+fails_like "a wrong PIN publishes nothing" 'token "root": PIN incorrect' c export publish "$T/b0" --home "$R" \
 	--pin-file "$T/badpin"
 is "nothing written by the refusals" "$(tree "$T/b0")" "(absent)"
 is "the data directory changed only in its audit log" \
@@ -71,7 +71,7 @@ for f in $(cd "$T/b" && ls); do
 	printf "\\$(printf %03o $(( b ^ 1 )))" | dd of="$T/x/$f" bs=1 seek="$off" \
 		conv=notrunc 2>/dev/null
 	ok "$f was changed" bash -c "! cmp -s '$T/x/$f' '$T/b/$f'"
-	fails "a changed byte in $f is detected" c export verify "$T/x" --ca "$ROOT"
+	fails_like "a changed byte in $f is detected" '/x does not verify: [12] problems?$' c export verify "$T/x" --ca "$ROOT"
 	case $f in
 	SHA256SUMS) want="signature over SHA256SUMS does not verify" ;;
 	SHA256SUMS.p7s) want="signature" ;;
@@ -86,16 +86,16 @@ for f in $(cd "$T/b" && ls); do
 	esac
 done
 rm -rf "$T/x"; cp -a "$T/b" "$T/x"; echo extra > "$T/x/evil.pem"; rm "$T/x/gen-1.der"
-fails "an extra file and a missing one" c export verify "$T/x" --ca "$ROOT"
+fails_like "an extra file and a missing one" '/x does not verify: 2 problems$' c export verify "$T/x" --ca "$ROOT"
 like "the extra one is named" "$(cat "$T/out")" "evil.pem is in the bundle but not in the manifest"
 like "the missing one is named" "$(cat "$T/out")" "gen-1.der is in the manifest but not in the bundle"
 
 # Another root: the signature does not verify.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$T/other.key" -subj /CN=Other -out "$T/other.pem" 2>/dev/null
-fails "a bundle checked against another root fails" c export verify "$T/b" \
+fails_like "a bundle checked against another root fails" '/b does not verify: 1 problem$' c export verify "$T/b" \
 	--ca "$T/other.pem"
-fails "export verify without --ca" c export verify "$T/b"
+fails_like "export verify without --ca" 'export verify takes DIR and --ca ROOT.pem: see ceremony export verify --help' c export verify "$T/b"
 
 # An issuing CA: its chain file is published, the signer is below the root.
 c init --home "$I" --module "$MODULE" --token issuing > /dev/null
@@ -120,5 +120,5 @@ c rollover switch --home "$R" --pin-file "$T/pin" > /dev/null
 ok "publish after the switch-over" c export publish "$T/b2" --home "$R" --pin-file "$T/pin"
 ok "... verifies with the new root" c export verify "$T/b2" --ca "$R/ca/gen-2.pem"
 ok "... and with the old root, through the link certificate" c export verify "$T/b2" --ca "$ROOT"
-fails "... but not with an unrelated root" c export verify "$T/b2" --ca "$I/ca/gen-1.pem"
+fails_like "... but not with an unrelated root" 'ca/gen-1.pem: give one self-signed root certificate' c export verify "$T/b2" --ca "$I/ca/gen-1.pem"
 done_testing

@@ -48,10 +48,10 @@ is "... lists the reasons help --reasons gives" \
 	"$(sed 's/.*use one of //' "$T/err" | tr -d ' ' | tr ',' '\n')" "$("$CEREMONY" help --reasons)"
 
 # Bad requests of help: one line each.
-fails "help --bogus" "$CEREMONY" help --bogus
+fails_like "help --bogus" 'help takes --man, --commands, --options COMMAND, --keys, --reasons or a COMMAND' "$CEREMONY" help --bogus
 fails "help --options of no command" "$CEREMONY" help --options nosuch
 like "... names it" "$(cat "$T/err")" 'unknown command "nosuch"'
-fails "help of no command" "$CEREMONY" help no such
+fails_like "help of no command" 'unknown command "no such": see ceremony --help' "$CEREMONY" help no such
 
 # ceremony(1): from the binary, lint-clean, every command and option in it.
 "$CEREMONY" help --man > "$T/ceremony.1"

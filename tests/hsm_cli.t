@@ -22,7 +22,7 @@ ok "token init from descriptors" "$CEREMONY" token init --module "$MODULE" \
 fails "token init with a label in use" "$CEREMONY" token init --module "$MODULE" \
 	--label cli-a --so-pin-file "$T/sopin" --pin-file "$T/pin"
 like "...refused" "$(cat "$T/err")" 'token labelled "cli-a" exists already'
-fails "token init without --label" "$CEREMONY" token init --module "$MODULE" \
+fails_like "token init without --label" 'token init needs --label L \(1 to 32 characters\)' "$CEREMONY" token init --module "$MODULE" \
 	--so-pin-file "$T/sopin" --pin-file "$T/pin"
 fails "token init with one file for both PINs" "$CEREMONY" token init \
 	--module "$MODULE" --label cli-c --so-pin-file "$T/pin" --pin-file "$T/pin"
@@ -54,13 +54,13 @@ like "...pkcs11-tool: the private key, sensitive and never extractable" "$b" \
 like "...pkcs11-tool: same id" "$b" "ID: +$id"
 ok "...recorded in the audit log" "$CEREMONY" audit show --home "$H"
 like "...as key.generate" "$(cat "$T/out")" "key.generate +ok +root-key"
-fails "key generate with a label in use" "$CEREMONY" key generate --home "$H" \
+fails_like "key generate with a label in use" 'token "cli-a" already has an object labelled "root-key": choose another label' "$CEREMONY" key generate --home "$H" \
 	--pin-file "$T/pin" --label root-key --type ec:P-256
 fails "key generate with an unknown type" "$CEREMONY" key generate --home "$H" \
 	--pin-file "$T/pin" --label k2 --type rsa:2048
 like "...lists the known types" "$(cat "$T/err")" \
 	"use one of rsa:3072, rsa:4096, ec:P-256, ec:P-384, ec:P-521"
-fails "key generate without --type" "$CEREMONY" key generate --home "$H" \
+fails_like "key generate without --type" 'key generate needs --label L and --type T' "$CEREMONY" key generate --home "$H" \
 	--pin-file "$T/pin" --label k2
 fails "key generate with a wrong PIN" "$CEREMONY" key generate --home "$H" \
 	--pin-file "$T/badpin" --label k2 --type ec:P-256
@@ -96,6 +96,6 @@ like "...suggests key list" "$(cat "$T/err")" 'no key "nosuch" on token "cli-a":
 fails "key show with a PIN in the URI" "$CEREMONY" key show \
 	"pkcs11:object=root-key?pin-value=$USER_PIN" --home "$H" --pin-file "$T/pin"
 unlike "...never repeats it" "$(cat "$T/err")" "$USER_PIN"
-fails "key show without KEY" "$CEREMONY" key show --home "$H" --pin-file "$T/pin"
+fails_like "key show without KEY" 'key show needs one KEY: a label, id:HEX or pkcs11: URI' "$CEREMONY" key show --home "$H" --pin-file "$T/pin"
 
 done_testing

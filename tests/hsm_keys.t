@@ -57,7 +57,7 @@ done
 fails "a label that is taken" hsm genkey ec:P-256 k-ec-P-384
 like "...refused, naming the token" "$(cat "$T/err")" \
 	'token "keys" already has an object labelled "k-ec-P-384": choose another label'
-fails "a label that reads as a key reference" hsm genkey ec:P-256 id:01
+fails_like "a label that reads as a key reference" 'key label "id:01" would read as a key reference' hsm genkey ec:P-256 id:01
 fails "an unknown key type" hsm genkey rsa:2048 k2
 like "...lists the ones there are" "$(cat "$T/err")" \
 	'unknown key type "rsa:2048": use one of rsa:3072, rsa:4096, ec:P-256, ec:P-384, ec:P-521'
@@ -89,11 +89,11 @@ like "...says which token is in use" "$(cat "$T/err")" \
 fails "a URI with a PIN in it" hsm find "pkcs11:object=k-ec-P-256?pin-value=$USER_PIN"
 like "...refused" "$(cat "$T/err")" "may not carry a PIN \(pin-value\).*--pin-file"
 unlike "...without repeating it" "$(cat "$T/err")" "$USER_PIN"
-fails "a URI for a certificate" hsm find "pkcs11:object=k-ec-P-256;type=cert"
+fails_like "a URI for a certificate" 'the key URI names type=cert: a signing key is type=private' hsm find "pkcs11:object=k-ec-P-256;type=cert"
 fails "an absent label" hsm find nosuch
 like "...names the token and suggests key list" "$(cat "$T/err")" \
 	'no key "nosuch" on token "keys": see "ceremony key list"'
-fails "an absent id" hsm find id:0102
+fails_like "an absent id" 'no key "id:0102" on token "keys": see "ceremony key list"' hsm find id:0102
 fails "a bad id" hsm find id:xyz
 like "...says how ids look" "$(cat "$T/err")" 'bad key id "id:xyz": give hex digits'
 
@@ -113,7 +113,7 @@ ok "find a key by its public key (CKA_ID the SKI)" hsm findpub "$T/k-rsa-4096.pe
 like "...that key" "$(head -1 "$T/out")" "^label=k-rsa-4096 "
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 2>/dev/null |
 	openssl pkey -pubout > "$T/stranger.pem"
-fails "a public key the token has no private key for" hsm findpub "$T/stranger.pem"
+fails_like "a public key the token has no private key for" 'token "keys" holds no private key for this public key: check --token' hsm findpub "$T/stranger.pem"
 
 p11 --delete-object --type pubkey --label k-ec-P-256 > /dev/null
 ok "list: an EC key without public object" hsm keys

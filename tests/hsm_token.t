@@ -52,7 +52,7 @@ fails "init with an SO PIN too short for the token" hsm -s "$T/shortpin" \
 like "...says so, before trying" "$(cat "$T/err")" \
 	'the SO PIN has 2 characters; token "\(new\)" takes 4 to 255'
 
-fails "label too long" hsm -s "$T/sopin" -p "$T/pin" init \
+fails_like "label too long" 'a token label has 1 to 32 characters' hsm -s "$T/sopin" -p "$T/pin" init \
 	123456789012345678901234567890123
 ok "a token made by softhsm2-util is seen too" mktoken other
 ok "list" hsm tokens

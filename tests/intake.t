@@ -63,7 +63,7 @@ seals=$(wc -l < "$H/audit.seals")
 for n in 1 2 3; do req "good$n.csr" "g$n.example.com"; done
 cp "$T/good1.csr" "$T/good2.csr" "$T/good3.csr" "$H/requests/"
 cp "$T/odd.der" "$H/requests/odd.der"
-fails "a batch with the odd request among three good ones" c sign --inbox "${S[@]}"
+fails_like "a batch with the odd request among three good ones" '1 of 4 requests rejected: see .*/requests/rejected/' c sign --inbox "${S[@]}"
 like "... signs the three, rejects the odd one" "$(cat "$T/out")" "3 signed, 1 rejected, 4 in all"
 like "... its report names the key's encoding" \
 	"$(cat "$H/requests/rejected/odd.der.findings")" "key-encoding"
@@ -83,7 +83,7 @@ for n in 4 5 6; do req "good$n.csr" "g$n.example.com"; done
 cp "$T"/crash.csr "$T"/escape.csr "$T"/write.csr "$T"/good[456].csr "$H/requests/"
 before=$(grep -c '^V' "$H/index.txt")
 seals=$(wc -l < "$H/audit.seals")
-fails "a batch with a crashing, an escaping and a writing parser" fault sign --inbox "${S[@]}"
+fails_like "a batch with a crashing, an escaping and a writing parser" '3 of 6 requests rejected: see .*/requests/rejected/' fault sign --inbox "${S[@]}"
 like "... the good three are signed" "$(cat "$T/out")" "3 signed, 3 rejected, 6 in all"
 is "... three more valid certificates" "$(grep -c '^V' "$H/index.txt")" $((before + 3))
 like "... the crash is a finding for that request" "$(cat "$T/out")" \

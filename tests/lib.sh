@@ -68,6 +68,38 @@ fails() {
 	fi
 }
 
+# errline: the one error line of $T/err (the room check's warning left out).
+errline() { grep -v '^ceremony: warning: not air-gapped: ' "$T/err"; }
+
+# fails_like DESC ERE CMD...: fails DESC CMD..., and its one error line
+# matches ERE: the refusal is the one meant, not any other failure.
+fails_like() {
+	local d=$1 re=$2; shift 2
+	fails "$d" "$@"
+	like "$d: the error says so" "$(errline)" "$re"
+}
+
+# on_tty CMD...: CMD with a terminal (script(1)'s) as its stdin and stdout,
+# its stderr its own, its exit status returned; cut off after 30 s, for a
+# refusal that did not come would leave a screen waiting for keys.
+on_tty() {
+	local rc
+	timeout 30 script -qec "$(printf '%q ' "$@") 2> '$T/tty-err'" /dev/null \
+		< /dev/null > /dev/null
+	rc=$?
+	cat "$T/tty-err" >&2
+	return $rc
+}
+
+# skip N REASON: N tests that cannot run here, said so in TAP's own form.
+skip() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		_n=$((_n + 1))
+		echo "ok $_n # SKIP $2"
+	done
+}
+
 is() {		# is DESC GOT EXPECTED
 	[ "$2" = "$3" ]
 	local rc=$?

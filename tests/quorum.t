@@ -23,17 +23,17 @@ S=$T/shares
 mkdir -m 700 "$S"
 
 # Refused before the token is touched: nothing written.
-fails "M above N" c quorum split --home "$R" --pin-file "$T/pin" --m 6 --n 5 $CUST --out "$S"
+fails_like "M above N" '--m M --n N: a quorum is M of N with 2 <= M <= N <= 16' c quorum split --home "$R" --pin-file "$T/pin" --m 6 --n 5 $CUST --out "$S"
 fails "N custodians needed" c quorum split --home "$R" --pin-file "$T/pin" --m 3 --n 5 \
 	--custodian alice --out "$S"
 like "... says how many" "$(cat "$T/err")" "5 shares need 5 custodians"
-fails "a custodian twice" c quorum split --home "$R" --pin-file "$T/pin" --m 2 --n 2 \
+fails_like "a custodian twice" '--custodian "alice" is given twice: one share per custodian' c quorum split --home "$R" --pin-file "$T/pin" --m 2 --n 2 \
 	--custodian alice --custodian alice --out "$S"
-fails "a custodian name with a slash" c quorum split --home "$R" --pin-file "$T/pin" \
+fails_like "a custodian name with a slash" '--custodian "\.\./bob": a name of letters, digits' c quorum split --home "$R" --pin-file "$T/pin" \
 	--m 2 --n 2 --custodian alice --custodian ../bob --out "$S"
-fails "--out not a directory" c quorum split --home "$R" --pin-file "$T/pin" --m 2 --n 2 \
+fails_like "--out not a directory" '--out .*/nothere: not a directory' c quorum split --home "$R" --pin-file "$T/pin" --m 2 --n 2 \
 	--custodian alice --custodian bob --out "$T/nothere"
-fails "reshare without shares" c quorum reshare --home "$R" --pin-file "$T/pin" --m 2 --n 2 \
+fails_like "reshare without shares" 'quorum reshare opens the token with the current shares: give M of them' c quorum reshare --home "$R" --pin-file "$T/pin" --m 2 --n 2 \
 	--custodian alice --custodian bob --out "$S"
 is "nothing written" "$(ls "$S")" ""
 
@@ -108,8 +108,8 @@ like "... both named" "$(cat "$T/err")" \
 	"share file $S/share-1-alice.txt \(alice\) and share file $T/again.txt \(alice\) are both share 1 of quorum $Q1"
 chmod 644 "$T/again.txt"
 # shellcheck disable=SC2046
-fails "a share file others can read refused" c key list --home "$R" $(sh 1 3) --share-file "$T/again.txt"
-fails "--pin-file and --share-file together refused" c key list --home "$R" \
+fails_like "a share file others can read refused" 'again.txt is readable by others \(mode 0644\): chmod 600' c key list --home "$R" $(sh 1 3) --share-file "$T/again.txt"
+fails_like "--pin-file and --share-file together refused" 'give the PIN \(--pin-file, --pin-fd\) or the custodians. shares .*not both' c key list --home "$R" \
 	--pin-file "$T/pin" $(sh 1)
 is "no PIN try was spent on any refusal" "$(tries)" "$before"
 

@@ -171,7 +171,7 @@ ok "db list --subject" c db list --home "$R" --subject "sub HOLD"
 is "... case-insensitive substring" "$(grep -c 'CN=Sub hold' "$T/out")" 2
 ok "db list --status R --subject" c db list --home "$R" --status R --subject kc1
 is "... both filters" "$(tail -1 "$T/out")" "1 of 22 certificates"
-fails "db show of an unknown serial" c db show --home "$R" 4ABCDEF0
+fails_like "db show of an unknown serial" 'serial 4ABCDEF0 is not in the index' c db show --home "$R" 4ABCDEF0
 ok "db show of a released hold" c db show --home "$R" "${S[hold1]}"
 is "... its five lines" "$(grep -c -P '^  [PVR]\t' "$T/out")" 5
 

@@ -43,12 +43,12 @@ like "... warns that no rollover is prepared" "$(cat "$T/out")" "WARNING: the ov
 before=$(tree "$R")
 fails "--start after the current root's end is refused" c rollover prepare "${P[@]}" --template "$T/root.cnf" --start 2099-01-01
 like "... saying why" "$(cat "$T/err")" "a gap would leave no valid root"
-fails "--start that is no date is refused" c rollover prepare "${P[@]}" --template "$T/root.cnf" --start soon
-fails "a wrong PIN generates nothing" c rollover prepare --pin-file "$T/badpin" --template "$T/root.cnf"
+fails_like "--start that is no date is refused" '--start is expiry, now or a UTC date .*not .soon.' c rollover prepare "${P[@]}" --template "$T/root.cnf" --start soon
+fails_like "a wrong PIN generates nothing" 'token "root": PIN incorrect' c rollover prepare --pin-file "$T/badpin" --template "$T/root.cnf"
 fails "switch with nothing pending" c rollover switch
 like "... says so" "$(cat "$T/err")" "no rollover is pending"
-fails "cancel with nothing made by a rollover" c rollover cancel "${P[@]}"
-fails "a subordinate template cannot roll a root over" c rollover prepare "${P[@]}" --template "$T/subca.cnf"
+fails_like "cancel with nothing made by a rollover" 'no rollover to cancel: no generation was made by ceremony rollover prepare' c rollover cancel "${P[@]}"
+fails_like "a subordinate template cannot roll a root over" 'subca.cnf is not a root template with link_extensions: use templates/root-ca.cnf' c rollover prepare "${P[@]}" --template "$T/subca.cnf"
 is "nothing was written by the refusals (audit aside)" "$(tree "$R" | grep -v "^audit\.")" "$(echo "$before" | grep -v "^audit\.")"
 
 # Prepare with the default start (IOS: when the current root ends).
@@ -134,8 +134,8 @@ is "... same public key" "$(openssl x509 -in "$R/certs/$I5.pem" -noout -pubkey)"
 is "... same subject" "$(openssl x509 -in "$R/certs/$I5.pem" -noout -subject)" "$(openssl x509 -in "$R/certs/$I2.pem" -noout -subject)"
 ok "... verified under the new root" openssl verify -x509_strict -CAfile "$R/ca/gen-3.pem" "$R/certs/$I5.pem"
 is "chain-gen3.p7b: root and links" "$(openssl pkcs7 -inform DER -in "$R/export/chain-gen3.p7b" -print_certs -noout | grep -c '^subject')" 3
-fails "re-signing what the active generation issued" c sign "${P[@]}" --template "$T/subca.cnf" --resign "$I5"
-fails "re-signing a serial that does not exist" c sign "${P[@]}" --template "$T/subca.cnf" --resign ABCDEF
+fails_like "re-signing what the active generation issued" 'was issued by generation 3, the active one: there is nothing to re-issue' c sign "${P[@]}" --template "$T/subca.cnf" --resign "$I5"
+fails_like "re-signing a serial that does not exist" 'ABCDEF' c sign "${P[@]}" --template "$T/subca.cnf" --resign ABCDEF
 
 # Each generation's CRLs: separate numbers, separate contents.
 ok "revoke an intermediate of generation 1" c revoke "$I1" --reason superseded
@@ -158,7 +158,7 @@ like "{gen}: each generation's CRL claims its own IDP" \
 	"URI:http://pki.example.org/crl/root-gen1.crl .*URI:http://pki.example.org/crl/root-gen3.crl"
 ok "crl issue --generation 1 (retired)" c crl issue "${P[@]}" --template "$T/crl.cnf" --generation 1
 is "... number 3 of generation 1" "$(ls "$R/crls/gen-1" | grep -c '\.crl$')" 3
-fails "crl issue --generation 2 (cancelled)" c crl issue "${P[@]}" --template "$T/crl.cnf" --generation 2
+fails_like "crl issue --generation 2 (cancelled)" 'CA generation 2 signs no CRLs now: it does not exist, is pending or cancelled' c crl issue "${P[@]}" --template "$T/crl.cnf" --generation 2
 ok "after the old root's end only generation 3 issues (faketime +450d)" fk -f +450d "$CEREMONY" crl session --home "$R" "${P[@]}" --template "$T/crl.cnf" --export "$T/crl2"
 is "... generation 3's third CRL, nothing more for generation 1" "$(ls "$R/crls/gen-3" | grep -c '\.crl$'):$(ls "$R/crls/gen-1" | grep -c '\.crl$')" "3:3"
 ok "the audit chain is intact" c audit show

@@ -78,12 +78,10 @@ if radio true 2> /dev/null; then
 		key list --home "$H" --pin-file "$T/pin"
 	like "... named as a radio, with what to do" "$(cat "$T/err")" \
 		"wlan0 \(wireless, down\); .*remove the wireless devices or unload their drivers \(wlan0\)"
-	fails "refuse: room check shows the radio" radio "$CEREMONY" room check --home "$H"
+	fails_like "refuse: room check shows the radio" 'not air-gapped: .*wlan0' radio "$CEREMONY" room check --home "$H"
 	like "... as wireless and down" "$(cat "$T/out")" "interfaces +wlan0 +wireless, down"
 else
-	for i in 1 2 3 4; do
-		_result 0 "# SKIP a namespace with its own sysfs cannot be made here (a chroot?)"
-	done
+	skip 5 "a namespace with its own sysfs cannot be made here (a chroot?)"
 fi
 
 # Bad settings: one line naming the file and the key; nothing written.
@@ -98,7 +96,7 @@ for bad in "network = refused|network = refused: expected warn or refuse" \
 		"^ceremony: $H/ceremony.cnf \[room\]: ${bad#*|}"
 	is "... nothing written" "$(tree "$H")" "$before"
 done
-fails "room check reads the same settings" c room check --home "$H"
+fails_like "room check reads the same settings" 'ceremony.cnf \[room\]: unknown key "netwrok"' c room check --home "$H"
 fails "init --network bogus is refused" c init --home "$T/new" --token root --network bogus
 like "... naming the value" "$(cat "$T/err")" "network = bogus: expected warn or refuse"
 is "... and no data directory" "$(tree "$T/new")" "(absent)"

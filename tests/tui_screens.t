@@ -16,9 +16,10 @@ openssl req -new -utf8 -key "$T/wide.key" -subj "/C=JP/O=例え株式会社/CN=�
 
 fails "without a terminal the TUI refuses in one line" "$CEREMONY" tui --home "$H"
 like "and says what to use instead" "$(cat "$T/err")" "needs a terminal"
-fails "--pin-file is refused: the TUI asks for the PIN itself" \
-	"$CEREMONY" tui --home "$H" --pin-file "$T/pin"
-fails "a data directory that does not exist is refused" "$CEREMONY" tui --home "$T/none"
+# On a terminal: without one, the TUI would refuse first for that.
+fails_like "--pin-file is refused: the TUI asks for the PIN itself" 'the TUI asks for the PIN itself \(masked\): leave out --pin-file and --pin-fd' \
+	on_tty "$CEREMONY" tui --home "$H" --pin-file "$T/pin"
+fails_like "a data directory that does not exist is refused" '/none is not a ceremony data directory' on_tty "$CEREMONY" tui --home "$T/none"
 
 # On a terminal, the bare command opens the TUI on $CEREMONY_HOME.
 _tmux new-session -d -s bare -x 80 -y 24 env TERM=tmux-256color LANG=C.UTF-8 \
