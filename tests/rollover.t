@@ -135,7 +135,7 @@ is "... same subject" "$(openssl x509 -in "$R/certs/$I5.pem" -noout -subject)" "
 ok "... verified under the new root" openssl verify -x509_strict -CAfile "$R/ca/gen-3.pem" "$R/certs/$I5.pem"
 is "chain-gen3.p7b: root and links" "$(openssl pkcs7 -inform DER -in "$R/export/chain-gen3.p7b" -print_certs -noout | grep -c '^subject')" 3
 fails_like "re-signing what the active generation issued" 'was issued by generation 3, the active one: there is nothing to re-issue' c sign "${P[@]}" --template "$T/subca.cnf" --resign "$I5"
-fails_like "re-signing a serial that does not exist" 'ABCDEF' c sign "${P[@]}" --template "$T/subca.cnf" --resign ABCDEF
+fails_like "re-signing a serial that does not exist" 'serial ABCDEF is not in the index \(ceremony db list shows them\)' c sign "${P[@]}" --template "$T/subca.cnf" --resign ABCDEF
 
 # Each generation's CRLs: separate numbers, separate contents.
 ok "revoke an intermediate of generation 1" c revoke "$I1" --reason superseded

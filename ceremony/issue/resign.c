@@ -48,11 +48,7 @@ resign_check(struct session *s, const char *serial, X509 *x, int active)
 {
 	const struct db_record	*r;
 
-	if ((r = db_index_get(s->db, serial)) == NULL) {
-		err_set("serial %s is not in the index (ceremony db list shows "
-		    "them)", serial);
-		return 1;
-	}
+	r = db_index_get(s->db, serial);
 	if (r->status != DB_VALID) {
 		err_set("serial %s is %s: only a valid certificate is "
 		    "re-issued", serial, db_status_name(r->status));
@@ -86,6 +82,12 @@ resign_request(struct session *s, const char *serial, const struct policy *p,
 	int		 active, len, rc = 1;
 
 	*out = NULL;
+	/* The index first: an unknown serial has no file to read. */
+	if (db_index_get(s->db, serial) == NULL) {
+		err_set("serial %s is not in the index (ceremony db list shows "
+		    "them)", serial);
+		return 1;
+	}
 	if ((active = db_ca_current(s->db)) <= 0 ||
 	    (x = db_cert_get(s->db, serial)) == NULL ||
 	    resign_check(s, serial, x, active) != 0)
