@@ -45,7 +45,7 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
 		    a->tmpl);
 		return 1;
 	}
-	if (a->days != NULL && opt_int("days", a->days, 1, (*t)->max_days,
+	if (a->days != NULL && parse_long("days", a->days, 1, (*t)->max_days,
 	    &o->days) != 0)
 		return 1;
 	o->clamp = a->clamp != NULL;
