@@ -60,6 +60,14 @@ struct room_clock {
 };
 
 /*
+ * A question the core puts to the person at the keyboard (the clock at
+ * login), asked by the front end: 0 with answer set, -1 when there is no
+ * one to ask (no message), 1 on an error (message set).
+ */
+typedef int (*session_ask_cb)(void *arg, const char *question, char *answer,
+    size_t len);
+
+/*
  * What a command works in: the data directory and, once logged in, the
  * token.  Options common to every command fill it; session_*() open what
  * the command needs and session_close() releases all of it, always.
@@ -81,6 +89,9 @@ struct session {
 	int			 logged_in;
 	unsigned long long	 audit_session;	/* its session.open, 0 none */
 	struct room_clock	 clock;		/* --clock-confirmed, tty, TUI */
+	session_ask_cb		 ask;		/* the front end's; NULL: no
+						   one to ask */
+	void			*ask_arg;
 	char			 room[1024];	/* the room check at login, for
 						   the session.open record */
 };

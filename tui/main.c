@@ -24,7 +24,6 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
-#include "ceremony/cli/cli.h"
 #include "tui/tui.h"
 
 #define TICK_MS			200
@@ -38,6 +37,7 @@ static const struct screen *const screens[] = {
 static volatile sig_atomic_t	stop;
 static size_t			cur;	/* the screen shown */
 static unsigned			ticks;	/* turns the spinner */
+static pthread_t		main_thread;	/* the loop's */
 
 /* The prompt at the foot of the screen, when one is open. */
 static struct {
@@ -494,24 +494,15 @@ tui_token_open(struct tui *t)
 }
 
 static int
-tui_open(struct tui *t, int argc, char **argv)
+tui_open(struct tui *t, const char *script)
 {
-	struct tmpl		*root = NULL;
-	const char		*script = NULL;
-	const struct cmd_opt	 local[] = {
-		{ "script", 1, &script },
-		{ NULL, 0, NULL }
-	};
-	int			 r;
+	struct tmpl	*root = NULL;
 
-	session_init(&t->s);
-	if ((r = cmd_options(&t->s, "tui", argc, argv, local)) != 0)
-		return r;
+	/* The clock is confirmed on the clock screen, never on the tty. */
+	t->s.ask = NULL;
 	/* The signing screen lists the first template folder there is. */
 	if ((t->templates = tmpl_path_dir()) == NULL)
 		t->templates = "templates";
-	if (opt_no_args("tui", argc, argv) != 0)
-		return 1;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		err_set("the TUI needs a terminal: use the subcommands "
 		    "(ceremony --help) in scripts");
@@ -556,23 +547,26 @@ tui_close(struct tui *t)
 	session_close(&t->s);
 }
 
-int
-cmd_tui(int argc, char **argv)
+/*
+ * A note from the core, on the message line.  Only the loop's thread
+ * paints it: a worker's note would race the paint, and the operation's
+ * done callback says its result there anyway.
+ */
+static void
+tui_note(void *arg, const char *line)
 {
-	struct tui		 t;
-	struct sigaction	 sa;
-	int			 r;
+	if (pthread_equal(pthread_self(), main_thread))
+		tui_msg(arg, 0, "%s", line);
+}
 
-	memset(&t, 0, sizeof(t));
-	if ((r = tui_open(&t, argc, argv)) != 0) {
-		if (r < 0) {
-			session_close(&t.s);
-			return 0;
-		}
-		crl_tmpl_free(t.crlt);
-		return cmd_fail(&t.s);
-	}
-	note_quiet(1);
+/* The curses part of tui_main, once everything is open. */
+static void
+tui_curses(struct tui *t)
+{
+	struct sigaction	 sa;
+
+	main_thread = pthread_self();
+	note_sink(tui_note, t);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -595,14 +589,35 @@ cmd_tui(int argc, char **argv)
 		init_pair(2, COLOR_YELLOW, -1);
 		init_pair(3, COLOR_GREEN, -1);
 	}
-	status_refresh(&t, 1);
-	screens[cur]->init(&t);
-	clock_ask(&t);
-	tui_loop(&t);
-	tui_close(&t);
+	status_refresh(t, 1);
+	screens[cur]->init(t);
+	clock_ask(t);
+	tui_loop(t);
+	note_sink(NULL, NULL);	/* after endwin, notes go to stderr */
+	tui_close(t);
+}
+
+/*
+ * The TUI on session s, its options parsed (cmd_tui.c); s is the TUI's
+ * from here, closed before this returns.  1 with the message set when
+ * the TUI could not start or the clock was not confirmed.
+ */
+int
+tui_main(const struct session *s, const char *script)
+{
+	struct tui	t;
+
+	memset(&t, 0, sizeof(t));
+	t.s = *s;
+	if (tui_open(&t, script) != 0) {
+		crl_tmpl_free(t.crlt);
+		session_close(&t.s);
+		return 1;
+	}
+	tui_curses(&t);
 	if (!t.clock_ok && !stop) {
 		/* Its answer was not yes: the one line says what to do. */
-		fprintf(stderr, "ceremony: %s\n", t.msg);
+		err_set("%s", t.msg);
 		return 1;
 	}
 	return 0;

@@ -15,7 +15,6 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 
-#include "ceremony/cli/cli.h"
 #include "tui/tui.h"
 
 #define TMPL_MAX	16
@@ -395,7 +394,7 @@ sign_days(struct tui *t, const char *text)
 		st.days = 0;
 		return;
 	}
-	if (opt_int("days", text, 1, st.tm[st.cur]->max_days, &v) != 0) {
+	if (parse_long("days", text, 1, st.tm[st.cur]->max_days, &v) != 0) {
 		tui_err(t, "validity");
 		return;
 	}

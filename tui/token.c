@@ -260,14 +260,10 @@ token_key(struct tui *t, int ch)
 			tui_msg(t, 0, "not logged in");
 			break;
 		}
-		/* The audit session is sealed while the token still can. */
-		if (audit_session_close(&t->s) != 0)
-			tui_err(t, "audit session not sealed");
-		else if (hsm_logout(t->s.hsm) != 0)
+		if (session_logout(&t->s) != 0)
 			tui_err(t, "log out");
 		else
 			tui_msg(t, 0, "logged out; the audit session is sealed");
-		t->s.logged_in = 0;
 		break;
 	case 'r':
 		token_init(t);

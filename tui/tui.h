@@ -63,6 +63,7 @@ struct screen {
 };
 
 /* main.c */
+int		 tui_main(const struct session *, const char *script);
 void		 tui_msg(struct tui *, int error, const char *, ...)
 		    ATTR_PRINTF(3, 4);
 void		 tui_err(struct tui *, const char *what);

@@ -17,6 +17,8 @@
 /* Per thread: a batch checks requests on two cores at once. */
 static _Thread_local char	errbuf[1024];
 static int	quiet;
+static note_fn	sink;		/* the front end's; NULL: stderr */
+static void	*sink_arg;
 
 void
 err_set(const char *fmt, ...)
@@ -95,9 +97,9 @@ err_clear(void)
 }
 
 /*
- * A progress or warning line for the person at the keyboard, on stderr so
- * that stdout stays machine-readable, escaped (it names files and
- * subjects).  The TUI silences it.
+ * A progress or warning line for the person at the keyboard, to the sink
+ * the front end set (the TUI's message line), else on stderr so that
+ * stdout stays machine-readable, escaped (it names files and subjects).
  */
 void
 note(const char *fmt, ...)
@@ -113,9 +115,20 @@ note(const char *fmt, ...)
 	va_end(ap);
 	if (line == NULL)
 		return;
-	esc_fputs(stderr, line, ESC_TERMINAL);
-	fputc('\n', stderr);
+	if (sink != NULL)
+		sink(sink_arg, line);
+	else {
+		esc_fputs(stderr, line, ESC_TERMINAL);
+		fputc('\n', stderr);
+	}
 	free(line);
+}
+
+void
+note_sink(note_fn fn, void *arg)
+{
+	sink = fn;
+	sink_arg = arg;
 }
 
 void

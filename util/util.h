@@ -29,6 +29,9 @@ int		 err_isset(void);
 void		 err_clear(void);
 void		 note(const char *, ...) ATTR_PRINTF(1, 2);
 void		 note_quiet(int);
+/* Where note()'s lines go (unescaped); NULL: stderr, escaped. */
+typedef void	(*note_fn)(void *arg, const char *line);
+void		 note_sink(note_fn, void *);
 
 /* secret.c */
 /*
@@ -113,6 +116,10 @@ int		 utc_parse(const char *, time_t *);
 
 /* tty.c */
 int		 tty_ask(const char *question, char *answer, size_t len);
+
+/* number.c */
+int		 parse_long(const char *opt, const char *arg, long min,
+		    long max, long *);
 
 /* hex.c: forms, or'd */
 #define HEX_LOWER	0

@@ -9,6 +9,7 @@
 #include <getopt.h>
 
 #include "ceremony/ceremony.h"
+#include "ceremony/session/session.h"
 
 /* A row of the command table: dispatch, --help and (later) the TUI menu. */
 struct cmd {
@@ -66,9 +67,7 @@ enum {
 	{ "share-fd", required_argument, NULL, OPT_SHARE_FD }, \
 	{ "clock-confirmed", no_argument, NULL, OPT_CLOCK_CONFIRMED }, \
 	{ "templates", required_argument, NULL, OPT_TEMPLATES }
-void		 session_init(struct session *);
 int		 opt_common(struct session *, int, const char *, const char *);
-int		 opt_int(const char *, const char *, long, long, long *);
 int		 opt_no_args(const char *, int, char **);
 /* A command's own option: its long name, whether it takes a value. */
 /*
@@ -141,7 +140,7 @@ int		 cmd_crl_session(int, char **);
 /* cmd_revoke.c */
 int		 cmd_revoke(int, char **);
 
-/* tui/main.c */
+/* cmd_tui.c */
 int		 cmd_tui(int, char **);
 
 /* cmd_export.c */
@@ -149,6 +148,14 @@ void		 p12_legacy_warning(void);
 int		 cmd_export_p12(int, char **);
 int		 cmd_export_publish(int, char **);
 int		 cmd_export_verify(int, char **);
+
+/* cmd_script.c */
+int		 cmd_script_check(int, char **);
+int		 cmd_script_run(int, char **);
+int		 cmd_script_status(int, char **);
+
+/* cmd_recover.c */
+int		 cmd_db_recover(int, char **);
 
 /* cmd_dbverify.c */
 int		 cmd_db_verify(int, char **);

@@ -142,7 +142,7 @@ cmd_audit_transcript(int argc, char **argv)
 
 	if ((r = audit_open(&s, "audit transcript", argc, argv, 1)) != 0)
 		return r < 0 ? 0 : cmd_fail(&s);
-	if (opt_int("session", argv[optind], 1, LONG_MAX, &id) != 0 ||
+	if (parse_long("session", argv[optind], 1, LONG_MAX, &id) != 0 ||
 	    audit_transcript(s.db, (unsigned long long)id, stdout) != 0)
 		return cmd_fail(&s);
 	session_close(&s);

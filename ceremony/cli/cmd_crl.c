@@ -69,7 +69,7 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 	session_init(s);
 	if ((r = cmd_options(s, name, argc, argv, local)) != 0)
 		return r < 0 ? -1 : 1;
-	if (a->generation != NULL && opt_int("--generation", a->generation,
+	if (a->generation != NULL && parse_long("--generation", a->generation,
 	    1, 1000000, &a->gen) != 0)
 		return 1;
 	if (opt_no_args(name, argc, argv) != 0 ||

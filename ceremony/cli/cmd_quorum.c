@@ -61,8 +61,8 @@ quorum_cmd(int argc, char **argv, const char *name, int reshare)
 		    name);
 		return cmd_fail(&s);
 	}
-	if (opt_int("m", m, 2, SHARE_N_MAX, &mv) != 0 ||
-	    opt_int("n", n, 2, SHARE_N_MAX, &nv) != 0)
+	if (parse_long("m", m, 2, SHARE_N_MAX, &mv) != 0 ||
+	    parse_long("n", n, 2, SHARE_N_MAX, &nv) != 0)
 		return cmd_fail(&s);
 	for (; names[q.ncustodians] != NULL; q.ncustodians++)
 		q.custodians[q.ncustodians] = names[q.ncustodians];

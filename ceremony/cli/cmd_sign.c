@@ -6,6 +6,7 @@
  * token is touched; a request that fails its policy is refused with every
  * finding, and nothing is written but the audit record of the refusal.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
 		    a->tmpl);
 		return 1;
 	}
-	if (a->days != NULL && opt_int("days", a->days, 1, (*t)->max_days,
+	if (a->days != NULL && parse_long("days", a->days, 1, (*t)->max_days,
 	    &o->days) != 0)
 		return 1;
 	o->clamp = a->clamp != NULL;
@@ -77,6 +78,33 @@ sign_print(const struct issue_job *j, const struct signer *sg,
 	printf("  %-12s %s/%s.pem and .der; chain: chain-gen%d.pem, "
 	    "chain-gen%d.p7b\n", "exported", dir, j->serial, sg->generation,
 	    sg->generation);
+}
+
+/* sign --inbox: a line per request, then the counts. */
+static int
+sign_many(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct sign_opts *o)
+{
+	struct inbox_result	 r;
+	char			 name[4 * NAME_MAX + 1];
+	size_t			 i;
+	int			 rc;
+
+	rc = sign_inbox(s, t, p, o, &r);
+	if (r.n > 0 || rc == 0)
+		printf("%-32s  %-8s  %s\n", "request", "verdict",
+		    "serial or reason");
+	for (i = 0; i < r.n; i++) {
+		/* A file name is the requester's: escaped for the terminal. */
+		esc_text(name, sizeof(name), r.v[i].name, ESC_TERMINAL);
+		printf("%-32s  %-8s  %s\n", name, r.v[i].verdict,
+		    r.v[i].text);
+	}
+	if (r.n > 0 || rc == 0)
+		printf("%zu signed, %zu rejected, %zu in all\n", r.signedn,
+		    r.n - r.signedn, r.n);
+	inbox_result_free(&r);
+	return rc;
 }
 
 static int
@@ -125,7 +153,7 @@ cmd_sign(int argc, char **argv)
 	if (opt_no_args("sign", argc, argv) != 0 ||
 	    sign_load(&a, &t, &p, &o) != 0 || session_open_db(&s) != 0)
 		goto out;
-	rc = a.inbox != NULL ? sign_inbox(&s, t, p, &o) :
+	rc = a.inbox != NULL ? sign_many(&s, t, p, &o) :
 	    sign_one(&s, &a, t, p, &o);
 out:
 	if (rc != 0) {

@@ -3,10 +3,8 @@
  * Options every command shares (--home, --pin-file, ...) and small checks
  * that run before any token work starts.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,38 +13,6 @@
 #include "ceremony/cli/cli.h"
 #include "ceremony/issue/issue.h"
 #include "ceremony/session/session.h"
-
-void
-session_init(struct session *s)
-{
-	struct passwd	*pw;
-	const char	*home;
-
-	memset(s, 0, sizeof(*s));
-	home = getenv("CEREMONY_HOME");
-	s->home = (home != NULL && *home != '\0') ? home : DEFAULT_HOME;
-	pw = getpwuid(getuid());
-	s->operator = pw != NULL ? pw->pw_name : "unknown";
-	pin_source_init(&s->pin, "user PIN", "--pin-fd");
-}
-
-/* Parse a decimal option value within [min, max]. */
-int
-opt_int(const char *opt, const char *arg, long min, long max, long *out)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
-		err_set("--%s %s: expected a whole number from %ld to %ld",
-		    opt, arg, min, max);
-		return 1;
-	}
-	*out = v;
-	return 0;
-}
 
 /*
  * Handle one of the shared options (--help is cmd_options' own); cmd
@@ -137,6 +103,14 @@ opt_no_args(const char *cmd, int argc, char **argv)
 	return 0;
 }
 
+/* The core's questions (the clock at login), on the terminal. */
+static int
+opt_ask(void *arg, const char *question, char *answer, size_t len)
+{
+	(void)arg;
+	return tty_ask(question, answer, len);
+}
+
 #define OPTS_MAX	32
 
 /* A command's own option: one value, or one more of a list. */
@@ -185,6 +159,7 @@ cmd_options(struct session *s, const char *cmd, int argc, char **argv,
 		all[n].val = OPT_LOCAL + (int)i;
 	}
 	memset(&all[n], 0, sizeof(all[n]));
+	s->ask = opt_ask;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {

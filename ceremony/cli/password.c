@@ -43,7 +43,7 @@ password_read(const char *fdarg, long min, struct secret **out)
 
 	*out = NULL;
 	if (fdarg != NULL) {
-		if (opt_int("password-fd", fdarg, 0, 65535, &fd) != 0 ||
+		if (parse_long("password-fd", fdarg, 0, 65535, &fd) != 0 ||
 		    secret_read_fd((int)fd, PASSWORD_WHAT, out) != 0)
 			return 1;
 		close((int)fd);

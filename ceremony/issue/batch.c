@@ -195,29 +195,48 @@ batch_file(const struct batch *b, struct batch_item **items, size_t n)
 	    (moved[0] > 0 && fsync_dir(b->rej));
 }
 
-static void
-batch_summary(const struct batch *b, size_t *signedn)
+/* What became of each request, for the front end to show. */
+static int
+batch_summary(const struct batch *b, struct inbox_result *r)
 {
 	const struct batch_item	*it;
-	char			 name[4 * NAME_MAX + 1];
+	struct inbox_row	*row;
 	size_t			 i;
 
-	*signedn = 0;
-	printf("%-32s  %-8s  %s\n", "request", "verdict", "serial or reason");
-	for (i = 0; i < b->n; i++) {
-		it = &b->v[i];
-		/* A file name is the requester's: escaped for the terminal. */
-		esc_text(name, sizeof(name), it->name, ESC_TERMINAL);
-		if (batch_issued(it)) {
-			printf("%-32s  %-8s  %s\n", name, "signed",
-			    it->job.serial);
-			(*signedn)++;
-		} else
-			printf("%-32s  %-8s  %s\n", name, batch_left(b, it) ?
-			    "left" : "rejected", batch_why(b, it));
+	if ((r->v = calloc(b->n ? b->n : 1, sizeof(*r->v))) == NULL) {
+		err_set("out of memory");
+		return 1;
 	}
-	printf("%zu signed, %zu rejected, %zu in all\n", *signedn,
-	    b->n - *signedn, b->n);
+	for (i = 0; i < b->n; i++, r->n++) {
+		it = &b->v[i];
+		row = &r->v[i];
+		if (batch_issued(it)) {
+			row->verdict = "signed";
+			r->signedn++;
+		} else
+			row->verdict = batch_left(b, it) ? "left" : "rejected";
+		row->name = strdup(it->name);
+		row->text = strdup(batch_issued(it) ? it->job.serial :
+		    batch_why(b, it));
+		if (row->name == NULL || row->text == NULL) {
+			err_set("out of memory");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void
+inbox_result_free(struct inbox_result *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].name);
+		free(r->v[i].text);
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
 }
 
 /* The chain beside the certificates the pipeline exported. */
@@ -384,13 +403,13 @@ batch_sign(struct batch *b, struct signer *sg)
 
 int
 sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
-    const struct sign_opts *o)
+    const struct sign_opts *o, struct inbox_result *r)
 {
 	struct batch	 b;
 	struct signer	 sg;
-	size_t		 signedn = 0;
 	int		 rc = 1;
 
+	memset(r, 0, sizeof(*r));
 	memset(&b, 0, sizeof(b));
 	memset(&sg, 0, sizeof(sg));
 	b.s = s;
@@ -403,9 +422,9 @@ sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
 	/* What was decided is audited and filed even after a failure. */
 	if ((sg.chain != NULL && !b.stopped &&
 	    batch_export_chain(s, &sg) != 0) || (b.done[0] == '\0' &&
-	    batch_dirs(&b) != 0) || batch_settle_rest(&b) != 0)
+	    batch_dirs(&b) != 0) || batch_settle_rest(&b) != 0 ||
+	    batch_summary(&b, r) != 0)
 		goto out;
-	batch_summary(&b, &signedn);
 	if (b.stopped) {
 		err_set("%s", b.error);
 		if (batch_unindexed(&b) > 0)
@@ -415,9 +434,9 @@ sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
 		goto out;
 	}
 	rc = 0;
-	if (signedn < b.n) {
+	if (r->signedn < b.n) {
 		err_set("%zu of %zu requests rejected: see %s/rejected/",
-		    b.n - signedn, b.n, b.inbox);
+		    b.n - r->signedn, b.n, b.inbox);
 		rc = 1;
 	}
 out:

@@ -251,8 +251,20 @@ int		 sign_csr(struct session *, const struct tmpl *,
 void		 sign_outcome_clear(struct sign_outcome *);
 
 /* batch.c */
+/* A request of sign --inbox and what became of it, for the front end. */
+struct inbox_row {
+	char		*name;		/* the file's, as the requester named it */
+	const char	*verdict;	/* "signed", "rejected", "left" */
+	char		*text;		/* the serial, or the reason */
+};
+struct inbox_result {
+	struct inbox_row	*v;	/* in the inbox's order */
+	size_t			 n, signedn;
+};
 int		 sign_inbox(struct session *, const struct tmpl *,
-		    const struct policy *, const struct sign_opts *);
+		    const struct policy *, const struct sign_opts *,
+		    struct inbox_result *);
+void		 inbox_result_free(struct inbox_result *);
 
 /* resign.c */
 int		 resign_request(struct session *, const char *serial,

@@ -66,6 +66,6 @@ void		 ossl_import_clear(struct ossl_import *);
 int		 ossl_export(struct session *, const char *, size_t *);
 
 /* recover.c */
-int		 cmd_db_recover(int, char **);
+int		 recover_reserved(struct session *, size_t *n, size_t *issued);
 
 #endif

@@ -8,8 +8,9 @@
  * generation the reservation names, and whose signing the audit log
  * records (signing writes its record before the index line) was issued,
  * and is recorded V; any other is voided (X): a signature the log does
- * not record never left the database, and is not a certificate issued.  Each gets its audit record first, op db.recover,
- * then its index line; each is announced on stderr.  No token is needed:
+ * not record never left the database, and is not a certificate issued.
+ * Each gets its audit record first, op db.recover, then its index line;
+ * each is announced by note().  No token is needed:
  * nothing is signed.
  */
 #include <stdio.h>
@@ -21,7 +22,6 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "ceremony/cli/cli.h"
 #include "ceremony/migrate/migrate.h"
 #include "ceremony/session/session.h"
 
@@ -154,52 +154,44 @@ out:
 	return rc;
 }
 
+/*
+ * Settle every reserved serial of s's data directory (opened for
+ * writing): n is how many there were, issued how many of them were.  On
+ * a failure the message says how many were settled before it.
+ */
 int
-cmd_db_recover(int argc, char **argv)
+recover_reserved(struct session *s, size_t *n, size_t *issued)
 {
-	struct session		 s;
 	char			(*stuck)[DB_SERIAL_MAX] = NULL;
 	const struct db_record	*r;
 	struct dbv_audit	*a = NULL;
-	size_t			 i, n = 0, total, done = 0, issued = 0;
+	size_t			 i, total;
 	int			 k, rc = 1;
 
-	session_init(&s);
-	if ((k = cmd_options(&s, "db recover", argc, argv, NULL)) != 0)
-		return k < 0 ? 0 : cmd_fail(&s);
-	if (opt_no_args("db recover", argc, argv) != 0)
-		return cmd_fail(&s);
-	if (db_open(s.home, &s.db) != 0 || (a = recover_audit(s.db)) == NULL)
-		goto out;
+	*n = *issued = 0;
+	if ((a = recover_audit(s->db)) == NULL)
+		return 1;
 	/* The serials first: an append moves the index's records. */
-	total = db_index_count(s.db);
+	total = db_index_count(s->db);
 	if ((stuck = calloc(total + 1, sizeof(*stuck))) == NULL) {
 		err_set("out of memory");
 		goto out;
 	}
 	for (i = 0; i < total; i++)
-		if ((r = db_index_at(s.db, i))->status == DB_RESERVED)
-			memcpy(stuck[n++], r->serial, DB_SERIAL_MAX);
-	for (i = 0; i < n; i++, done++) {
-		if ((r = db_index_get(s.db, stuck[i])) == NULL ||
-		    recover_one(&s, a, r, &k) != 0)
+		if ((r = db_index_at(s->db, i))->status == DB_RESERVED)
+			memcpy(stuck[(*n)++], r->serial, DB_SERIAL_MAX);
+	for (i = 0; i < *n; i++) {
+		if ((r = db_index_get(s->db, stuck[i])) == NULL ||
+		    recover_one(s, a, r, &k) != 0) {
+			if (i > 0)
+				err_context("%zu of %zu settled", i, *n);
 			goto out;
-		issued += k != 0;
+		}
+		*issued += k != 0;
 	}
-	if (n == 0)
-		printf("nothing to recover: no serial is left reserved\n");
-	else
-		printf("%zu reserved serial%s settled: %zu issued (V), %zu void "
-		    "(X)\n", n, n == 1 ? "" : "s", issued, n - issued);
 	rc = 0;
 out:
 	free(stuck);
 	dbva_free(a);
-	if (rc != 0) {
-		if (done > 0)
-			err_context("%zu of %zu settled", done, n);
-		return cmd_fail(&s);
-	}
-	session_close(&s);
-	return 0;
+	return rc;
 }

@@ -94,9 +94,4 @@ int		 script_step_run(struct session *, const struct script *,
 		    struct script_progress *, size_t, struct script_out *);
 void		 script_out_clear(struct script_out *);
 
-/* cmd_script.c */
-int		 cmd_script_check(int, char **);
-int		 cmd_script_run(int, char **);
-int		 cmd_script_status(int, char **);
-
 #endif

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "ceremony/cli/cli.h"
 #include "ceremony/crl/crl.h"
 #include "ceremony/issue/issue.h"
 #include "ceremony/policy/policy.h"
@@ -195,7 +194,7 @@ check_sign(struct findings *f, const struct script_step *st, struct world *w)
 		    "issue", st->name, st->tmpl, t->kindv == TMPL_ROOT ?
 		    "root (root create)" : "request (csr create)");
 	else {
-		if (st->days != NULL && opt_int("days", st->days, 1,
+		if (st->days != NULL && parse_long("days", st->days, 1,
 		    t->max_days, &days) != 0)
 			step_err(f, st, "days", st->days);
 		check_request(f, st, t);
@@ -243,7 +242,7 @@ check_crl(struct findings *f, const struct script_step *st, struct world *w)
 	if (crl_tmpl_load(st->tmpl != NULL ? st->tmpl : TMPL_DEFAULT_CRL,
 	    &t) != 0)
 		step_err(f, st, "template", st->tmpl);
-	if (st->generation != NULL && opt_int("generation", st->generation, 1,
+	if (st->generation != NULL && parse_long("generation", st->generation, 1,
 	    1000000, &gen) != 0)
 		step_err(f, st, "generation", st->generation);
 	crl_tmpl_free(t);

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ceremony/cli/cli.h"
 #include "ceremony/script/script.h"
 #include "ceremony/session/session.h"
 
@@ -379,8 +378,8 @@ script_quorum_req(const struct script_step *st, struct quorum_req *q,
 		err_set("out of memory");
 		return 1;
 	}
-	if (opt_int("m", st->m, 2, SHARE_N_MAX, &m) != 0 ||
-	    opt_int("n", st->n, 2, SHARE_N_MAX, &n) != 0)
+	if (parse_long("m", st->m, 2, SHARE_N_MAX, &m) != 0 ||
+	    parse_long("n", st->n, 2, SHARE_N_MAX, &n) != 0)
 		return 1;
 	q->ncustodians = split_list(*names, v, SHARE_N_MAX, &over);
 	for (i = 0; i < q->ncustodians; i++)

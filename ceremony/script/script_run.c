@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "ceremony/cli/cli.h"
 #include "ceremony/crl/crl.h"
 #include "ceremony/export/export.h"
 #include "ceremony/issue/issue.h"
@@ -114,7 +113,7 @@ run_sign(struct session *s, const struct script_step *st,
 	memset(&so, 0, sizeof(so));
 	so.clamp = script_flag(st->clamp);
 	if (tmpl_load(st->tmpl, &t) != 0 || (st->days != NULL &&
-	    opt_int("days", st->days, 1, t->max_days, &so.days) != 0) ||
+	    parse_long("days", st->days, 1, t->max_days, &so.days) != 0) ||
 	    policy_load(t->policy_path, &p) != 0 ||
 	    intake_vet(s, st->csr, p, 0, &c) != 0)
 		goto out;
@@ -185,7 +184,7 @@ run_crl_issue(struct session *s, const struct script_step *st,
 	memset(&sg, 0, sizeof(sg));
 	memset(&j, 0, sizeof(j));
 	if (crl_tmpl_load(st->tmpl != NULL ? st->tmpl : TMPL_DEFAULT_CRL,
-	    &t) != 0 || (st->generation != NULL && opt_int("generation",
+	    &t) != 0 || (st->generation != NULL && parse_long("generation",
 	    st->generation, 1, 1000000, &gen) != 0))
 		goto out;
 	if ((rc = crl_run(s, t, (int)gen, &sg, &j, dir, sizeof(dir))) == 0) {

@@ -11,7 +11,6 @@
 
 #include <openssl/crypto.h>
 
-#include "ceremony/cli/cli.h"
 #include "ceremony/session/session.h"
 
 void
@@ -32,7 +31,7 @@ pin_source_set_fd(struct pin_source *p, const char *arg)
 {
 	long	fd;
 
-	if (opt_int("pin-fd", arg, 0, 65535, &fd) != 0)
+	if (parse_long("pin-fd", arg, 0, 65535, &fd) != 0)
 		return 1;
 	p->fd = (int)fd;
 	return 0;
@@ -48,7 +47,7 @@ pin_source_add_share(struct pin_source *p, const char *file, const char *fd)
 		err_set("at most %d shares", SHARE_N_MAX);
 		return 1;
 	}
-	if (file == NULL && opt_int("share-fd", fd, 0, 65535, &n) != 0)
+	if (file == NULL && parse_long("share-fd", fd, 0, 65535, &n) != 0)
 		return 1;
 	p->shares[p->nshares].file = file;
 	p->shares[p->nshares].fd = (int)n;

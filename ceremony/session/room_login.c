@@ -4,9 +4,10 @@
  * refusal spends no try of the PIN: the network interfaces against
  * [room] network (warn or refuse), and the clock against [room] clock
  * (confirm: the operator says the UTC time matches a trusted clock, by
- * --clock-confirmed, on the terminal or on the TUI's clock screen).  What
- * was found ends the session.open record's detail (seal.c); a refusal
- * is a room.check record of its own.  See docs/assurance.md.
+ * --clock-confirmed, to the question the front end puts (s->ask: the CLI
+ * asks on the terminal) or on the TUI's clock screen).  What was found
+ * ends the session.open record's detail (seal.c); a refusal is a
+ * room.check record of its own.  See docs/assurance.md.
  */
 #include <stdio.h>
 #include <string.h>
@@ -69,7 +70,8 @@ room_refusal(const struct db_config *cfg, const char *home,
 	return 1;
 }
 
-/* [room] clock = confirm: asked on the terminal, or refused without one. */
+/* [room] clock = confirm: asked through the front end's s->ask, or
+ * refused when it has none. */
 static int
 room_clock_ask(struct session *s, const struct db_config *cfg)
 {
@@ -82,7 +84,8 @@ room_clock_ask(struct session *s, const struct db_config *cfg)
 	snprintf(q, sizeof(q), "UTC time now: %s; does it match your "
 	    "trusted clock? type yes:", utc_text(shown, now));
 	/* Asked before the PIN, so a no spends nothing on the token. */
-	if ((r = tty_ask(q, answer, sizeof(answer))) < 0) {
+	r = s->ask != NULL ? s->ask(s->ask_arg, q, answer, sizeof(answer)) : -1;
+	if (r < 0) {
 		err_set("clock = confirm in %s/ceremony.cnf and no terminal to "
 		    "ask: check the UTC time (now %s) against a trusted clock, "
 		    "then pass --clock-confirmed; nothing was tried on the "

@@ -3,12 +3,31 @@
  * Opening what a command needs, in order (data directory, module, token,
  * login), and releasing all of it in one place whatever happened.
  */
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ceremony/issue/issue.h"
 #include "ceremony/policy/policy.h"
 #include "ceremony/session/session.h"
+
+/* A session with nothing open: the data directory from the environment,
+ * the operator the user running this. */
+void
+session_init(struct session *s)
+{
+	struct passwd	*pw;
+	const char	*home;
+
+	memset(s, 0, sizeof(*s));
+	home = getenv("CEREMONY_HOME");
+	s->home = (home != NULL && *home != '\0') ? home : DEFAULT_HOME;
+	pw = getpwuid(getuid());
+	s->operator = pw != NULL ? pw->pw_name : "unknown";
+	pin_source_init(&s->pin, "user PIN", "--pin-fd");
+}
 
 /*
  * A writing command's data directory.  Every P at open was left by an
@@ -177,17 +196,32 @@ session_login_with(struct session *s, struct secret *pin)
 	return session_login_pin(s, pin);
 }
 
+/*
+ * End the audit session and log out: sealed while the token is still
+ * logged in (a failure to seal is itself audited), then C_Logout.  Logged
+ * out whatever came of the seal; 1 (message set) if either failed.
+ */
+int
+session_logout(struct session *s)
+{
+	int	rc = 0;
+
+	if (audit_session_close(s) != 0)
+		rc = 1;
+	if (s->hsm != NULL && s->logged_in && hsm_logout(s->hsm) != 0 &&
+	    rc == 0)
+		rc = 1;
+	s->logged_in = 0;
+	return rc;
+}
+
 void
 session_close(struct session *s)
 {
-	/* Sealed while the token is still logged in; a failure is audited. */
-	if (audit_session_close(s) != 0)
+	if (session_logout(s) != 0)
 		note("%s", err_get());
-	if (s->hsm != NULL) {
-		if (s->logged_in)
-			(void)hsm_logout(s->hsm);
+	if (s->hsm != NULL)
 		hsm_close(s->hsm);
-	}
 	if (s->db != NULL)
 		db_close(s->db);
 	intake_stop(s);

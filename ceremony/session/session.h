@@ -21,12 +21,14 @@ int		 pin_read(struct pin_source *, struct secret **);
 void		 pin_source_clear(struct pin_source *);
 
 /* session.c */
+void		 session_init(struct session *);
 int		 session_open_db(struct session *);
 int		 session_open_db_readonly(struct session *);
 int		 session_open_module(struct session *);
 int		 session_open_token(struct session *);
 int		 session_login(struct session *);
 int		 session_login_with(struct session *, struct secret *);
+int		 session_logout(struct session *);
 void		 session_close(struct session *);
 int		 session_audit(struct session *, struct audit_entry *);
 int		 session_key(struct session *, const struct tmpl *, const char *,
