@@ -267,6 +267,18 @@ int		 crl_file_open(struct db *, int generation, struct crl_file *);
 int		 crl_file_commit(struct crl_file *, const char *path, int excl);
 void		 crl_file_abort(struct crl_file *);
 
+/* select.c */
+/* A list's filters; NULL or "" leaves one out.  All given must match. */
+struct db_query {
+	const char	*status;	/* letters of P, V, R, X */
+	const char	*serial;	/* a prefix, any case */
+	const char	*subject;	/* text in the subject, any case */
+};
+int		 db_query_match(const struct db_query *,
+		    const struct db_record *);
+int		 db_select(const struct db *, const struct db_query *,
+		    size_t **, size_t *);
+
 /* index_check.c */
 typedef void	(*db_problem_fn)(void *arg, size_t line, const char *why);
 int		 db_index_check(const struct db *, db_problem_fn, void *,

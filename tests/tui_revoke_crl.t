@@ -17,7 +17,7 @@ tui_start --home "$H"
 keys 4
 shows "the revoke screen lists valid certificates" "V $serial"
 keys /
-shows "/ asks what to search" "Search: serial prefix or subject text"
+shows "/ asks what to search" "Search: subject text, serial=PREFIX or both"
 typed leafca && keys Enter
 shows "the search keeps the match" "Search: leafca"
 unlike "and drops the rest" "$(screen)" "Example Root CA"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The database browser: every certificate's current state from the
- * index, filtered by status (f) and by serial prefix or subject text (/);
+ * index, filtered by status (f) and by subject text and serial prefix (/);
  * Enter shows one certificate: its state, every line of its history in
  * the index, and the certificate itself.  Read only.
  */
@@ -179,8 +179,8 @@ db_key(struct tui *t, int ch)
 		db_init(t);
 		break;
 	case '/':
-		tui_prompt(t, "Search: serial prefix or subject text (Enter "
-		    "searches, empty shows all):", st.search, db_search);
+		tui_prompt(t, "Search: subject text, serial=PREFIX or both "
+		    "(Enter searches, empty shows all):", st.search, db_search);
 		break;
 	case TUI_ENTER: case '\r': case KEY_ENTER: case KEY_RIGHT:
 		if (st.sel < st.n && db_details(t, db_index_at(t->s.db,

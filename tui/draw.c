@@ -354,30 +354,26 @@ attr_of(int severity)
 
 /*
  * The positions in the loaded index of the certificates whose status is
- * one of statuses ("" any) and whose serial starts with search or whose
- * subject holds it (any case); the revoke screen and the browser.
+ * one of statuses ("" any) and that match search, "[serial=PREFIX]
+ * [subject text]": all that is given must match, as in ceremony db list
+ * (db_select); the revoke screen and the browser.
  */
 int
 index_select(struct db *db, const char *statuses, const char *search,
     size_t **out, size_t *nout)
 {
-	const struct db_record	*r;
-	size_t			 i, n = db_index_count(db), len = strlen(search);
+	struct db_query	 q = { statuses, NULL, NULL };
+	char		 text[256], *p = text;
 
-	free(*out);
-	*nout = 0;
-	if ((*out = calloc(n + 1, sizeof(**out))) == NULL) {
-		err_set("out of memory");
-		return 1;
+	snprintf(text, sizeof(text), "%s", search);
+	p += strspn(p, " ");
+	if (strncmp(p, "serial=", 7) == 0) {
+		q.serial = p + 7;
+		p += strcspn(p, " ");
+		if (*p != '\0')
+			*p++ = '\0';
+		p += strspn(p, " ");
 	}
-	for (i = 0; i < n; i++) {
-		r = db_index_at(db, i);
-		if (*statuses != '\0' && strchr(statuses, r->status) == NULL)
-			continue;
-		if (len == 0 || strncasecmp(r->serial, search, len) == 0 ||
-		    (r->subject != NULL && strcasestr(r->subject, search) !=
-		    NULL))
-			(*out)[(*nout)++] = i;
-	}
-	return 0;
+	q.subject = p;
+	return db_select(db, &q, out, nout);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The revoke screen: search the database (serial prefix or subject text),
+ * The revoke screen: search the database (subject text, serial prefix),
  * choose a certificate, choose the RFC 5280 reason, type REVOKE; or lift a
  * certificateHold after typing RELEASE.  The change goes through
  * revoke_record(), the core the command line's revoke calls, which checks
@@ -206,8 +206,8 @@ revoke_key(struct tui *t, int ch)
 	}
 	list_move(ch, st.n, &st.sel, LINES - 9);
 	if (ch == '/') {
-		tui_prompt(t, "Search: serial prefix or subject text (Enter "
-		    "searches, empty shows all):", st.search, revoke_search);
+		tui_prompt(t, "Search: subject text, serial=PREFIX or both "
+		    "(Enter searches, empty shows all):", st.search, revoke_search);
 		return;
 	}
 	if (st.sel >= st.n)

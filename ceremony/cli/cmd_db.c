@@ -18,26 +18,6 @@
 #include "ceremony/cli/cli.h"
 #include "ceremony/session/session.h"
 
-struct db_filter {
-	const char	*status;
-	const char	*serial;
-	const char	*subject;
-};
-
-static int
-db_filter_match(const struct db_filter *f, const struct db_record *r)
-{
-	if (f->status != NULL && strchr(f->status, r->status) == NULL)
-		return 0;
-	if (f->serial != NULL &&
-	    strncasecmp(r->serial, f->serial, strlen(f->serial)) != 0)
-		return 0;
-	if (f->subject != NULL && (r->subject == NULL ||
-	    strcasestr(r->subject, f->subject) == NULL))
-		return 0;
-	return 1;
-}
-
 /* t in the form, "-" for none. */
 static void
 db_date(time_t t, int form, char buf[UTC_TEXT_MAX])
@@ -72,7 +52,7 @@ int
 cmd_db_list(int argc, char **argv)
 {
 	struct session		 s;
-	struct db_filter	 f = { NULL, NULL, NULL };
+	struct db_query		 f = { NULL, NULL, NULL };
 	const struct cmd_opt	 local[] = {
 		{ "status", 1, &f.status },
 		{ "serial", 1, &f.serial },
@@ -97,7 +77,7 @@ cmd_db_list(int argc, char **argv)
 	    "gen", "profile", "subject");
 	n = db_index_count(s.db);
 	for (i = 0; i < n; i++)
-		if (db_filter_match(&f, db_index_at(s.db, i))) {
+		if (db_query_match(&f, db_index_at(s.db, i))) {
 			db_print_record(db_index_at(s.db, i));
 			shown++;
 		}
