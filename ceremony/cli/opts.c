@@ -14,6 +14,56 @@
 #include "ceremony/issue/issue.h"
 #include "ceremony/session/session.h"
 
+/* --pin-file, --pin-fd, --share-file, --share-fd: one kind of source. */
+static int
+opt_pin(struct session *s, int code, const char *arg)
+{
+	int	pin = code == OPT_PIN_FILE || code == OPT_PIN_FD;
+
+	if (pin && (s->pin.nshares > 0 || (code == OPT_PIN_FILE ?
+	    s->pin.fd != -1 : s->pin.file != NULL))) {
+		err_set("give --pin-file or --pin-fd, not both");
+		return 1;
+	}
+	if (!pin && (s->pin.file != NULL || s->pin.fd != -1)) {
+		err_set("give the PIN (--pin-file, --pin-fd) or the custodians' "
+		    "shares (--share-file, --share-fd), not both");
+		return 1;
+	}
+	if (code == OPT_PIN_FILE) {
+		s->pin.file = arg;
+		return 0;
+	}
+	if (code == OPT_PIN_FD)
+		return pin_source_set_fd(&s->pin, arg);
+	return pin_source_add_share(&s->pin, code == OPT_SHARE_FILE ? arg :
+	    NULL, code == OPT_SHARE_FD ? arg : NULL);
+}
+
+/* --operator and --witness: names for the audit log and transcripts. */
+static int
+opt_person(struct session *s, int code, const char *arg)
+{
+	size_t	max = sizeof(s->witness) / sizeof(s->witness[0]);
+
+	if (*arg == '\0' || strpbrk(arg, "\t\n\\,=") != NULL) {
+		err_set("--%s: give a plain name (no tab, newline, backslash, "
+		    "comma or '=')", code == OPT_OPERATOR ? "operator" :
+		    "witness");
+		return 1;
+	}
+	if (code == OPT_OPERATOR) {
+		s->operator = arg;
+		return 0;
+	}
+	if (s->nwitness == max) {
+		err_set("--witness: at most %zu witnesses", max);
+		return 1;
+	}
+	s->witness[s->nwitness++] = arg;
+	return 0;
+}
+
 /*
  * Handle one of the shared options (--help is cmd_options' own); cmd
  * names the command for messages.  Returns 0 when handled, 1 on a bad
@@ -33,48 +83,13 @@ opt_common(struct session *s, int code, const char *arg, const char *cmd)
 		s->token = arg;
 		return 0;
 	case OPT_PIN_FILE:
-		if (s->pin.fd != -1 || s->pin.nshares > 0) {
-			err_set("give --pin-file or --pin-fd, not both");
-			return 1;
-		}
-		s->pin.file = arg;
-		return 0;
 	case OPT_PIN_FD:
-		if (s->pin.file != NULL || s->pin.nshares > 0) {
-			err_set("give --pin-file or --pin-fd, not both");
-			return 1;
-		}
-		return pin_source_set_fd(&s->pin, arg);
 	case OPT_SHARE_FILE:
 	case OPT_SHARE_FD:
-		if (s->pin.file != NULL || s->pin.fd != -1) {
-			err_set("give the PIN (--pin-file, --pin-fd) or the "
-			    "custodians' shares (--share-file, --share-fd), "
-			    "not both");
-			return 1;
-		}
-		return pin_source_add_share(&s->pin, code == OPT_SHARE_FILE ?
-		    arg : NULL, code == OPT_SHARE_FD ? arg : NULL);
+		return opt_pin(s, code, arg);
 	case OPT_OPERATOR:
 	case OPT_WITNESS:
-		/* Names go into the audit log and its transcript's lists. */
-		if (*arg == '\0' || strpbrk(arg, "\t\n\\,=") != NULL) {
-			err_set("--%s: give a plain name (no tab, newline, "
-			    "backslash, comma or '=')", code == OPT_OPERATOR ?
-			    "operator" : "witness");
-			return 1;
-		}
-		if (code == OPT_OPERATOR) {
-			s->operator = arg;
-			return 0;
-		}
-		if (s->nwitness == sizeof(s->witness) / sizeof(s->witness[0])) {
-			err_set("--witness: at most %zu witnesses",
-			    sizeof(s->witness) / sizeof(s->witness[0]));
-			return 1;
-		}
-		s->witness[s->nwitness++] = arg;
-		return 0;
+		return opt_person(s, code, arg);
 	case OPT_EXPORT:
 		s->export_dir = arg;
 		return 0;
