@@ -52,10 +52,12 @@ ok "sign --inbox (two threads) under valgrind" vg sign --inbox --home "$T/ca" \
 cp "$T"/r[4-9].csr "$T"/r1[0-2].csr "$T/ca/requests/"
 hg() {
 	valgrind -q --tool=helgrind --log-file="$T/hg.log" --error-exitcode=99 \
+		--suppressions="$TOP/tests/helgrind.supp" \
 		"$CEREMONY" "$@"
 }
 ok "sign --inbox (the pipeline) under helgrind" hg sign --inbox --home "$T/ca" \
-	--pin-file "$T/pin" --template "$T/leaf.cnf"
+	--pin-file "$T/pin" --template "$T/leaf.cnf" ||
+	sed 's/^/#   /' "$T/hg.log" | head -80
 like "... all nine signed" "$(cat "$T/out")" "9 signed, 0 rejected, 9 in all"
 S=$(grep '^V' "$T/ca/index.txt" | tail -1 | cut -f6)
 ok "revoke under valgrind" vg revoke "$S" --home "$T/ca" --reason certificateHold
