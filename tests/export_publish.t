@@ -71,7 +71,7 @@ for f in $(cd "$T/b" && ls); do
 	printf "\\$(printf %03o $(( b ^ 1 )))" | dd of="$T/x/$f" bs=1 seek="$off" \
 		conv=notrunc 2>/dev/null
 	ok "$f was changed" bash -c "! cmp -s '$T/x/$f' '$T/b/$f'"
-	fails_like "a changed byte in $f is detected" '/x does not verify: [12] problems?$' c export verify "$T/x" --ca "$ROOT"
+	fails_like "a changed byte in $f is detected" '/x does not verify: [0-9]+ problems?$' c export verify "$T/x" --ca "$ROOT"
 	case $f in
 	SHA256SUMS) want="signature over SHA256SUMS does not verify" ;;
 	SHA256SUMS.p7s) want="signature" ;;
