@@ -265,7 +265,7 @@ batch_audit(struct batch *b, struct batch_item **items, size_t n)
 {
 	struct audit_entry	*e;
 	char			**detail;
-	size_t			 i;
+	size_t			 i, k = 0;
 	int			 rc = 1;
 
 	e = calloc(n ? n : 1, sizeof(*e));
@@ -274,33 +274,40 @@ batch_audit(struct batch *b, struct batch_item **items, size_t n)
 		err_set("out of memory");
 		goto out;
 	}
+	/* One recorded already (before its index line) is not again. */
 	for (i = 0; i < n; i++) {
 		struct batch_item *it = items[i];
 
-		e[i].operator = b->s->operator;
-		e[i].op = "sign";
-		e[i].ok = it->job.state == ISSUE_SIGNED ||
+		if (it->job.audited)
+			continue;
+		e[k].operator = b->s->operator;
+		e[k].op = "sign";
+		e[k].ok = it->job.state == ISSUE_SIGNED ||
 		    it->job.state == ISSUE_RECORDED;
-		if (asprintf(&detail[i], "%s %s", it->name, e[i].ok ?
+		if (asprintf(&detail[k], "%s %s", it->name, e[k].ok ?
 		    it->job.serial : batch_why(b, it)) == -1) {
-			detail[i] = NULL;
+			detail[k] = NULL;
 			goto out;
 		}
-		e[i].detail = detail[i];
-		audit_add_in(&e[i], "template", b->t->raw, b->t->rawlen);
-		audit_add_in(&e[i], "policy", b->p->raw, b->p->rawlen);
+		e[k].detail = detail[k];
+		audit_add_in(&e[k], "template", b->t->raw, b->t->rawlen);
+		audit_add_in(&e[k], "policy", b->p->raw, b->p->rawlen);
 		if (it->csr != NULL)
-			audit_add_in(&e[i], "csr", it->csr->der, it->csr->derlen);
+			audit_add_in(&e[k], "csr", it->csr->der, it->csr->derlen);
 		/* The bytes that were verified and recorded. */
-		if (e[i].ok)
-			audit_add_out(&e[i], "cert", it->job.der,
+		if (e[k].ok)
+			audit_add_out(&e[k], "cert", it->job.der,
 			    it->job.derlen);
+		k++;
 	}
-	if ((rc = db_audit_many(b->s->db, e, n)) == 0)
-		for (i = 0; i < n; i++)
-			items[i]->job.audited = e[i].ok;
+	if (k > 0 && (rc = db_audit_many(b->s->db, e, k)) != 0)
+		goto out;
+	for (i = k = 0; i < n; i++)
+		if (!items[i]->job.audited)
+			items[i]->job.audited = e[k++].ok;
+	rc = 0;
 out:
-	for (i = 0; i < n && detail != NULL; i++)
+	for (i = 0; i < k && detail != NULL; i++)
 		free(detail[i]);
 	free(detail);
 	free(e);
@@ -315,23 +322,11 @@ out:
 int
 batch_settle(struct batch *b, struct batch_item **items, size_t n)
 {
-	struct batch_item	**todo;
-	size_t			  i, k = 0;
-	int			  rc;
+	size_t	i;
 
 	if (n == 0)
 		return 0;
-	if ((todo = calloc(n, sizeof(*todo))) == NULL) {
-		err_set("out of memory");
-		return 1;
-	}
-	for (i = 0; i < n; i++)
-		if (!items[i]->job.audited)
-			todo[k++] = items[i];
-	rc = (k > 0 && batch_audit(b, todo, k) != 0) ||
-	    batch_file(b, items, n) != 0;
-	free(todo);
-	if (rc != 0)
+	if (batch_audit(b, items, n) != 0 || batch_file(b, items, n) != 0)
 		return 1;
 	for (i = 0; i < n; i++)
 		items[i]->settled = 1;
