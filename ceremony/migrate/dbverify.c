@@ -78,21 +78,6 @@ serial_of(X509 *x, char *buf, size_t size)
 	return rc;
 }
 
-/* The SHA-256 of the certificate's DER, for the audit comparison. */
-static void
-dbv_cert_hash(struct dbv *v, const struct db_record *r, X509 *x)
-{
-	unsigned char	*der = NULL;
-	char		*h = NULL;
-	int		 len;
-
-	if (v->audit != NULL && (len = i2d_X509(x, &der)) > 0 &&
-	    (h = sha256_hex(der, (size_t)len)) != NULL)
-		dbva_cert(v->audit, r, h);
-	free(h);
-	OPENSSL_free(der);
-}
-
 /* The certificate file against its index record and its issuer. */
 static void
 dbv_cert(struct dbv *v, const struct db_record *r)
@@ -118,7 +103,8 @@ dbv_cert(struct dbv *v, const struct db_record *r)
 	if (cert_time(X509_get0_notAfter(x)) != r->not_after)
 		findings_add(v->f, 1, "index-notafter", "serial %s: index.txt "
 		    "and the certificate disagree on notAfter", r->serial);
-	dbv_cert_hash(v, r, x);
+	if (v->audit != NULL)
+		dbva_cert(v->audit, r, x);
 	if ((ca = dbv_ca(v, r->generation)) == NULL)
 		findings_add(v->f, 1, "cert-generation", "serial %s: its "
 		    "generation %d has no CA certificate", r->serial,

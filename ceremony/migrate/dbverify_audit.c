@@ -200,20 +200,38 @@ dbva_line(struct dbv_audit *a, const struct db_record *prev,
 	e->reason = rec->reason;
 }
 
-/* An issued certificate of the index and the SHA-256 of its DER. */
+/* The SHA-256 of x's DER, as an audit record's out= names it. */
+static char *
+cert_hash(X509 *x)
+{
+	unsigned char	*der = NULL;
+	char		*h = NULL;
+	int		 len;
+
+	if ((len = i2d_X509(x, &der)) > 0)
+		h = sha256_hex(der, (size_t)len);
+	OPENSSL_free(der);
+	return h;
+}
+
+/* An issued certificate of the index. */
 void
-dbva_cert(struct dbv_audit *a, const struct db_record *r, const char *hash)
+dbva_cert(struct dbv_audit *a, const struct db_record *r, X509 *x)
 {
 	struct dbva_hash	*h;
+	char			*hash;
 
 	if (strcmp(r->profile, IMPORT_PROFILE) == 0) {
 		a->nimported++;
 		return;
 	}
-	if ((h = vec_add(a, &a->certs, sizeof(*h))) == NULL)
+	if ((hash = cert_hash(x)) == NULL)
 		return;
-	snprintf(h->hash, sizeof(h->hash), "%s", hash);
-	snprintf(h->serial, sizeof(h->serial), "%s", r->serial);
+	if ((h = vec_add(a, &a->certs, sizeof(*h))) != NULL) {
+		snprintf(h->hash, sizeof(h->hash), "%s", hash);
+		snprintf(h->serial, sizeof(h->serial), "%s", r->serial);
+	}
+	free(hash);
 }
 
 static const struct dbva_hash *
@@ -235,16 +253,21 @@ outs_sort(struct dbv_audit *a)
 }
 
 /*
- * Whether a record of the log wrote the certificate whose DER has this
- * SHA-256 (db recover: a signature without its record was not issued).
+ * Whether a record of the log wrote certificate x (db recover: a
+ * signature without its record was not issued).
  */
 int
-dbva_cert_recorded(struct dbv_audit *a, const char *hash)
+dbva_cert_recorded(struct dbv_audit *a, X509 *x)
 {
-	if (!a->chain_ok || a->oom)
+	char	*hash;
+	int	 rc;
+
+	if (!a->chain_ok || a->oom || (hash = cert_hash(x)) == NULL)
 		return 0;
 	outs_sort(a);
-	return hash_find(&a->outs, hash) != NULL;
+	rc = hash_find(&a->outs, hash) != NULL;
+	free(hash);
+	return rc;
 }
 
 /* A cessationOfOperation of a certificate a rollover made is its own. */

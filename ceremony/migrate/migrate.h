@@ -15,10 +15,9 @@ struct dbv_audit;
 struct dbv_audit *dbva_read(const char *, struct findings *);
 void		 dbva_line(struct dbv_audit *, const struct db_record *,
 		    const struct db_record *);
-void		 dbva_cert(struct dbv_audit *, const struct db_record *,
-		    const char *);
+void		 dbva_cert(struct dbv_audit *, const struct db_record *, X509 *);
 void		 dbva_check(struct dbv_audit *, struct findings *);
-int		 dbva_cert_recorded(struct dbv_audit *, const char *);
+int		 dbva_cert_recorded(struct dbv_audit *, X509 *);
 void		 dbva_free(struct dbv_audit *);
 
 /* dbverify.c */

@@ -25,22 +25,6 @@
 #include "ceremony/migrate/migrate.h"
 #include "ceremony/session/session.h"
 
-/* Whether the audit log records the signing of x. */
-static int
-recover_recorded(struct dbv_audit *a, X509 *x)
-{
-	unsigned char	*der = NULL;
-	char		*h = NULL;
-	int		 len, rc;
-
-	rc = a != NULL && (len = i2d_X509(x, &der)) > 0 &&
-	    (h = sha256_hex(der, (size_t)len)) != NULL &&
-	    dbva_cert_recorded(a, h);
-	OPENSSL_free(der);
-	free(h);
-	return rc;
-}
-
 /* The certificate of serial r, if the token really issued it. */
 static X509 *
 recover_cert(struct db *db, struct dbv_audit *a, const struct db_record *r,
@@ -71,7 +55,7 @@ recover_cert(struct db *db, struct dbv_audit *a, const struct db_record *r,
 		    "generation %d", r->serial, r->generation);
 		goto fail;
 	}
-	if (!recover_recorded(a, x)) {
+	if (!dbva_cert_recorded(a, x)) {
 		snprintf(why, size, "certs/%s.pem was signed but its signing "
 		    "was never recorded in the audit log", r->serial);
 		goto fail;
