@@ -94,6 +94,13 @@ audit_key(struct tui *t, int ch)
 		audit_init(t);
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help audit_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_audit = {
-	"Audit", '7', audit_init, audit_draw, audit_key, audit_fini
+	"Audit", '7', audit_init, audit_draw, audit_key, audit_fini,
+	audit_help
 };

@@ -203,6 +203,13 @@ crl_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help crl_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_crl = {
-	"CRL", '5', crl_init, crl_draw, crl_key, crl_fini
+	"CRL", '5', crl_init, crl_draw, crl_key, crl_fini,
+	crl_help
 };

@@ -190,6 +190,13 @@ db_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help db_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_db = {
-	"DB", '6', db_init, db_draw, db_key, db_fini
+	"DB", '6', db_init, db_draw, db_key, db_fini,
+	db_help
 };

@@ -143,6 +143,13 @@ export_key(struct tui *t, int ch)
 	export_init(t);
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help export_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_export = {
-	"Export", '8', export_init, export_draw, export_key, export_fini
+	"Export", '8', export_init, export_draw, export_key, export_fini,
+	export_help
 };

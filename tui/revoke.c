@@ -224,6 +224,13 @@ revoke_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help revoke_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_revoke = {
-	"Revoke", '4', revoke_init, revoke_draw, revoke_key, revoke_fini
+	"Revoke", '4', revoke_init, revoke_draw, revoke_key, revoke_fini,
+	revoke_help
 };

@@ -280,7 +280,14 @@ rollover_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help rollover_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_rollover = {
 	"Rollover", '9', rollover_init, rollover_draw, rollover_key,
-	rollover_fini
+	rollover_fini,
+	rollover_help
 };

@@ -331,6 +331,13 @@ root_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help root_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_root = {
-	"Root", '2', root_init, root_draw, root_key, root_fini
+	"Root", '2', root_init, root_draw, root_key, root_fini,
+	root_help
 };

@@ -615,6 +615,13 @@ script_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help script_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_script = {
-	"Script", '0', script_init, script_draw, script_key, script_fini
+	"Script", '0', script_init, script_draw, script_key, script_fini,
+	script_help
 };

@@ -450,6 +450,13 @@ sign_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help sign_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_sign = {
-	"Sign", '3', sign_init, sign_draw, sign_key, sign_fini
+	"Sign", '3', sign_init, sign_draw, sign_key, sign_fini,
+	sign_help
 };

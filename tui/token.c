@@ -271,6 +271,13 @@ token_key(struct tui *t, int ch)
 	}
 }
 
+/* The help overlay's lines for this screen (? or F1); the keys of the
+ * foot, each with what it does. */
+static const struct key_help token_help[] = {
+	{ NULL, NULL }
+};
+
 const struct screen screen_token = {
-	"Token", '1', token_init, token_draw, token_key, token_fini
+	"Token", '1', token_init, token_draw, token_key, token_fini,
+	token_help
 };

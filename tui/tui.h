@@ -53,6 +53,13 @@ struct field {
 	size_t	len;
 };
 
+/* One line of a screen's help overlay (? or F1): a key and what it does.
+ * A screen's list ends with { NULL, NULL }. */
+struct key_help {
+	const char	*key;
+	const char	*what;
+};
+
 struct screen {
 	const char	*name;
 	int		 hotkey;	/* '1'... selects it */
@@ -60,6 +67,7 @@ struct screen {
 	void		(*draw)(struct tui *, int top, int rows);
 	void		(*key)(struct tui *, int ch);
 	void		(*fini)(void);
+	const struct key_help *help;	/* the overlay's lines */
 };
 
 /* main.c */
