@@ -62,7 +62,7 @@ cmd_export_p12(int argc, char **argv)
 		{ "password-fd", 1, &a.password_fd },
 		{ NULL, 0, NULL }
 	};
-	int			 r, ok = 0, rc = 1;
+	int			 r, rc = 1;
 
 	memset(&j, 0, sizeof(j));
 	session_init(&s);
@@ -74,18 +74,16 @@ cmd_export_p12(int argc, char **argv)
 		return cmd_fail(&s);
 	}
 	j.legacy = a.legacy != NULL;
-	j.iterations = TMPL_P12_ITER_DEFAULT;
 	if ((a.tmpl != NULL && tmpl_load(a.tmpl, &t) != 0) ||
 	    db_open_flags(s.home, DB_OPEN_NOINDEX, &s.db) != 0)
 		goto out;
 	if (j.legacy)
 		p12_legacy_warning();
 	/* From here on every attempt is audited, a refused password too. */
-	ok = password_read(a.password_fd, t != NULL ? t->p12_min_password :
-	    TMPL_P12_PASS_DEFAULT, &pw) == 0 &&
-	    p12_export(&s, argv[optind], t, pw, &j) == 0;
-	if (p12_audit(&s, "export.p12", &j, ok) == 0 && ok)
-		rc = 0;
+	if (password_read(a.password_fd, t != NULL ? t->p12_min_password :
+	    TMPL_P12_PASS_DEFAULT, &pw) != 0)
+		pw = NULL;
+	rc = p12_export_run(&s, argv[optind], t, pw, &j);
 	if (rc == 0)
 		p12_print(&j, argv[optind]);
 out:

@@ -39,6 +39,8 @@ struct p12_job {
 	char		 archive[4096];	/* in p12/ */
 	char		 exported[4096];
 };
+#define P12_PASSWORD_WHAT	"PKCS#12 password"
+int		 p12_password_check(const struct secret *, long min);
 int		 p12_encode(struct p12_job *, const struct secret *);
 int		 p12_write(struct session *, struct p12_job *, const char *);
 int		 p12_name(X509 *, const char *, char *, size_t);
@@ -51,6 +53,9 @@ int		 p12_export(struct session *, const char *serial,
 		    struct p12_job *);
 int		 p12_audit(struct session *, const char *, const struct p12_job *,
 		    int);
+int		 p12_export_run(struct session *, const char *serial,
+		    const struct tmpl *, const struct secret *,
+		    struct p12_job *);
 
 /* publish.c */
 /* A publication bundle (docs/exports.md): flat files, a signed manifest. */

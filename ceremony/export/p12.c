@@ -106,6 +106,33 @@ out:
 	return rc;
 }
 
+/*
+ * At least as long as the profile asks, and printable ASCII: PKCS#12
+ * readers disagree on how other characters become the BMPString the key
+ * derivation hashes, so such a password could open in one reader and not
+ * in another.  Both front ends check what they read with this.
+ */
+int
+p12_password_check(const struct secret *pw, long min)
+{
+	size_t	i;
+
+	if ((long)pw->len < min) {
+		err_set("the %s is %zu characters: this profile needs at "
+		    "least %ld (p12_min_password)", P12_PASSWORD_WHAT, pw->len,
+		    min);
+		return 1;
+	}
+	for (i = 0; i < pw->len; i++)
+		if (pw->buf[i] < 0x20 || pw->buf[i] > 0x7e) {
+			err_set("the %s has a character that is not printable "
+			    "ASCII: PKCS#12 readers encode those differently",
+			    P12_PASSWORD_WHAT);
+			return 1;
+		}
+	return 0;
+}
+
 /* p12/ holds private keys: only its owner may enter it. */
 static int
 p12_dir_check(const char *dir)

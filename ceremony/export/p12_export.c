@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "ceremony/export/export.h"
+#include "ceremony/issue/issue.h"
 #include "ceremony/session/session.h"
 
 static int
@@ -100,4 +101,23 @@ p12_export(struct session *s, const char *serial, const struct tmpl *t,
 out:
 	db_record_clear(&r);
 	return rc;
+}
+
+/*
+ * export p12 from either front end: the password checked, the archive
+ * made, and one audit record whatever happened (a refused password too).
+ * pw NULL: the front end could not read one, and err_get() says why.
+ */
+int
+p12_export_run(struct session *s, const char *serial, const struct tmpl *t,
+    const struct secret *pw, struct p12_job *j)
+{
+	int	ok;
+
+	if (j->iterations == 0)
+		j->iterations = TMPL_P12_ITER_DEFAULT;
+	ok = pw != NULL && p12_password_check(pw, t != NULL ?
+	    t->p12_min_password : TMPL_P12_PASS_DEFAULT) == 0 &&
+	    p12_export(s, serial, t, pw, j) == 0;
+	return p12_audit(s, "export.p12", j, ok) != 0 || !ok;
 }
