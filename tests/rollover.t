@@ -64,6 +64,7 @@ is "same subject" "$(openssl x509 -in "$R/ca/gen-2.pem" -noout -subject)" "$(ope
 is "the key is on the token" "$(c key list "${P[@]}" | grep -c rk-gen2)" 1
 ok "status: pending" c rollover status --template "$T/root.cnf"
 like "... with days until the switch-over" "$(cat "$T/out")" "switch-over  automatic, in (399|400) days"
+like "... and the one state line the TUI shows too" "$(cat "$T/out")" "^state: generation 1 active; generation 2 pending, switch-over automatic on [0-9-]{10}"
 fails "a second prepare while one is pending" c rollover prepare "${P[@]}" --template "$T/root.cnf"
 like "... names the pending one" "$(cat "$T/err")" "generation 2 is already prepared"
 fails "switch before the new root is valid" c rollover switch
@@ -97,6 +98,7 @@ ok "a signature after the switch" c sign "${P[@]}" --template "$T/subca.cnf" --c
 I4=$(last_serial)
 is "... by generation 3" "$(gen_of "$I4")" 3
 ok "status after the switch" c rollover status --template "$T/root2.cnf"
+like "... one state: generation 3 active, nothing pending" "$(cat "$T/out")" "^state: generation 3 active; no rollover pending$"
 like "generation 1 retired" "$(cat "$T/out")" "^generation 1  retired"
 like "... generation 3 active" "$(cat "$T/out")" "^generation 3  active"
 snap=$(tree "$R")

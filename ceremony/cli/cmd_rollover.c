@@ -36,11 +36,18 @@ rollover_finish(struct session *s, int rc)
 }
 
 static void
-print_prepared(const struct rollover_result *r, const char *home)
+print_prepared(const struct rollover_result *r, struct session *s)
 {
-	char	fp[96];
+	struct db_gen	 g;
+	const char	*home = s->home;
+	char		 fp[96];
 
-	printf("rollover prepared: generation %d (pending)\n", r->gen);
+	/* What it is now, as rollover status says: a root that starts now
+	 * is active at once, not pending. */
+	if (db_gen_status(s->db, r->gen, time(NULL), &g) != 0)
+		g = r->state;
+	printf("rollover prepared: generation %d (%s)\n", r->gen,
+	    rollover_gen_text(&g));
 	printf("  %-12s \"%s\", generated on the token\n", "key", r->state.key);
 	print_time("not before", X509_get0_notBefore(r->root));
 	print_time("not after", X509_get0_notAfter(r->root));
@@ -104,7 +111,7 @@ cmd_rollover_prepare(int argc, char **argv)
 		goto out;
 	ok = rollover_prepare_run(&s, t, &q, &f, &r) == 0;
 	if (ok)
-		print_prepared(&r, s.home);
+		print_prepared(&r, &s);
 	if (!ok)
 		goto out;
 	rc = 0;
@@ -124,9 +131,7 @@ print_gen(const struct rollover_gen_info *g, time_t now)
 {
 	long long	days;
 
-	printf("generation %d  %s%s\n", g->g.gen,
-	    db_gen_state_name(g->g.state), g->g.due ?
-	    " (switch-over due: recorded at the next signing session)" : "");
+	printf("generation %d  %s\n", g->g.gen, rollover_gen_text(&g->g));
 	printf("  %-12s %s\n", "SHA-256", g->fingerprint);
 	print_when("not before", g->not_before);
 	print_when("not after", g->not_after);
@@ -154,7 +159,7 @@ cmd_rollover_status(int argc, char **argv)
 		{ "template", 1, &tpath },
 		{ NULL, 0, NULL }
 	};
-	char			 when[UTC_TEXT_MAX];
+	char			 when[UTC_TEXT_MAX], state[ROLLOVER_STATE_MAX];
 	size_t			 i;
 	int			 rc = 1, ok;
 
@@ -168,6 +173,8 @@ cmd_rollover_status(int argc, char **argv)
 	if (session_open_db_readonly(&s) != 0 ||
 	    rollover_status_read(s.db, time(NULL), t->overlap_days, &st) != 0)
 		goto out;
+	rollover_state_text(&st, state, sizeof(state));
+	printf("state: %s\n", state);
 	for (i = 0; i < st.n; i++)
 		print_gen(&st.v[i], st.now);
 	printf("overlap period: %ld days before generation %d's end, from "

@@ -63,6 +63,10 @@ struct rollover_status {
 int		 rollover_status_read(struct db *, time_t, long overlap_days,
 		    struct rollover_status *);
 void		 rollover_status_free(struct rollover_status *);
+const char	*rollover_gen_text(const struct db_gen *);
+#define ROLLOVER_STATE_MAX	256
+void		 rollover_state_text(const struct rollover_status *, char *,
+		    size_t);
 
 /* rollover_run.c */
 int		 rollover_audit(struct session *, const char *, const char *,

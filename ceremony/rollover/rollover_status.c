@@ -3,8 +3,11 @@
  * What ceremony rollover status shows, and what the TUI's timeline
  * draws: every generation with its certificate, state and dates, the
  * days until a pending switch-over, and whether the overlap period
- * before the active root's end has begun with nothing prepared.
+ * before the active root's end has begun with nothing prepared; and the
+ * words for a generation's state and for the rollover as a whole, so that
+ * rollover status, the Rollover screen and the Root screen say one thing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,4 +85,54 @@ rollover_status_read(struct db *db, time_t now, long overlap_days,
 fail:
 	rollover_status_free(st);
 	return 1;
+}
+
+/*
+ * A generation's state in words: its state, and for the active one whose
+ * automatic switch-over is not yet recorded, that it is due.  A
+ * generation is never called pending once its time has come.
+ */
+const char *
+rollover_gen_text(const struct db_gen *g)
+{
+	if (g->state == DB_GEN_ACTIVE && g->due)
+		return "active, switch-over due: recorded at the next signing "
+		    "session";
+	return db_gen_state_name(g->state);
+}
+
+/* The pending generation's switch-over: when, and how. */
+static void
+state_pending(const struct rollover_status *st, char *buf, size_t len)
+{
+	const struct db_gen	*g = &st->v[st->pending - 1].g;
+	char			 when[UTC_TEXT_MAX];
+
+	snprintf(buf, len, "; generation %d pending, switch-over %s %s",
+	    st->pending, g->auto_switch ? "automatic on" : "manual, from",
+	    utc_text(g->start, when));
+}
+
+/*
+ * The rollover as one line, from one reading of the generations: the
+ * active generation, then what is pending, or the overlap warning.
+ */
+void
+rollover_state_text(const struct rollover_status *st, char *buf, size_t len)
+{
+	char	more[160] = "";
+
+	if (st->active == 0) {
+		snprintf(buf, len, "no generation is active");
+		return;
+	}
+	if (st->pending > 0)
+		state_pending(st, more, sizeof(more));
+	else if (st->warn)
+		snprintf(more, sizeof(more), "; the overlap period has begun "
+		    "and no rollover is prepared: prepare one");
+	else
+		snprintf(more, sizeof(more), "; no rollover pending");
+	snprintf(buf, len, "generation %d %s%s", st->active,
+	    rollover_gen_text(&st->v[st->active - 1].g), more);
 }
