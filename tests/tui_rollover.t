@@ -23,8 +23,9 @@ shows "a new root starts when the active one ends" "A new root \(p\) starts when
 keys p
 shows "p asks for PREPARE" "Type PREPARE to generate the next root key and a root valid when the active one"
 typed PREPARE && keys Enter
-shows "generation 2 is prepared" "generation 2 prepared \(pending\)" 120
+shows "generation 2 is prepared, pending" "generation 2 prepared, now pending; key" 120
 shows "and on the timeline, pending" "gen 2  pending"
+shows "the state line says the same" "Now: generation 1 active; generation 2 pending, switch-over automatic on"
 keys s && wait_for "Type SWITCH" && typed SWITCH && keys Enter
 shows "a switch before its start is refused in words" "error: no switch-over: generation 2's root is valid from"
 keys c && wait_for "Type CANCEL" && typed CANCEL && keys Enter
@@ -33,8 +34,11 @@ shows "the timeline says cancelled" "gen 2  cancelled"
 keys n
 shows "n: the next root starts now" "A new root \(p\) starts NOW"
 keys p && wait_for "Type PREPARE" && typed PREPARE && keys Enter
-shows "a second rollover: generation 3" "generation 3 prepared \(pending\)" 120
-shows "starting now, it is due" "gen 3 active \(switch-over due\)"
+shows "a second rollover: generation 3, active at once" "generation 3 prepared, now active, switch-over due: recorded at" 120
+shows "starting now, it is due" "gen 3 active, switch-over due,"
+shows "every generation is listed, none cut off" "^ gen 1 retired, "
+shows "the state line says the same" "Now: generation 3 active, switch-over due: recorded at the next"
+unlike "and nothing calls it pending" "$(screen)" "gen 3 +pending|generation 3 pending|\(pending\)"
 keys s
 shows "s asks for SWITCH" "Type SWITCH to make the pending generation the one that signs"
 typed switch && keys Enter
@@ -42,6 +46,16 @@ shows "a wrong word switches nothing" "you typed \"switch\", not SWITCH"
 keys s && wait_for "Type SWITCH" && typed SWITCH && keys Enter
 shows "SWITCH records generation 3 active" "generation 3 is active"
 shows "the status bar follows" "token root: LOGGED IN \| gen 3 \|"
+shows "the state line: generation 3 active, nothing pending" "Now: generation 3 active; no rollover pending"
+unlike "no switch-over due any more" "$(screen)" "due|pending \(|gen 3 +pending"
+keys 2
+shows "the Root screen shows the new active generation" "Root certificate \(CA generation 3, active\)"
+shows "with the same state line" "rollover +generation 3 active; no rollover pending"
+fp3=$(openssl x509 -in "$H/ca/gen-3.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')
+groups=$(screen | grep -E '^ +[15]  [0-9A-F]{8}' | sed -E 's/ +[1-8]  / /g; s/ //g' | tr -d '\n')
+is "and generation 3's fingerprint, not generation 1's" "$groups" "$fp3"
+shows_text "it says where generation 3 is and how to export it" "recorded ca/gen-3.pem; export it on screen 8 (e, or n with the links)"
+unlike "nothing on the screen's body says generation 1" "$(screen | sed -n '5,20p')" "generation 1|root-gen1"
 is "q leaves with status 0" "$(tui_quit)" 0
 
 ok "rollover status reads the data directory" "$CEREMONY" rollover status --home "$H" \
@@ -50,6 +64,7 @@ out=$(cat "$T/out")
 like "generation 1 retired" "$out" "generation 1  retired"
 like "generation 2 cancelled" "$out" "generation 2  cancelled"
 like "generation 3 active" "$out" "generation 3  active"
+like "the same state line as the screens" "$out" "^state: generation 3 active; no rollover pending$"
 ok "the audit chain holds" "$CEREMONY" audit show --home "$H"
 out=$(cat "$T/out")
 is "two prepares recorded" "$(printf '%s\n' "$out" | grep -Ec 'rollover.prepare +ok')" 2

@@ -116,13 +116,38 @@ rollover_draw_timeline(int y, int rows)
 	return y;
 }
 
+/* One generation: state, dates, key, links (wrapped), then its SHA-256. */
+static int
+rollover_draw_gen(int y, int last, const struct rollover_gen_info *g)
+{
+	char	a[32], b[32], fp[FP_GROUPS][9], line[256];
+	int	h;
+
+	when_utc(g->not_before, a, sizeof(a));
+	when_utc(g->not_after, b, sizeof(b));
+	fingerprint_groups(g->fingerprint, fp);
+	snprintf(line, sizeof(line), "gen %d %s%s, %.10s to %.10s, key %s%s",
+	    g->g.gen, db_gen_state_name(g->g.state), g->g.due ?
+	    ", switch-over due" : "", a, b, g->g.recorded ? g->g.key : "-",
+	    g->newwithold == NULL ? "" : g->oldwithnew != NULL ?
+	    ", 2 links" : ", 1 link");
+	if (y + (h = wrap_lines(COLS - 2, 2, line)) + 1 > last)
+		return last;
+	put_wrap(y, 1, COLS - 2, h, 0, line);
+	y += h;
+	/* "SHA-256" before the groups only where it fits (84 columns). */
+	putf(y++, 3, COLS - 4, "%s%s %s %s %s %s %s %s %s", COLS < 84 ? "" :
+	    "SHA-256 ", fp[0], fp[1], fp[2], fp[3], fp[4], fp[5], fp[6],
+	    fp[7]);
+	return y;
+}
+
 static void
 rollover_draw(struct tui *t, int top, int rows)
 {
-	const struct rollover_gen_info	*g;
-	char				 a[32], b[32], fp[FP_GROUPS][9];
-	size_t				 i;
-	int				 y = top;
+	char	a[32], line[4400], state[ROLLOVER_STATE_MAX];
+	size_t	i;
+	int	y = top;
 
 	tui_keys(t, " p prepare  n start now/at expiry  s switch over  "
 	    "c cancel  1-9 screens");
@@ -131,26 +156,20 @@ rollover_draw(struct tui *t, int top, int rows)
 		    "(screen 2) first");
 		return;
 	}
-	putf(y++, 1, COLS - 2, "Root generations, template %s, overlap %ld "
-	    "days", st.tm->path, st.tm->overlap_days);
-	putf(y++, 1, COLS - 2, "A new root (p) starts %s", st.start_now ?
-	    "NOW: it signs at once (n: at the active one's end)" :
-	    "when the active one ends (n: now)");
+	/* The one state, as rollover status and the Root screen say it. */
+	rollover_state_text(&st.rs, state, sizeof(state));
+	snprintf(line, sizeof(line), "Now: %s", state);
+	y += put_wrap(y, 1, COLS - 2, 3, A_BOLD, line);
+	snprintf(line, sizeof(line), "Template %s, overlap %ld days. A new "
+	    "root (p) starts %s", st.tm->path, st.tm->overlap_days,
+	    st.start_now ? "NOW: it signs at once (n: at the active one's "
+	    "end)" : "when the active one ends (n: now)");
+	y += put_wrap(y, 1, COLS - 2, 4, 0, line);
 	y = rollover_draw_timeline(y, rows / 3);
-	y++;
-	for (i = 0; i < st.rs.n && y + 1 < top + rows - 2; i++) {
-		g = &st.rs.v[i];
-		when_utc(g->not_before, a, sizeof(a));
-		when_utc(g->not_after, b, sizeof(b));
-		fingerprint_groups(g->fingerprint, fp);
-		putf(y++, 1, COLS - 2, "gen %d %s%s, %.10s to %.10s, key %s%s, "
-		    "SHA-256:", g->g.gen, db_gen_state_name(g->g.state),
-		    g->g.due ? " (switch-over due)" : "", a, b, g->g.recorded ?
-		    g->g.key : "-", g->newwithold == NULL ? "" :
-		    g->oldwithnew != NULL ? ", 2 links" : ", 1 link");
-		putf(y++, 3, COLS - 4, "%s %s %s %s %s %s %s %s", fp[0], fp[1],
-		    fp[2], fp[3], fp[4], fp[5], fp[6], fp[7]);
-	}
+	/* Newest first: what is active or pending is never the one that
+	 * has no room. */
+	for (i = st.rs.n; i > 0 && y + 1 < top + rows - 1; i--)
+		y = rollover_draw_gen(y, top + rows - 1, &st.rs.v[i - 1]);
 	when_utc(st.rs.overlap_from, a, sizeof(a));
 	putf(top + rows - 1, 1, COLS - 2, "overlap from %s: %s", a,
 	    st.rs.warn ? "BEGUN, and no rollover is prepared: press p" :
@@ -184,11 +203,15 @@ prepare_done(struct tui *t, int rc)
 		    st.f.v[0].code);
 	else if (rc != 0)
 		tui_err(t, "not prepared");
-	else
-		tui_msg(t, 0, "generation %d prepared (pending), key \"%s\": "
-		    "read its fingerprint aloud and publish it (rollover "
-		    "export)", st.r.gen, st.r.state.key);
 	rollover_init(t);
+	/* In the words of the state read again, so the message and the
+	 * list can never disagree (a root that starts now is active). */
+	if (rc == 0)
+		tui_msg(t, 0, "generation %d prepared, now %s; key \"%s\": "
+		    "read its fingerprint aloud and publish it (screen 8, "
+		    "n)", st.r.gen, st.loaded && (size_t)st.r.gen <= st.rs.n ?
+		    rollover_gen_text(&st.rs.v[st.r.gen - 1].g) : "?",
+		    st.r.state.key);
 }
 
 static void
@@ -283,6 +306,13 @@ rollover_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help rollover_help[] = {
+	{ "p", "prepare a rollover: the next root key and root, with links "
+	    "(type PREPARE)" },
+	{ "n", "the next root starts now, or when the active one ends" },
+	{ "s", "switch over: the pending generation signs from now on "
+	    "(type SWITCH)" },
+	{ "c", "cancel the newest rollover: its key is destroyed (type "
+	    "CANCEL)" },
 	{ NULL, NULL }
 };
 

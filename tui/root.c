@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/conf.h>
 
@@ -24,7 +25,9 @@ static struct {
 	struct hsm_key		**keys;
 	size_t			  nkeys, sel;
 	size_t			  type;		/* into tm->key_types */
-	X509			 *ca;		/* the root, once there is one */
+	X509			 *ca;		/* the active generation's */
+	int			  gen;
+	char			  state[ROLLOVER_STATE_MAX];
 	char			  fp[96];
 	char			  exported[4200];
 	/* the worker's */
@@ -45,6 +48,23 @@ root_keys_free(void)
 	st.nkeys = 0;
 }
 
+/* The rollover's one state, as the Rollover screen and rollover status
+ * say it: after a switch-over this is the new generation. */
+static void
+root_state(struct tui *t)
+{
+	struct rollover_status	rs;
+
+	snprintf(st.state, sizeof(st.state), "generation %d active", st.gen);
+	if (rollover_status_read(t->s.db, time(NULL), st.tm != NULL ?
+	    st.tm->overlap_days : 0, &rs) != 0) {
+		tui_err(t, "rollover status");
+		return;
+	}
+	rollover_state_text(&rs, st.state, sizeof(st.state));
+	rollover_status_free(&rs);
+}
+
 static void
 root_init(struct tui *t)
 {
@@ -57,9 +77,10 @@ root_init(struct tui *t)
 	}
 	X509_free(st.ca);
 	st.ca = NULL;
-	if (db_ca_current(t->s.db) > 0 &&
-	    (st.ca = db_ca_get(t->s.db, 1)) != NULL) {
+	if ((st.gen = db_ca_current(t->s.db)) > 0 &&
+	    (st.ca = db_ca_get(t->s.db, st.gen)) != NULL) {
 		cert_fingerprint(st.ca, st.fp, sizeof(st.fp));
+		root_state(t);
 		if (st.exported[0] == '\0' && (exp = db_path(t->s.db,
 		    "export")) != NULL) {
 			snprintf(st.exported, sizeof(st.exported), "%s", exp);
@@ -116,16 +137,24 @@ root_draw_done(struct tui *t, int y)
 	BN_free(bn);
 	when_utc(cert_time(X509_get0_notBefore(st.ca)), a, sizeof(a));
 	when_utc(cert_time(X509_get0_notAfter(st.ca)), b, sizeof(b));
-	put_attr(y++, 1, COLS - 2, A_BOLD, "Root certificate (CA generation "
-	    "1)");
+	putf(y, 1, COLS - 2, "Root certificate (CA generation %d, active)",
+	    st.gen);
+	mvchgat(y++, 0, COLS, A_BOLD, 0, NULL);
+	snprintf(line, sizeof(line), "rollover   %s", st.state);
+	y += put_wrap(y, 3, COLS - 4, 3, 0, line);
 	putf(y++, 3, COLS - 4, "subject    %s", subj != NULL ? subj : "?");
 	putf(y++, 3, COLS - 4, "serial     %s", serial != NULL ? serial : "?");
 	putf(y++, 3, COLS - 4, "valid      %s to %s", a, b);
 	y++;
 	y = root_draw_fp(y);
-	/* Wrapped, not cut: the officers copy this path. */
-	snprintf(line, sizeof(line), "exported   %s/root-gen1.pem and .der",
-	    st.exported);
+	/* Wrapped, not cut: the officers copy this path.  A later
+	 * generation's root is exported from screen 8 (e, n). */
+	if (st.gen == 1)
+		snprintf(line, sizeof(line), "exported   %s/root-gen1.pem and "
+		    ".der", st.exported);
+	else
+		snprintf(line, sizeof(line), "recorded   ca/gen-%d.pem; export "
+		    "it on screen 8 (e, or n with the links)", st.gen);
 	put_wrap(y, 3, COLS - 4, 4, 0, line);
 	free(subj);
 	OPENSSL_free(serial);
@@ -334,6 +363,10 @@ root_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help root_help[] = {
+	{ "t", "the new key's type: the next of the template's key_types" },
+	{ "g", "generate a key of that type on the token (a label is asked)" },
+	{ "Up/Down", "choose the key the root is made with" },
+	{ "c", "create the root: the token signs it (type CREATE)" },
 	{ NULL, NULL }
 };
 
