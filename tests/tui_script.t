@@ -7,7 +7,8 @@
 # fails at run time stops the script with the state "failed"; a step that
 # began and never finished is repeated only after RETRY; after the cause
 # is fixed the next TUI resumes at that step.  A script with check errors
-# cannot be started, nor by someone the script does not name.
+# cannot be started, nor by someone the script does not name, nor without
+# a witness it names (who is added on the Token screen).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -205,6 +206,19 @@ tui_start --home "$H" --script "$S/alice.cnf" --operator mallory --witness bob -
 shows "it opens" "Script  Only alice"
 login "$USER_PIN" && keys 0 r && wait_for "Type RUN 1" && typed "RUN 1" && keys Enter
 shows "the wrong operator is refused" "error: script not started: the script names operator alice, and mallory is at"
+like "nothing ran" "$(screen)" " 1 check_db +db verify +pending"
+is "q leaves with status 0" "$(tui_quit)" 0
+
+# A witness the script names who is not here: the screen says where
+# witnesses are added (the Token screen, w), and r runs nothing.
+tui_start --home "$H" --script "$S/alice.cnf" --operator alice --witness bob
+keys 0
+shows_text "the head names the missing witness and where to add one" \
+	"here: alice; bob | carol is not here: add each witness on screen 1, w"
+keys r
+shows_text "r refuses before asking for a word, pointing to the Token screen" \
+	"the script names witness carol, who is not recorded for this session: add each witness on the Token screen (1, then w), then r again"
+unlike "no word was asked" "$(screen)" "Type RUN 1"
 like "nothing ran" "$(screen)" " 1 check_db +db verify +pending"
 is "q leaves with status 0" "$(tui_quit)" 0
 

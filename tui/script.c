@@ -22,7 +22,6 @@
 #include "tui/tui.h"
 
 #define HOW		"each step confirmed in the TUI"
-#define HEAD_ROWS	5	/* title, file, SHA-256, people, verdict */
 #define PANEL_MIN	5
 #define LIST_MIN	3
 
@@ -205,17 +204,22 @@ people_of(const struct session *s, char *buf, size_t len)
 	return buf;
 }
 
-static void
+/* The head's lines: title, file and people wrapped, not cut (a witness
+ * compares them); the rows they take. */
+static int
 draw_head(struct tui *t, int y)
 {
 	const struct script	*sc = st.sc;
-	char			 w[256] = "", here[320];
+	const char		*missing;
+	char			 w[256] = "", here[320], line[4600];
 	size_t			 i, n;
+	int			 y0 = y;
 
 	putf(y, 1, COLS - 2, "Script  %s", sc->title != NULL ? sc->title :
 	    "(no title)");
 	mvchgat(y++, 9, COLS - 10, A_BOLD, 0, NULL);
-	putf(y++, 1, COLS - 2, "file    %s", sc->path);
+	snprintf(line, sizeof(line), "file    %s", sc->path);
+	y += put_wrap(y, 1, COLS - 2, 2, 0, line);
 	/* Eight groups of eight, as a witness reads them off paper. */
 	putf(y++, 1, COLS - 1, "SHA-256 %.8s %.8s %.8s %.8s %.8s %.8s %.8s "
 	    "%.8s", sc->sha256, sc->sha256 + 8, sc->sha256 + 16,
@@ -226,10 +230,15 @@ draw_head(struct tui *t, int y)
 		snprintf(w + n, sizeof(w) - n, "%s%s", i == 0 ? "" : ", ",
 		    sc->witness[i]);
 	}
-	putf(y, 1, COLS - 2, "people  operator %s, witnesses %s | here: %s",
-	    sc->operator != NULL ? sc->operator : "anyone",
+	missing = script_witness_missing(&t->s, sc);
+	snprintf(line, sizeof(line), "people  operator %s, witnesses %s | "
+	    "here: %s%s%s%s", sc->operator != NULL ? sc->operator : "anyone",
 	    sc->nwitness > 0 ? w : "none named", people_of(&t->s, here,
-	    sizeof(here)));
+	    sizeof(here)), missing != NULL ? " | " : "", missing != NULL ?
+	    missing : "", missing != NULL ? " is not here: add each witness "
+	    "on screen 1, w" : "");
+	y += put_wrap(y, 1, COLS - 2, 3, 0, line);
+	return y - y0;
 }
 
 /* One line: what the script's state allows now, the words said. */
@@ -401,7 +410,7 @@ draw_panel(int y, int rows)
 static void
 script_draw(struct tui *t, int top, int rows)
 {
-	int	list, y = top;
+	int	list, head, y = top;
 
 	if (st.sc == NULL) {
 		put_attr(y++, 1, COLS - 2, A_BOLD, "No ceremony script is open.");
@@ -412,10 +421,10 @@ script_draw(struct tui *t, int top, int rows)
 		tui_keys(t, " o open a script   0-9 screens   q quit");
 		return;
 	}
-	draw_head(t, y);
-	draw_verdict(y + HEAD_ROWS - 1);
-	y += HEAD_ROWS;
-	list = rows - HEAD_ROWS - PANEL_MIN;
+	head = draw_head(t, y);
+	draw_verdict(y + head);
+	y += head + 1;
+	list = rows - head - 1 - PANEL_MIN;
 	if (list > (int)st.sc->n)
 		list = (int)st.sc->n;
 	if (list < LIST_MIN)
@@ -522,8 +531,9 @@ needs_login(void)
 static void
 run_ask(struct tui *t)
 {
-	char	q[256], word[32];
-	size_t	i;
+	const char	*w;
+	char		 q[256], word[32];
+	size_t		 i;
 
 	if (!st.begun || st.begun_session != t->s.audit_session) {
 		if (script_recheck(t) != 0)
@@ -542,6 +552,12 @@ run_ask(struct tui *t)
 	if (all_done()) {
 		tui_msg(t, 0, "every step of the script is done: nothing to "
 		    "run");
+		return;
+	}
+	if ((w = script_witness_missing(&t->s, st.sc)) != NULL) {
+		tui_msg(t, 1, "the script names witness %s, who is not recorded "
+		    "for this session: add each witness on the Token screen "
+		    "(1, then w), then r again", w);
 		return;
 	}
 	if (needs_login() && !t->s.logged_in) {
@@ -618,6 +634,12 @@ script_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help script_help[] = {
+	{ "o", "open a ceremony script: its path is asked" },
+	{ "r", "run the next step, after its word (RUN N) is typed" },
+	{ "Up/Down", "choose a step to read its values" },
+	{ "f", "the script's check findings, or back to the step" },
+	{ "l", "log in to the token (as on screen 1)" },
+	{ "Enter", "back to the next step to run" },
 	{ NULL, NULL }
 };
 

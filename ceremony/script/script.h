@@ -88,6 +88,8 @@ int		 script_progress_set(struct db *, const struct script *,
 const char	*script_state_name(enum script_state);
 
 /* script_run.c */
+const char	*script_witness_missing(const struct session *,
+		    const struct script *);
 int		 script_begin(struct session *, const struct script *,
 		    struct script_progress *, int retry, const char *how);
 int		 script_step_run(struct session *, const struct script *,

@@ -378,11 +378,28 @@ script_audit(struct session *s, const struct script *sc, const char *op,
 	return session_audit(s, &e);
 }
 
+/* The first witness the script names who is not the session's, or NULL:
+ * the TUI names where to add one (the Token screen). */
+const char *
+script_witness_missing(const struct session *s, const struct script *sc)
+{
+	size_t	i, j;
+
+	for (i = 0; i < sc->nwitness; i++) {
+		for (j = 0; j < s->nwitness; j++)
+			if (strcmp(sc->witness[i], s->witness[j]) == 0)
+				break;
+		if (j == s->nwitness)
+			return sc->witness[i];
+	}
+	return NULL;
+}
+
 /* The people the script names are the session's. */
 static int
 script_people(const struct session *s, const struct script *sc)
 {
-	size_t	i, j;
+	const char	*w;
 
 	if (sc->operator != NULL && (s->operator == NULL ||
 	    strcmp(s->operator, sc->operator) != 0)) {
@@ -391,16 +408,10 @@ script_people(const struct session *s, const struct script *sc)
 		    sc->operator, s->operator != NULL ? s->operator : "nobody");
 		return 1;
 	}
-	for (i = 0; i < sc->nwitness; i++) {
-		for (j = 0; j < s->nwitness; j++)
-			if (strcmp(sc->witness[i], s->witness[j]) == 0)
-				break;
-		if (j == s->nwitness) {
-			err_set("the script names witness %s, who is not "
-			    "recorded for this session: name every witness "
-			    "(--witness NAME)", sc->witness[i]);
-			return 1;
-		}
+	if ((w = script_witness_missing(s, sc)) != NULL) {
+		err_set("the script names witness %s, who is not recorded for "
+		    "this session: name every witness (--witness NAME)", w);
+		return 1;
 	}
 	return 0;
 }
