@@ -41,7 +41,8 @@ shows "a mistyped word does nothing" "you typed \"create\", not CREATE: nothing 
 is "and nothing was written" "$(tree "$H")" "$before"
 
 keys c && wait_for "Type CREATE" && typed CREATE && keys Enter
-shows "CREATE creates the root" "Root certificate \(CA generation 1\)" 120
+shows "CREATE creates the root" "Root certificate \(CA generation 1, active\)" 120
+shows "with the rollover state line" "rollover +generation 1 active; no rollover pending"
 shows "the banner now asks for the first CRL" "no CRL issued for generation 1"
 scr=$(screen)
 fp=$(openssl x509 -in "$H/ca/gen-1.pem" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g')

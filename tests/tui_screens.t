@@ -66,13 +66,13 @@ shows "back at 80x24 the screen is repainted" "ca-gen1\.pem"
 scr=$(screen)
 like "the status bar" "$(printf '%s\n' "$scr" | sed -n 1p)" "token root: logged out \| gen 1 \|.* UTC$"
 like "the menu" "$(printf '%s\n' "$scr" | sed -n 3p)" "1 ?Token +2 ?Root +3 ?Sign .* 9 ?Rollover +0 ?Script +q Quit"
-like "the keys line at the foot" "$(printf '%s\n' "$scr" | sed -n 24p)" "e export the CA certificate"
+like "the keys line at the foot" "$(printf '%s\n' "$scr" | sed -n 24p)" "e CA cert  p PKCS#12  b bundle  n next CA"
 unlike "nothing left of the small screen" "$scr" "The terminal is"
 _tmux resize-window -t tui -x 120 -y 40
-shows_line "at 120x40 the keys move to the new foot" 40 "e export the CA certificate"
+shows_line "at 120x40 the keys move to the new foot" 40 "e CA cert  p PKCS#12  b bundle  n next CA"
 shows_line "and the time to the new right edge" 1 "^.{96}[0-9-]{10} [0-9:]{8} UTC$"
 _tmux resize-window -t tui -x 80 -y 24
-shows_line "and back at 80x24 again" 24 "e export the CA certificate"
+shows_line "and back at 80x24 again" 24 "e CA cert  p PKCS#12  b bundle  n next CA"
 
 is "SIGTERM ends the TUI with status 0" "$(tui_signal TERM)" 0
 is "nothing on stderr" "$(cat "$T/tui.err")" ""
