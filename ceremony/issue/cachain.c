@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "ceremony/issue/issue.h"
+#include "ceremony/session/session.h"
 
 /* Every certificate of a PEM file, in order. */
 int
@@ -336,4 +337,48 @@ int
 ca_links_all(const struct db *db, STACK_OF(X509) **out)
 {
 	return ca_collect(db, 0, out);
+}
+
+static int
+ca_install_audit(struct session *s, X509 *x, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	int			 len, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "ca.install";
+	e.ok = ok;
+	e.detail = ok ? "generation 1" : err_get();
+	if (x != NULL && (len = i2d_X509(x, &der)) > 0)
+		audit_add_in(&e, "cert", der, (size_t)len);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/*
+ * ca install from either front end: the certificate and the chain above it
+ * read from their files, then installed after a login; one audit record.
+ * *above is the chain read, for the front end to count.
+ */
+int
+ca_install_run(struct session *s, const char *cert, const char *chain,
+    STACK_OF(X509) **above)
+{
+	STACK_OF(X509)	*certs = NULL;
+	X509		*x;
+	int		 ok;
+
+	*above = NULL;
+	if (pem_certs_load(cert, &certs) != 0 ||
+	    pem_certs_load(chain, above) != 0) {
+		sk_X509_pop_free(certs, X509_free);
+		return 1;
+	}
+	x = sk_X509_value(certs, 0);
+	ok = session_login(s) == 0 && ca_install(s, x, *above) == 0;
+	ok = ca_install_audit(s, x, ok) == 0 && ok;
+	sk_X509_pop_free(certs, X509_free);
+	return !ok;
 }

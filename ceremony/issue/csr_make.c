@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "ceremony/issue/issue.h"
@@ -76,4 +77,63 @@ out:
 	X509_REQ_free(req);
 	hsm_key_free(key);
 	return rc;
+}
+
+static int
+request_write(const char *path, X509_REQ *req)
+{
+	BIO	*b;
+	char	*pem;
+	long	 len;
+	int	 rc = 1;
+
+	if ((b = BIO_new(BIO_s_mem())) == NULL)
+		return 1;
+	if (!PEM_write_bio_X509_REQ(b, req) ||
+	    (len = BIO_get_mem_data(b, &pem)) <= 0)
+		err_ossl("cannot encode the request");
+	else
+		rc = atomic_write(path, pem, (size_t)len, 0644, 1);
+	BIO_free(b);
+	return rc;
+}
+
+static int
+request_audit(struct session *s, const struct tmpl *t, X509_REQ *req, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	int			 len, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "csr.create";
+	e.ok = ok;
+	e.detail = ok ? t->name : err_get();
+	audit_add_in(&e, "template", t->raw, t->rawlen);
+	if (ok && (len = i2d_X509_REQ(req, &der)) > 0)
+		audit_add_out(&e, "csr", der, (size_t)len);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/*
+ * csr create from either front end: log in, the token signs the request,
+ * it is written to out (never over a file), and one audit record.
+ */
+int
+csr_create_run(struct session *s, const struct tmpl *t, const char *keyref,
+    const char *out, X509_REQ **req)
+{
+	int	ok;
+
+	*req = NULL;
+	if (t->kindv != TMPL_REQUEST) {
+		err_set("template %s is not a request template (kind = "
+		    "request)", t->path);
+		return 1;
+	}
+	ok = session_login(s) == 0 && request_create(s, t, keyref, req) == 0 &&
+	    request_write(out, *req) == 0;
+	return request_audit(s, t, *req, ok) != 0 || !ok;
 }

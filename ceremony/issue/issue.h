@@ -186,6 +186,8 @@ int		 ecverifier_check(const struct ecverifier *, const unsigned char *,
 /* csr_make.c */
 int		 request_create(struct session *, const struct tmpl *,
 		    const char *keyref, X509_REQ **);
+int		 csr_create_run(struct session *, const struct tmpl *,
+		    const char *keyref, const char *out, X509_REQ **);
 
 /* cachain.c */
 int		 pem_certs_load(const char *, STACK_OF(X509) **);
@@ -195,6 +197,8 @@ int		 chain_verify_signed(X509 *, X509 *, STACK_OF(X509) *);
 int		 ca_certs_all(const struct db *, STACK_OF(X509) **);
 int		 ca_links_all(const struct db *, STACK_OF(X509) **);
 int		 ca_install(struct session *, X509 *, STACK_OF(X509) *);
+int		 ca_install_run(struct session *, const char *cert,
+		    const char *chain, STACK_OF(X509) **above);
 
 /* sign.c */
 /* The issuing CA: the current generation's certificate and token key. */
