@@ -4,7 +4,12 @@
  * one already there chosen), 2. the profile reviewed, 3. the root created
  * after the officer types CREATE; then the certificate with its SHA-256
  * fingerprint in groups for the witnesses to read aloud, and where it was
- * exported.  Key generation and signing run on the worker thread.
+ * exported.  Key generation and signing run on the worker thread.  An
+ * issuing CA whose root is in another room does r (its key signs a
+ * request, csr_create_run as csr create) and i (the certificate its root
+ * signed installed, ca_install_run as ca install) instead of step 3.
+ * Once there is a CA, the active generation is shown with the rollover's
+ * state line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +24,7 @@
 #include "tui/tui.h"
 
 #define ROOT_TMPL	"root-ca.cnf"
+#define REQUEST_TMPL	"issuing-ca-request.cnf"
 
 static struct {
 	struct tmpl		 *tm;
@@ -38,6 +44,8 @@ static struct {
 	struct hsm_key		 *newkey;
 	struct findings		  f;
 	struct root_result	  r;
+	char			  path[4096];	/* r: the request's file */
+	char			  chain[4096];	/* i: the chain's file */
 } st;
 
 static void
@@ -137,7 +145,9 @@ root_draw_done(struct tui *t, int y)
 	BN_free(bn);
 	when_utc(cert_time(X509_get0_notBefore(st.ca)), a, sizeof(a));
 	when_utc(cert_time(X509_get0_notAfter(st.ca)), b, sizeof(b));
-	putf(y, 1, COLS - 2, "Root certificate (CA generation %d, active)",
+	/* An issuing CA installed with i (or ca install) is no root. */
+	putf(y, 1, COLS - 2, "%s certificate (CA generation %d, active)",
+	    X509_check_issued(st.ca, st.ca) == X509_V_OK ? "Root" : "CA",
 	    st.gen);
 	mvchgat(y++, 0, COLS, A_BOLD, 0, NULL);
 	snprintf(line, sizeof(line), "rollover   %s", st.state);
@@ -202,8 +212,8 @@ root_draw(struct tui *t, int top, int rows)
 		root_draw_done(t, y);
 		return;
 	}
-	tui_keys(t, " t key type   g generate key   Up/Down choose key   "
-	    "c create root   1-9 screens");
+	tui_keys(t, " t key type  g generate  Up/Down key  c create root  "
+	    "r request  i install");
 	if (st.tm == NULL) {
 		put(y, 1, COLS - 2, "The root template could not be read "
 		    "(see the message below).");
@@ -231,9 +241,11 @@ root_draw(struct tui *t, int top, int rows)
 	}
 	put(y++, 1, COLS - 2, "Step 2  the profile, for the witnesses to "
 	    "review");
-	y = root_draw_profile(y, last - 1);
-	put(y, 1, COLS - 2, "Step 3  create: press c and type CREATE; the "
+	y = root_draw_profile(y, last - 2);
+	put(y++, 1, COLS - 2, "Step 3  create: press c and type CREATE; the "
 	    "token signs the root");
+	put(y, 1, COLS - 2, "An issuing CA, its root elsewhere: r writes a "
+	    "request, i installs its CA");
 }
 
 static void *
@@ -314,10 +326,130 @@ root_create_confirmed(struct tui *t)
 	    root_arg(), root_create_done);
 }
 
+/* The chosen key as id:HEX, for the core; 1 when there is none. */
+static int
+root_keyref(struct tui *t)
+{
+	char	*id;
+
+	if (st.nkeys == 0) {
+		tui_msg(t, 1, "choose a key first (step 1)");
+		return 1;
+	}
+	if ((id = hex_encode(st.keys[st.sel]->id, st.keys[st.sel]->id_len,
+	    0)) == NULL)
+		return 1;
+	snprintf(st.keyref, sizeof(st.keyref), "id:%s", id);
+	free(id);
+	return 0;
+}
+
+static int
+request_work(void *arg)
+{
+	struct tmpl	*tm = NULL;
+	X509_REQ	*req = NULL;
+	int		 rc;
+
+	(void)arg;
+	if (tmpl_load(REQUEST_TMPL, &tm) != 0)
+		return 1;
+	rc = csr_create_run(&st.t->s, tm, st.keyref, st.path, &req);
+	X509_REQ_free(req);
+	tmpl_free(tm);
+	return rc;
+}
+
+static void
+request_done(struct tui *t, int rc)
+{
+	if (rc != 0)
+		tui_err(t, "no request");
+	else
+		tui_msg(t, 0, "request for key \"%s\" written to %s: carry it "
+		    "to the root, then i installs what it signed",
+		    st.keys[st.sel]->label, st.path);
+}
+
+static void
+request_to(struct tui *t, const char *path)
+{
+	if (*path == '\0') {
+		tui_msg(t, 1, "the request needs a file: press r again");
+		return;
+	}
+	snprintf(st.path, sizeof(st.path), "%s", path);
+	tui_run(t, "the token signs the request", request_work, root_arg(),
+	    request_done);
+}
+
+static int
+install_work(void *arg)
+{
+	STACK_OF(X509)	*above = NULL;
+	int		 rc;
+
+	(void)arg;
+	rc = ca_install_run(&st.t->s, st.path, st.chain, &above);
+	sk_X509_pop_free(above, X509_free);
+	return rc;
+}
+
+static void
+install_done(struct tui *t, int rc)
+{
+	if (rc != 0)
+		tui_err(t, "not installed");
+	else
+		tui_msg(t, 0, "installed %s as CA generation 1, the chain above "
+		    "it from %s", st.path, st.chain);
+	root_init(t);
+}
+
+static void
+install_chain(struct tui *t, const char *chain)
+{
+	snprintf(st.chain, sizeof(st.chain), "%s", chain);
+	tui_run(t, "the certificate is checked against the token's key and "
+	    "its chain", install_work, root_arg(), install_done);
+}
+
+static void
+install_cert(struct tui *t, const char *cert)
+{
+	snprintf(st.path, sizeof(st.path), "%s", cert);
+	tui_prompt(t, "The chain above it, up to the root (a PEM file; Enter "
+	    "installs, Esc cancels):", "", install_chain);
+}
+
+/* r and i: this CA's certificate comes from a root in another room. */
+static void
+root_issuing_key(struct tui *t, int ch)
+{
+	char	initial[4200];
+
+	if (!t->s.logged_in) {
+		tui_msg(t, 1, "log in first (screen 1, then l)");
+		return;
+	}
+	if (ch == 'i') {
+		tui_prompt(t, "The CA certificate its root signed (a PEM file; "
+		    "Esc cancels):", "", install_cert);
+		return;
+	}
+	if (root_keyref(t) != 0)
+		return;
+	export_dir_of(&t->s, initial, sizeof(initial));
+	snprintf(initial + strlen(initial), sizeof(initial) - strlen(initial),
+	    "/%s.csr", st.keys[st.sel]->label);
+	tui_prompt(t, "File for the request, signed by the chosen key (Enter "
+	    "writes it, Esc cancels):", initial, request_to);
+}
+
 static void
 root_key(struct tui *t, int ch)
 {
-	char	q[256], *id;
+	char	q[256];
 
 	if (st.ca != NULL || st.tm == NULL)
 		return;
@@ -342,16 +474,13 @@ root_key(struct tui *t, int ch)
 		    st.tm->key_types[st.type].name);
 		tui_prompt(t, q, "root-gen1", root_generate);
 		break;
+	case 'r':
+	case 'i':
+		root_issuing_key(t, ch);
+		break;
 	case 'c':
-		if (st.nkeys == 0) {
-			tui_msg(t, 1, "choose a key first (step 1)");
+		if (root_keyref(t) != 0)
 			break;
-		}
-		if ((id = hex_encode(st.keys[st.sel]->id,
-		    st.keys[st.sel]->id_len, 0)) == NULL)
-			break;
-		snprintf(st.keyref, sizeof(st.keyref), "id:%s", id);
-		free(id);
 		snprintf(q, sizeof(q), "Type CREATE to have the token sign the "
 		    "root certificate with key \"%s\" (Esc cancels):",
 		    st.keys[st.sel]->label);
@@ -367,6 +496,9 @@ static const struct key_help root_help[] = {
 	{ "g", "generate a key of that type on the token (a label is asked)" },
 	{ "Up/Down", "choose the key the root is made with" },
 	{ "c", "create the root: the token signs it (type CREATE)" },
+	{ "r", "an issuing CA: the chosen key signs a request for its root" },
+	{ "i", "an issuing CA: install the certificate its root signed, with "
+	    "the chain" },
 	{ NULL, NULL }
 };
 
