@@ -27,6 +27,10 @@ keys p
 shows "p lists the valid certificates" "PKCS#12 archive of which certificate\?"
 shows "the signed one among them, with its profile" "^ *$S +[0-9-]{10} expressway-server"
 shows "and its subject whole" "CN=vcs\.example\.com,O=Example,C=XX"
+# body_uncut DESC: no line of the screen's body fills its width
+# (put() stops there: a line that fills it was cut).
+body_uncut() { is "$1" "$(screen | sed -n '5,18p' | awk 'length($0) >= 79')" ""; }
+body_uncut "at 80x24 nothing in the list is cut"
 
 pick() {	# the signed certificate, the last in the list
 	keys 8 p && wait_for "of which certificate" && keys End Enter &&
@@ -48,6 +52,7 @@ shows_text "a short password is refused, saying how long it must be" "the PKCS#1
 is "nothing made either" "$(ls "$H/p12")" ""
 keys 8 p && wait_for "of which certificate" && keys Escape
 shows "Esc leaves the list" "Export directory"
+body_uncut "nor in the files, the path and hashes whole"
 
 pick && typed "$PW" && keys Enter && wait_for "again" && typed "$PW" && keys Enter
 P12=$H/p12/$S.p12

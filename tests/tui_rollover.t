@@ -37,6 +37,8 @@ keys p && wait_for "Type PREPARE" && typed PREPARE && keys Enter
 shows "a second rollover: generation 3, active at once" "generation 3 prepared, now active, switch-over due: recorded at" 120
 shows "starting now, it is due" "gen 3 active, switch-over due,"
 shows "every generation is listed, none cut off" "^ gen 1 retired, "
+is "no line of the screen's body fills its width (cut)" \
+	"$(screen | sed -n '5,18p' | awk 'length($0) >= 79')" ""
 shows "the state line says the same" "Now: generation 3 active, switch-over due: recorded at the next"
 unlike "and nothing calls it pending" "$(screen)" "gen 3 +pending|generation 3 pending|\(pending\)"
 keys s
