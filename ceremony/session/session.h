@@ -28,6 +28,8 @@ int		 session_open_module(struct session *);
 int		 session_open_token(struct session *);
 int		 session_login(struct session *);
 int		 session_login_with(struct session *, struct secret *);
+int		 session_login_failed(struct session *, const char *reason);
+int		 session_share_refused(struct session *);
 int		 session_logout(struct session *);
 void		 session_close(struct session *);
 int		 session_audit(struct session *, struct audit_entry *);
