@@ -36,6 +36,12 @@ int		 session_audit(struct session *, struct audit_entry *);
 int		 session_key(struct session *, const struct tmpl *, const char *,
 		    struct hsm_key **);
 
+/* witness.c */
+int		 session_person_check(const char *);
+int		 session_witness_add(struct session *, const char *);
+int		 session_witness_remove(struct session *, size_t,
+		    const char **);
+
 /* room.c */
 /* A network interface that matters in the room: up, or wireless. */
 struct room_if {
