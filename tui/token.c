@@ -34,6 +34,9 @@ static struct {
 	struct share		*sh;
 	size_t			 nsh;
 	char			 custodian[SHARE_NAME_MAX + 1];
+	/* what the shares are for: NULL a login, else a reshare (quorum.c) */
+	void			(*then)(struct tui *, const struct share *,
+				    size_t);
 	/* the names typed here (those of --witness are argv's) */
 	char			*named[8];
 } st;
@@ -45,6 +48,7 @@ shares_drop(void)
 		OPENSSL_secure_clear_free(st.sh, sizeof(*st.sh) * SHARE_N_MAX);
 	st.sh = NULL;
 	st.nsh = 0;
+	st.then = NULL;
 }
 
 static void
@@ -138,7 +142,7 @@ token_draw(struct tui *t, int top, int rows)
 		    st.v[i].slot_id, st.v[i].present ? st.v[i].label : "-",
 		    st.v[i].serial, pin_state(&st.v[i]));
 	tui_keys(t, " l log in  s log in by shares  o log out  w add witness  "
-	    "x remove  r refresh");
+	    "x remove  k quorum");
 }
 
 static void
@@ -199,7 +203,8 @@ share_code_done(struct tui *t, struct secret *code)
 	}
 	if (bad) {
 		OPENSSL_cleanse(sh, sizeof(*sh));
-		(void)session_share_refused(&t->s);
+		if (st.then == NULL)	/* a login's: audited as one */
+			(void)session_share_refused(&t->s);
 		share_ask(t);
 		tui_err(t, "share refused");
 		return;
@@ -209,6 +214,11 @@ share_code_done(struct tui *t, struct secret *code)
 		share_ask(t);
 		tui_msg(t, 0, "share %d of %s accepted (checksum good): %zu of "
 		    "%d", sh->index, st.custodian, st.nsh, st.sh[0].m);
+		return;
+	}
+	if (st.then != NULL) {
+		st.then(t, st.sh, st.nsh);
+		shares_drop();
 		return;
 	}
 	shares_login(t);
@@ -255,6 +265,15 @@ shares_start(struct tui *t)
 		return;
 	}
 	share_ask(t);
+}
+
+/* M custodians' shares for something other than the login (a reshare). */
+void
+token_shares_ask(struct tui *t, void (*then)(struct tui *,
+    const struct share *, size_t))
+{
+	shares_start(t);
+	st.then = then;
 }
 
 /* A witness typed: the core's rule, then kept in a copy of our own. */
@@ -383,6 +402,9 @@ token_key(struct tui *t, int ch)
 	case 'x':
 		witness_key(t, ch);
 		break;
+	case 'k':
+		token_quorum(t);
+		break;
 	case 'r':
 		token_init(t);
 		break;
@@ -397,6 +419,8 @@ static const struct key_help token_help[] = {
 	{ "o", "log out: the audit session is closed and sealed" },
 	{ "w", "add a witness (before the login, which records them)" },
 	{ "x", "remove a witness named by mistake, by its number" },
+	{ "k", "quorum: split the PIN among custodians, or reshare (logged "
+	    "in with shares), the share files written to a folder" },
 	{ "r", "read the slots and tokens again" },
 	{ "Up Down", "move in the list of slots" },
 	{ NULL, NULL }

@@ -160,6 +160,15 @@ pin_read(struct pin_source *p, struct secret **out)
 	return secret_read_tty(prompt, 0, out);
 }
 
+/* A PIN the front end holds (the TUI's masked field), kept as --pin-fd's
+ * is until pin_source_clear; p owns it from here. */
+void
+pin_source_set_pin(struct pin_source *p, struct secret *pin)
+{
+	secret_free(p->cached);
+	p->cached = pin;
+}
+
 void
 pin_source_clear(struct pin_source *p)
 {

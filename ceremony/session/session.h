@@ -18,6 +18,7 @@ int		 pin_source_add_share(struct pin_source *, const char *file,
 int		 pin_source_set_shares(struct pin_source *,
 		    const struct share *, size_t);
 int		 pin_read(struct pin_source *, struct secret **);
+void		 pin_source_set_pin(struct pin_source *, struct secret *);
 void		 pin_source_clear(struct pin_source *);
 
 /* session.c */
