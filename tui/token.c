@@ -92,6 +92,9 @@ pin_state(const struct hsm_token_info *i)
 	return "ready";
 }
 
+/* A no-break space: a number stays with its name where the line wraps. */
+#define NBSP	"\xc2\xa0"
+
 /* The witnesses, numbered for x, wrapped: every name whole. */
 static int
 witnesses_draw(struct tui *t, int y)
@@ -107,8 +110,8 @@ witnesses_draw(struct tui *t, int y)
 		    "person watching, before the login records them");
 	line[0] = '\0';
 	for (i = 0; i < s->nwitness && n < sizeof(line); i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%zu %s",
-		    i > 0 ? ",  " : "", i + 1, s->witness[i]);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%zu%s%s",
+		    i > 0 ? ",  " : "", i + 1, NBSP, s->witness[i]);
 	if (n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n, s->logged_in ?
 		    "  (recorded in this session)" : "  (recorded at the login)");
