@@ -45,6 +45,8 @@ struct pin_source {
 	size_t		 nshares;
 	char		 qid[2 * SHARE_QID_LEN + 1];	/* of the shares */
 	char		 quorum[512];	/* who gave them, for the audit */
+	int		 share_refused;	/* a share read was not one of the
+					   quorum: a failed login */
 };
 
 /*
@@ -87,6 +89,8 @@ struct session {
 	struct intake		*intake;	/* the request parser, started
 						   before the login */
 	int			 logged_in;
+	unsigned		 login_failures;	/* since the last login,
+						   each audited (login.failed) */
 	unsigned long long	 audit_session;	/* its session.open, 0 none */
 	struct room_clock	 clock;		/* --clock-confirmed, tty, TUI */
 	session_ask_cb		 ask;		/* the front end's; NULL: no

@@ -23,7 +23,7 @@ BADA=$other${A:1}
 
 tui_start --home "$H"
 keys 1
-shows "the token screen offers the custodians' login" "s log in with custodians' shares"
+shows "the token screen offers the custodians' login" "s log in by shares"
 keys s
 shows "s asks the first custodian's name" "Custodian 1: your name as on your share"
 typed anna && keys Enter

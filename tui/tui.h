@@ -130,4 +130,10 @@ extern const struct screen	screen_token, screen_root, screen_sign,
 extern const struct screen	screen_script;
 int		 script_screen_open(struct tui *, const char *path);
 
+/* token.c, quorum.c: the custodians' shares asked on the token screen,
+ * then handed to then (a reshare); the token screen's quorum (k). */
+void		 token_shares_ask(struct tui *, void (*then)(struct tui *,
+		    const struct share *, size_t));
+void		 token_quorum(struct tui *);
+
 #endif

@@ -40,28 +40,22 @@ opt_pin(struct session *s, int code, const char *arg)
 	    NULL, code == OPT_SHARE_FD ? arg : NULL);
 }
 
-/* --operator and --witness: names for the audit log and transcripts. */
+/* --operator and --witness: names for the audit log and transcripts,
+ * by the core's one rule (witness.c), as the TUI's are. */
 static int
 opt_person(struct session *s, int code, const char *arg)
 {
-	size_t	max = sizeof(s->witness) / sizeof(s->witness[0]);
+	int	bad;
 
-	if (*arg == '\0' || strpbrk(arg, "\t\n\\,=") != NULL) {
-		err_set("--%s: give a plain name (no tab, newline, backslash, "
-		    "comma or '=')", code == OPT_OPERATOR ? "operator" :
-		    "witness");
-		return 1;
-	}
 	if (code == OPT_OPERATOR) {
-		s->operator = arg;
-		return 0;
-	}
-	if (s->nwitness == max) {
-		err_set("--witness: at most %zu witnesses", max);
-		return 1;
-	}
-	s->witness[s->nwitness++] = arg;
-	return 0;
+		if ((bad = session_person_check(arg)) == 0)
+			s->operator = arg;
+	} else
+		bad = session_witness_add(s, arg);
+	if (bad)
+		err_context("--%s", code == OPT_OPERATOR ? "operator" :
+		    "witness");
+	return bad;
 }
 
 /*

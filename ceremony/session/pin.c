@@ -24,6 +24,7 @@ pin_source_init(struct pin_source *p, const char *what, const char *fdopt)
 	p->nshares = 0;
 	p->qid[0] = '\0';
 	p->quorum[0] = '\0';
+	p->share_refused = 0;
 }
 
 int
@@ -55,10 +56,12 @@ pin_source_add_share(struct pin_source *p, const char *file, const char *fd)
 	return 0;
 }
 
-/* Read and check one share; src names it in errors. */
+/* Read and check one share; src names it in errors.  A file read that is
+ * not a share of a quorum sets *refused: a failed login, where a file
+ * that could not be read safely is not. */
 static int
 share_read(const struct pin_share *ps, char *src, size_t srclen,
-    struct share *sh)
+    struct share *sh, int *refused)
 {
 	struct secret	*text = NULL;
 	int		 rc;
@@ -72,8 +75,8 @@ share_read(const struct pin_share *ps, char *src, size_t srclen,
 		rc = secret_read_text_fd(ps->fd, src, &text);
 		close(ps->fd);
 	}
-	if (rc == 0)
-		rc = share_parse(text->buf, src, sh);
+	if (rc == 0 && (rc = share_parse(text->buf, src, sh)) != 0)
+		*refused = 1;
 	secret_free(text);
 	return rc;
 }
@@ -116,13 +119,15 @@ pin_from_shares(struct pin_source *p)
 		return 1;
 	}
 	for (i = 0; i < p->nshares; i++)
-		if (share_read(&p->shares[i], src, sizeof(src), &v[i]) != 0) {
+		if (share_read(&p->shares[i], src, sizeof(src), &v[i],
+		    &p->share_refused) != 0) {
 			for (i++; i < p->nshares; i++)	/* not read: close */
 				if (p->shares[i].file == NULL)
 					close(p->shares[i].fd);
 			goto out;
 		}
-	rc = pin_source_set_shares(p, v, p->nshares);
+	if ((rc = pin_source_set_shares(p, v, p->nshares)) != 0)
+		p->share_refused = 1;
 out:
 	p->nshares = 0;		/* read once, as a descriptor can be */
 	OPENSSL_secure_clear_free(v, sz);
@@ -153,6 +158,15 @@ pin_read(struct pin_source *p, struct secret **out)
 	}
 	snprintf(prompt, sizeof(prompt), "%s", p->what);
 	return secret_read_tty(prompt, 0, out);
+}
+
+/* A PIN the front end holds (the TUI's masked field), kept as --pin-fd's
+ * is until pin_source_clear; p owns it from here. */
+void
+pin_source_set_pin(struct pin_source *p, struct secret *pin)
+{
+	secret_free(p->cached);
+	p->cached = pin;
 }
 
 void

@@ -129,25 +129,82 @@ session_quorum_check(struct session *s)
 	return 0;
 }
 
+/*
+ * A login that failed (a wrong or locked PIN, a share refused): its
+ * login.failed record, the count of failures since the last login in
+ * this process, and why in words.  The reason is the caller's: for a PIN
+ * the token's error line (it never holds the PIN), for shares a fixed
+ * text, since a share's error quotes the mistyped group.  With no data
+ * directory open there is no log to write to, and nothing is recorded.
+ * Always 1, the login's message kept first (session_audit).
+ */
+int
+session_login_failed(struct session *s, const char *reason)
+{
+	const struct hsm_token_info	*tok = NULL;
+	struct audit_entry		 e;
+	char				 detail[1280];
+
+	s->login_failures++;
+	if (s->hsm != NULL)
+		tok = hsm_token(s->hsm);
+	snprintf(detail, sizeof(detail), "token=%s serial=%s failures=%u "
+	    "reason=%s", tok != NULL ? tok->label : "-", tok != NULL ?
+	    tok->serial : "-", s->login_failures, reason);
+	memset(&e, 0, sizeof(e));
+	e.op = "login.failed";
+	e.ok = 0;
+	e.detail = detail;
+	(void)session_audit(s, &e);
+	return 1;
+}
+
+/* What a refused share is recorded as: never its code. */
+#define SHARE_REFUSED	"a custodian's share was refused (mistyped, or not " \
+	"of the token's quorum)"
+
+/* A share the TUI's masked field refused, as the command line's are. */
+int
+session_share_refused(struct session *s)
+{
+	return session_login_failed(s, SHARE_REFUSED);
+}
+
 /* C_Login with pin (shares of an old quorum refused first), wiped and
  * freed on the line after, whatever came of it; the audit session opens
- * once logged in. */
+ * once logged in, a failure is audited. */
 static int
 session_login_pin(struct session *s, struct secret *pin)
 {
+	char	why[1024];
 	int	rc;
 
 	if (session_quorum_check(s) != 0) {
 		secret_free(pin);
-		return 1;
+		return session_login_failed(s, "the shares are of an old "
+		    "quorum, not the token's (nothing was tried on the token)");
 	}
 	rc = hsm_login(s->hsm, pin);
 	secret_free(pin);
-	if (rc == 0) {
-		s->logged_in = 1;
-		rc = audit_session_open(s);
+	if (rc != 0) {
+		snprintf(why, sizeof(why), "%s", err_get());
+		return session_login_failed(s, why);
 	}
-	return rc;
+	s->logged_in = 1;
+	s->login_failures = 0;
+	return audit_session_open(s);
+}
+
+/* The PIN from the session's source; shares that do not make one (not
+ * a share file that could not be read safely) are a failed login. */
+static int
+session_pin_read(struct session *s, struct secret **pin)
+{
+	s->pin.share_refused = 0;
+	if (pin_read(&s->pin, pin) == 0)
+		return 0;
+	return s->pin.share_refused ? session_login_failed(s, SHARE_REFUSED) :
+	    1;
 }
 
 /*
@@ -167,7 +224,7 @@ session_login(struct session *s)
 	if (room_login_check(s) != 0 || intake_start(s) != 0 ||
 	    session_open_token(s) != 0)
 		return 1;
-	if (pin_read(&s->pin, &pin) != 0)
+	if (session_pin_read(s, &pin) != 0)
 		return 1;
 	return session_login_pin(s, pin);
 }

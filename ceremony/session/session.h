@@ -18,6 +18,7 @@ int		 pin_source_add_share(struct pin_source *, const char *file,
 int		 pin_source_set_shares(struct pin_source *,
 		    const struct share *, size_t);
 int		 pin_read(struct pin_source *, struct secret **);
+void		 pin_source_set_pin(struct pin_source *, struct secret *);
 void		 pin_source_clear(struct pin_source *);
 
 /* session.c */
@@ -28,11 +29,19 @@ int		 session_open_module(struct session *);
 int		 session_open_token(struct session *);
 int		 session_login(struct session *);
 int		 session_login_with(struct session *, struct secret *);
+int		 session_login_failed(struct session *, const char *reason);
+int		 session_share_refused(struct session *);
 int		 session_logout(struct session *);
 void		 session_close(struct session *);
 int		 session_audit(struct session *, struct audit_entry *);
 int		 session_key(struct session *, const struct tmpl *, const char *,
 		    struct hsm_key **);
+
+/* witness.c */
+int		 session_person_check(const char *);
+int		 session_witness_add(struct session *, const char *);
+int		 session_witness_remove(struct session *, size_t,
+		    const char **);
 
 /* room.c */
 /* A network interface that matters in the room: up, or wireless. */
