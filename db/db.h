@@ -213,6 +213,8 @@ void		 audit_add_in(struct audit_entry *, const char *,
 		    const void *, size_t);
 void		 audit_add_out(struct audit_entry *, const char *,
 		    const void *, size_t);
+void		 audit_add_in_hash(struct audit_entry *, const char *,
+		    const char *sha256);
 void		 audit_add_out_hash(struct audit_entry *, const char *,
 		    const char *sha256);
 int		 db_audit_head(struct db *, unsigned long long *seq,
