@@ -234,9 +234,11 @@ main(int argc, char **argv)
 			return 1;
 	for (k = 0; k < n; k++)
 		pthread_join(t[k], NULL);
-	if (g.failed || write_index(&g) != 0) {
+	k = g.failed || write_index(&g) != 0;
+	if (k)
 		fprintf(stderr, "bench-ossl-gen: writing %s failed\n", g.dir);
-		return 1;
-	}
-	return 0;
+	X509_free(g.ca);
+	EVP_PKEY_free(g.cakey);
+	EVP_PKEY_free(g.leaf);
+	return k;
 }
