@@ -90,6 +90,21 @@ like "audited with the index's hash" "$(grep op=db.import-openssl "$T/h4/audit.l
 unlike "no staging folder left" "$(ls -a "$T/h4")" '^\.import'
 ok "the imported database verifies" c db verify --home "$T/h4"
 
+# The verifying threads under helgrind (the plain build: valgrind and the
+# sanitizers do not mix): no data race, no lock misuse.
+if command -v valgrind > /dev/null && [ "${BUILD##*/}" = build ]; then
+	head -16 "$D/index.txt" > "$T/i16.txt"
+	c init --home "$T/hg" --module "$MODULE" --token osc > /dev/null
+	ok "import with four threads under helgrind" env CEREMONY_THREADS=4 valgrind -q --tool=helgrind \
+		--log-file="$T/hg.log" --error-exitcode=99 --suppressions="$TOP/tests/helgrind.supp" \
+		"$CEREMONY" db import-openssl "$T/i16.txt" "$D/newcerts" --ca "$D/ca.pem" --home "$T/hg" ||
+		sed 's/^/#   /' "$T/hg.log" | head -40
+	is "... the same index as one thread's first 16" "$(awk -F'\t' '$1 == "R" { print $6 }' "$T/hg/index.txt" | tr -d '\n')" \
+		"$(cut -f4 "$T/i16.txt" | tr -d '\n')"
+else
+	skip 2 "helgrind runs on the plain build with valgrind"
+fi
+
 # The CRL of the imported database, field by field against openssl's own.
 sed '/^idp/d' "$TOP/templates/crl.cnf" > "$T/crl.cnf"
 ok "crl issue on the imported database" c crl issue --home "$T/h4" --pin-file "$T/pin" --template "$T/crl.cnf"
