@@ -98,6 +98,7 @@ int		 rmtree(const char *);
 /* open.c */
 #define DB_OPEN_NOINDEX	0x1	/* leave the index on disk: db_index_find */
 #define DB_OPEN_READONLY 0x2	/* change no file: no repair, no settling */
+#define DB_OPEN_NOCERTS	0x4	/* writes no certificate: leave certs/ unswept */
 int		 db_open(const char *home, struct db **);
 int		 db_open_flags(const char *home, int flags, struct db **);
 void		 db_close(struct db *);

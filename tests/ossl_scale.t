@@ -128,6 +128,13 @@ is "ceremony's CRL lists $N serials" "$(echo "$ours" | wc -l)" "$N"
 is "every serial, revocation date, reason and invalidity date as openssl ca's" "$ours" "$theirs"
 like "... keyCompromise with its invalidity date among them" "$ours" '\|Key Compromise\|Oct 3[01] .* 2026 GMT$'
 ok "ceremony's CRL verifies under the CA" openssl crl -inform DER -in "$T/h4/crls/gen-1/1.crl" -noout -verify -CAfile "$D/ca.pem"
+# A later CRL does not read certs/ (a file per certificate) for what an
+# interrupted write left; the next command that writes certificates does.
+touch "$T/h4/certs/.X.pem.tmp-0123456789ab"
+ok "a later crl issue" c crl issue --home "$T/h4" --pin-file "$T/pin" --template "$T/crl.cnf"
+ok "... leaves certs/ as it is" test -e "$T/h4/certs/.X.pem.tmp-0123456789ab"
+ok "db recover, a command that writes certificates" c db recover --home "$T/h4"
+ok "... removes the temporary file" test ! -e "$T/h4/certs/.X.pem.tmp-0123456789ab"
 
 # A bad signature in the middle, under threads.
 B=$T/bad
