@@ -20,7 +20,7 @@ CORE_O   = $(CORE:%.c=$(BUILD)/obj/%.o)
 APP_O    = $(APP:%.c=$(BUILD)/obj/%.o)
 LIB_O    = $(filter-out $(BUILD)/obj/ceremony/cli/main.o,$(CORE_O) $(APP_O))
 
-all: $(BUILD)/ceremony $(UNITS) man
+all: $(BUILD)/ceremony $(UNITS) man $(BUILD)/bench-ossl-gen
 
 # Manual pages: ceremony(1) from the command and option tables of the
 # binary itself, the file formats from the docs (scripts/md2man).
@@ -132,8 +132,13 @@ uninstall:
 $(BUILD)/bench-rawsign: bench/rawsign.c $(LIB_O)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
+# An openssl ca database's bulk, each certificate signed (bench/ossl-db).
+$(BUILD)/bench-ossl-gen: bench/ossl-gen.c
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
 bench:
 	bench/run
+	bench/ossl-db
 
 .PHONY: bench
 

@@ -51,6 +51,16 @@ audit_add_out(struct audit_entry *e, const char *role, const void *data,
 	add_item(e->out, &e->nout, role, data, len);
 }
 
+/* An input hashed as it was read (a large index): its SHA-256 in hex. */
+void
+audit_add_in_hash(struct audit_entry *e, const char *role,
+    const char *sha256)
+{
+	add_item(e->in, &e->nin, role, NULL, 0);
+	if (e->nin <= AUDIT_ITEMS_MAX)
+		e->in[e->nin - 1].sha256 = sha256;
+}
+
 /* An output hashed as it was written (a large CRL): its SHA-256 in hex. */
 void
 audit_add_out_hash(struct audit_entry *e, const char *role,

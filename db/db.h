@@ -98,6 +98,7 @@ int		 rmtree(const char *);
 /* open.c */
 #define DB_OPEN_NOINDEX	0x1	/* leave the index on disk: db_index_find */
 #define DB_OPEN_READONLY 0x2	/* change no file: no repair, no settling */
+#define DB_OPEN_NOCERTS	0x4	/* writes no certificate: leave certs/ unswept */
 int		 db_open(const char *home, struct db **);
 int		 db_open_flags(const char *home, int flags, struct db **);
 void		 db_close(struct db *);
@@ -213,6 +214,8 @@ void		 audit_add_in(struct audit_entry *, const char *,
 		    const void *, size_t);
 void		 audit_add_out(struct audit_entry *, const char *,
 		    const void *, size_t);
+void		 audit_add_in_hash(struct audit_entry *, const char *,
+		    const char *sha256);
 void		 audit_add_out_hash(struct audit_entry *, const char *,
 		    const char *sha256);
 int		 db_audit_head(struct db *, unsigned long long *seq,

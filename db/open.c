@@ -73,8 +73,14 @@ sweep_dir(const char *dir)
 	closedir(d);
 }
 
+/*
+ * certs/ holds a file per certificate, a million after a large import:
+ * a command that writes no certificate (crl issue) leaves it unread.  A
+ * temporary file there is a dotfile nothing reads; the next command that
+ * writes certificates removes it.
+ */
 static void
-sweep_tmp(const struct db *db)
+sweep_tmp(const struct db *db, int flags)
 {
 	char	*p;
 	size_t	 i;
@@ -85,11 +91,15 @@ sweep_tmp(const struct db *db)
 		sweep_dir(p);
 		free(p);
 	}
-	for (i = 0; db_subdirs[i] != NULL; i++)
+	for (i = 0; db_subdirs[i] != NULL; i++) {
+		if ((flags & DB_OPEN_NOCERTS) &&
+		    strcmp(db_subdirs[i], "certs") == 0)
+			continue;
 		if ((p = db_path(db, db_subdirs[i])) != NULL) {
 			sweep_dir(p);
 			free(p);
 		}
+	}
 }
 
 static int
@@ -150,7 +160,7 @@ db_open_flags(const char *home, int flags, struct db **out)
 	    db_lock(db, (flags & DB_OPEN_READONLY) != 0))
 		goto out;
 	if (!(flags & DB_OPEN_READONLY))
-		sweep_tmp(db);
+		sweep_tmp(db, flags);
 	if ((cnf = db_path(db, "ceremony.cnf")) == NULL ||
 	    db_config_load(cnf, &db->cfg) ||
 	    (!(flags & DB_OPEN_READONLY) && db_repair(db)) ||

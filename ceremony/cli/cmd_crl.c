@@ -76,8 +76,9 @@ crl_start(struct session *s, const char *name, int argc, char **argv,
 	    crl_tmpl_load(a->tmpl != NULL ? a->tmpl : TMPL_DEFAULT_CRL, t) != 0)
 		return 1;
 	/* The index stays on disk: crlsrc streams it.  crl status only
-	 * reads, and changes no file. */
-	if (db_open_flags(s->home, DB_OPEN_NOINDEX |
+	 * reads, and changes no file; none of them writes a certificate,
+	 * so certs/ (a file each) is not read for temporary files. */
+	if (db_open_flags(s->home, DB_OPEN_NOINDEX | DB_OPEN_NOCERTS |
 	    (strcmp(name, "crl status") == 0 ? DB_OPEN_READONLY : 0),
 	    &s->db) != 0)
 		return 1;

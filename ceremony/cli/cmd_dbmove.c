@@ -24,8 +24,8 @@ import_audit(struct session *s, const struct ossl_import *im, int ok)
 	snprintf(detail, sizeof(detail), "%zu valid, %zu revoked, latest CRL "
 	    "number %llu", im->valid, im->revoked, im->crl_number);
 	e.detail = ok ? detail : err_get();
-	if (im->raw != NULL)
-		audit_add_in(&e, "index", im->raw, im->rawlen);
+	if (im->sha256[0] != '\0')
+		audit_add_in_hash(&e, "index", im->sha256);
 	return session_audit(s, &e);
 }
 
@@ -50,6 +50,9 @@ cmd_db_import_openssl(int argc, char **argv)
 		    "--ca CA.pem: see ceremony db import-openssl --help");
 		return cmd_fail(&s);
 	}
+	/* How many threads verify: CEREMONY_THREADS, else one per core. */
+	if (getenv("CEREMONY_THREADS") != NULL)
+		im.threads = atoi(getenv("CEREMONY_THREADS"));
 	im.index = argv[optind];
 	im.dirs = argv + optind + 1;
 	im.ndirs = (size_t)(argc - optind - 1);

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * ceremony db import-openssl INDEX DIR...: a CA run by hand with `openssl
- * ca` or easy-rsa moves into a new data directory.  Everything is read
- * and checked first (every index line parsed, every certificate found in
- * one of the DIRs, its serial and expiry the index's, its signature the
- * CA's; the latest CRL the CA's, with the number crlnumber says), then
- * written: the CA certificate as generation 1, the certificates, the
- * CRL, and the index in one append (reserved, valid, revoked: the
- * revocation time, reason and compromise time kept).  The next CRL
- * number continues openssl's.
+ * ca` or easy-rsa moves into a new data directory.  The CA certificate
+ * and the latest CRL are read and checked first (the CA's, with the
+ * number crlnumber says); then INDEX is streamed (ossl_stream.c): every
+ * line parsed, every certificate found in one of the DIRs, its serial and
+ * expiry the line's, its signature the CA's, checked on every core and
+ * staged, its index records (reserved, valid, revoked: the revocation
+ * time, reason and compromise time kept) with it.  Only when all of it
+ * passed is anything written to the database: the CA certificate as
+ * generation 1, the CRL, then the staged certificates and index put in
+ * place (ossl_stage.c).  The next CRL number continues openssl's.
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -26,132 +29,6 @@
 
 #include "ceremony/issue/issue.h"
 #include "ceremony/migrate/migrate.h"
-
-#define OSSL_INDEX_MAX	(512 * 1024 * 1024)
-#define IMPORT_PROFILE	"imported"
-
-/* SERIAL.pem or SERIAL.crt in one of the directories. */
-static X509 *
-import_find_cert(const struct ossl_import *im, const char *serial)
-{
-	static const char	*ext[] = { "pem", "crt", NULL };
-	STACK_OF(X509)		*sk = NULL;
-	X509			*x = NULL;
-	char			 path[4096];
-	size_t			 i, k;
-
-	for (i = 0; i < im->ndirs; i++)
-		for (k = 0; ext[k] != NULL; k++) {
-			snprintf(path, sizeof(path), "%s/%s.%s", im->dirs[i],
-			    serial, ext[k]);
-			if (access(path, F_OK) != 0)
-				continue;
-			if (pem_certs_load(path, &sk) != 0)
-				return NULL;
-			x = sk_X509_shift(sk);
-			sk_X509_pop_free(sk, X509_free);
-			return x;
-		}
-	err_set("no certificate file %s.pem or %s.crt in the directories "
-	    "given", serial, serial);
-	return NULL;
-}
-
-/* The certificate against its index line and the CA. */
-static int
-import_check_cert(const struct ossl_import *im, struct import_entry *e)
-{
-	BIGNUM	*bn = NULL;
-	char	*hex = NULL;
-	int	 rc = 1;
-
-	if ((e->cert = import_find_cert(im, e->r.serial)) == NULL)
-		return 1;
-	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(e->cert),
-	    NULL)) == NULL || (hex = BN_bn2hex(bn)) == NULL ||
-	    strcmp(hex, e->r.serial) != 0)
-		err_set("its certificate file holds serial %s",
-		    hex != NULL ? hex : "?");
-	else if (X509_check_issued(im->ca, e->cert) != X509_V_OK ||
-	    X509_verify(e->cert, X509_get0_pubkey(im->ca)) != 1)
-		err_set("its certificate is not signed by the CA given");
-	else if (cert_time(X509_get0_notAfter(e->cert)) != e->r.not_after)
-		err_set("its expiry is not the certificate's notAfter");
-	else if ((e->r.subject = name_text(X509_get_subject_name(e->cert))) ==
-	    NULL)
-		err_set("out of memory");
-	else
-		rc = 0;
-	OPENSSL_free(hex);
-	BN_free(bn);
-	ERR_clear_error();
-	return rc;
-}
-
-static int
-entry_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct import_entry *)a)->r.serial,
-	    ((const struct import_entry *)b)->r.serial);
-}
-
-/* Every line of INDEX, each with its certificate; no serial twice. */
-static int
-import_read_index(struct ossl_import *im)
-{
-	struct import_entry	*e, *nv;
-	char			*p, *end, *nl, *copy;
-	const char		*why = NULL;
-	size_t			 line = 0, cap = 0, i;
-
-	if (file_read_small("openssl index", im->index, OSSL_INDEX_MAX,
-	    &im->raw, &im->rawlen) != 0)
-		return 1;
-	for (p = (char *)im->raw, end = p + im->rawlen; p < end; p = nl + 1) {
-		line++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			err_set("%s line %zu has no end of line", im->index,
-			    line);
-			return 1;
-		}
-		if (im->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((nv = realloc(im->v, cap * sizeof(*nv))) == NULL) {
-				err_set("out of memory");
-				return 1;
-			}
-			im->v = nv;
-		}
-		e = &im->v[im->n];
-		memset(e, 0, sizeof(*e));
-		im->n++;
-		/* Parsed in a copy: the bytes stay as read, for the audit. */
-		if ((copy = strndup(p, (size_t)(nl - p))) == NULL) {
-			err_set("out of memory");
-			return 1;
-		}
-		if (ossl_index_parse(copy, &e->r, &why) != 0) {
-			err_set("%s line %zu: %s", im->index, line, why);
-			free(copy);
-			return 1;
-		}
-		free(copy);
-		if (import_check_cert(im, e) != 0) {
-			err_context("%s line %zu (serial %s)", im->index, line,
-			    e->r.serial);
-			return 1;
-		}
-	}
-	if (im->n > 1)
-		qsort(im->v, im->n, sizeof(*im->v), entry_cmp);
-	for (i = 1; i < im->n; i++)
-		if (strcmp(im->v[i - 1].r.serial, im->v[i].r.serial) == 0) {
-			err_set("%s names serial %s twice", im->index,
-			    im->v[i].r.serial);
-			return 1;
-		}
-	return 0;
-}
 
 /* The next number crlnumber holds (hex), 0 when there is no file. */
 static int
@@ -238,13 +115,9 @@ out:
 	return rc;
 }
 
-/*
- * Everything import-openssl reads, checked, nothing written: the CA, the
- * index with every certificate, the CRL.  (Apart from import_check for
- * the fuzzing harness, tests/fuzz/fuzz_ossl_import.c.)
- */
-int
-ossl_import_read(struct ossl_import *im)
+/* The CA certificate: a root's, self-signed. */
+static int
+import_read_ca(struct ossl_import *im)
 {
 	STACK_OF(X509)	*sk = NULL;
 
@@ -258,18 +131,46 @@ ossl_import_read(struct ossl_import *im)
 		    "database is imported", im->ca_path);
 		return 1;
 	}
-	return import_read_index(im) != 0 || import_read_crl(im) != 0;
+	return ossl_check_init(im);
 }
 
+/*
+ * Everything import-openssl reads, checked, nothing written: the CA, the
+ * CRL, the index with every certificate (for the fuzzing harness,
+ * tests/fuzz/fuzz_ossl_import.c; a serial named twice is found only when
+ * staging).
+ */
+int
+ossl_import_read(struct ossl_import *im)
+{
+	return import_read_ca(im) != 0 || import_read_crl(im) != 0 ||
+	    ossl_stream(im, NULL) != 0;
+}
+
+/* A new data directory: no CA, no index line, nothing in certs/. */
 static int
 import_check(struct session *s, struct ossl_import *im)
 {
-	if (db_ca_current(s->db) != 0 || db_index_count(s->db) != 0) {
+	struct dirent	*e;
+	DIR		*d;
+	char		*certs;
+	int		 empty = 1;
+
+	if ((certs = db_path(s->db, "certs")) != NULL &&
+	    (d = opendir(certs)) != NULL) {
+		while ((e = readdir(d)) != NULL && empty)
+			empty = strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0;
+		closedir(d);
+	}
+	free(certs);
+	if (db_ca_current(s->db) != 0 || db_index_count(s->db) != 0 ||
+	    !empty) {
 		err_set("%s already has a CA or certificates: import into a "
 		    "new data directory (ceremony init)", s->home);
 		return 1;
 	}
-	return ossl_import_read(im);
+	return import_read_ca(im) != 0 || import_read_crl(im) != 0;
 }
 
 /* The latest CRL as crls/gen-1/N.crl and .pem; crlnumber at N. */
@@ -315,86 +216,44 @@ out:
 	return rc;
 }
 
-/* P, V and (revoked) R for each entry, in one append. */
-static int
-import_write_index(struct session *s, struct ossl_import *im)
-{
-	struct db_record	*recs, *r;
-	size_t			 i, m = 0;
-	int			 rc;
-
-	if ((recs = calloc(im->n * 3 + 1, sizeof(*recs))) == NULL) {
-		err_set("out of memory");
-		return 1;
-	}
-	for (i = 0; i < im->n; i++) {
-		r = &recs[m++];
-		*r = im->v[i].r;
-		r->status = DB_RESERVED;
-		r->revoked_at = r->invalidity = 0;
-		r->reason = -1;
-		r->generation = 1;
-		snprintf(r->profile, sizeof(r->profile), IMPORT_PROFILE);
-		recs[m] = *r;
-		recs[m++].status = DB_VALID;
-		if (im->v[i].r.status == DB_REVOKED) {
-			recs[m] = im->v[i].r;
-			recs[m].generation = 1;
-			snprintf(recs[m].profile, sizeof(recs[m].profile),
-			    IMPORT_PROFILE);
-			m++;
-			im->revoked++;
-		} else
-			im->valid++;
-	}
-	rc = db_index_append(s->db, recs, m);
-	free(recs);	/* the subjects stay the entries' */
-	return rc;
-}
-
 /*
- * Read and check everything, then write: CA and certificates in one write
- * group (durable before the index names them), the CRL, the index.
+ * Check and stage everything, then write: the CA, the CRL, and the
+ * staged certificates and index in place.  The long part is the stream;
+ * killed there, the database is as ceremony init left it.
  */
 int
 ossl_import(struct session *s, struct ossl_import *im)
 {
-	size_t	i;
+	struct ossl_stage	*st = NULL;
+	struct stat		 sb;
+	int			 rc = 1;
 
 	if (import_check(s, im) != 0)
 		return 1;
-	if (db_space_check(s->db, DB_SPACE_MIN + im->rawlen * 4) != 0 ||
-	    atomic_group_begin() != 0)
+	if (stat(im->index, &sb) != 0) {
+		err_set("cannot read the openssl index %s (%s): give the path "
+		    "of its index.txt", im->index, strerror(errno));
 		return 1;
-	if (db_ca_put(s->db, 1, im->ca) != 0)
-		goto fail;
-	for (i = 0; i < im->n; i++)
-		if (db_cert_put(s->db, im->v[i].r.serial, im->v[i].cert) != 0)
-			goto fail;
-	if (atomic_group_commit() != 0)
-		return 1;
-	return import_write_crl(s, im) != 0 || import_write_index(s, im) != 0;
-fail:
-	atomic_group_abort();
-	return 1;
+	}
+	/* The certificates' PEM and three index lines each: about 4x. */
+	if (db_space_check(s->db, DB_SPACE_MIN + (size_t)sb.st_size * 4) != 0 ||
+	    ossl_stage_open(s->db, &st) != 0 || ossl_stream(im, st) != 0)
+		goto out;
+	if (db_ca_put(s->db, 1, im->ca) != 0 || import_write_crl(s, im) != 0 ||
+	    ossl_stage_commit(s->db, st) != 0)
+		goto out;
+	rc = 0;
+out:
+	ossl_stage_free(st);
+	return rc;
 }
 
 void
 ossl_import_clear(struct ossl_import *im)
 {
-	size_t	i;
-
-	for (i = 0; i < im->n; i++) {
-		db_record_clear(&im->v[i].r);
-		X509_free(im->v[i].cert);
-	}
-	free(im->v);
-	free(im->raw);
+	ossl_check_free(im);
 	X509_free(im->ca);
 	X509_CRL_free(im->crl);
-	im->v = NULL;
-	im->raw = NULL;
 	im->ca = NULL;
 	im->crl = NULL;
-	im->n = 0;
 }
