@@ -1,25 +1,32 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The token's raw signing rate, the ceiling for "ceremony sign --inbox"
- * in bench/run: after one login, on one session, a loop of C_SignInit
- * (CKM_ECDSA) + C_Sign over a 48-byte digest, as fast as the token goes.
- * Then the same count through libp11's EVP_PKEY (hsm_key_signer and
- * EVP_DigestSign over a short message), the path ceremony signs through,
- * for comparison.  One line per loop on stdout, for bench/run to read:
+ * in bench/run: after one login, a loop of C_SignInit (CKM_ECDSA) +
+ * C_Sign over a 48-byte digest, as fast as the token goes, first on one
+ * session, then on S sessions at once (one thread and one C_OpenSession
+ * each, all started together, the same total count split between them:
+ * the ceiling for a batch signing on S sessions).  Then the same counts
+ * through libp11's EVP_PKEY (hsm_key_signer and EVP_DigestSign over a
+ * short message), the path ceremony signs through: on one thread, then on
+ * S threads sharing the one EVP_PKEY (libp11 takes a session of its pool
+ * for each signature).  One line per loop on stdout, for bench/run:
  *
- *   raw N SECONDS SIGNATURES_PER_SECOND
- *   evp N SECONDS SIGNATURES_PER_SECOND
+ *   raw SESSIONS N SECONDS SIGNATURES_PER_SECOND
+ *   evp SESSIONS N SECONDS SIGNATURES_PER_SECOND
  *
- *   bench-rawsign -m MODULE -t TOKEN -p PINFILE -k KEY [-n COUNT]
+ *   bench-rawsign -m MODULE -t TOKEN -p PINFILE -k KEY [-n COUNT] [-s S]
  *
- * The first raw signature is checked against the key's public key, so
- * the loop is known to be making real signatures.
+ * S is the number of online cores unless given.  The first raw signature
+ * of each session is checked against the key's public key, so every loop
+ * is known to be making real signatures.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -32,8 +39,19 @@
 struct bench {
 	const char	*module, *token, *pinfile, *key;
 	long		 count;
+	long		 sessions;	/* for the loops on several at once */
 	struct hsm	*h;
 	struct hsm_key	*k;
+	EVP_PKEY	*pk;		/* through libp11 */
+};
+
+/* One thread's share of a loop on several sessions. */
+struct part {
+	struct bench		*b;
+	long			 count;
+	CK_SESSION_HANDLE	 session;	/* raw: its own */
+	int			 rc;
+	char			 err[256];
 };
 
 static double
@@ -46,9 +64,10 @@ now(void)
 }
 
 static void
-report(const char *what, long n, double secs)
+report(const char *what, long sessions, long n, double secs)
 {
-	printf("%s %ld %.3f %.1f\n", what, n, secs, secs > 0 ? n / secs : 0);
+	printf("%s %ld %ld %.3f %.1f\n", what, sessions, n, secs,
+	    secs > 0 ? n / secs : 0);
 }
 
 /* A raw ECDSA signature (r || s) checked with the software public key. */
@@ -82,29 +101,27 @@ out:
 	return rc;
 }
 
-/* C_SignInit + C_Sign, count times, on the session hsm_login used. */
+/* C_SignInit + C_Sign, count times, on session sh. */
 static int
-raw_loop(struct bench *b)
+raw_loop(struct bench *b, CK_SESSION_HANDLE sh, long count)
 {
 	CK_FUNCTION_LIST_PTR	 f = b->h->f;
 	CK_MECHANISM		 mech = { CKM_ECDSA, NULL, 0 };
 	unsigned char		 dgst[48], sig[256];
 	CK_ULONG		 slen;
 	CK_RV			 rv;
-	double			 t0;
 	long			 i;
 
 	if (RAND_bytes(dgst, sizeof(dgst)) != 1) {
 		err_ossl("no random digest");
 		return 1;
 	}
-	t0 = now();
-	for (i = 0; i < b->count; i++) {
+	for (i = 0; i < count; i++) {
 		slen = sizeof(sig);
 		dgst[0] = (unsigned char)i;
-		if ((rv = f->C_SignInit(b->h->session, &mech, b->k->priv)) !=
-		    CKR_OK || (rv = f->C_Sign(b->h->session, dgst,
-		    sizeof(dgst), sig, &slen)) != CKR_OK) {
+		if ((rv = f->C_SignInit(sh, &mech, b->k->priv)) != CKR_OK ||
+		    (rv = f->C_Sign(sh, dgst, sizeof(dgst), sig, &slen)) !=
+		    CKR_OK) {
 			err_set("signature %ld: %s", i, hsm_rv_text(rv));
 			return 1;
 		}
@@ -114,43 +131,137 @@ raw_loop(struct bench *b)
 			return 1;
 		}
 	}
-	report("raw", b->count, now() - t0);
 	return 0;
 }
 
 /* EVP_DigestSign (SHA-384) through libp11's EVP_PKEY, count times. */
 static int
-evp_loop(struct bench *b)
+evp_loop(struct bench *b, long count)
 {
-	EVP_PKEY	*pk = NULL;
 	EVP_MD_CTX	*md = NULL;
 	unsigned char	 msg[64], sig[256];
 	size_t		 slen;
-	double		 t0;
 	long		 i;
 	int		 rc = 1;
 
 	memset(msg, 'm', sizeof(msg));
-	if (hsm_key_signer(b->h, b->k, &pk) != 0)
-		goto out;
-	t0 = now();
-	for (i = 0; i < b->count; i++) {
+	for (i = 0; i < count; i++) {
 		slen = sizeof(sig);
 		msg[0] = (unsigned char)i;
 		EVP_MD_CTX_free(md);
 		if ((md = EVP_MD_CTX_new()) == NULL ||
-		    EVP_DigestSignInit(md, NULL, EVP_sha384(), NULL, pk) != 1 ||
+		    EVP_DigestSignInit(md, NULL, EVP_sha384(), NULL, b->pk) != 1 ||
 		    EVP_DigestSign(md, sig, &slen, msg, sizeof(msg)) != 1) {
 			err_ossl("EVP signature %ld failed", i);
 			goto out;
 		}
 	}
-	report("evp", b->count, now() - t0);
 	rc = 0;
 out:
 	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(pk);
 	return rc;
+}
+
+static void *
+raw_thread(void *arg)
+{
+	struct part	*sh = arg;
+
+	if ((sh->rc = raw_loop(sh->b, sh->session, sh->count)) != 0)
+		snprintf(sh->err, sizeof(sh->err), "%s", err_get());
+	return NULL;
+}
+
+static void *
+evp_thread(void *arg)
+{
+	struct part	*sh = arg;
+
+	if ((sh->rc = evp_loop(sh->b, sh->count)) != 0)
+		snprintf(sh->err, sizeof(sh->err), "%s", err_get());
+	return NULL;
+}
+
+/* Each raw thread's own session, opened before the clock starts. */
+static int
+open_sessions(struct bench *b, struct part *v, long n)
+{
+	CK_RV	rv;
+	long	i;
+
+	for (i = 0; i < n; i++)
+		if ((rv = b->h->f->C_OpenSession(b->h->tok.slot_id,
+		    CKF_SERIAL_SESSION, NULL, NULL, &v[i].session)) != CKR_OK) {
+			err_set("session %ld: %s", i + 1, hsm_rv_text(rv));
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * b->count signatures split over n threads started together, each on its
+ * own session (raw) or on libp11's pool (evp); one line of report.
+ */
+static int
+many(struct bench *b, const char *what, void *(*fn)(void *), long n)
+{
+	struct part	*v;
+	pthread_t	*t;
+	double		 t0;
+	long		 i, k = 0;
+	int		 rc = 1;
+
+	v = calloc(n, sizeof(*v));
+	t = calloc(n, sizeof(*t));
+	if (v == NULL || t == NULL) {
+		err_set("out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		v[i].b = b;
+		v[i].count = b->count / n + (i < b->count % n);
+	}
+	if (fn == raw_thread && open_sessions(b, v, n) != 0)
+		goto out;
+	t0 = now();
+	for (k = 0; k < n; k++)
+		if (pthread_create(&t[k], NULL, fn, &v[k]) != 0) {
+			err_set("cannot start thread %ld", k + 1);
+			break;
+		}
+	for (i = 0; i < k; i++)
+		pthread_join(t[i], NULL);
+	if (k == n)
+		report(what, n, b->count, now() - t0);
+	for (i = 0, rc = k != n; i < k; i++)
+		if (v[i].rc != 0 && rc++ == 0)
+			err_set("%s", v[i].err);
+out:
+	for (i = 0; v != NULL && i < n; i++)
+		if (v[i].session != 0)
+			(void)b->h->f->C_CloseSession(v[i].session);
+	free(v);
+	free(t);
+	return rc;
+}
+
+/* One session, then several at once: raw, then through libp11. */
+static int
+loops(struct bench *b)
+{
+	double	t0 = now();
+
+	if (raw_loop(b, b->h->session, b->count) != 0)
+		return 1;
+	report("raw", 1, b->count, now() - t0);
+	if (many(b, "raw", raw_thread, b->sessions) != 0 ||
+	    hsm_key_signer(b->h, b->k, &b->pk) != 0)
+		return 1;
+	t0 = now();
+	if (evp_loop(b, b->count) != 0)
+		return 1;
+	report("evp", 1, b->count, now() - t0);
+	return many(b, "evp", evp_thread, b->sessions);
 }
 
 static int
@@ -174,11 +285,12 @@ run(struct bench *b)
 		    b->key);
 		goto out;
 	}
-	if (raw_loop(b) != 0 || evp_loop(b) != 0)
+	if (loops(b) != 0)
 		goto out;
 	rc = 0;
 out:
 	secret_free(pin);
+	EVP_PKEY_free(b->pk);
 	hsm_key_free(b->k);
 	hsm_close(b->h);	/* logs out */
 	return rc;
@@ -188,7 +300,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: bench-rawsign -m MODULE -t TOKEN -p PINFILE "
-	    "-k KEY [-n COUNT]\n");
+	    "-k KEY [-n COUNT] [-s SESSIONS]\n");
 	exit(2);
 }
 
@@ -196,21 +308,25 @@ int
 main(int argc, char **argv)
 {
 	struct bench	b = { .count = 2000 };
+	long		cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int		c;
 
 	secret_harden();
-	while ((c = getopt(argc, argv, "m:t:p:k:n:")) != -1) {
+	b.sessions = cores > 0 ? cores : 1;
+	while ((c = getopt(argc, argv, "m:t:p:k:n:s:")) != -1) {
 		switch (c) {
 		case 'm': b.module = optarg; break;
 		case 't': b.token = optarg; break;
 		case 'p': b.pinfile = optarg; break;
 		case 'k': b.key = optarg; break;
 		case 'n': b.count = strtol(optarg, NULL, 10); break;
+		case 's': b.sessions = strtol(optarg, NULL, 10); break;
 		default: usage();
 		}
 	}
 	if (b.module == NULL || b.token == NULL || b.pinfile == NULL ||
-	    b.key == NULL || b.count <= 0)
+	    b.key == NULL || b.count <= 0 || b.sessions <= 0 ||
+	    b.sessions > 64)
 		usage();
 	if (run(&b) != 0) {
 		fprintf(stderr, "bench-rawsign: %s\n", err_get());

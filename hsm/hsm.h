@@ -41,6 +41,10 @@ struct hsm_token_info {
 	int		has_rng;
 	unsigned long	min_pin_len;		/* ulMinPinLen, ulMaxPinLen */
 	unsigned long	max_pin_len;
+	/* ulMaxSessionCount and ulSessionCount as the token says them:
+	 * 0 is "effectively infinite", ~0UL "unavailable information". */
+	unsigned long	max_sessions;
+	unsigned long	sessions;
 };
 
 enum hsm_keykind { HSM_KEY_RSA = 1, HSM_KEY_EC };
@@ -146,6 +150,11 @@ char		*hsm_key_uri(const char *token, const struct hsm_key *);
 /* sign.c */
 int		 hsm_key_signer(struct hsm *, const struct hsm_key *,
 		    EVP_PKEY **);
+
+/* sessions.c */
+#define HSM_SIGN_SESSIONS_MAX	16	/* libp11 0.4.12's pool of a slot */
+int		 hsm_sign_sessions(struct hsm *, const struct hsm_key *,
+		    unsigned long want, unsigned long *got, const char **why);
 
 /* cert.c */
 int		 hsm_cert_store(struct hsm *, const struct hsm_key *, X509 *);

@@ -72,6 +72,8 @@ hsm_token_info_read(struct hsm *h, CK_SLOT_ID id, struct hsm_token_info *t)
 	flags_copy(t, ti.flags);
 	t->min_pin_len = ti.ulMinPinLen;
 	t->max_pin_len = ti.ulMaxPinLen;
+	t->max_sessions = ti.ulMaxSessionCount;
+	t->sessions = ti.ulSessionCount;
 	return 0;
 }
 

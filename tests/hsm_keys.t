@@ -150,6 +150,13 @@ like "...the token keeps the attribute" "$(sed -n 2p "$T/out")" \
 	"always_authenticate=1"
 ok "sign with it: the PIN callback is asked" hsm sign reauth
 is "...once, and the signature verifies" "$(cat "$T/out")" "verified pin_asked=1"
+ok "how many sessions may sign with it" hsm sessions reauth 4
+is "...one: the PIN is asked for one signature at a time" "$(cat "$T/out")" \
+	"sessions=1 why=the key asks for the PIN before each use"
+ok "how many sessions may sign with a plain key" hsm sessions k-ec-P-384 4
+is "...as many as asked: SoftHSM2 sets no bound" "$(cat "$T/out")" "sessions=4"
+ok "more than libp11 keeps" hsm sessions k-ec-P-384 99
+is "...libp11's pool of 16" "$(cat "$T/out")" "sessions=16"
 fails "sign with it without a PIN callback" hsm -a none sign reauth
 like "...refused" "$(cat "$T/err")" "asks for the PIN before each use"
 fails "sign with it, a wrong PIN from the callback" hsm -a "$T/badpin" sign reauth

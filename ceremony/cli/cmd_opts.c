@@ -101,6 +101,8 @@ const struct opt_doc opt_docs[] = {
 	    "the active CA generation (after a rollover)" },
 	{ "sign", "days", "N", "a shorter lifetime than the template's (at "
 	    "most its max_days)" },
+	{ "sign", "sessions", "N", "with --inbox: token sessions signing at "
+	    "once, 1 to 16 (default one per core, as the token allows)" },
 	{ "sign", "clamp", NULL, "cut a notAfter past the issuer's to the "
 	    "issuer's (recorded) instead of refusing" },
 

@@ -25,6 +25,7 @@ struct sign_args {
 	const char	*clamp;
 	const char	*inbox;
 	const char	*resign;
+	const char	*sessions;
 };
 
 /* Template, policy and options, checked before any token work. */
@@ -32,6 +33,8 @@ static int
 sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
     struct sign_opts *o)
 {
+	long	n = 0;
+
 	memset(o, 0, sizeof(*o));
 	if (a->tmpl == NULL || (a->csr != NULL) + (a->inbox != NULL) +
 	    (a->resign != NULL) != 1) {
@@ -50,6 +53,15 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
 	    &o->days) != 0)
 		return 1;
 	o->clamp = a->clamp != NULL;
+	if (a->sessions != NULL && a->inbox == NULL) {
+		err_set("--sessions goes with --inbox: one request is one "
+		    "signature");
+		return 1;
+	}
+	if (a->sessions != NULL && parse_long("sessions", a->sessions, 1,
+	    HSM_SIGN_SESSIONS_MAX, &n) != 0)
+		return 1;
+	o->sessions = a->sessions != NULL ? (unsigned long)n : 0;
 	return policy_load((*t)->policy_path, p);
 }
 
@@ -101,8 +113,13 @@ sign_many(struct session *s, const struct tmpl *t, const struct policy *p,
 		    r.v[i].text);
 	}
 	if (r.n > 0 || rc == 0)
-		printf("%zu signed, %zu rejected, %zu in all\n", r.signedn,
+		printf("%zu signed, %zu rejected, %zu in all", r.signedn,
 		    r.n - r.signedn, r.n);
+	if (r.sessions > 0)
+		printf(" (on %lu token session%s)", r.sessions,
+		    r.sessions == 1 ? "" : "s");
+	if (r.n > 0 || rc == 0)
+		printf("\n");
 	inbox_result_free(&r);
 	return rc;
 }
@@ -132,7 +149,7 @@ int
 cmd_sign(int argc, char **argv)
 {
 	struct session		 s;
-	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
 	struct sign_opts	 o;
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
@@ -143,6 +160,7 @@ cmd_sign(int argc, char **argv)
 		{ "clamp", 0, &a.clamp },
 		{ "inbox", 0, &a.inbox },
 		{ "resign", 1, &a.resign },
+		{ "sessions", 1, &a.sessions },
 		{ NULL, 0, NULL }
 	};
 	int			 r, rc = 1;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ceremony/issue/batch.h"
 #include "ceremony/session/session.h"
@@ -373,6 +374,31 @@ batch_free(struct batch *b)
 }
 
 /*
+ * How many token sessions sign at once: as asked, else one per core, as
+ * far as the token and the key allow (hsm_sign_sessions).  Only a count
+ * asked for and cut is worth a note.
+ */
+static int
+batch_sessions(struct batch *b, const struct signer *sg)
+{
+	const char	*why;
+	unsigned long	 want = b->o->sessions;
+	long		 cores;
+
+	if (want == 0)
+		want = (cores = sysconf(_SC_NPROCESSORS_ONLN)) > 0 ?
+		    (unsigned long)cores : 1;
+	if (hsm_sign_sessions(b->s->hsm, sg->key, want, &b->sessions,
+	    &why) != 0)
+		return 1;
+	if (b->o->sessions != 0 && b->sessions < b->o->sessions)
+		note("ceremony: signing on %lu session%s, not %lu: %s",
+		    b->sessions, b->sessions == 1 ? "" : "s", b->o->sessions,
+		    why != NULL ? why : "libp11 keeps no more");
+	return 0;
+}
+
+/*
  * Sign what is acceptable.  The requests before the first acceptable one
  * are checked here, so that the PIN is asked only when something will be
  * signed; the pipeline checks the rest while the token signs.
@@ -389,6 +415,7 @@ batch_sign(struct batch *b, struct signer *sg)
 		return 0;
 	if (batch_dirs(b) != 0 || session_login(b->s) != 0 ||
 	    signer_open(b->s, sg, b->t->md) != 0 ||
+	    batch_sessions(b, sg) != 0 ||
 	    issue_serials(b->s, b->serials, b->n - b->first) != 0)
 		return 1;
 	batch_pipeline(b);
@@ -420,6 +447,7 @@ sign_inbox(struct session *s, const struct tmpl *t, const struct policy *p,
 	    batch_dirs(&b) != 0) || batch_settle_rest(&b) != 0 ||
 	    batch_summary(&b, r) != 0)
 		goto out;
+	r->sessions = b.sessions;
 	if (b.stopped) {
 		err_set("%s", b.error);
 		if (batch_unindexed(&b) > 0)

@@ -38,6 +38,7 @@ struct batch {
 	char			*inbox;
 	char			 done[4096];	/* inbox/done */
 	char			 rej[4096];	/* inbox/rejected */
+	unsigned long		 sessions;	/* signing at once */
 	int			 stopped;	/* a write failed; error says which */
 	char			 error[1024];
 };

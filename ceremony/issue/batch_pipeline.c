@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The signing pipeline of ceremony sign --inbox.  The token's signature is
- * the one step nothing can share, so this thread does nothing but have the
- * token sign, one certificate after another, and two more threads do
- * everything around it:
+ * the one step nothing else can do, so the signers do nothing but have the
+ * token sign: this thread and, with several sessions, one more thread per
+ * further session, each taking the next reserved job in turn (libp11 runs
+ * each signature on a session of its pool that no other thread holds).
+ * Two more threads do everything around them:
  *
  *   the worker  reads each request and checks it against the policy,
  *               builds and lints its certificate, and reserves the serials
@@ -11,8 +13,7 @@
  *               token starts at once, then larger ones, so the reservation
  *               syncs are few): all of them first, so that the token never
  *               waits for a job.  Then it verifies each signature the token
- *               has made, catching up with it (verifying is faster than
- *               signing).
+ *               has made, in order, catching up with the signers.
  *   the recorder  records what verified, a chunk at a time: the
  *               certificate files (one write group, one sync), the index,
  *               the exports (another group), the audit records, the moves
@@ -21,12 +22,16 @@
  *
  * The token never signs a serial whose reservation is not on disk; a
  * certificate is valid in the index only once its file is durable, and
- * exported only once the index says so.  When a write fails, every thread
- * stops, the token signs nothing more, and the caller voids what was
- * reserved and not recorded (issue_abandon).
+ * exported only once the index says so.  Signers finish out of order, but
+ * the worker verifies, and the recorder records, only the jobs that all
+ * came back from the token before them, so what is on disk stays in the
+ * order of the reservations.  When a write fails, every thread stops, the
+ * token signs nothing more, and the caller voids what was reserved and not
+ * recorded (issue_abandon).
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ceremony/issue/batch.h"
@@ -41,7 +46,10 @@ struct pipeline {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;		/* any of the counts below changed */
 	size_t		 reserved;	/* jobs[0..reserved) may be signed */
-	size_t		 tsigned;	/* jobs[0..tsigned) went to the token */
+	size_t		 claimed;	/* jobs[0..claimed) taken by a signer */
+	unsigned char	*back;		/* back[i]: jobs[i] back from the token */
+	size_t		 tsigned;	/* jobs[0..tsigned) all back */
+	unsigned long	 signers;	/* signer threads still signing */
 	size_t		 verified;	/* jobs[0..verified) were verified */
 	int		 prepared;	/* no job will be added */
 	int		 signer_done;
@@ -264,65 +272,140 @@ pipe_recorder(void *arg)
 	return NULL;
 }
 
-/* This thread: the token signs each job as soon as it is reserved. */
-static void
-pipe_sign(struct pipeline *pl)
+/* The next reserved job for a signer, or 0 when there is none left. */
+static int
+pipe_claim(struct pipeline *pl, size_t *i)
 {
-	struct batch	*b = pl->b;
-	size_t		 i = 0;
+	int	got;
 
-	for (;;) {
+	pthread_mutex_lock(&pl->mu);
+	while (pl->claimed == pl->reserved && !pl->prepared && !pl->stop)
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	if ((got = !pl->stop && pl->claimed < pl->reserved))
+		*i = pl->claimed++;
+	pthread_mutex_unlock(&pl->mu);
+	return got;
+}
+
+/* Job i is back from the token: the jobs all back before any not yet are
+ * the worker's to verify.  A failure is noted here, one line at a time. */
+static void
+pipe_back(struct pipeline *pl, size_t i, int failed)
+{
+	pthread_mutex_lock(&pl->mu);
+	if (failed)
+		note("ceremony: %s", err_get());
+	pl->back[i] = 1;
+	while (pl->tsigned < pl->claimed && pl->back[pl->tsigned])
+		pl->tsigned++;
+	pthread_cond_broadcast(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* A signer: the token signs each job as soon as it is reserved. */
+static void *
+pipe_signer(void *arg)
+{
+	struct pipeline	*pl = arg;
+	size_t		 i;
+
+	/* A failure leaves the job reserved: it is voided later. */
+	while (pipe_claim(pl, &i))
+		pipe_back(pl, i, issue_token_sign(pl->b->jobs[i]) != 0);
+	pthread_mutex_lock(&pl->mu);
+	if (--pl->signers == 0)
+		pl->signer_done = 1;
+	pthread_cond_broadcast(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+/*
+ * The signers beyond this thread: as many of n as start (one that cannot
+ * start leaves its share to the others).  Returns how many.
+ */
+static unsigned long
+pipe_start_signers(struct pipeline *pl, pthread_t *t, unsigned long n)
+{
+	unsigned long	k;
+
+	for (k = 0; k < n; k++) {
+		/* Counted first: this thread's own count keeps the total
+		 * above 0 until it stops signing itself. */
 		pthread_mutex_lock(&pl->mu);
-		while (i == pl->reserved && !pl->prepared && !pl->stop)
-			pthread_cond_wait(&pl->cv, &pl->mu);
-		if (pl->stop || i == pl->reserved) {
+		pl->signers++;
+		pthread_mutex_unlock(&pl->mu);
+		if (pthread_create(&t[k], NULL, pipe_signer, pl) != 0) {
+			pthread_mutex_lock(&pl->mu);
+			pl->signers--;
 			pthread_mutex_unlock(&pl->mu);
+			note("ceremony: signing on %lu of %lu sessions: cannot "
+			    "start another thread", k + 1, n + 1);
 			break;
 		}
-		pthread_mutex_unlock(&pl->mu);
-		/* A failure leaves the job reserved: it is voided later. */
-		if (issue_token_sign(b->jobs[i]) != 0)
-			note("ceremony: %s", err_get());
-		pipe_publish(pl, &pl->tsigned, ++i);
 	}
-	pipe_flag(pl, &pl->signer_done);
+	return k;
+}
+
+/* The worker and the recorder: 1 when both could not start. */
+static int
+pipe_start(struct pipeline *pl, pthread_t *worker, pthread_t *recorder,
+    int *started)
+{
+	int	e;
+
+	if ((e = pthread_create(worker, NULL, pipe_worker, pl)) == 0) {
+		(*started)++;
+		if ((e = pthread_create(recorder, NULL, pipe_recorder,
+		    pl)) == 0)
+			(*started)++;
+	}
+	if (*started == 2)
+		return 0;
+	err_set("cannot start a thread (%s): nothing was signed",
+	    strerror(e));
+	pipe_fail(pl);
+	return 1;
 }
 
 /*
  * Items v[first..n): every acceptable one signed and recorded, or left
- * reserved for the caller to void.  b->stopped says a write (or starting
- * a thread) failed, and b->error what.
+ * reserved for the caller to void.  b->sessions signers (at least one:
+ * this thread).  b->stopped says a write (or starting a thread) failed,
+ * and b->error what.
  */
 void
 batch_pipeline(struct batch *b)
 {
-	struct pipeline	pl;
-	pthread_t	worker, recorder;
-	size_t		i;
-	int		e, started = 0;
+	struct pipeline	 pl;
+	pthread_t	 worker, recorder, *signers;
+	unsigned long	 extra = b->sessions > 1 ? b->sessions - 1 : 0, k = 0;
+	size_t		 i;
+	int		 started = 0;
 
 	memset(&pl, 0, sizeof(pl));
 	pl.b = b;
+	pl.signers = 1;		/* this thread */
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.cv, NULL);
-	if ((e = pthread_create(&worker, NULL, pipe_worker, &pl)) == 0) {
-		started++;
-		if ((e = pthread_create(&recorder, NULL, pipe_recorder,
-		    &pl)) == 0)
-			started++;
-	}
-	if (started < 2) {
-		err_set("cannot start a thread (%s): nothing was signed",
-		    strerror(e));
+	pl.back = calloc(b->n ? b->n : 1, 1);
+	signers = calloc(extra ? extra : 1, sizeof(*signers));
+	if (pl.back == NULL || signers == NULL) {
+		err_set("out of memory: nothing was signed");
 		pipe_fail(&pl);
-	}
-	pipe_sign(&pl);
+	} else if (pipe_start(&pl, &worker, &recorder, &started) == 0)
+		k = pipe_start_signers(&pl, signers, extra);
+	pipe_signer(&pl);
+	while (k > 0)
+		pthread_join(signers[--k], NULL);
 	if (started > 0)
 		pthread_join(worker, NULL);
 	if (started > 1)
 		pthread_join(recorder, NULL);
 	pthread_cond_destroy(&pl.cv);
 	pthread_mutex_destroy(&pl.mu);
+	free(pl.back);
+	free(signers);
 	b->stopped = pl.stop;
 	for (i = 0; i < b->njobs; i++)
 		if (b->jobs[i]->why != NULL)

@@ -214,6 +214,9 @@ struct signer {
 struct sign_opts {
 	long	days;		/* 0: the template's */
 	int	clamp;		/* cut notAfter to the issuer's */
+	/* sign --inbox: token sessions signing at once; 0: as many as the
+	 * token and the cores allow (docs/batch.md) */
+	unsigned long sessions;
 	/* the signing's audit record, before its index line (issue_job) */
 	int	(*audit)(struct session *, const struct issue_job *, void *);
 	void	*audit_arg;
@@ -264,6 +267,7 @@ struct inbox_row {
 struct inbox_result {
 	struct inbox_row	*v;	/* in the inbox's order */
 	size_t			 n, signedn;
+	unsigned long		 sessions;	/* signed on; 0: none */
 };
 int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *,

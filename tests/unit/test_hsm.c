@@ -280,6 +280,26 @@ cmd_signall(struct drv *d, int argc, char **argv)
 	return cmd_sign(d, argv[argc - 1], 0);
 }
 
+/* How many sessions may sign with the key at once, asked for n. */
+static int
+cmd_sessions(struct drv *d, const char *ref, const char *n)
+{
+	struct hsm_key	*k = NULL;
+	unsigned long	 got;
+	const char	*why;
+	int		 rc = 1;
+
+	if (hsm_key_find(d->h, ref, &k) != 0 ||
+	    hsm_sign_sessions(d->h, k, strtoul(n, NULL, 10), &got, &why) != 0)
+		goto out;
+	printf("sessions=%lu%s%s\n", got, why != NULL ? " why=" : "",
+	    why != NULL ? why : "");
+	rc = 0;
+out:
+	hsm_key_free(k);
+	return rc;
+}
+
 static int
 cmd_random(struct drv *d, const char *n)
 {
@@ -323,6 +343,8 @@ run(struct drv *d, int argc, char **argv)
 		return cmd_findpub(d, argv[1]);
 	if (strcmp(c, "sign") == 0 && argc == 2)
 		return cmd_sign(d, argv[1], 0);
+	if (strcmp(c, "sessions") == 0 && argc == 3)
+		return cmd_sessions(d, argv[1], argv[2]);
 	if (strcmp(c, "storecert") == 0 && argc == 2)
 		return cmd_sign(d, argv[1], 1);
 	/* in one process: keys made after libp11 listed them are seen */
