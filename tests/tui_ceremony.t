@@ -39,7 +39,7 @@ generate_key() {
 # create_root: c, CREATE.
 create_root() {
 	keys c && wait_for "Type CREATE" && typed CREATE && keys Enter &&
-		wait_for "Root certificate \(CA generation 1\)" 120
+		wait_for "Root certificate \(CA generation 1, active\)" 120
 }
 # sign_request NAME: screen 3, the subca template, the request, SIGN.
 sign_request() {
@@ -61,7 +61,7 @@ issue_crl() {
 }
 # export_ca: screen 8, e.
 export_ca() {
-	keys 8 && wait_for "e export the CA certificate" && keys e &&
+	keys 8 && wait_for "e CA cert" && keys e &&
 		wait_for "exported .*ca-gen1.pem"
 }
 # revoke SERIAL TEXT: screen 4, the search for TEXT, Enter, superseded,

@@ -23,7 +23,8 @@ strike() { keys x && wait_for "Remove which witness" && typed "$1" && keys Enter
 
 tui_start --home "$H" --script "$S/initial-root.cnf" --operator alice
 shows "the script names its witnesses, none here yet" \
-	"people  operator alice, witnesses bob, carol \| here: alice$"
+	"people  operator alice, witnesses bob, carol \| here: alice \| bob is not here:"
+shows "... and says where to add them" "add each witness on screen 1, w"
 keys 1
 shows "the token screen says none is named" "witness  none named yet: w names each"
 shows "... and its keys" "w add witness  x remove"
