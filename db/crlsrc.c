@@ -3,7 +3,7 @@
  * The CRL's source: index.txt read once, in chunks, for one CA
  * generation.  Each line goes through the index parser (the subject is
  * not copied); only serials that were ever revoked are kept, in a compact
- * entry, with an open-addressing table (linear probing) on the serial so
+ * entry, found by serial through db's hash table (hashtab.h) so
  * that the last line of a serial wins.  Memory grows with the revoked
  * serials, not with the certificates: a million revocations take about
  * 48 MB, whatever the size of the file.
@@ -22,46 +22,24 @@
 #define CHUNK		(1024 * 1024)
 #define LINE_MAX_LEN	(64 * 1024)
 
-/* Serials are random: a few of their bytes, mixed, are hash enough. */
-static size_t
-serial_hash(const unsigned char *s, size_t len)
+static int
+serial_eq(const void *arg, size_t i, const void *s, size_t len)
 {
-	unsigned long long	a = 0, b = 0;
+	const struct crl_entry	*e = &((const struct crlsrc *)arg)->v[i];
 
-	memcpy(&a, s + len - (len < 8 ? len : 8), len < 8 ? len : 8);
-	if (len > 8)
-		memcpy(&b, s, len - 8 < 8 ? len - 8 : 8);
-	return (size_t)((a ^ (b * 0x9e3779b97f4a7c15ULL)) *
-	    0xff51afd7ed558ccdULL >> 17);
+	return e->seriallen == len && memcmp(e->serial, s, len) == 0;
 }
 
-#define SLOT_IDX(x)	((size_t)((x) & 0xffffffffULL))
-#define SLOT_TAG(h)	((unsigned long long)(h) & 0xffffffff00000000ULL)
-
-/*
- * The slot holding serial s, or the empty slot where it would go.  A slot
- * keeps the high half of the hash, so most probes never touch an entry.
- */
+/* The slot holding serial s (hash h), or the empty slot where it would go. */
 static size_t
-slot_of(const struct crlsrc *c, const unsigned char *s, size_t len)
+slot_of(const struct crlsrc *c, size_t h, const unsigned char *s, size_t len)
 {
-	size_t			 h = serial_hash(s, len);
-	size_t			 i = h & (c->nslots - 1);
-	const struct crl_entry	*e;
-
-	for (; c->slots[i] != 0; i = (i + 1) & (c->nslots - 1)) {
-		if (SLOT_TAG(c->slots[i]) != SLOT_TAG(h))
-			continue;
-		e = &c->v[SLOT_IDX(c->slots[i]) - 1];
-		if (e->seriallen == len && memcmp(e->serial, s, len) == 0)
-			break;
-	}
-	return i;
+	return hashtab_probe(&c->tab, h, serial_eq, c, s, len);
 }
 
 /* The bloom bit of hash h: a table twice the slots, small enough to stay
  * in cache, so the lines of serials never revoked rarely touch a slot. */
-#define BLOOM_BIT(c, h)	(((h) >> 7) & ((c)->nslots * 2 - 1))
+#define BLOOM_BIT(c, h)	(((h) >> 7) & ((c)->tab.nslots * 2 - 1))
 
 static int
 bloom_has(const struct crlsrc *c, size_t h)
@@ -72,22 +50,25 @@ bloom_has(const struct crlsrc *c, size_t h)
 }
 
 static void
-slot_set(struct crlsrc *c, size_t i, size_t idx)
+bloom_set(struct crlsrc *c, size_t h)
 {
-	const struct crl_entry	*e = &c->v[idx];
-	size_t			 h = serial_hash(e->serial, e->seriallen);
-	size_t			 b = BLOOM_BIT(c, h);
+	size_t	b = BLOOM_BIT(c, h);
 
-	c->slots[i] = SLOT_TAG(h) | (idx + 1);
 	c->bloom[b / 64] |= 1ULL << (b % 64);
+}
+
+static size_t
+entry_hash(const struct crl_entry *e)
+{
+	return hashtab_hash(e->serial, e->seriallen);
 }
 
 static int
 grow(struct crlsrc *c)
 {
 	struct crl_entry	*v;
-	unsigned long long	*slots;
-	size_t			 n, i;
+	unsigned long long	*bloom;
+	size_t			 n, i, h;
 
 	if (c->n == c->cap) {
 		n = c->cap ? c->cap * 2 : 4096;
@@ -96,19 +77,21 @@ grow(struct crlsrc *c)
 		c->v = v;
 		c->cap = n;
 	}
-	if ((c->n + 1) * 2 <= c->nslots)
+	if ((c->n + 1) * 2 <= c->tab.nslots)
 		return 0;
-	n = c->nslots ? c->nslots * 2 : 8192;
-	if ((slots = calloc(n, sizeof(*slots))) == NULL)
+	n = c->tab.nslots ? c->tab.nslots * 2 : 8192;
+	if ((bloom = calloc(n * 2 / 64, sizeof(*bloom))) == NULL ||
+	    hashtab_resize(&c->tab, n) != 0) {
+		free(bloom);
 		return 1;
-	free(c->slots);
+	}
 	free(c->bloom);
-	c->slots = slots;
-	if ((c->bloom = calloc(n * 2 / 64, sizeof(*c->bloom))) == NULL)
-		return 1;
-	c->nslots = n;
-	for (i = 0; i < c->n; i++)
-		slot_set(c, slot_of(c, c->v[i].serial, c->v[i].seriallen), i);
+	c->bloom = bloom;
+	for (i = 0; i < c->n; i++) {
+		h = entry_hash(&c->v[i]);
+		hashtab_insert(&c->tab, h, i);
+		bloom_set(c, h);
+	}
 	return 0;
 }
 
@@ -117,10 +100,10 @@ crlsrc_find(const struct crlsrc *c, const unsigned char *s, size_t len)
 {
 	size_t	i;
 
-	if (c->nslots == 0)
+	if (c->tab.nslots == 0)
 		return NULL;
-	i = slot_of(c, s, len);
-	return c->slots[i] == 0 ? NULL : &c->v[SLOT_IDX(c->slots[i]) - 1];
+	i = hashtab_at(&c->tab, slot_of(c, hashtab_hash(s, len), s, len));
+	return i == (size_t)-1 ? NULL : &c->v[i];
 }
 
 /* A line that may matter, parsed: what crlsrc_take needs. */
@@ -135,28 +118,32 @@ static int
 crlsrc_take(struct crlsrc *c, const struct crlrec *r, time_t now,
     int keep_expired)
 {
-	struct crl_entry	*e;
-	size_t			 i, n;
+	struct crl_entry	*e = NULL;
+	size_t			 i = 0, n, h;
 
-	if (r->status != DB_REVOKED && (c->nslots == 0 || !bloom_has(c,
-	    serial_hash(r->e.serial, r->e.seriallen))))
+	h = hashtab_hash(r->e.serial, r->e.seriallen);
+	if (r->status != DB_REVOKED && (c->tab.nslots == 0 ||
+	    !bloom_has(c, h)))
 		return 0;	/* never revoked: not the CRL's business */
-	i = c->nslots ? slot_of(c, r->e.serial, r->e.seriallen) : 0;
-	e = c->nslots && c->slots[i] ? &c->v[SLOT_IDX(c->slots[i]) - 1] :
-	    NULL;
+	if (c->tab.nslots != 0) {
+		i = slot_of(c, h, r->e.serial, r->e.seriallen);
+		if ((n = hashtab_at(&c->tab, i)) != (size_t)-1)
+			e = &c->v[n];
+	}
 	if (e == NULL && r->status != DB_REVOKED)
 		return 0;
 	if (e == NULL) {
-		n = c->nslots;
+		n = c->tab.nslots;
 		if (grow(c) != 0) {
 			err_set("out of memory reading the index for the CRL");
 			return 1;
 		}
-		if (n != c->nslots)	/* rehashed: i moved */
-			i = slot_of(c, r->e.serial, r->e.seriallen);
+		if (n != c->tab.nslots)	/* rehashed: i moved */
+			i = slot_of(c, h, r->e.serial, r->e.seriallen);
 		e = &c->v[c->n];
 		*e = r->e;
-		slot_set(c, i, c->n++);
+		hashtab_set(&c->tab, i, h, c->n++);
+		bloom_set(c, h);
 	} else if (e->state == CRLSRC_LISTED)
 		c->listed--;
 	if (r->status == DB_REVOKED) {
@@ -398,7 +385,7 @@ void
 crlsrc_free(struct crlsrc *c)
 {
 	free(c->v);
-	free(c->slots);
+	hashtab_free(&c->tab);
 	free(c->bloom);
 	memset(c, 0, sizeof(*c));
 }

@@ -25,6 +25,8 @@
 
 #include <openssl/x509.h>
 
+#include "db/hashtab.h"
+
 #define DB_SERIAL_MAX	41	/* 20 octets as hex, and a NUL */
 #define DB_PROFILE_MAX	64
 
@@ -241,9 +243,7 @@ struct crl_entry {
 struct crlsrc {
 	struct crl_entry *v;		/* in index order */
 	size_t		  n, cap;
-	unsigned long long *slots;	/* open addressing: hash tag << 32 |
-					   index into v, +1 */
-	size_t		  nslots;
+	struct hashtab	  tab;		/* serial -> index into v */
 	unsigned long long *bloom;	/* 2 bits a slot: "surely absent" */
 	size_t		  listed;	/* entries in state CRLSRC_LISTED */
 	size_t		  lines;	/* index lines read */

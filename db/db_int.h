@@ -12,20 +12,18 @@
 #include <time.h>
 
 #include "db/db.h"
+#include "db/hashtab.h"
 
 /*
  * The current state of every serial: recs[] in order of first
- * appearance, and an open-addressing table (linear probing) mapping a
- * serial to its record.  A slot holds 32 bits of the serial's hash and
- * the record's index + 1, 0 is empty; there are a power of two of them,
- * at least twice the record count.
+ * appearance, and db/'s hash table (hashtab.h) mapping a serial to its
+ * record, at least twice as many slots as records.
  */
 struct db_index {
 	struct db_record	*recs;
 	size_t			 count;
 	size_t			 cap;
-	uint64_t		*slots;
-	size_t			 nslots;
+	struct hashtab		 tab;
 };
 
 struct db {
