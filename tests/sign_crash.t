@@ -133,4 +133,30 @@ is "... none left reserved" "$(reserved | wc -l)" 0
 ok "... db verify: consistent" c db verify --home "$R"
 ok "... audit verify: clean" c audit verify --home "$R"
 
+# --- The root: its record before its index line too.  A crash right
+# after root.create's record leaves its serial reserved and no CA
+# installed: db recover voids it (nothing verifies under a CA that was
+# never installed), and root create runs again.
+R=$T/root2
+mktoken root2
+c init --home "$R" --module "$MODULE" --token root2 > /dev/null 2>&1
+c key generate --home "$R" --pin-file "$T/pin" --label rk --type ec:P-384 > /dev/null 2>&1
+root_create() {
+	c root create --home "$R" --pin-file "$T/pin" \
+		--template "$TPL/root-ca.cnf" --key rk
+}
+LD_PRELOAD=$T/crash.so CEREMONY_CRASH_AFTER=$(printf '\top=root.create\t') \
+	root_create > "$T/out" 2> "$T/err"
+is "root create dies right after its record" "$?" 137
+s=$(reserved)
+like "... its serial is reserved, not valid" "$s" '^[0-9A-F]+$'
+is "... the log has its record" "$(grep -cP '\top=root\.create\tresult=ok\t' "$R/audit.log")" 1
+ok "... no CA is installed" test ! -e "$R/ca/gen-1.pem"
+fails "db verify finds it" c db verify --home "$R"
+ok "db recover settles it" c db recover --home "$R"
+is "... void" "$(status "$s")" X
+ok "root create runs again" root_create
+ok "... db verify: consistent" c db verify --home "$R"
+ok "... audit verify: clean" c audit verify --home "$R"
+
 done_testing

@@ -169,6 +169,7 @@ struct root_result {
 	struct hsm_keyspec	 spec;			/* of the key that signed */
 	char			 key_id[41];		/* its CKA_ID, hex */
 	char			 export_dir[4096];
+	int			 audited;	/* root.create written */
 };
 int		 root_create(struct session *, const struct tmpl *,
 		    const char *keyref, struct findings *, struct root_result *);

@@ -40,15 +40,52 @@ out:
 	return rc;
 }
 
+/* The record of root.create, for one certificate or none (failed). */
+static int
+root_record(struct session *s, const struct tmpl *t, const char *keyref,
+    const char *serial, X509 *cert, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	int			 len = 0, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "root.create";
+	e.ok = ok;
+	e.detail = ok ? serial : err_get();
+	audit_add_in(&e, "template", t->raw, t->rawlen);
+	audit_add_in(&e, "key", keyref, strlen(keyref));
+	if (ok && (len = i2d_X509(cert, &der)) > 0)
+		audit_add_out(&e, "cert", der, (size_t)len);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/* What the hook needs: the root's record goes before its index line. */
+struct root_rec {
+	const struct tmpl	*t;
+	const char		*keyref;
+};
+
+static int
+root_audit_issued(struct session *s, const struct issue_job *j, void *arg)
+{
+	const struct root_rec	*r = arg;
+
+	return root_record(s, r->t, r->keyref, j->serial, j->cert, 1);
+}
+
 int
 root_create(struct session *s, const struct tmpl *t, const char *keyref,
     struct findings *f, struct root_result *res)
 {
 	struct issue_job	 j;
 	struct verifier		 v;
+	struct root_rec		 rec = { t, keyref };
 	struct hsm_key		*key = NULL;
 	char			*id = NULL;
-	int			 rc = 1;
+	int			 ok, rc = 1;
 
 	memset(&j, 0, sizeof(j));
 	memset(&v, 0, sizeof(v));
@@ -68,7 +105,11 @@ root_create(struct session *s, const struct tmpl *t, const char *keyref,
 	j.key = key;
 	j.pubkey = key->pubkey;
 	j.generation = 1;
-	if (issue_one(s, &j, f) != 0)
+	j.audit = root_audit_issued;
+	j.audit_arg = &rec;
+	ok = issue_one(s, &j, f) == 0;
+	res->audited = j.audited;
+	if (!ok)
 		goto out;
 	snprintf(res->serial, sizeof(res->serial), "%s", j.serial);
 	if (root_publish(s, key, j.cert, res) != 0)
@@ -89,26 +130,19 @@ out:
 	return rc;
 }
 
-/* The operation's audit record, made or refused (both front ends). */
+/*
+ * The operation's audit record, made or refused (both front ends).  A
+ * root that was issued has its record already, written before the index
+ * said valid (issue_one); a failure after that (the token refused to
+ * store the certificate, the export) gets a record of its own.
+ */
 int
 root_audit(struct session *s, const struct tmpl *t, const char *keyref,
     const struct root_result *r, int ok)
 {
-	struct audit_entry	 e;
-	unsigned char		*der = NULL;
-	int			 len = 0, rc;
-
-	memset(&e, 0, sizeof(e));
-	e.op = "root.create";
-	e.ok = ok;
-	e.detail = ok ? r->serial : err_get();
-	audit_add_in(&e, "template", t->raw, t->rawlen);
-	audit_add_in(&e, "key", keyref, strlen(keyref));
-	if (ok && (len = i2d_X509(r->cert, &der)) > 0)
-		audit_add_out(&e, "cert", der, (size_t)len);
-	rc = session_audit(s, &e);
-	OPENSSL_free(der);
-	return rc;
+	if (ok && r->audited)
+		return 0;
+	return root_record(s, t, keyref, r->serial, r->cert, ok);
 }
 
 /*
