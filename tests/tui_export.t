@@ -29,7 +29,7 @@ shows "the signed one among them, with its profile" "^ *$S +[0-9-]{10} expresswa
 shows "and its subject whole" "CN=vcs\.example\.com,O=Example,C=XX"
 # body_uncut DESC: no line of the screen's body fills its width
 # (put() stops there: a line that fills it was cut).
-body_uncut() { is "$1" "$(screen | sed -n '5,18p' | awk 'length($0) >= 79')" ""; }
+body_uncut() { is "$1" "$(body | head -14 | awk 'length($0) >= 79')" ""; }
 body_uncut "at 80x24 nothing in the list is cut"
 
 pick() {	# the signed certificate, the last in the list
@@ -64,12 +64,14 @@ printf '%s\n' "$PW" > "$T/pw"
 printf 'wrong horse battery\n' > "$T/badpw"
 ok "openssl pkcs12 -info opens it with the password" openssl pkcs12 -info -noout \
 	-in "$P12" -passin "file:$T/pw"
-! openssl pkcs12 -info -noout -in "$P12" -passin "file:$T/badpw" > /dev/null 2>&1
-_result $? "openssl refuses the wrong password"
+openssl pkcs12 -info -noout -in "$P12" -passin "file:$T/badpw" > "$T/bad" 2>&1
+is "openssl refuses the wrong password" "$?" 1
+like "... saying the MAC does not verify" "$(cat "$T/bad")" "Mac verify error"
 ok "NSS pk12util -l lists it" pk12util -l "$P12" -W "$PW"
 like "... the certificate" "$(cat "$T/out")" "CN=vcs\.example\.com"
-! pk12util -l "$P12" -W "wrong horse battery" > /dev/null 2>&1
-_result $? "NSS refuses the wrong password"
+pk12util -l "$P12" -W "wrong horse battery" > "$T/bad" 2>&1
+is "NSS refuses the wrong password" "$?" 19
+like "... saying it is the password" "$(cat "$T/bad")" "SEC_ERROR_BAD_PASSWORD"
 is "three attempts audited" "$(( $(grep -c 'op=export.p12' "$H/audit.log") - audits ))" 3
 like "the audit names the archive's hash" "$(grep 'op=export.p12	result=ok' "$H/audit.log")" \
 	"out=p12:$(sha256sum < "$P12" | cut -c1-64)"

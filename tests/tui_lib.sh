@@ -153,3 +153,7 @@ csr_bad() {
 		-addext "basicConstraints=critical,CA:TRUE,pathlen:5" \
 		-addext "subjectAltName=DNS:*.example.com,IP:10.0.0.1" -out "$1/$2.csr"
 }
+
+# body: the screen's body, the lines below the menu's rule (the warnings
+# above it take one to three lines).
+body() { screen | awk 'f; /^─+$/ && !f { f = 1 }'; }

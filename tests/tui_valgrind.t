@@ -44,7 +44,7 @@ shows "runs its first step" "step 1 \[v\] db verify: done"
 keys Enter r && wait_for "Type RUN 2" && typed "RUN 2" && keys Enter
 shows "and its second, on the token" "ALL 2 STEPS DONE"
 keys 2
-shows "shows the root" "Root certificate \(CA generation 1\)"
+shows "shows the root" "Root certificate \(CA generation 1, active\)"
 is "q leaves with status 0 (99 would be valgrind's)" "$(tui_quit)" 0
 ok "valgrind ran it (its log is there)" test -e "$T/vg.log"
 like "it was the program under valgrind" "$(cat "$T/tui.sh")" "valgrind -q"

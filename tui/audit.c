@@ -97,6 +97,8 @@ audit_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help audit_help[] = {
+	{ "Up/Down", "scroll the records, newest at the bottom" },
+	{ "r", "read the log again and verify its hash chain" },
 	{ NULL, NULL }
 };
 

@@ -206,6 +206,10 @@ crl_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help crl_help[] = {
+	{ "Up/Down", "choose a live CA generation" },
+	{ "i", "issue the next CRL of the chosen generation: type ISSUE; the "
+	    "token signs it and it is exported" },
+	{ "r", "read the CRL state again" },
 	{ NULL, NULL }
 };
 

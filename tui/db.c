@@ -193,6 +193,13 @@ db_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help db_help[] = {
+	{ "Up/Down", "choose a certificate; in its details, scroll" },
+	{ "Enter", "the certificate's history in the index and its decoded "
+	    "text" },
+	{ "f", "the status filter: all, V valid, R revoked, P reserved, X "
+	    "void" },
+	{ "/", "search: subject text, serial=PREFIX or both, as db list" },
+	{ "Esc", "from the details back to the list" },
 	{ NULL, NULL }
 };
 

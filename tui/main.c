@@ -267,7 +267,7 @@ worker_finish(struct tui *t)
 }
 
 static void
-draw_menu(void)
+draw_menu(int y)
 {
 	size_t	i, w = 7;
 	int	x = 0;
@@ -279,12 +279,12 @@ draw_menu(void)
 	for (i = 0; screens[i] != NULL; i++) {
 		snprintf(item, sizeof(item), w > (size_t)COLS ? "%c%s" :
 		    "%c %s", screens[i]->hotkey, screens[i]->name);
-		put_attr(2, x + 1, COLS - x - 1, i == cur ? A_REVERSE : 0,
+		put_attr(y, x + 1, COLS - x - 1, i == cur ? A_REVERSE : 0,
 		    item);
 		x += (int)strlen(item) + 1;
 	}
-	put(2, x + 1, COLS - x - 1, "q Quit");
-	mvhline(3, 0, ACS_HLINE, COLS);
+	put(y, x + 1, COLS - x - 1, "q Quit");
+	mvhline(y + 1, 0, ACS_HLINE, COLS);
 }
 
 /* The prompt: two lines of question, one of input, above the message. */
@@ -351,7 +351,7 @@ static void
 draw_all(struct tui *t)
 {
 	char	foot[1200];
-	int	rows, msg_lines;
+	int	rows, msg_lines, banner, top;
 
 	erase();
 	curs_set(0);
@@ -369,14 +369,20 @@ draw_all(struct tui *t)
 		refresh();
 		return;
 	}
-	status_draw(t);
-	draw_menu();
-	/* Status 2 lines, menu 2, the message (2 or more), keys 1; a prompt
-	 * takes 4. */
+	banner = status_draw(t);
+	if (banner < 1)
+		banner = 1;
+	top = 3 + banner;
+	draw_menu(1 + banner);
+	/* Status 1 line, warnings 1 to 3, menu 2, the message (2 or more),
+	 * keys 1; a prompt takes 4. */
 	foot_text(t, foot, sizeof(foot));
 	msg_lines = foot_lines(foot);
-	rows = LINES - 5 - msg_lines - (pr.active ? 4 : 0);
-	screens[cur]->draw(t, 4, rows);
+	rows = LINES - 1 - top - msg_lines - (pr.active ? 4 : 0);
+	if (help_active())
+		help_draw(t, screens[cur], top, rows);
+	else
+		screens[cur]->draw(t, top, rows);
 	draw_foot(t, foot, msg_lines);
 	if (pr.active)
 		draw_prompt(msg_lines);
@@ -420,6 +426,15 @@ tui_key(struct tui *t, int ch)
 	}
 	if (pr.active) {
 		prompt_key(t, ch);
+		return;
+	}
+	if (help_active()) {
+		help_key(screens[cur], ch);
+		return;
+	}
+	if (ch == '?' || ch == KEY_F(1) ||
+	    (ch == 'h' && !help_uses(screens[cur], "h"))) {
+		help_open();
 		return;
 	}
 	if (ch == 'q' || ch == 'Q') {

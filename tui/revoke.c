@@ -227,6 +227,12 @@ revoke_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help revoke_help[] = {
+	{ "Up/Down", "choose a certificate; in the reasons, Left/Right" },
+	{ "/", "search: subject text, serial=PREFIX or both" },
+	{ "Enter", "revoke the chosen certificate: a reason, an optional "
+	    "invalidity date, then type REVOKE" },
+	{ "u", "release a certificate on hold: type RELEASE" },
+	{ "Esc", "cancel the reason or the search" },
 	{ NULL, NULL }
 };
 

@@ -453,6 +453,14 @@ sign_key(struct tui *t, int ch)
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help sign_help[] = {
+	{ "Up/Down", "choose a request in the inbox; in the inspector, scroll" },
+	{ "Enter", "inspect the request: its findings first, then the decoded "
+	    "request" },
+	{ "s", "sign the chosen request under the template: type SIGN" },
+	{ "t", "the next template (and its policy) to check the inbox against" },
+	{ "d", "the validity in days, within the template's and the issuer's" },
+	{ "r", "read the inbox again" },
+	{ "Esc", "from the inspector back to the inbox" },
 	{ NULL, NULL }
 };
 

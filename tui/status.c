@@ -139,7 +139,8 @@ status_refresh(struct tui *t, int force)
  * " token T: LOGGED IN | gen 1 | DIR" on the left, the time on the right;
  * a long data directory loses its head, never the token or login state.
  */
-void
+/* The status bar and the warnings; the lines the warnings took (1 at least). */
+int
 status_draw(struct tui *t)
 {
 	const struct hsm_token_info	*tok = hsm_token(t->s.hsm);
@@ -166,8 +167,9 @@ status_draw(struct tui *t)
 	put_attr(0, 0, COLS - (int)strlen(now) - 2, A_REVERSE, line);
 	put_attr(0, COLS - (int)strlen(now) - 1, (int)strlen(now), A_REVERSE,
 	    now);
-	if (t->banner[0] != '\0') {
-		snprintf(line, sizeof(line), "! %s", t->banner);
-		put_wrap(1, 0, COLS, 1, A_BOLD, line);
-	}
+	if (t->banner[0] == '\0')
+		return 1;
+	/* Every warning whole: the air-gap one must never fall off. */
+	snprintf(line, sizeof(line), "! %s", t->banner);
+	return put_wrap(1, 0, COLS, BANNER_LINES_MAX, A_BOLD, line);
 }

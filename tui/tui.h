@@ -91,6 +91,14 @@ int		 tui_run(struct tui *, const char *what, int (*work)(void *),
 		    void *arg, void (*done)(struct tui *, int rc));
 int		 tui_token_open(struct tui *);
 
+/* help.c */
+void		 help_open(void);
+int		 help_active(void);
+int		 help_uses(const struct screen *, const char *key);
+void		 help_key(const struct screen *, int ch);
+void		 help_draw(struct tui *, const struct screen *, int top,
+		    int rows);
+
 /* draw.c */
 void		 put(int y, int x, int width, const char *);
 int		 text_width(const char *);
@@ -119,7 +127,8 @@ void		 clock_draw(struct tui *);
 
 /* status.c */
 void		 status_refresh(struct tui *, int force);
-void		 status_draw(struct tui *);
+#define BANNER_LINES_MAX	1	/* more needs the screens to scroll: not yet */
+int		 status_draw(struct tui *);
 
 /* one file per screen */
 extern const struct screen	screen_token, screen_root, screen_sign,
