@@ -159,4 +159,39 @@ ok "root create runs again" root_create
 ok "... db verify: consistent" c db verify --home "$R"
 ok "... audit verify: clean" c audit verify --home "$R"
 
+# issue --generate-key: the key is archived, then the record, then the
+# index line.  After the record: db recover records it valid, the
+# archive stands.  Before it: the serial is voided and the key archive
+# made for it is removed.
+printf 'ocsp responder archive pw\n' > "$T/p12pw"
+genkey() {	# before|after
+	env LD_PRELOAD=$T/crash.so "CEREMONY_CRASH_${1^^}=$(printf '\top=issue.generate-key\t')" \
+		"$CEREMONY" issue --generate-key --home "$R" --pin-file "$T/pin" \
+		--template "$TPL/ocsp-signer.cnf" --subject /O=Example/CN=ocsp$2.example.org \
+		--password-fd 3 3< "$T/p12pw" > "$T/out" 2> "$T/err"
+}
+genkeys() { grep -cP '\top=issue\.generate-key\tresult=ok\t' "$R/audit.log"; }
+genkey after 1
+is "issue --generate-key dies right after its record" "$?" 137
+s=$(reserved)
+like "... its serial is reserved, not valid" "$s" '^[0-9A-F]+$'
+is "... the log has its record" "$(genkeys)" 1
+ok "... and its key archive" test -s "$R/p12/$s.p12"
+ok "db recover settles it" c db recover --home "$R"
+is "... valid: the record says it was issued" "$(status "$s")" V
+ok "... the archive stays" test -s "$R/p12/$s.p12"
+ok "... db verify: consistent" c db verify --home "$R"
+genkey before 2
+is "issue --generate-key dies right before its record" "$?" 137
+s=$(reserved)
+like "... its serial is reserved" "$s" '^[0-9A-F]+$'
+is "... no record of it" "$(genkeys)" 1
+ok "... its archive was written first" test -s "$R/p12/$s.p12"
+ok "db recover settles it" c db recover --home "$R"
+is "... void: no record says it was issued" "$(status "$s")" X
+like "... and says the key archive goes" "$(cat "$T/err" "$T/out")" "recorded X; the key archive made for it is removed"
+ok "... which it does" test ! -e "$R/p12/$s.p12"
+ok "... db verify: consistent" c db verify --home "$R"
+ok "... audit verify: clean" c audit verify --home "$R"
+
 done_testing
