@@ -44,6 +44,7 @@ keys s && wait_for "Type SIGN" && typed SIGN && keys Enter
 shows "SIGN signs" "certificate issued: serial [0-9A-F]+" 120
 serial=$(screen | tr -d '\n' | sed -n 's/.*certificate issued: serial \([0-9A-F]*\),.*/\1/p')
 like "the screen shows the serial" "$serial" "^[0-9A-F]{16,40}$"
+fp=$(screen | tr -d '\n ' | sed -n 's/.*SHA-256\([0-9A-F:]*\),exported.*/\1/p')
 shows "the signed request leaves the inbox" "bad\.csr"
 unlike "only the bad one is left" "$(screen)" "issuing\.csr"
 is "q leaves with status 0" "$(tui_quit)" 0
@@ -53,6 +54,8 @@ like "the new certificate, valid, under the subca profile" "$(cat "$T/out")" \
 	"V  $serial .* subca +CN=issuing,O=Example Organisation,C=XX"
 like "and nothing else but the root" "$(cat "$T/out")" "2 of 2 certificates"
 verify_all_chain "the certificate" "$H/export/root-gen1.pem" "$H/certs/$serial.pem"
+is "the screen shows its whole SHA-256 fingerprint" "$fp" \
+	"$(openssl x509 -in "$H/certs/$serial.pem" -noout -fingerprint -sha256 | cut -d= -f2)"
 ok "and its export is the same certificate" cmp "$H/certs/$serial.pem" "$H/export/$serial.pem"
 is "its key is the request's" \
 	"$(openssl x509 -in "$H/certs/$serial.pem" -noout -pubkey | openssl sha256)" \

@@ -338,8 +338,9 @@ sign_done(struct tui *t, int rc)
 		cert_fingerprint(st.out.j.cert, fp, sizeof(fp));
 		snprintf(st.result, sizeof(st.result), "signed %s serial %s",
 		    st.out.j.subject_text, st.out.j.serial);
-		tui_msg(t, 0, "certificate issued: serial %s, exported to %s "
-		    "(SHA-256 %.23s...)", st.out.j.serial, st.out.dir, fp);
+		/* The whole fingerprint: the one the paper record compares. */
+		tui_msg(t, 0, "certificate issued: serial %s, SHA-256 %s, "
+		    "exported to %s", st.out.j.serial, fp, st.out.dir);
 	}
 	sign_outcome_clear(&st.out);
 	sign_load_inbox(t);
