@@ -2,7 +2,9 @@
 /*
  * The audit log viewer: every record as a row (sequence, time, operator,
  * operation, result, detail), newest at the bottom and in view, and the
- * verdict on the hash chain (db_audit_verify) above it.  Read only.
+ * verdict on the hash chain (db_audit_verify) above it.  Enter opens a
+ * record: every field of it on a line of its own, wrapped, never cut.
+ * Read only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +17,24 @@
 
 static struct {
 	char	**rows;
-	size_t	  n, sel, first;
+	char	**raw;			/* the records as the log has them */
+	size_t	  n, nraw, sel, first;
 	char	  verdict[1100];
 	int	  intact;
+	long	  bad;			/* where the chain breaks, 0 none */
+	int	  open;			/* a record is open */
+	char	**fields;		/* its lines */
+	size_t	  nfields, top;
 } st;
+
+static void
+audit_close(void)
+{
+	lines_free(st.fields, st.nfields);
+	st.fields = NULL;
+	st.nfields = st.top = 0;
+	st.open = 0;
+}
 
 static void
 audit_init(struct tui *t)
@@ -29,12 +45,15 @@ audit_init(struct tui *t)
 	size_t			 cap = 0;
 	long			 bad = 0;
 
+	audit_close();
 	lines_free(st.rows, st.n);
-	st.rows = NULL;
-	st.n = 0;
+	lines_free(st.raw, st.nraw);
+	st.rows = st.raw = NULL;
+	st.n = st.nraw = 0;
 	if ((path = db_path(t->s.db, "audit.log")) == NULL)
 		return;
 	st.intact = db_audit_verify(path, &bad) == 0;
+	st.bad = st.intact ? 0 : bad;
 	snprintf(st.verdict, sizeof(st.verdict), "%s", st.intact ?
 	    "hash chain intact" : err_get());
 	err_clear();
@@ -49,7 +68,8 @@ audit_init(struct tui *t)
 		db_audit_row(line, &r);
 		snprintf(row, sizeof(row), "%-4s %-20s %-10.10s %-13s %-4s %s",
 		    r.seq, r.time, r.operator, r.op, r.result, r.detail);
-		if (lines_add(&st.rows, &st.n, row, strlen(row)) != 0)
+		if (lines_add(&st.rows, &st.n, row, strlen(row)) != 0 ||
+		    lines_add(&st.raw, &st.nraw, line, strcspn(line, "\n")) != 0)
 			break;
 	}
 	free(line);
@@ -61,8 +81,76 @@ audit_init(struct tui *t)
 static void
 audit_fini(void)
 {
+	audit_close();
 	lines_free(st.rows, st.n);
+	lines_free(st.raw, st.nraw);
 	memset(&st, 0, sizeof(st));
+}
+
+/*
+ * The chosen record's lines: each tab-separated field as "name: value",
+ * then what the hash chain says of it.
+ */
+static void
+audit_open(void)
+{
+	char	*text = NULL, *p, *eq, chain[160];
+	size_t	 len, i;
+	FILE	*m;
+	long	 seq;
+
+	if (st.sel >= st.nraw || (m = open_memstream(&text, &len)) == NULL)
+		return;
+	for (p = st.raw[st.sel]; *p != '\0'; p += i + (p[i] != '\0')) {
+		i = strcspn(p, "\t");
+		if ((eq = memchr(p, '=', i)) != NULL)
+			fprintf(m, "%.*s: %.*s\n", (int)(eq - p), p,
+			    (int)(i - (size_t)(eq - p) - 1), eq + 1);
+		else
+			fprintf(m, "%.*s\n", (int)i, p);
+	}
+	seq = strtol(st.rows[st.sel], NULL, 10);
+	if (st.bad == 0)
+		snprintf(chain, sizeof(chain), "chain: verified (the whole "
+		    "log's hash chain is intact)");
+	else
+		snprintf(chain, sizeof(chain), "chain: %s (the log's hash "
+		    "chain breaks at record %ld)", seq < st.bad ? "verified up "
+		    "to here" : "NOT VERIFIED", st.bad);
+	fprintf(m, "%s\n", chain);
+	fclose(m);
+	if (lines_of(text, &st.fields, &st.nfields) == 0)
+		st.open = 1;
+	free(text);
+}
+
+/* The screen lines the record's fields take from field `from` on. */
+static int
+fields_lines(size_t from)
+{
+	size_t	i;
+	int	n = 0;
+
+	for (i = from; i < st.nfields; i++)
+		n += wrap_lines(COLS - 3, 64, st.fields[i]);
+	return n;
+}
+
+static void
+audit_draw_open(struct tui *t, int top, int rows)
+{
+	size_t	i;
+	int	y = top;
+
+	/* Scrolled past the end: the last page stays full (as list_scroll). */
+	while (st.top > 0 && fields_lines(st.top - 1) <= rows - 1)
+		st.top--;
+	putf(y++, 1, COLS - 2, "Audit record %zu of %zu (Up/Down scroll, "
+	    "Esc closes)", st.sel + 1, st.n);
+	for (i = st.top; i < st.nfields && y < top + rows; i++)
+		y += put_wrap(y, 2, COLS - 3, top + rows - y, 0,
+		    st.fields[i]);
+	tui_keys(t, " Up/Down scroll   Esc close   1-9 screens   q quit");
 }
 
 static void
@@ -71,6 +159,10 @@ audit_draw(struct tui *t, int top, int rows)
 	size_t	i;
 	int	y = top;
 
+	if (st.open) {
+		audit_draw_open(t, top, rows);
+		return;
+	}
 	putf(y, 1, COLS - 2, "Audit log, %zu records: ", st.n);
 	put_attr(y++, 26, COLS - 27, attr_of(st.intact ? SEV_OK : SEV_ERROR),
 	    st.verdict);
@@ -82,22 +174,36 @@ audit_draw(struct tui *t, int top, int rows)
 		if (i == st.sel)
 			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
 	}
-	tui_keys(t, " Up/Down scroll   r reread and verify   1-9 screens   "
-	    "q quit");
+	tui_keys(t, " Up/Down scroll   Enter open   r reread and verify   "
+	    "1-9 screens   q quit");
 }
 
 static void
 audit_key(struct tui *t, int ch)
 {
+	if (st.open) {
+		if (ch == KEY_UP && st.top > 0)
+			st.top--;
+		else if (ch == KEY_DOWN && st.top + 1 < st.nfields)
+			st.top++;
+		else if (ch == TUI_ESC || ch == TUI_ENTER || ch == '\r' ||
+		    ch == KEY_ENTER)
+			audit_close();
+		return;
+	}
 	list_move(ch, st.n, &st.sel, LINES - 8);
 	if (ch == 'r')
 		audit_init(t);
+	else if (ch == TUI_ENTER || ch == '\r' || ch == KEY_ENTER)
+		audit_open();
 }
 
 /* The help overlay's lines for this screen (? or F1); the keys of the
  * foot, each with what it does. */
 static const struct key_help audit_help[] = {
 	{ "Up/Down", "scroll the records, newest at the bottom" },
+	{ "Enter", "open the chosen record: every field whole, and what the "
+	    "hash chain says of it; Esc closes" },
 	{ "r", "read the log again and verify its hash chain" },
 	{ NULL, NULL }
 };
