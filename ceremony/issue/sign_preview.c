@@ -137,7 +137,7 @@ pv_head(FILE *m, X509 *x, const struct sign_outcome *out)
 		fprintf(m, LABEL "%s\n", "serial", "assigned at signing (from "
 		    "the token's random generator)");
 	else
-		fprintf(m, LABEL "%s (reserved when the token signs)\n",
+		fprintf(m, LABEL "%s (reserved at SIGN)\n",
 		    "serial", out->j.serial);
 	pv_line(m, "issuer", issuer);
 	fprintf(m, LABEL "%d\n", "generation", out->sg.generation);
