@@ -201,7 +201,8 @@ cmd_sign(int argc, char **argv)
 	if ((r = cmd_options(&s, "sign", argc, argv, local)) != 0)
 		return r < 0 ? 0 : cmd_fail(&s);
 	if (opt_no_args("sign", argc, argv) != 0 ||
-	    sign_load(&a, &t, &p, &o) != 0 || session_open_db(&s) != 0)
+	    sign_load(&a, &t, &p, &o) != 0 || (a.preview != NULL ?
+	    session_open_db_readonly(&s) : session_open_db(&s)) != 0)
 		goto out;
 	rc = a.inbox != NULL ? sign_many(&s, t, p, &o) :
 	    sign_one(&s, &a, t, p, &o);
