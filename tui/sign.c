@@ -256,8 +256,8 @@ sign_draw_list(struct tui *t, int top, int rows)
 		putf(top + rows - 1, 1, COLS - 2, "        %s",
 		    strlen(st.fp) > 48 ? st.fp + 48 : "");
 	}
-	tui_keys(t, " Enter inspect  s sign  t template  d days  r reload  "
-	    "1-9 screens  q quit");
+	tui_keys(t, " Enter inspect  s sign  x reject  t template  d days  "
+	    "r reload  q quit");
 }
 
 /* The inspector's text: the decoded request, then every finding. */
@@ -314,7 +314,7 @@ sign_draw_inspect(struct tui *t, int top, int rows)
 		else
 			put(y, 1, COLS - 2, st.lines[i]);
 	}
-	tui_keys(t, " Up/Down scroll   s sign   Esc back to the inbox   "
+	tui_keys(t, " Up/Down scroll  s sign  x reject  Esc back to the inbox  "
 	    "q quit");
 }
 
@@ -514,6 +514,49 @@ sign_preview_key(struct tui *t, int ch)
 	}
 }
 
+/* REJECT typed: the core's inbox_reject, as sign --inbox rejects one. */
+static void
+sign_rejected(struct tui *t)
+{
+	struct item	*it;
+	char		 why[1100], name[1024];
+
+	if (st.sel >= st.n || st.ntm == 0 || st.pol == NULL)
+		return;
+	it = &st.v[st.sel];
+	if (it->c == NULL)
+		snprintf(why, sizeof(why), "rejected by the officer: %s",
+		    it->why);
+	else if (it->c->f.errors > 0)
+		snprintf(why, sizeof(why), "rejected by the officer: fails "
+		    "policy %s", st.pol->name);
+	else
+		snprintf(why, sizeof(why), "rejected by the officer");
+	esc_text(name, sizeof(name), it->name, ESC_TERMINAL);
+	if (inbox_reject(&t->s, st.tm[st.cur], st.pol, it->path, it->c,
+	    why) != 0)
+		tui_err(t, "not rejected");
+	else
+		tui_msg(t, 0, "%s rejected: moved to requests/rejected/ with "
+		    "%s.findings, and audited", name, name);
+	st.inspect = 0;
+	sign_load_inbox(t);
+}
+
+/* x: reject the chosen request, once REJECT is typed. */
+static void
+sign_reject(struct tui *t)
+{
+	char	q[512], name[256];
+
+	if (st.sel >= st.n || st.ntm == 0 || st.pol == NULL)
+		return;
+	snprintf(q, sizeof(q), "Type REJECT to move %s to requests/rejected/ "
+	    "with its findings (Esc cancels):", esc_text(name, sizeof(name),
+	    st.v[st.sel].name, ESC_TERMINAL));
+	tui_confirm(t, q, "REJECT", sign_rejected);
+}
+
 static void
 sign_days(struct tui *t, const char *text)
 {
@@ -544,6 +587,8 @@ sign_key(struct tui *t, int ch)
 		}
 		if (ch == 's')
 			sign_start(t);
+		else if (ch == 'x')
+			sign_reject(t);
 		else if (!list_move(ch, st.nlines, &st.top, LINES - 8))
 			return;
 		return;
@@ -563,6 +608,9 @@ sign_key(struct tui *t, int ch)
 		break;
 	case 's':
 		sign_start(t);
+		break;
+	case 'x':
+		sign_reject(t);
 		break;
 	case 't':
 		if (st.ntm == 0)
@@ -592,6 +640,8 @@ static const struct key_help sign_help[] = {
 	{ "s", "preview the certificate the chosen request would get, then "
 	    "(s or Enter again) type SIGN to sign it" },
 	{ "PgUp/PgDn", "scroll the preview or the inspector a page" },
+	{ "x", "reject the chosen request: type REJECT; it moves to "
+	    "requests/rejected/ with its findings, and is audited" },
 	{ "t", "the next template (and its policy) to check the inbox against" },
 	{ "d", "the validity in days, within the template's and the issuer's" },
 	{ "r", "read the inbox again" },

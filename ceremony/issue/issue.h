@@ -240,6 +240,8 @@ int		 sign_request(struct session *, const struct signer *,
 		    struct issue_job *);
 
 /* sign_csr.c */
+void		 sign_audit_items(struct audit_entry *, const struct tmpl *,
+		    const struct policy *, const struct vetted *);
 int		 sign_audit(struct session *, const struct tmpl *,
 		    const struct policy *, const struct vetted *,
 		    const struct issue_job *, const struct findings *, int);
@@ -289,6 +291,9 @@ int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *,
 		    struct inbox_result *);
 void		 inbox_result_free(struct inbox_result *);
+int		 inbox_reject(struct session *, const struct tmpl *,
+		    const struct policy *, const char *path,
+		    const struct vetted *, const char *why);
 
 /* resign.c */
 int		 resign_request(struct session *, const char *serial,

@@ -17,7 +17,8 @@
 #include "ceremony/policy/policy.h"
 #include "ceremony/session/session.h"
 
-static void
+/* What a signing's record (or a refusal's) names: its inputs. */
+void
 sign_audit_items(struct audit_entry *e, const struct tmpl *t,
     const struct policy *p, const struct vetted *c)
 {
