@@ -9,9 +9,7 @@
 . "$(dirname "$0")/tui_lib.sh"
 
 H=$T/ca
-fixture_root "$H" root || { echo "Bail out! fixture"; exit 1; }
-csr_good "$H/requests" issuing
-csr_bad "$H/requests" bad
+inbox_fixture "$H" || { echo "Bail out! fixture"; exit 1; }
 state() { tree "$H/requests"; sha256sum "$H/audit.log" "$H/index.txt"; }
 before=$(state)
 tui_start --home "$H"
