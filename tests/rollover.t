@@ -165,6 +165,10 @@ ok "after the old root's end only generation 3 issues (faketime +450d)" fk -f +4
 is "... generation 3's third CRL, nothing more for generation 1" "$(ls "$R/crls/gen-3" | grep -c '\.crl$'):$(ls "$R/crls/gen-1" | grep -c '\.crl$')" "3:3"
 ok "the audit chain is intact" c audit show
 audit=$(cat "$T/out")
-is "... with every rollover step" "$(echo "$audit" | awk '$5 == "ok" && $4 ~ /^rollover\./ { print $4 }' | tr '\n' ' ')" \
+is "... with every rollover step" "$(echo "$audit" | awk '$5 == "ok" && $4 ~ /^rollover\./ && $4 != "rollover.cert" { print $4 }' | tr '\n' ' ')" \
 	"rollover.prepare rollover.export rollover.cancel rollover.prepare rollover.switch "
+is "... and a rollover.cert record before each of the rollovers' certificates" \
+	"$(grep -P '\top=rollover\.cert\tresult=ok\t' "$R/audit.log" | grep -o 'serial [0-9A-F]*' | cut -d' ' -f2 | sort -u)" \
+	"$( { grep -v '^#' "$R/index.txt" | awk -F'\t' '$8 ~ /^link-/ { print $6 }'
+	for g in "$R"/ca/gen-[2-9].pem; do openssl x509 -in "$g" -noout -serial | cut -d= -f2; done; } | sort -u)"
 done_testing

@@ -12,33 +12,46 @@ csr_good "$T" leafca
 "$CEREMONY" sign --home "$H" --pin-file "$T/pin" --template "$TOP/templates/subca.cnf" \
 	--csr "$T/leafca.csr" > /dev/null
 serial=$(grep -v '^#' "$H/index.txt" | awk -F'\t' '$8 == "subca" { s = $6 } END { print s }')
+root=$(openssl x509 -in "$H/export/root-gen1.pem" -noout -serial | sed 's/^serial=//')
+grep -q "	$root	" "$H/index.txt" || { echo "Bail out! the root $root is not in the index"; exit 1; }
 tui_start --home "$H"
 
 keys 4
 shows "the revoke screen lists valid certificates" "V $serial"
+unlike "but never the root's own certificate (a revoke refuses it)" "$(screen)" "$root"
 keys /
 shows "/ asks what to search" "Search: subject text, serial=PREFIX or both"
 typed leafca && keys Enter
 shows "the search keeps the match" "Search: leafca"
-unlike "and drops the rest" "$(screen)" "Example Root CA"
+unlike "and drops the rest" "$(body | sed -n 1,3p)" "Example Root CA"
+issuer=$(openssl x509 -in "$H/export/root-gen1.pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')
+shows_text "the chosen certificate's issuer, whole" "Issuer  CA generation 1: $issuer"
+shows_text "and its subject, whole" "Subject $(grep -v '^#' "$H/index.txt" | awk -F'\t' -v s="$serial" '$6 == s { print substr($7, 2) }' | tr '/' ',' )" 5 ||
+	diag "$(grep -v '^#' "$H/index.txt" | tail -1)"
 keys Enter
 shows "Enter offers the reasons" "Reason for $serial"
 keys Right
 shows "Right moves to the next reason" "\[superseded\]"
 keys Enter
-shows "an invalidity date is offered" "Invalidity date, when the key was known"
+shows_text "superseded asks no invalidity date: REVOKE at once" \
+	"Type REVOKE to revoke serial $serial for superseded (Esc cancels):"
+keys Escape
+shows "Esc cancels" "cancelled: nothing was done"
+keys Enter Enter
+shows "keyCompromise offers an invalidity date" "Invalidity date, when the key was known"
 typed 2026-02-30 && keys Enter
 shows "a date that does not exist is refused in words" "error: invalidity date: .*2026-02-30"
-keys Enter Right Enter && wait_for "Invalidity date" && keys Enter
-shows "a typed confirmation is asked" "Type REVOKE to revoke $serial for superseded"
+keys Enter Enter && wait_for "Invalidity date" && keys Enter
+shows_text "a typed confirmation is asked, for keyCompromise with no date" \
+	"Type REVOKE to revoke serial $serial for keyCompromise (Esc cancels):"
 keys Escape
 shows "Esc cancels" "cancelled: nothing was done"
 is "nothing was revoked" "$(grep -c "^R" "$H/index.txt")" 0
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-keys Enter Right Enter && wait_for "Invalidity date" && typed "$now" && keys Enter
-shows "the date is in the question" "invalid since $now \(Esc cancels\)"
+keys Enter Enter && wait_for "Invalidity date" && typed "$now" && keys Enter
+shows_text "the date is in the question" "for keyCompromise (invalid since $now) (Esc cancels):"
 typed REVOKE && keys Enter
-shows "REVOKE revokes" "revoked $serial: superseded \(the next CRL"
+shows "REVOKE revokes" "revoked $serial: keyCompromise \(the next CRL"
 shows "and the list says so" "R $serial 20"
 
 keys 5
@@ -57,18 +70,18 @@ unlike "the banner no longer asks for a CRL" "$(screen | sed -n 2p)" "CRL"
 is "q leaves with status 0" "$(tui_quit)" 0
 
 ok "db show reads the revocation" "$CEREMONY" db show "$serial" --home "$H"
-like "revoked, superseded" "$(cat "$T/out")" "status: revoked \(R\).*"
-like "reason" "$(cat "$T/out")" "reason: superseded"
+like "revoked" "$(cat "$T/out")" "status: revoked \(R\).*"
+like "reason" "$(cat "$T/out")" "reason: keyCompromise"
 like "invalidity date" "$(cat "$T/out")" "invalidity date: ${now%%T*} ${now:11:8} UTC"
 ok "OpenSSL verifies the CRL with the root" openssl crl -in "$H/crls/gen-1/1.crl" \
 	-inform DER -CAfile "$H/export/root-gen1.pem" -noout
 like "it says so" "$(cat "$T/err")" "verify OK"
 crl=$(openssl crl -in "$H/export/crl-gen1.crl" -inform DER -noout -text)
 like "the exported CRL lists the serial" "$crl" "Serial Number: $serial"
-like "with its reason" "$crl" "Superseded"
+like "with its reason" "$crl" "Key Compromise"
 like "it is number 1" "$crl" "X509v3 CRL Number: *
  *1"
 ok "the audit chain holds" "$CEREMONY" audit show --home "$H"
-like "it records the revocation" "$(cat "$T/out")" "revoke +ok +serial $serial reason superseded"
+like "it records the revocation" "$(cat "$T/out")" "revoke +ok +serial $serial reason keyCompromise"
 like "and the CRL" "$(cat "$T/out")" "crl.issue +ok +generation 1 number 1 entries 1"
 done_testing

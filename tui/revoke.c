@@ -29,14 +29,35 @@ static struct {
 	size_t	 reason;
 	time_t	 invalidity;		/* RFC 5280 invalidityDate, 0 none */
 	char	 serial[DB_SERIAL_MAX];
+	struct revoke_ca *ca;		/* the CA generations' own */
+	size_t	 nca;
 } st;
+
+/* The rows the revoke refuses anyway are not offered: the CA
+ * generations' own certificates (revoke_check's rule, from the core). */
+static void
+revoke_drop_ca(struct tui *t)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < st.n; i++)
+		if (revoke_ca_of(st.ca, st.nca,
+		    db_index_at(t->s.db, st.v[i])->serial) == 0)
+			st.v[k++] = st.v[i];
+	st.n = k;
+}
 
 static void
 revoke_init(struct tui *t)
 {
 	/* What a revocation can change: valid or revoked. */
-	if (index_select(t->s.db, "VR", st.search, &st.v, &st.n) != 0)
+	revoke_ca_free(st.ca, st.nca);
+	st.ca = NULL;
+	st.nca = 0;
+	if (revoke_ca_certs(t->s.db, &st.ca, &st.nca) != 0 ||
+	    index_select(t->s.db, "VR", st.search, &st.v, &st.n) != 0)
 		tui_err(t, "search");
+	revoke_drop_ca(t);
 	if (st.sel >= st.n)
 		st.sel = st.n > 0 ? st.n - 1 : 0;
 	st.choosing = 0;
@@ -46,6 +67,7 @@ static void
 revoke_fini(void)
 {
 	free(st.v);
+	revoke_ca_free(st.ca, st.nca);
 	memset(&st, 0, sizeof(st));
 }
 
@@ -74,13 +96,72 @@ revoke_draw_reasons(int y)
 	}
 }
 
+/* The issuer of r as the officer knows it: its CA generation and name. */
+static const char *
+revoke_issuer(const struct db_record *r)
+{
+	size_t	i;
+
+	for (i = 0; i < st.nca; i++)
+		if (st.ca[i].gen == r->generation)
+			return st.ca[i].subject;
+	return "(its certificate cannot be read)";
+}
+
+/*
+ * The chosen certificate whole, at the foot of the list: what REVOKE will
+ * change is named by subject, serial and issuer, however long, while the
+ * reason and the confirmation are asked.  panel_text gives its lines,
+ * revoke_draw_panel paints them; the list keeps what is left (3 rows at
+ * the least).
+ */
+static void
+panel_text(struct tui *t, char *iss, char *sub, size_t len)
+{
+	const struct db_record	*r = db_index_at(t->s.db, st.v[st.sel]);
+
+	snprintf(iss, len, "Issuer  CA generation %d: %s", r->generation,
+	    revoke_issuer(r));
+	snprintf(sub, len, "Subject %s", r->subject);
+}
+
+static int
+panel_lines(struct tui *t, int rows)
+{
+	char	iss[1024], sub[1024];
+	int	n;
+
+	if (st.n == 0)
+		return 0;
+	panel_text(t, iss, sub, sizeof(iss));
+	n = 2 + wrap_lines(COLS - 2, 4, iss);
+	n += wrap_lines(COLS - 2, rows, sub);
+	return n;
+}
+
+static void
+revoke_draw_panel(struct tui *t, int y, int nlines)
+{
+	const struct db_record	*r = db_index_at(t->s.db, st.v[st.sel]);
+	char			 iss[1024], sub[1024];
+
+	panel_text(t, iss, sub, sizeof(iss));
+	mvhline(y++, 1, ACS_HLINE, COLS - 2);
+	putf(y++, 1, COLS - 2, "Serial  %s (%s)", r->serial,
+	    r->status == DB_REVOKED ? db_reason_name(r->reason) : "valid");
+	nlines -= 2;
+	y += put_wrap(y, 1, COLS - 2, 4, 0, iss);
+	nlines -= wrap_lines(COLS - 2, 4, iss);
+	put_wrap(y, 1, COLS - 2, nlines, A_BOLD, sub);
+}
+
 static void
 revoke_draw(struct tui *t, int top, int rows)
 {
 	const struct db_record	*r;
 	char			 na[32];
 	size_t			 i;
-	int			 y = top;
+	int			 y = top, foot, panel;
 
 	putf(y++, 1, COLS - 2, "Search: %s", st.search[0] ? st.search :
 	    "(all valid and revoked certificates; / to search)");
@@ -88,10 +169,10 @@ revoke_draw(struct tui *t, int top, int rows)
 	    "               not after   subject");
 	if (st.n == 0)
 		put(y++, 3, COLS - 4, "nothing matches");
-	list_scroll(st.n, st.sel, rows - 3 - (st.choosing ? 4 : 0),
-	    &st.first);
-	for (i = st.first; i < st.n && y < top + rows - (st.choosing ? 4 : 0);
-	    i++, y++) {
+	panel = panel_lines(t, rows);
+	foot = panel + (st.choosing ? 3 : 0);
+	list_scroll(st.n, st.sel, rows - 2 - foot, &st.first);
+	for (i = st.first; i < st.n && y < top + rows - foot; i++, y++) {
 		r = db_index_at(t->s.db, st.v[i]);
 		when_utc(r->not_after, na, sizeof(na));
 		na[10] = '\0';
@@ -102,6 +183,8 @@ revoke_draw(struct tui *t, int top, int rows)
 		if (i == st.sel)
 			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
 	}
+	if (st.n > 0)
+		revoke_draw_panel(t, top + rows - foot, panel);
 	if (st.choosing) {
 		y = top + rows - 3;
 		putf(y++, 1, COLS - 2, "Reason for %s (Left/Right, Enter "
@@ -159,21 +242,30 @@ revoke_search(struct tui *t, const char *text)
 	revoke_init(t);
 }
 
+/* REVOKE typed; the panel right above names the certificate whole
+ * (subject, serial, issuer): the question fits its two lines. */
+static void
+revoke_ask(struct tui *t, const char *since)
+{
+	char	q[512];
+
+	snprintf(q, sizeof(q), "Type REVOKE to revoke serial %s for %s%s%s%s "
+	    "(Esc cancels):", st.serial, db_reason_name(reasons[st.reason]),
+	    *since != '\0' ? " (invalid since " : "", since,
+	    *since != '\0' ? ")" : "");
+	tui_confirm(t, q, "REVOKE", revoke_confirmed);
+}
+
 /* The date (checked as the command line checks it), then REVOKE typed. */
 static void
 revoke_invalidity(struct tui *t, const char *text)
 {
-	char	q[256];
-
 	st.invalidity = 0;
 	if (*text != '\0' && utc_parse(text, &st.invalidity) != 0) {
 		tui_err(t, "invalidity date");
 		return;
 	}
-	snprintf(q, sizeof(q), "Type REVOKE to revoke %s for %s%s%s (Esc "
-	    "cancels):", st.serial, db_reason_name(reasons[st.reason]),
-	    *text != '\0' ? ", invalid since " : "", text);
-	tui_confirm(t, q, "REVOKE", revoke_confirmed);
+	revoke_ask(t, text);
 }
 
 static void
@@ -188,9 +280,14 @@ revoke_choose(struct tui *t, int ch)
 		st.reason = (st.reason + NREASONS - 1) % NREASONS;
 	else if (ch == TUI_ENTER || ch == '\r' || ch == KEY_ENTER) {
 		st.choosing = 0;
-		tui_prompt(t, "Invalidity date, when the key was known to be "
-		    "compromised (YYYY-MM-DD, UTC; empty: none):", "",
-		    revoke_invalidity);
+		st.invalidity = 0;
+		/* Only a compromise has a date worth asking (the core's rule). */
+		if (revoke_reason_dated(reasons[st.reason]))
+			tui_prompt(t, "Invalidity date, when the key was known "
+			    "to be compromised (YYYY-MM-DD, UTC; empty: none):",
+			    "", revoke_invalidity);
+		else
+			revoke_ask(t, "");
 	}
 }
 
@@ -229,8 +326,10 @@ revoke_key(struct tui *t, int ch)
 static const struct key_help revoke_help[] = {
 	{ "Up/Down", "choose a certificate; in the reasons, Left/Right" },
 	{ "/", "search: subject text, serial=PREFIX or both" },
-	{ "Enter", "revoke the chosen certificate: a reason, an optional "
-	    "invalidity date, then type REVOKE" },
+	{ "Enter", "revoke the chosen certificate: a reason, for a "
+	    "compromise an optional invalidity date, then type REVOKE "
+	    "(the CA generations' own certificates are not listed: "
+	    "retiring a CA is a rollover)" },
 	{ "u", "release a certificate on hold: type RELEASE" },
 	{ "Esc", "cancel the reason or the search" },
 	{ NULL, NULL }

@@ -56,36 +56,6 @@ fail:
 	return 1;
 }
 
-static int
-issue_audit(struct session *s, const struct genkey_req *g,
-    const struct vetted *c, const struct issue_job *j, const struct p12_job *pj,
-    int ok)
-{
-	struct audit_entry	 e;
-	unsigned char		*der = NULL;
-	char			 detail[256];
-	int			 len, rc;
-
-	memset(&e, 0, sizeof(e));
-	e.op = "issue.generate-key";
-	e.ok = ok;
-	snprintf(detail, sizeof(detail), "%s, %s key generated in software, "
-	    "archived as %s and wiped", j->serial, g->spec.name, pj->file);
-	e.detail = ok ? detail : err_get();
-	audit_add_in(&e, "template", g->t->raw, g->t->rawlen);
-	audit_add_in(&e, "policy", g->p->raw, g->p->rawlen);
-	if (c != NULL)
-		audit_add_in(&e, "csr", c->der, c->derlen);
-	if (j->cert != NULL && j->state == ISSUE_RECORDED &&
-	    (len = i2d_X509(j->cert, &der)) > 0)
-		audit_add_out(&e, "cert", der, (size_t)len);
-	if (ok)
-		audit_add_out(&e, "p12", pj->der, pj->derlen);
-	rc = session_audit(s, &e);
-	OPENSSL_free(der);
-	return rc;
-}
-
 static void
 issue_print(const struct issue_job *j, const struct p12_job *pj,
     const struct genkey_req *g, const char *dir)
@@ -143,13 +113,17 @@ cmd_issue(int argc, char **argv)
 		goto out;
 	if (g.legacy)
 		p12_legacy_warning();
+	/* Issued means recorded: the record is written before the index
+	 * line (genkey_issue); any other outcome gets its record here. */
 	ok = password_read(a.password_fd, t->p12_min_password, &pw) == 0 &&
-	    genkey_issue(&s, &g, pw, &sg, &f, &j, &c, &pj) == 0 &&
-	    sign_export(&s, &j, dir, sizeof(dir)) == 0;
-	if (issue_audit(&s, &g, c, &j, &pj, ok) == 0 && ok) {
+	    genkey_issue(&s, &g, pw, &sg, &f, &j, &c, &pj) == 0;
+	if (ok && sign_export(&s, &j, dir, sizeof(dir)) != 0)
+		sign_audit_export(&s, &j, "issue.export");
+	else if (ok) {
 		issue_print(&j, &pj, &g, dir);
 		rc = 0;
-	}
+	} else if (!j.audited)
+		(void)genkey_audit(&s, &g, c, &j, &pj, 0);
 out:
 	if (f.n > 0)
 		findings_print(stdout, &f);

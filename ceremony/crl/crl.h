@@ -131,5 +131,16 @@ int		 revoke_check(struct db *, const struct revoke_req *,
 void		 revoke_result_clear(struct revoke_result *);
 int		 revoke_record(struct session *, const struct revoke_req *,
 		    struct revoke_result *);
+/* The CA generations' own certificates, which no revoke touches. */
+struct revoke_ca {
+	int	 gen;
+	char	 serial[DB_SERIAL_MAX];
+	char	*subject;		/* RFC 2253, owned */
+};
+int		 revoke_ca_certs(struct db *, struct revoke_ca **, size_t *);
+void		 revoke_ca_free(struct revoke_ca *, size_t);
+int		 revoke_ca_of(const struct revoke_ca *, size_t,
+		    const char *serial);
+int		 revoke_reason_dated(int reason);
 
 #endif

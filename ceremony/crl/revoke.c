@@ -96,29 +96,105 @@ cert_serial_is(X509 *x, const char *serial)
 	return db_cert_serial(x, have) == 0 && strcmp(have, serial) == 0;
 }
 
-/* The certificate of a CA generation here is retired by a rollover. */
-static int
-check_not_ca(struct db *db, const char *serial)
+/*
+ * The certificates of the CA generations themselves, oldest first: what a
+ * revoke never touches (retiring a CA is a rollover or a compromise
+ * procedure) and so what the TUI never offers.  A generation whose
+ * certificate cannot be read is left out, as the revoke check leaves it.
+ */
+int
+revoke_ca_certs(struct db *db, struct revoke_ca **out, size_t *nout)
 {
-	X509	*ca;
-	int	 gen, same;
+	struct revoke_ca	*v;
+	X509			*ca;
+	size_t			 n = 0;
+	int			 gen, bad, last = db_ca_current(db), rc = 1;
 
-	for (gen = db_ca_current(db); gen >= 1; gen--) {
+	*out = NULL;
+	*nout = 0;
+	if ((v = calloc(last > 0 ? (size_t)last : 1, sizeof(*v))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	for (gen = 1; gen <= last; gen++) {
 		if ((ca = db_ca_get(db, gen)) == NULL) {
 			err_clear();
 			continue;
 		}
-		same = cert_serial_is(ca, serial);
+		v[n].gen = gen;
+		v[n].subject = name_text(X509_get_subject_name(ca));
+		bad = db_cert_serial(ca, v[n].serial) != 0 ||
+		    v[n].subject == NULL;
 		X509_free(ca);
-		if (same) {
-			err_set("serial %s is the certificate of CA generation "
-			    "%d itself: retiring a CA is a rollover or "
-			    "compromise procedure, not a revoke", serial, gen);
-			return 1;
-		}
+		n++;
+		if (bad)
+			goto out;
 	}
+	rc = 0;
+out:
 	ERR_clear_error();
+	if (rc != 0) {
+		revoke_ca_free(v, n);
+		err_set("the CA certificates cannot be read: check %s/ca/",
+		    db_home(db));
+		return 1;
+	}
+	*out = v;
+	*nout = n;
 	return 0;
+}
+
+void
+revoke_ca_free(struct revoke_ca *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].subject);
+	free(v);
+}
+
+/* The generation whose own certificate serial is, 0 none. */
+int
+revoke_ca_of(const struct revoke_ca *v, size_t n, const char *serial)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].serial, serial) == 0)
+			return v[i].gen;
+	return 0;
+}
+
+/* The certificate of a CA generation here is retired by a rollover. */
+static int
+check_not_ca(struct db *db, const char *serial)
+{
+	struct revoke_ca	*v;
+	size_t			 n;
+	int			 gen;
+
+	if (revoke_ca_certs(db, &v, &n) != 0)
+		return 1;
+	gen = revoke_ca_of(v, n, serial);
+	revoke_ca_free(v, n);
+	if (gen != 0)
+		err_set("serial %s is the certificate of CA generation %d "
+		    "itself: retiring a CA is a rollover or compromise "
+		    "procedure, not a revoke", serial, gen);
+	return gen != 0;
+}
+
+/*
+ * Whether the reason is one an invalidity date belongs to: the key was
+ * compromised, and since when it is suspected matters to a relying party
+ * (RFC 5280 5.3.2).  The command line takes a date with any reason, as
+ * RFC 5280 allows; the TUI asks for one only here.
+ */
+int
+revoke_reason_dated(int reason)
+{
+	return reason == 1 || reason == 2 || reason == 10;
 }
 
 /* The certificate's DER (for the audit) and the invalidity date's bounds. */

@@ -242,6 +242,8 @@ int		 sign_request(struct session *, const struct signer *,
 /* sign_csr.c */
 void		 sign_audit_items(struct audit_entry *, const struct tmpl *,
 		    const struct policy *, const struct vetted *);
+void		 sign_audit_export(struct session *, const struct issue_job *,
+		    const char *op);
 int		 sign_audit(struct session *, const struct tmpl *,
 		    const struct policy *, const struct vetted *,
 		    const struct issue_job *, const struct findings *, int);
@@ -319,5 +321,8 @@ int		 genkey_check(struct session *, const struct genkey_req *);
 int		 genkey_issue(struct session *, const struct genkey_req *,
 		    const struct secret *, struct signer *, struct findings *,
 		    struct issue_job *, struct vetted **, struct p12_job *);
+int		 genkey_audit(struct session *, const struct genkey_req *,
+		    const struct vetted *, const struct issue_job *,
+		    const struct p12_job *, int ok);
 
 #endif

@@ -116,9 +116,11 @@ sign_audit_issued(struct session *s, const struct issue_job *j, void *arg)
 	return sign_audit(s, out->t, out->p, out->c, j, &out->f, 1);
 }
 
-/* Issued and recorded, then the export failed: a record of its own. */
-static void
-sign_audit_export(struct session *s, const struct issue_job *j)
+/* Issued and recorded, then the export failed: a record of its own
+ * (op "sign.export", "issue.export"). */
+void
+sign_audit_export(struct session *s, const struct issue_job *j,
+    const char *op)
 {
 	struct audit_entry	 e;
 	char			 detail[1200];
@@ -127,7 +129,7 @@ sign_audit_export(struct session *s, const struct issue_job *j)
 	    "(its certificate is certs/%s.pem in the data directory)",
 	    j->serial, j->serial);
 	memset(&e, 0, sizeof(e));
-	e.op = "sign.export";
+	e.op = op;
 	e.ok = 0;
 	snprintf(detail, sizeof(detail), "%s", err_get());
 	e.detail = detail;
@@ -196,7 +198,7 @@ sign_prepared(struct session *s, struct sign_outcome *out)
 	ok = !out->serial_later && issue_finish(s, &out->j) == 0;
 	if (ok && (sign_export(s, &out->j, out->dir, sizeof(out->dir)) != 0 ||
 	    sign_export_chain(s, &out->sg, out->dir, sizeof(out->dir)) != 0)) {
-		sign_audit_export(s, &out->j);
+		sign_audit_export(s, &out->j, "sign.export");
 		return 1;
 	}
 	if (out->j.audited)

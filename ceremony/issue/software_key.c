@@ -182,35 +182,114 @@ genkey_check(struct session *s, const struct genkey_req *g)
  * Generate, request, sign (ceremony sign's own path, policy included),
  * archive.  The key lives only in pj until p12_job_clear.
  */
+/*
+ * The record of one issue --generate-key: the template, the policy, the
+ * request made with the key, and, once made, the certificate and its
+ * archive.  A failure's record names the certificate only when it was
+ * recorded and what came after failed.
+ */
+int
+genkey_audit(struct session *s, const struct genkey_req *g,
+    const struct vetted *c, const struct issue_job *j,
+    const struct p12_job *pj, int ok)
+{
+	struct audit_entry	 e;
+	unsigned char		*der = NULL;
+	char			 detail[256];
+	int			 len, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.op = "issue.generate-key";
+	e.ok = ok;
+	snprintf(detail, sizeof(detail), "%s, %s key generated in software, "
+	    "archived as %s and wiped", j->serial, g->spec.name, pj->file);
+	e.detail = ok ? detail : err_get();
+	audit_add_in(&e, "template", g->t->raw, g->t->rawlen);
+	audit_add_in(&e, "policy", g->p->raw, g->p->rawlen);
+	if (c != NULL)
+		audit_add_in(&e, "csr", c->der, c->derlen);
+	if ((ok || j->state == ISSUE_RECORDED) && j->cert != NULL &&
+	    (len = i2d_X509(j->cert, &der)) > 0)
+		audit_add_out(&e, "cert", der, (size_t)len);
+	if (ok)
+		audit_add_out(&e, "p12", pj->der, pj->derlen);
+	rc = session_audit(s, &e);
+	OPENSSL_free(der);
+	return rc;
+}
+
+/* What the hook between the certificate's file and its index line needs. */
+struct genkey_rec {
+	const struct genkey_req	*g;
+	const struct secret	*pw;
+	const struct signer	*sg;
+	struct vetted		**c;
+	struct p12_job		*pj;
+};
+
+/* An archive written for a certificate that is then not issued goes. */
+static void
+genkey_unarchive(const struct p12_job *pj)
+{
+	if (pj->archive[0] != '\0')
+		(void)unlink(pj->archive);
+	if (pj->exported[0] != '\0')
+		(void)unlink(pj->exported);
+}
+
+/*
+ * issue_one's hook, after the certificate's file, before the index says
+ * valid: the key archived, then the record that names both.  So a
+ * certificate with a generated key is issued only with its archive and
+ * its record; when either fails the serial is voided, not issued.
+ */
+static int
+genkey_archive(struct session *s, const struct issue_job *j, void *arg)
+{
+	const struct genkey_rec	*r = arg;
+	struct p12_job		*pj = r->pj;
+
+	pj->iterations = r->g->t->p12_iterations;
+	pj->legacy = r->g->legacy;
+	if (!X509_up_ref(j->cert)) {
+		err_ossl("out of memory");
+		return 1;
+	}
+	pj->cert = j->cert;
+	if (p12_chain(s->db, r->sg->generation, &pj->chain) != 0 ||
+	    p12_name(pj->cert, j->serial, pj->name, sizeof(pj->name)) != 0 ||
+	    p12_encode(pj, r->pw) != 0 || p12_write(s, pj, j->serial) != 0) {
+		/* p12_write leaves nothing of its own failure. */
+		err_context("the key of serial %s could not be archived, so "
+		    "its certificate is not issued", j->serial);
+		return 1;
+	}
+	if (genkey_audit(s, r->g, *r->c, j, pj, 1) != 0) {
+		err_context("serial %s is not issued and its archive was "
+		    "removed (no certificate without its record)", j->serial);
+		genkey_unarchive(pj);
+		return 1;
+	}
+	return 0;
+}
+
 int
 genkey_issue(struct session *s, const struct genkey_req *g,
     const struct secret *pw, struct signer *sg, struct findings *f,
     struct issue_job *j, struct vetted **c, struct p12_job *pj)
 {
+	struct genkey_rec	rec = { g, pw, sg, c, pj };
 	struct sign_opts	o = { 0 };
 
 	if ((pj->key = genkey_make(&g->spec)) == NULL ||
 	    genkey_request(g, pj->key, c) != 0)
 		return 1;
+	o.audit = genkey_archive;
+	o.audit_arg = &rec;
 	if (sign_check(g->p, *c, f) != 0) {
 		sign_job(j, sg, g->t, *c, &o);
 		return 1;
 	}
-	if (session_login(s) != 0 || signer_open(s, sg, g->t->md) != 0 ||
-	    sign_request(s, sg, g->t, *c, &o, f, j) != 0)
-		return 1;
-	pj->iterations = g->t->p12_iterations;
-	pj->legacy = g->legacy;
-	if (!X509_up_ref(j->cert))
-		return 1;
-	pj->cert = j->cert;
-	if (p12_chain(s->db, sg->generation, &pj->chain) != 0 ||
-	    p12_name(pj->cert, j->serial, pj->name, sizeof(pj->name)) != 0 ||
-	    p12_encode(pj, pw) != 0 || p12_write(s, pj, j->serial) != 0) {
-		err_context("certificate %s was issued but its key could not "
-		    "be archived (revoke it: ceremony revoke %s --reason "
-		    "cessationOfOperation)", j->serial, j->serial);
-		return 1;
-	}
-	return 0;
+	return session_login(s) != 0 || signer_open(s, sg, g->t->md) != 0 ||
+	    sign_request(s, sg, g->t, *c, &o, f, j) != 0;
 }

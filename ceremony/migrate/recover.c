@@ -94,6 +94,38 @@ recover_audit(struct db *db)
 	return a;
 }
 
+/*
+ * The key archives an issue --generate-key wrote for serial before it
+ * died short of its record (p12/SERIAL.p12, .legacy.p12): the certificate
+ * is voided, so the key of it goes.  n: how many there are; with del,
+ * they are removed.
+ */
+static int
+recover_archives(struct db *db, const char *serial, int del)
+{
+	static const char	*const forms[] = { "", ".legacy" };
+	char			*dir, path[4096];
+	size_t			 i;
+	int			 n = 0;
+
+	if ((dir = db_path(db, "p12")) == NULL) {
+		err_clear();
+		return 0;
+	}
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s%s.p12", dir, serial,
+		    forms[i]);
+		if (access(path, F_OK) != 0)
+			continue;
+		n++;
+		if (del && unlink(path) != 0)
+			note("cannot remove %s: remove it by hand (the key of "
+			    "a certificate never issued)", path);
+	}
+	free(dir);
+	return n;
+}
+
 /* One reservation settled: its record, then its line. */
 static int
 recover_one(struct session *s, struct dbv_audit *a, const struct db_record *r,
@@ -118,7 +150,9 @@ recover_one(struct session *s, struct dbv_audit *a, const struct db_record *r,
 		audit_add_out(&e, "cert", der, (size_t)len);
 	} else
 		snprintf(detail, sizeof(detail), "serial %s void (%s); "
-		    "recorded X", serial, why);
+		    "recorded X%s", serial, why,
+		    recover_archives(s->db, serial, 0) > 0 ? "; the key archive "
+		    "made for it is removed" : "");
 	e.detail = detail;
 	*issued = e.nout > 0;
 	if (db_audit(s->db, &e) != 0)
@@ -130,6 +164,8 @@ recover_one(struct session *s, struct dbv_audit *a, const struct db_record *r,
 		    "again", serial);
 		goto out;
 	}
+	if (!*issued)
+		(void)recover_archives(s->db, serial, 1);
 	note("%s", detail);
 	rc = 0;
 out:

@@ -218,6 +218,29 @@ rollover_issue(struct session *s, struct rollover_ctx *c,
 	return 0;
 }
 
+/*
+ * issue_one's hook: each certificate of a rollover has a record of its own
+ * (op rollover.cert) before its index line says valid, as every other
+ * certificate has; the rollover.prepare record then names all of them.
+ */
+static int
+rollover_cert_audit(struct session *s, const struct issue_job *j, void *arg)
+{
+	const struct rollover_ctx	*c = arg;
+	struct audit_entry		 e;
+	char				 detail[160];
+
+	memset(&e, 0, sizeof(e));
+	e.op = "rollover.cert";
+	e.ok = 1;
+	snprintf(detail, sizeof(detail), "generation %d %s serial %s",
+	    c->g.gen, j->t->name, j->serial);
+	e.detail = detail;
+	audit_add_in(&e, "template", c->t->raw, c->t->rawlen);
+	audit_add_out(&e, "cert", j->der, j->derlen);
+	return session_audit(s, &e);
+}
+
 /* Sign with the new key (self, OldWithNew) or the old one (NewWithOld). */
 static void
 rollover_job(struct issue_job *j, struct rollover_ctx *c, int by_new,
@@ -231,6 +254,8 @@ rollover_job(struct issue_job *j, struct rollover_ctx *c, int by_new,
 	j->verifier = by_new ? &c->newv : &c->oldv;
 	j->pubkey = subject_key;
 	j->generation = by_new ? c->g.gen : c->oldgen;
+	j->audit = rollover_cert_audit;
+	j->audit_arg = c;
 }
 
 static int
