@@ -636,7 +636,7 @@ sign_key(struct tui *t, int ch)
 static const struct key_help sign_help[] = {
 	{ "Up/Down", "choose a request in the inbox; in the inspector, scroll" },
 	{ "Enter", "inspect the request: its findings first, then the decoded "
-	    "request" },
+	    "request; in the preview, as s: type SIGN" },
 	{ "s", "preview the certificate the chosen request would get, then "
 	    "(s or Enter again) type SIGN to sign it" },
 	{ "PgUp/PgDn", "scroll the preview or the inspector a page" },
