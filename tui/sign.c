@@ -174,6 +174,9 @@ static void
 sign_init(struct tui *t)
 {
 	st.t = t;
+	/* Back on the screen, the inbox is read again: a preview left open
+	 * may no longer be of the request chosen (nothing was reserved). */
+	preview_close();
 	if (st.ntm == 0) {
 		sign_templates(t);
 		if (st.ntm == 0) {
