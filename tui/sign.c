@@ -241,7 +241,7 @@ sign_draw_list(struct tui *t, int top, int rows)
 		    "files in requests/");
 	list_scroll(st.n, st.sel, rows - 4, &st.first);
 	for (i = st.first; i < st.n && y < top + rows - (st.result[0] ?
-	    4 : 2); i++, y++) {
+	    5 : 2); i++, y++) {
 		verdict(&st.v[i], v, sizeof(v), &sev);
 		subj = st.v[i].c != NULL ? name_text(
 		    st.v[i].c->subject) : NULL;
@@ -254,7 +254,7 @@ sign_draw_list(struct tui *t, int top, int rows)
 	}
 	/* The whole fingerprint, on two lines: 95 characters fit no row. */
 	if (st.result[0] != '\0') {
-		put_attr(top + rows - 3, 1, COLS - 2, A_BOLD, st.result);
+		put_wrap(top + rows - 4, 1, COLS - 2, 2, A_BOLD, st.result);
 		putf(top + rows - 2, 1, COLS - 2, "SHA-256 %.47s", st.fp);
 		putf(top + rows - 1, 1, COLS - 2, "        %s",
 		    strlen(st.fp) > 48 ? st.fp + 48 : "");
