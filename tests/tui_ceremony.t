@@ -41,7 +41,8 @@ create_root() {
 	keys c && wait_for "Type CREATE" && typed CREATE && keys Enter &&
 		wait_for "Root certificate \(CA generation 1, active\)" 120
 }
-# sign_request NAME: screen 3, the subca template, the request, SIGN.
+# sign_request NAME: screen 3, the subca template, the request, its
+# preview, SIGN.
 sign_request() {
 	local i
 	keys 3 && wait_for "Template " || return 1
@@ -50,7 +51,8 @@ sign_request() {
 		keys t
 	done
 	keys r && wait_for "$1\.csr +accept" || return 1
-	keys s && wait_for "Type SIGN" && typed SIGN && keys Enter &&
+	keys s && wait_for "Preview: the certificate for $1\.csr" &&
+		keys s && wait_for "Type SIGN" && typed SIGN && keys Enter &&
 		wait_for "certificate issued: serial [0-9A-F]+" 120
 }
 # issue_crl N ENTRIES: screen 5, i, ISSUE.

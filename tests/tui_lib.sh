@@ -154,6 +154,14 @@ csr_bad() {
 		-addext "subjectAltName=DNS:*.example.com,IP:10.0.0.1" -out "$1/$2.csr"
 }
 
+# inbox_fixture HOME: a root made by the command line (token "root") and
+# its inbox with one good subordinate CA request (issuing.csr) and one bad
+# one (bad.csr), as the sign screen's tests start.
+inbox_fixture() {
+	fixture_root "$1" root || return 1
+	csr_good "$1/requests" issuing && csr_bad "$1/requests" bad
+}
+
 # body: the screen's body, the lines below the menu's rule (the warnings
 # above it take one to three lines).
 body() { screen | awk 'f; /^─+$/ && !f { f = 1 }'; }

@@ -7,10 +7,9 @@
 . "$(dirname "$0")/tui_lib.sh"
 
 H=$T/ca
-fixture_root "$H" root || { echo "Bail out! fixture"; exit 1; }
-csr_good "$H/requests" issuing
-csr_bad "$H/requests" bad
+inbox_fixture "$H" || { echo "Bail out! fixture"; exit 1; }
 before=$(tree "$H/certs")
+index=$(cat "$H/index.txt")
 tui_start --home "$H"
 
 keys 3
@@ -36,15 +35,39 @@ shows "signing needs a login first" "log in first \(screen 1, then l\)"
 login "$USER_PIN"
 shows "logged in" "LOGGED IN"
 keys 3 && wait_for "issuing\.csr" && keys Down s
-shows "s asks for the typed confirmation" "Type SIGN to have the token sign CN=issuing"
+# s shows the certificate the core built, before anything is asked.
+shows "s shows the preview first" "Preview: the certificate for issuing\.csr"
+unlike "and asks nothing yet" "$(screen)" "Type SIGN"
+nb=$(date -u +%Y-%m-%d)
+shows "the preview names the subject" "subject +CN=issuing,O=Example Organisation,C=XX"
+shows "its validity, 3652 days from today" "notAfter +[0-9-]+ [0-9:]+ UTC \(3652 days\)"
+like "from today" "$(screen)" "notBefore +$nb [0-9:]+ UTC"
+like "inside the issuer's validity" "$(screen)" "validity +inside the issuer's: $nb to "
+like "the issuer and its generation" "$(screen)" "generation +1"
+pserial=$(screen | sed -n 's/^ *serial *\([0-9A-F]*\) (reserved at SIGN).*/\1/p')
+like "the serial that signing reserves" "$pserial" "^[0-9A-F]{40}$"
+is "a preview reserves nothing" "$(cat "$H/index.txt")" "$index"
+keys NPage
+shows "PgDn scrolls to the CDP" "URI:http://pki\.example\.org/crl/root-gen1\.crl"
+like "and the AIA" "$(screen)" "CA Issuers - URI:http://pki\.example\.org/root-gen1\.crt"
+keys Escape
+shows "Esc leaves the preview, nothing signed" "cancelled: nothing was signed, no serial reserved"
+is "no certificate was written" "$(tree "$H/certs")" "$before"
+keys s && wait_for "Preview: the certificate" && keys s
+shows "s in the preview asks for the typed confirmation" "Type SIGN to have the token sign CN=issuing"
 typed sign && keys Enter
 shows "a wrong word signs nothing" "you typed \"sign\", not SIGN: nothing was done"
 is "no certificate was written" "$(tree "$H/certs")" "$before"
+pserial=$(screen | sed -n 's/^ *serial *\([0-9A-F]*\) (reserved at SIGN).*/\1/p')
 keys s && wait_for "Type SIGN" && typed SIGN && keys Enter
 shows "SIGN signs" "certificate issued: serial [0-9A-F]+" 120
 serial=$(screen | tr -d '\n' | sed -n 's/.*certificate issued: serial \([0-9A-F]*\),.*/\1/p')
 like "the screen shows the serial" "$serial" "^[0-9A-F]{16,40}$"
-fp=$(screen | tr -d '\n ' | sed -n 's/.*SHA-256\([0-9A-F:]*\),exported.*/\1/p')
+is "the serial signed is the one previewed" "$serial" "$pserial"
+# The whole fingerprint, on two lines, as openssl computes it.
+fp=$(screen | awk '/^ SHA-256 / { a = $2 } a != "" && /^         [0-9A-F]/ { print a ":" $1; exit }')
+is "the whole SHA-256 fingerprint is shown" "$fp" \
+	"$(openssl x509 -in "$H/certs/$serial.pem" -noout -fingerprint -sha256 | sed 's/.*=//')"
 shows "the signed request leaves the inbox" "bad\.csr"
 unlike "only the bad one is left" "$(screen)" "issuing\.csr"
 is "q leaves with status 0" "$(tui_quit)" 0
@@ -54,8 +77,6 @@ like "the new certificate, valid, under the subca profile" "$(cat "$T/out")" \
 	"V  $serial .* subca +CN=issuing,O=Example Organisation,C=XX"
 like "and nothing else but the root" "$(cat "$T/out")" "2 of 2 certificates"
 verify_all_chain "the certificate" "$H/export/root-gen1.pem" "$H/certs/$serial.pem"
-is "the screen shows its whole SHA-256 fingerprint" "$fp" \
-	"$(openssl x509 -in "$H/certs/$serial.pem" -noout -fingerprint -sha256 | cut -d= -f2)"
 ok "and its export is the same certificate" cmp "$H/certs/$serial.pem" "$H/export/$serial.pem"
 is "its key is the request's" \
 	"$(openssl x509 -in "$H/certs/$serial.pem" -noout -pubkey | openssl sha256)" \

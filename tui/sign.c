@@ -4,8 +4,11 @@
  * of the chosen signing template, each request with its verdict; Enter
  * opens the inspector (the decoded request and every finding, errors
  * first by severity).  A request with an error finding cannot be signed
- * from here; a good one is signed after the officer types SIGN, by the
- * same sign_csr() the command line calls, then moved to requests/done/.
+ * from here; for a good one, s shows the preview (the to-be-signed
+ * certificate sign_prepare() built, decoded by sign_preview_text(), as
+ * sign --preview does), and once the officer types SIGN the very
+ * certificate previewed is signed (sign_prepared(), as sign_csr() does),
+ * its whole fingerprint shown, and the request moved to requests/done/.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -36,12 +39,28 @@ static struct {
 	char		**lines;	/* its text */
 	size_t		 nlines, top;
 	long		 days;		/* 0: the template's */
+	int		 preview;	/* the preview is open (st.out built) */
+	char		**pv;		/* its text */
+	size_t		 npv, pvtop;
 	/* the worker's */
 	struct tui		*t;
 	struct sign_opts	 o;
 	struct sign_outcome	 out;
 	char			 result[512];
+	char			 fp[96];	/* the last one's SHA-256 */
 } st;
+
+/* The preview closed: its text freed, the certificate built dropped
+ * (its serial was never reserved). */
+static void
+preview_close(void)
+{
+	lines_free(st.pv, st.npv);
+	st.pv = NULL;
+	st.npv = st.pvtop = 0;
+	st.preview = 0;
+	sign_outcome_clear(&st.out);
+}
 
 static void
 items_free(void)
@@ -155,6 +174,9 @@ static void
 sign_init(struct tui *t)
 {
 	st.t = t;
+	/* Back on the screen, the inbox is read again: a preview left open
+	 * may no longer be of the request chosen (nothing was reserved). */
+	preview_close();
 	if (st.ntm == 0) {
 		sign_templates(t);
 		if (st.ntm == 0) {
@@ -176,7 +198,7 @@ sign_fini(void)
 	for (i = 0; i < st.ntm; i++)
 		tmpl_free(st.tm[i]);
 	policy_free(st.pol);
-	sign_outcome_clear(&st.out);
+	preview_close();
 	memset(&st, 0, sizeof(st));
 }
 
@@ -218,7 +240,8 @@ sign_draw_list(struct tui *t, int top, int rows)
 		put(y++, 3, COLS - 4, "the inbox is empty: requests arrive as "
 		    "files in requests/");
 	list_scroll(st.n, st.sel, rows - 4, &st.first);
-	for (i = st.first; i < st.n && y < top + rows - 2; i++, y++) {
+	for (i = st.first; i < st.n && y < top + rows - (st.result[0] ?
+	    5 : 2); i++, y++) {
 		verdict(&st.v[i], v, sizeof(v), &sev);
 		subj = st.v[i].c != NULL ? name_text(
 		    st.v[i].c->subject) : NULL;
@@ -229,10 +252,15 @@ sign_draw_list(struct tui *t, int top, int rows)
 			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
 		free(subj);
 	}
-	if (st.result[0] != '\0')
-		put_attr(top + rows - 1, 1, COLS - 2, A_BOLD, st.result);
-	tui_keys(t, " Enter inspect  s sign  t template  d days  r reload  "
-	    "1-9 screens  q quit");
+	/* The whole fingerprint, on two lines: 95 characters fit no row. */
+	if (st.result[0] != '\0') {
+		put_wrap(top + rows - 4, 1, COLS - 2, 2, A_BOLD, st.result);
+		putf(top + rows - 2, 1, COLS - 2, "SHA-256 %.47s", st.fp);
+		putf(top + rows - 1, 1, COLS - 2, "        %s",
+		    strlen(st.fp) > 48 ? st.fp + 48 : "");
+	}
+	tui_keys(t, " Enter inspect  s sign  x reject  t template  d days  "
+	    "r reload  q quit");
 }
 
 /* The inspector's text: the decoded request, then every finding. */
@@ -289,14 +317,36 @@ sign_draw_inspect(struct tui *t, int top, int rows)
 		else
 			put(y, 1, COLS - 2, st.lines[i]);
 	}
-	tui_keys(t, " Up/Down scroll   s sign   Esc back to the inbox   "
+	tui_keys(t, " Up/Down scroll  s sign  x reject  Esc back to the inbox  "
 	    "q quit");
+}
+
+/* The to-be-signed certificate, scrolled as the inspector is. */
+static void
+sign_draw_preview(struct tui *t, int top, int rows)
+{
+	size_t	i;
+	int	y = top;
+
+	putf(y++, 1, COLS - 2, "Preview: the certificate for %s",
+	    st.v[st.sel].name);
+	i = st.pvtop;
+	if (st.npv > (size_t)rows - 1 && i > st.npv - ((size_t)rows - 1))
+		i = st.npv - ((size_t)rows - 1);
+	for (; i < st.npv && y < top + rows; i++, y++)
+		put_attr(y, 1, COLS - 2, strncmp(st.pv[i], "ERROR", 5) == 0 ?
+		    attr_of(SEV_ERROR) : strstr(st.pv[i], "NOT inside") ?
+		    attr_of(SEV_WARN) : 0, st.pv[i]);
+	tui_keys(t, " Up/Down/PgUp/PgDn scroll  s or Enter: type SIGN  "
+	    "Esc cancel");
 }
 
 static void
 sign_draw(struct tui *t, int top, int rows)
 {
-	if (st.inspect && st.sel < st.n)
+	if (st.preview && st.sel < st.n)
+		sign_draw_preview(t, top, rows);
+	else if (st.inspect && st.sel < st.n)
 		sign_draw_inspect(t, top, rows);
 	else
 		sign_draw_list(t, top, rows);
@@ -314,9 +364,8 @@ sign_work(void *arg)
 	struct item	*it = &st.v[st.sel];
 
 	(void)arg;
-	sign_outcome_clear(&st.out);
-	if (sign_csr(&st.t->s, st.tm[st.cur], st.pol, it->c, &st.o,
-	    &st.out) != 0)
+	/* The certificate previewed, reserved and signed as it was shown. */
+	if (sign_prepared(&st.t->s, &st.out) != 0)
 		return 1;
 	if (csr_inbox_move(it->path, "done") != 0) {
 		err_context("signed as %s, but still in the inbox",
@@ -329,20 +378,20 @@ sign_work(void *arg)
 static void
 sign_done(struct tui *t, int rc)
 {
-	char	fp[96] = "";
+	char	subj[1024];
 
-	if (rc != 0) {
+	st.result[0] = st.fp[0] = '\0';
+	if (rc != 0)
 		tui_err(t, "not signed");
-		st.result[0] = '\0';
-	} else {
-		cert_fingerprint(st.out.j.cert, fp, sizeof(fp));
+	else {
+		cert_fingerprint(st.out.j.cert, st.fp, sizeof(st.fp));
 		snprintf(st.result, sizeof(st.result), "signed %s serial %s",
-		    st.out.j.subject_text, st.out.j.serial);
-		/* The whole fingerprint: the one the paper record compares. */
-		tui_msg(t, 0, "certificate issued: serial %s, SHA-256 %s, "
-		    "exported to %s", st.out.j.serial, fp, st.out.dir);
+		    esc_text(subj, sizeof(subj), st.out.j.subject_text,
+		    ESC_TERMINAL), st.out.j.serial);
+		tui_msg(t, 0, "certificate issued: serial %s, exported to %s",
+		    st.out.j.serial, st.out.dir);
 	}
-	sign_outcome_clear(&st.out);
+	preview_close();
 	sign_load_inbox(t);
 }
 
@@ -357,11 +406,46 @@ sign_confirmed(struct tui *t)
 	    sign_done);
 }
 
+/* The preview's text: the certificate decoded, then every finding. */
+static int
+sign_preview_lines(void)
+{
+	char	*text = NULL, *buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*m;
+	int	 rc;
+
+	if (st.out.j.cert != NULL && sign_preview_text(&st.out, &text) != 0)
+		return 1;
+	if ((m = open_memstream(&buf, &len)) == NULL) {
+		free(text);
+		err_set("out of memory");
+		return 1;
+	}
+	for (i = 0; i < st.out.f.n; i++)
+		fprintf(m, "%s %s%s%s\n        %s\n", st.out.f.v[i].error ?
+		    "ERROR  " : "warning", st.out.f.v[i].code,
+		    st.out.f.v[i].value[0] ? ": " : "", st.out.f.v[i].value,
+		    st.out.f.v[i].text);
+	fputs(text != NULL ? text : "", m);
+	fclose(m);
+	free(text);
+	rc = lines_of(buf, &st.pv, &st.npv);
+	free(buf);
+	return rc;
+}
+
+/*
+ * s: the certificate built by the core (sign_prepare, on the token's key,
+ * with the serial that signing reserves), shown before anything is asked.
+ * A build the lint refuses is shown with its findings and audited as a
+ * signing that failed, as sign_csr() does.
+ */
 static void
 sign_start(struct tui *t)
 {
 	struct item	*it;
-	char		 q[512], *subj;
+	int		 rc;
 
 	if (st.sel >= st.n || st.ntm == 0 || st.pol == NULL)
 		return;
@@ -376,14 +460,104 @@ sign_start(struct tui *t)
 		tui_msg(t, 1, "log in first (screen 1, then l)");
 		return;
 	}
+	preview_close();
 	memset(&st.o, 0, sizeof(st.o));
 	st.o.days = st.days;
-	subj = name_text(it->c->subject);
-	snprintf(q, sizeof(q), "Type SIGN to have the token sign %s as %s for "
-	    "%ld days (Esc cancels):", subj != NULL ? subj : it->name,
-	    st.tm[st.cur]->name, st.days ? st.days : st.tm[st.cur]->days);
-	free(subj);
+	if ((rc = sign_prepare(&t->s, st.tm[st.cur], st.pol, it->c, &st.o, 1,
+	    &st.out)) != 0) {
+		(void)sign_unprepared(&t->s, &st.out, 0);
+		tui_err(t, "not signed");
+		/* Nothing built, nothing found: the message says it all. */
+		if (st.out.j.cert == NULL && st.out.f.n == 0) {
+			preview_close();
+			return;
+		}
+	}
+	if (sign_preview_lines() != 0) {
+		tui_err(t, "preview");
+		preview_close();
+		return;
+	}
+	st.preview = rc == 0 ? 1 : -1;	/* -1: shown, cannot be signed */
+}
+
+/* s or Enter in the preview: the typed confirmation. */
+static void
+sign_ask(struct tui *t)
+{
+	struct item	*it = &st.v[st.sel];
+	char		 q[512], subj[256];
+
+	if (st.preview < 0) {
+		tui_msg(t, 1, "this certificate cannot be signed: its findings "
+		    "are at the top of the preview; Esc goes back");
+		return;
+	}
+	snprintf(q, sizeof(q), "Type SIGN to have the token sign %s as %s, "
+	    "serial %s (Esc cancels):", esc_text(subj, sizeof(subj),
+	    st.out.j.subject_text != NULL ? st.out.j.subject_text : it->name,
+	    ESC_TERMINAL), st.tm[st.cur]->name, st.out.j.serial);
 	tui_confirm(t, q, "SIGN", sign_confirmed);
+}
+
+static void
+sign_preview_key(struct tui *t, int ch)
+{
+	switch (ch) {
+	case TUI_ESC: case KEY_LEFT: case KEY_BACKSPACE:
+		preview_close();
+		tui_msg(t, 0, "cancelled: nothing was signed, no serial "
+		    "reserved");
+		break;
+	case 's': case TUI_ENTER: case '\r': case KEY_ENTER:
+		sign_ask(t);
+		break;
+	default:
+		list_move(ch, st.npv, &st.pvtop, LINES - 8);
+	}
+}
+
+/* REJECT typed: the core's inbox_reject, as sign --inbox rejects one. */
+static void
+sign_rejected(struct tui *t)
+{
+	struct item	*it;
+	char		 why[1100], name[1024];
+
+	if (st.sel >= st.n || st.ntm == 0 || st.pol == NULL)
+		return;
+	it = &st.v[st.sel];
+	if (it->c == NULL)
+		snprintf(why, sizeof(why), "rejected by the officer: %s",
+		    it->why);
+	else if (it->c->f.errors > 0)
+		snprintf(why, sizeof(why), "rejected by the officer: fails "
+		    "policy %s", st.pol->name);
+	else
+		snprintf(why, sizeof(why), "rejected by the officer");
+	esc_text(name, sizeof(name), it->name, ESC_TERMINAL);
+	if (inbox_reject(&t->s, st.tm[st.cur], st.pol, it->path, it->c,
+	    why) != 0)
+		tui_err(t, "not rejected");
+	else
+		tui_msg(t, 0, "%s rejected: moved to requests/rejected/ with "
+		    "%s.findings, and audited", name, name);
+	st.inspect = 0;
+	sign_load_inbox(t);
+}
+
+/* x: reject the chosen request, once REJECT is typed. */
+static void
+sign_reject(struct tui *t)
+{
+	char	q[512], name[256];
+
+	if (st.sel >= st.n || st.ntm == 0 || st.pol == NULL)
+		return;
+	snprintf(q, sizeof(q), "Type REJECT to move %s to requests/rejected/ "
+	    "with its findings (Esc cancels):", esc_text(name, sizeof(name),
+	    st.v[st.sel].name, ESC_TERMINAL));
+	tui_confirm(t, q, "REJECT", sign_rejected);
 }
 
 static void
@@ -405,6 +579,10 @@ sign_days(struct tui *t, const char *text)
 static void
 sign_key(struct tui *t, int ch)
 {
+	if (st.preview) {
+		sign_preview_key(t, ch);
+		return;
+	}
 	if (st.inspect) {
 		if (ch == TUI_ESC || ch == KEY_LEFT || ch == KEY_BACKSPACE) {
 			st.inspect = 0;
@@ -412,6 +590,8 @@ sign_key(struct tui *t, int ch)
 		}
 		if (ch == 's')
 			sign_start(t);
+		else if (ch == 'x')
+			sign_reject(t);
 		else if (!list_move(ch, st.nlines, &st.top, LINES - 8))
 			return;
 		return;
@@ -431,6 +611,9 @@ sign_key(struct tui *t, int ch)
 		break;
 	case 's':
 		sign_start(t);
+		break;
+	case 'x':
+		sign_reject(t);
 		break;
 	case 't':
 		if (st.ntm == 0)
@@ -456,12 +639,16 @@ sign_key(struct tui *t, int ch)
 static const struct key_help sign_help[] = {
 	{ "Up/Down", "choose a request in the inbox; in the inspector, scroll" },
 	{ "Enter", "inspect the request: its findings first, then the decoded "
-	    "request" },
-	{ "s", "sign the chosen request under the template: type SIGN" },
+	    "request; in the preview, as s: type SIGN" },
+	{ "s", "preview the certificate the chosen request would get, then "
+	    "(s or Enter again) type SIGN to sign it" },
+	{ "PgUp/PgDn", "scroll the preview or the inspector a page" },
+	{ "x", "reject the chosen request: type REJECT; it moves to "
+	    "requests/rejected/ with its findings, and is audited" },
 	{ "t", "the next template (and its policy) to check the inbox against" },
 	{ "d", "the validity in days, within the template's and the issuer's" },
 	{ "r", "read the inbox again" },
-	{ "Esc", "from the inspector back to the inbox" },
+	{ "Esc", "from the preview or the inspector back: nothing signed" },
 	{ NULL, NULL }
 };
 

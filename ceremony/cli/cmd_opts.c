@@ -105,6 +105,9 @@ const struct opt_doc opt_docs[] = {
 	    "once, 1 to 16 (default one per core, as the token allows)" },
 	{ "sign", "clamp", NULL, "cut a notAfter past the issuer's to the "
 	    "issuer's (recorded) instead of refusing" },
+	{ "sign", "preview", NULL, "show the certificate it would issue "
+	    "(validity, extensions, URLs, issuer generation); no PIN, "
+	    "nothing written" },
 
 	{ "db list", "status", "V|R|P|X", "only valid, revoked, reserved "
 	    "(pending) or void serials" },

@@ -26,6 +26,7 @@ struct sign_args {
 	const char	*inbox;
 	const char	*resign;
 	const char	*sessions;
+	const char	*preview;
 };
 
 /* Template, policy and options, checked before any token work. */
@@ -56,6 +57,11 @@ sign_load(const struct sign_args *a, struct tmpl **t, struct policy **p,
 	if (a->sessions != NULL && a->inbox == NULL) {
 		err_set("--sessions goes with --inbox: one request is one "
 		    "signature");
+		return 1;
+	}
+	if (a->preview != NULL && a->inbox != NULL) {
+		err_set("--preview goes with --csr F or --resign SERIAL: a "
+		    "batch has no one certificate to show");
 		return 1;
 	}
 	if (a->sessions != NULL && parse_long("sessions", a->sessions, 1,
@@ -124,6 +130,28 @@ sign_many(struct session *s, const struct tmpl *t, const struct policy *p,
 	return rc;
 }
 
+/*
+ * sign --preview: the certificate that sign would issue, decoded; no PIN,
+ * no token, nothing written (not even an audit record).  One that fails
+ * its policy or its lint is shown with its findings, and exits 1.
+ */
+static int
+sign_preview(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct vetted *c, const struct sign_opts *o,
+    struct sign_outcome *out)
+{
+	char	*text = NULL;
+	int	 rc;
+
+	rc = sign_prepare(s, t, p, c, o, 0, out);
+	if (out->j.cert != NULL && sign_preview_text(out, &text) == 0)
+		fputs(text, stdout);
+	free(text);
+	if (rc == 0)
+		printf("preview only: nothing was signed or written\n");
+	return rc;
+}
+
 static int
 sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
     const struct policy *p, const struct sign_opts *o)
@@ -136,7 +164,9 @@ sign_one(struct session *s, const struct sign_args *a, const struct tmpl *t,
 	if ((a->resign != NULL ? resign_request(s, a->resign, p, &c) :
 	    intake_vet(s, a->csr, p, 0, &c)) != 0)
 		return 1;
-	if ((rc = sign_csr(s, t, p, c, o, &out)) == 0)
+	if (a->preview != NULL)
+		rc = sign_preview(s, t, p, c, o, &out);
+	else if ((rc = sign_csr(s, t, p, c, o, &out)) == 0)
 		sign_print(&out.j, &out.sg, out.dir);
 	if (out.f.n > 0)
 		findings_print(stdout, &out.f);
@@ -149,7 +179,8 @@ int
 cmd_sign(int argc, char **argv)
 {
 	struct session		 s;
-	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct sign_args	 a = { NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+				    NULL };
 	struct sign_opts	 o;
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
@@ -161,6 +192,7 @@ cmd_sign(int argc, char **argv)
 		{ "inbox", 0, &a.inbox },
 		{ "resign", 1, &a.resign },
 		{ "sessions", 1, &a.sessions },
+		{ "preview", 0, &a.preview },
 		{ NULL, 0, NULL }
 	};
 	int			 r, rc = 1;
@@ -169,7 +201,8 @@ cmd_sign(int argc, char **argv)
 	if ((r = cmd_options(&s, "sign", argc, argv, local)) != 0)
 		return r < 0 ? 0 : cmd_fail(&s);
 	if (opt_no_args("sign", argc, argv) != 0 ||
-	    sign_load(&a, &t, &p, &o) != 0 || session_open_db(&s) != 0)
+	    sign_load(&a, &t, &p, &o) != 0 || (a.preview != NULL ?
+	    session_open_db_readonly(&s) : session_open_db(&s)) != 0)
 		goto out;
 	rc = a.inbox != NULL ? sign_many(&s, t, p, &o) :
 	    sign_one(&s, &a, t, p, &o);

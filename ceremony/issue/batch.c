@@ -133,8 +133,8 @@ mkdir_in(const char *dir, const char *sub, char *out, size_t len)
 
 /* The findings, as a person reads them, beside the rejected request. */
 static int
-batch_report(const struct batch *b, const char *dir,
-    const struct batch_item *it)
+reject_report(const char *dir, const char *name, const char *why,
+    const struct findings *f)
 {
 	char	 path[4096], *buf = NULL;
 	size_t	 len = 0;
@@ -143,17 +143,35 @@ batch_report(const struct batch *b, const char *dir,
 
 	if ((m = open_memstream(&buf, &len)) == NULL)
 		return 1;
-	fprintf(m, "request %s rejected: %s\n", it->name, batch_why(b, it));
-	findings_print(m, &it->f);
+	fprintf(m, "request %s rejected: %s\n", name, why);
+	if (f != NULL)
+		findings_print(m, f);
 	fclose(m);
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s.findings", dir,
-	    it->name) >= sizeof(path)) {
-		err_set("path too long: %s/%s.findings", dir, it->name);
+	    name) >= sizeof(path)) {
+		err_set("path too long: %s/%s.findings", dir, name);
 		rc = 1;
 	} else
 		rc = atomic_write(path, buf, len, 0644, 0);
 	free(buf);
 	return rc;
+}
+
+/* A rejected request: its report into dir (rejected/), then it beside. */
+static int
+reject_move(const char *dir, const char *path, const char *name,
+    const char *why, const struct findings *f)
+{
+	char	to[8192];
+
+	if (reject_report(dir, name, why, f) != 0)
+		return 1;
+	snprintf(to, sizeof(to), "%s/%s", dir, name);
+	if (rename(path, to) == -1) {
+		err_set("cannot move %s to %s: %s", path, to, strerror(errno));
+		return 1;
+	}
+	return 0;
 }
 
 /* done/ and rejected/ in the inbox, before anything is moved there. */
@@ -180,10 +198,13 @@ batch_file(const struct batch *b, struct batch_item **items, size_t n)
 			continue;
 		ok = batch_issued(items[i]);
 		moved[ok]++;
-		if (!ok && batch_report(b, b->rej, items[i]) != 0)
-			return 1;
-		snprintf(to, sizeof(to), "%s/%s", ok ? b->done : b->rej,
-		    items[i]->name);
+		if (!ok) {
+			if (reject_move(b->rej, items[i]->path, items[i]->name,
+			    batch_why(b, items[i]), &items[i]->f) != 0)
+				return 1;
+			continue;
+		}
+		snprintf(to, sizeof(to), "%s/%s", b->done, items[i]->name);
 		if (rename(items[i]->path, to) == -1) {
 			err_set("cannot move %s to %s: %s", items[i]->path, to,
 			    strerror(errno));
@@ -194,6 +215,50 @@ batch_file(const struct batch *b, struct batch_item **items, size_t n)
 	return (moved[0] + moved[1] > 0 && fsync_dir(b->inbox)) ||
 	    (moved[1] > 0 && fsync_dir(b->done)) ||
 	    (moved[0] > 0 && fsync_dir(b->rej));
+}
+
+/*
+ * One request of the inbox rejected by the officer (the TUI's x), as
+ * sign --inbox rejects one: the audit record first (op sign, not ok,
+ * "NAME WHY"), then NAME.findings in requests/rejected/ and the request
+ * beside it.  A record that cannot be written leaves the request in the
+ * inbox: the rejection and its record stand or fall together.  c (NULL:
+ * unreadable) gives the findings.
+ */
+int
+inbox_reject(struct session *s, const struct tmpl *t, const struct policy *p,
+    const char *path, const struct vetted *c, const char *why)
+{
+	struct audit_entry	 e;
+	char			 rej[4096], detail[4096 + 512], *inbox = NULL;
+	const char		*name;
+	int			 rc = 1;
+
+	name = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	if ((inbox = db_path(s->db, "requests")) == NULL ||
+	    mkdir_in(inbox, "rejected", rej, sizeof(rej)) != 0)
+		goto out;
+	memset(&e, 0, sizeof(e));
+	e.op = "sign";
+	e.ok = 0;
+	snprintf(detail, sizeof(detail), "%s %s", name, why);
+	e.detail = detail;
+	sign_audit_items(&e, t, p, c);
+	e.operator = s->operator;
+	if (db_audit(s->db, &e) != 0) {
+		err_context("%s stays in the inbox, since its rejection could "
+		    "not be audited (fix the audit log, then reject it again)",
+		    name);
+		goto out;
+	}
+	if (reject_move(rej, path, name, why, c != NULL ? &c->f : NULL) != 0 ||
+	    fsync_dir(inbox) || fsync_dir(rej))
+		goto out;
+	err_clear();
+	rc = 0;
+out:
+	free(inbox);
+	return rc;
 }
 
 /* What became of each request, for the front end to show. */
@@ -291,10 +356,7 @@ batch_audit(struct batch *b, struct batch_item **items, size_t n)
 			goto out;
 		}
 		e[k].detail = detail[k];
-		audit_add_in(&e[k], "template", b->t->raw, b->t->rawlen);
-		audit_add_in(&e[k], "policy", b->p->raw, b->p->rawlen);
-		if (it->csr != NULL)
-			audit_add_in(&e[k], "csr", it->csr->der, it->csr->derlen);
+		sign_audit_items(&e[k], b->t, b->p, it->csr);
 		/* The bytes that were verified and recorded. */
 		if (e[k].ok)
 			audit_add_out(&e[k], "cert", it->job.der,

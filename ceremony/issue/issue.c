@@ -494,10 +494,26 @@ issue_abandon(struct session *s, struct issue_job **jobs, size_t n)
 int
 issue_one(struct session *s, struct issue_job *j, struct findings *f)
 {
+	if (issue_build(s, j, f) != 0)
+		return 1;
+	return issue_finish(s, j);
+}
+
+/*
+ * The stages after the build, for one certificate built by issue_build:
+ * what a preview showed (sign_prepare) is what is reserved and signed.
+ */
+int
+issue_finish(struct session *s, struct issue_job *j)
+{
 	struct issue_job	*jobs[1] = { j };
 	char			 saved[1024];
 
-	if (issue_build(s, j, f) != 0 || issue_reserve(s, jobs, 1) != 0)
+	if (j->state != ISSUE_BUILT) {
+		err_set("the certificate was not built (this is a bug)");
+		return 1;
+	}
+	if (issue_reserve(s, jobs, 1) != 0)
 		return 1;
 	if (issue_sign(s, j) == 0 && issue_record(s, jobs, 1) == 0)
 		return 0;

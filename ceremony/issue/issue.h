@@ -159,6 +159,7 @@ int		 issue_record_index(struct session *, struct issue_job **,
 void		 issue_abandon(struct session *, struct issue_job **, size_t);
 int		 issue_one(struct session *, struct issue_job *,
 		    struct findings *);
+int		 issue_finish(struct session *, struct issue_job *);
 void		 issue_job_clear(struct issue_job *);
 
 /* root.c */
@@ -226,6 +227,7 @@ int		 signer_open(struct session *, struct signer *,
 		    const EVP_MD *);
 int		 signer_open_gen(struct session *, struct signer *,
 		    const EVP_MD *, int);
+int		 signer_open_issuer(struct session *, struct signer *);
 void		 signer_close(struct signer *);
 void		 sign_job(struct issue_job *, const struct signer *,
 		    const struct tmpl *, const struct vetted *,
@@ -238,6 +240,8 @@ int		 sign_request(struct session *, const struct signer *,
 		    struct issue_job *);
 
 /* sign_csr.c */
+void		 sign_audit_items(struct audit_entry *, const struct tmpl *,
+		    const struct policy *, const struct vetted *);
 void		 sign_audit_export(struct session *, const struct issue_job *,
 		    const char *op);
 int		 sign_audit(struct session *, const struct tmpl *,
@@ -247,18 +251,31 @@ int		 sign_export(struct session *, const struct issue_job *, char *,
 		    size_t);
 int		 sign_export_chain(struct session *, const struct signer *,
 		    char *, size_t);
-/* What came of signing one request. */
+/* What came of signing one request (or of preparing it). */
 struct sign_outcome {
+	const struct tmpl	*t;		/* what it was signed under */
+	const struct policy	*p;
+	const struct vetted	*c;		/* the request */
 	struct signer		 sg;
 	struct issue_job	 j;
 	struct findings		 f;
 	int			 refused;	/* by its policy */
+	int			 serial_later;	/* j.serial is a stand-in */
 	char			 dir[4096];	/* where it was exported */
 };
 int		 sign_csr(struct session *, const struct tmpl *,
 		    const struct policy *, const struct vetted *,
 		    const struct sign_opts *, struct sign_outcome *);
+int		 sign_prepare(struct session *, const struct tmpl *,
+		    const struct policy *, const struct vetted *,
+		    const struct sign_opts *, int token, struct sign_outcome *);
+int		 sign_prepared(struct session *, struct sign_outcome *);
+int		 sign_unprepared(struct session *, const struct sign_outcome *,
+		    int ok);
 void		 sign_outcome_clear(struct sign_outcome *);
+
+/* sign_preview.c */
+int		 sign_preview_text(const struct sign_outcome *, char **);
 
 /* batch.c */
 /* A request of sign --inbox and what became of it, for the front end. */
@@ -276,6 +293,9 @@ int		 sign_inbox(struct session *, const struct tmpl *,
 		    const struct policy *, const struct sign_opts *,
 		    struct inbox_result *);
 void		 inbox_result_free(struct inbox_result *);
+int		 inbox_reject(struct session *, const struct tmpl *,
+		    const struct policy *, const char *path,
+		    const struct vetted *, const char *why);
 
 /* resign.c */
 int		 resign_request(struct session *, const char *serial,

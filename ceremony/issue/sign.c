@@ -5,11 +5,24 @@
  * request with any error finding is refused before a serial is taken.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ceremony/issue/issue.h"
 #include "ceremony/policy/policy.h"
 #include "ceremony/rollover/rollover.h"
+
+/* The active generation, as the records say; 0 with a message if none. */
+static int
+signer_current(struct session *s)
+{
+	int	gen;
+
+	if ((gen = db_ca_current(s->db)) == 0)
+		err_set("this data directory has no CA certificate yet: run "
+		    "ceremony root create first");
+	return gen > 0 ? gen : 0;
+}
 
 /*
  * The active generation's certificate and its key on the token.  A
@@ -22,34 +35,19 @@ signer_open(struct session *s, struct signer *sg, const EVP_MD *md)
 	int	gen;
 
 	memset(sg, 0, sizeof(*sg));
-	if (rollover_switch_due(s, time(NULL)) != 0)
+	if (rollover_switch_due(s, time(NULL)) != 0 ||
+	    (gen = signer_current(s)) == 0)
 		return 1;
-	if ((gen = db_ca_current(s->db)) <= 0) {
-		if (gen == 0)
-			err_set("this data directory has no CA certificate "
-			    "yet: run ceremony root create first");
-		return 1;
-	}
 	return signer_open_gen(s, sg, md, gen);
 }
 
-/* Generation gen's signer: a retired one still signs its own CRLs. */
-int
-signer_open_gen(struct session *s, struct signer *sg, const EVP_MD *md,
-    int gen)
+/* Generation gen's certificate and the chain above it, verified. */
+static int
+signer_issuer(struct session *s, struct signer *sg, int gen)
 {
 	memset(sg, 0, sizeof(*sg));
 	sg->generation = gen;
 	if ((sg->issuer = db_ca_get(s->db, sg->generation)) == NULL)
-		return 1;
-	/* By public key, not by name: a backup token's label may differ. */
-	if (hsm_key_find_pubkey(s->hsm, X509_get0_pubkey(sg->issuer),
-	    &sg->key) != 0) {
-		err_context("CA generation %d", sg->generation);
-		return 1;
-	}
-	if (hsm_key_signer(s->hsm, sg->key, &sg->signer) != 0 ||
-	    verifier_init(&sg->verifier, sg->key->pubkey, md) != 0)
 		return 1;
 	/* The export chain: the issuer, then what is above it. */
 	if (ca_chain_above(s->db, sg->generation, &sg->above) != 0)
@@ -67,6 +65,46 @@ signer_open_gen(struct session *s, struct signer *sg, const EVP_MD *md,
 		return 1;
 	}
 	return 0;
+}
+
+/* Generation gen's signer: a retired one still signs its own CRLs. */
+int
+signer_open_gen(struct session *s, struct signer *sg, const EVP_MD *md,
+    int gen)
+{
+	if (signer_issuer(s, sg, gen) != 0)
+		return 1;
+	/* By public key, not by name: a backup token's label may differ. */
+	if (hsm_key_find_pubkey(s->hsm, X509_get0_pubkey(sg->issuer),
+	    &sg->key) != 0) {
+		err_context("CA generation %d", sg->generation);
+		return 1;
+	}
+	if (hsm_key_signer(s->hsm, sg->key, &sg->signer) != 0 ||
+	    verifier_init(&sg->verifier, sg->key->pubkey, md) != 0)
+		return 1;
+	return 0;
+}
+
+/*
+ * The active generation's certificate without its token: enough to build
+ * and lint the certificate it would sign (sign --preview), since the key's
+ * type is the issuer certificate's.  Writes nothing, not even a due
+ * switch-over: that is recorded when a signature is made.
+ */
+int
+signer_open_issuer(struct session *s, struct signer *sg)
+{
+	int	gen;
+
+	memset(sg, 0, sizeof(*sg));
+	if ((gen = signer_current(s)) == 0 || signer_issuer(s, sg, gen) != 0)
+		return 1;
+	if ((sg->key = calloc(1, sizeof(*sg->key))) == NULL) {
+		err_set("out of memory");
+		return 1;
+	}
+	return hsm_keyspec_of(X509_get0_pubkey(sg->issuer), &sg->key->spec);
 }
 
 void

@@ -10,12 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "ceremony/export/export.h"
 #include "ceremony/issue/issue.h"
 #include "ceremony/policy/policy.h"
 #include "ceremony/session/session.h"
 
-static void
+/* What a signing's record (or a refusal's) names: its inputs. */
+void
 sign_audit_items(struct audit_entry *e, const struct tmpl *t,
     const struct policy *p, const struct vetted *c)
 {
@@ -104,20 +107,13 @@ sign_export_chain(struct session *s, const struct signer *sg, char *dir,
 	return rc;
 }
 
-/* What the signing's audit record names, for the hook issue_one calls. */
-struct sign_rec {
-	const struct tmpl	*t;
-	const struct policy	*p;
-	const struct vetted	*c;
-	const struct findings	*f;
-};
-
+/* The signing's audit record, for the hook issue_finish calls. */
 static int
 sign_audit_issued(struct session *s, const struct issue_job *j, void *arg)
 {
-	const struct sign_rec	*r = arg;
+	const struct sign_outcome	*out = arg;
 
-	return sign_audit(s, r->t, r->p, r->c, j, r->f, 1);
+	return sign_audit(s, out->t, out->p, out->c, j, &out->f, 1);
 }
 
 /* Issued and recorded, then the export failed: a record of its own
@@ -142,41 +138,93 @@ sign_audit_export(struct session *s, const struct issue_job *j,
 }
 
 /*
- * Sign request c (loaded by the caller) under template t and its policy p.
- * out holds the findings, and on success the certificate and the signer;
- * the caller shows them and then calls sign_outcome_clear().  The audit
- * record of a certificate issued is written before its index line says
- * valid (issue_one); any other outcome gets its record at the end.
+ * Everything of signing request c (loaded by the caller) under template t
+ * and its policy p up to, not including, the reservation and the
+ * signature: the policy check (a refusal asks no PIN and touches no
+ * token), then the to-be-signed certificate built and linted by the code
+ * that signs it (issue_build).  With token, logged in and on the token's
+ * key, with the serial that sign_prepared() reserves; without (a preview
+ * on the command line), from the issuer's certificate alone, its serial a
+ * stand-in (out->serial_later).  Nothing is written either way.  out
+ * must stay where it is until sign_outcome_clear(): the audit hook
+ * points at it.
  */
 int
-sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
-    const struct vetted *c, const struct sign_opts *o, struct sign_outcome *out)
+sign_prepare(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct vetted *c, const struct sign_opts *o, int token,
+    struct sign_outcome *out)
 {
-	struct sign_rec		 rec = { t, p, c, NULL };
-	struct sign_opts	 oo = *o;
-	int			 ok = 0;
+	struct sign_opts	oo = *o;
+	unsigned char		rnd[20];
 
 	memset(out, 0, sizeof(*out));
-	rec.f = &out->f;
+	out->t = t;
+	out->p = p;
+	out->c = c;
 	oo.audit = sign_audit_issued;
-	oo.audit_arg = &rec;
-	/* Refused by policy: no PIN asked, no token touched. */
+	oo.audit_arg = out;
 	if (sign_check(p, c, &out->f) != 0) {
 		out->refused = 1;
 		sign_job(&out->j, &out->sg, t, c, &oo);
-		goto audit;
+		return 1;
 	}
-	ok = session_login(s) == 0 && signer_open(s, &out->sg, t->md) == 0 &&
-	    sign_request(s, &out->sg, t, c, &oo, &out->f, &out->j) == 0;
+	if (token ? session_login(s) != 0 || signer_open(s, &out->sg,
+	    t->md) != 0 : signer_open_issuer(s, &out->sg) != 0)
+		return 1;
+	sign_job(&out->j, &out->sg, t, c, &oo);
+	if (!token) {
+		/* Any serial the lint accepts: the token draws the real one. */
+		out->serial_later = 1;
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+		    db_serial_make(rnd, sizeof(rnd), out->j.serial) != 0) {
+			err_ossl("cannot make a stand-in serial");
+			return 1;
+		}
+	}
+	return issue_build(s, &out->j, &out->f);
+}
+
+/*
+ * Reserve, sign, record and export what sign_prepare() built with the
+ * token; the audit record of a certificate issued is written before its
+ * index line says valid (issue_finish), any other outcome gets its record
+ * here.
+ */
+int
+sign_prepared(struct session *s, struct sign_outcome *out)
+{
+	int	ok;
+
+	ok = !out->serial_later && issue_finish(s, &out->j) == 0;
 	if (ok && (sign_export(s, &out->j, out->dir, sizeof(out->dir)) != 0 ||
 	    sign_export_chain(s, &out->sg, out->dir, sizeof(out->dir)) != 0)) {
 		sign_audit_export(s, &out->j, "sign.export");
 		return 1;
 	}
-audit:
 	if (out->j.audited)
 		return !ok;
-	return sign_audit(s, t, p, c, &out->j, &out->f, ok) != 0 || !ok;
+	return sign_unprepared(s, out, ok) != 0 || !ok;
+}
+
+/* The record of a signing that sign_prepare() refused or failed (ok 0). */
+int
+sign_unprepared(struct session *s, const struct sign_outcome *out, int ok)
+{
+	return sign_audit(s, out->t, out->p, out->c, &out->j, &out->f, ok);
+}
+
+/*
+ * Sign request c under template t and its policy p: prepared, then
+ * signed.  out holds the findings, and on success the certificate and the
+ * signer; the caller shows them and then calls sign_outcome_clear().
+ */
+int
+sign_csr(struct session *s, const struct tmpl *t, const struct policy *p,
+    const struct vetted *c, const struct sign_opts *o, struct sign_outcome *out)
+{
+	if (sign_prepare(s, t, p, c, o, 1, out) == 0)
+		return sign_prepared(s, out);
+	return sign_unprepared(s, out, 0) != 0 || 1;
 }
 
 void
@@ -185,4 +233,5 @@ sign_outcome_clear(struct sign_outcome *out)
 	findings_free(&out->f);
 	issue_job_clear(&out->j);
 	signer_close(&out->sg);
+	out->serial_later = 0;
 }
