@@ -1,6 +1,6 @@
 #!/bin/bash
 # The TUI under valgrind, driven through tmux: log in, inspect and sign a
-# request, issue a CRL, visit every screen, quit; no invalid access, no
+# request (through its preview), issue a CRL, visit every screen, quit; no invalid access, no
 # use of uninitialised memory, no definite leak.  Plain build only.
 . "$(dirname "$0")/lib.sh"
 case $CEREMONY in
@@ -21,7 +21,7 @@ login "$USER_PIN"
 shows "logs in" "LOGGED IN"
 keys 3 && wait_for "issuing\.csr +accept" && keys Enter
 shows "inspects" "policy policy-subca: accept"
-keys Escape s && wait_for "Type SIGN" && typed SIGN && keys Enter
+keys Escape s && wait_for "Preview: the certificate" && keys s && wait_for "Type SIGN" && typed SIGN && keys Enter
 shows "signs" "certificate issued: serial"
 keys 5 i && wait_for "Type ISSUE" && typed ISSUE && keys Enter
 shows "issues a CRL" "CRL 1 issued for generation 1: 0 entries"

@@ -79,12 +79,12 @@ int
 cmd_issue(int argc, char **argv)
 {
 	struct session		 s;
-	struct issue_args	 a;
-	struct genkey_req	 g;
-	struct signer		 sg;
-	struct issue_job	 j;
-	struct p12_job		 pj;
-	struct findings		 f;
+	struct issue_args	 a = { 0 };
+	struct genkey_req	 g = { 0 };
+	struct signer		 sg = { 0 };
+	struct issue_job	 j = { 0 };
+	struct p12_job		 pj = { 0 };
+	struct findings		 f = { 0 };
 	struct tmpl		*t = NULL;
 	struct policy		*p = NULL;
 	struct vetted		*c = NULL;
@@ -98,12 +98,6 @@ cmd_issue(int argc, char **argv)
 	char			 dir[4096] = "";
 	int			 r, ok = 0, rc = 1;
 
-	memset(&a, 0, sizeof(a));
-	memset(&g, 0, sizeof(g));
-	memset(&sg, 0, sizeof(sg));
-	memset(&j, 0, sizeof(j));
-	memset(&pj, 0, sizeof(pj));
-	memset(&f, 0, sizeof(f));
 	session_init(&s);
 	if ((r = cmd_options(&s, "issue", argc, argv, local)) != 0)
 		return r < 0 ? 0 : cmd_fail(&s);
