@@ -89,7 +89,7 @@ audit_draw(struct tui *t, int top, int rows)
 static void
 audit_key(struct tui *t, int ch)
 {
-	list_move(ch, st.n, &st.sel, LINES - 8);
+	list_move(ch, st.n, &st.sel, t->rows - 2);
 	if (ch == 'r')
 		audit_init(t);
 }

@@ -411,11 +411,11 @@ sign_key(struct tui *t, int ch)
 		}
 		if (ch == 's')
 			sign_start(t);
-		else if (!list_move(ch, st.nlines, &st.top, LINES - 8))
+		else if (!list_move(ch, st.nlines, &st.top, t->rows - 1))
 			return;
 		return;
 	}
-	list_move(ch, st.n, &st.sel, LINES - 10);
+	list_move(ch, st.n, &st.sel, t->rows - 5);
 	switch (ch) {
 	case TUI_ENTER: case '\r': case KEY_ENTER: case KEY_RIGHT:
 		if (st.sel >= st.n)
