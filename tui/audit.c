@@ -191,7 +191,7 @@ audit_key(struct tui *t, int ch)
 			audit_close();
 		return;
 	}
-	list_move(ch, st.n, &st.sel, LINES - 8);
+	list_move(ch, st.n, &st.sel, t->rows - 2);
 	if (ch == 'r')
 		audit_init(t);
 	else if (ch == TUI_ENTER || ch == '\r' || ch == KEY_ENTER)

@@ -171,7 +171,7 @@ db_key(struct tui *t, int ch)
 			list_move(ch, st.nlines, &st.top, 1);
 		return;
 	}
-	list_move(ch, st.n, &st.sel, LINES - 8);
+	list_move(ch, st.n, &st.sel, t->rows - 2);
 	switch (ch) {
 	case 'f':
 		st.filter = (st.filter + 1) % NFILTERS;

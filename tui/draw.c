@@ -146,6 +146,47 @@ put_wrap(int y, int x, int width, int nlines, int attr, const char *s)
 	return i;
 }
 
+/* Where s goes on after its first n lines wrapped at width columns. */
+static const char *
+wrap_skip(const char *s, int width, int n)
+{
+	size_t	next;
+
+	for (; n > 0 && *s != '\0'; n--) {
+		if (wrap_cut(s, width, &next) == 0)
+			break;
+		s += next;
+	}
+	return s;
+}
+
+/*
+ * s over at most nlines lines, as put_wrap; when it needs more, the last
+ * line is cut at a space and ends with more ("m: all messages") on the
+ * right, so nothing reads as if it were whole when it is not: never an
+ * ellipsis, never a word cut off.  The lines it took.
+ */
+int
+put_wrap_more(int y, int x, int width, int nlines, int attr, const char *s,
+    const char *more)
+{
+	char		 line[1024];
+	const char	*rest;
+	size_t		 cut, next;
+	int		 mw = text_width(more) + 1;
+
+	if (nlines <= 0 || wrap_lines(width, nlines + 1, s) <= nlines ||
+	    width <= mw + 8)
+		return put_wrap(y, x, width, nlines, attr, s);
+	put_wrap(y, x, width, nlines - 1, attr, s);
+	rest = wrap_skip(s, width, nlines - 1);
+	cut = wrap_cut(rest, width - mw, &next);
+	snprintf(line, sizeof(line), "%.*s", (int)cut, rest);
+	put_attr(y + nlines - 1, x, width - mw, attr, line);
+	put_attr(y + nlines - 1, x + width - mw + 1, mw - 1, A_REVERSE, more);
+	return nlines;
+}
+
 /* How many lines put_wrap takes for s at width columns, at most max. */
 int
 wrap_lines(int width, int max, const char *s)

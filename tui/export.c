@@ -301,7 +301,7 @@ pick_key(struct tui *t, int ch)
 {
 	char	q[256];
 
-	if (list_move(ch, st.nv, &st.vsel, LINES - 10))
+	if (list_move(ch, st.nv, &st.vsel, t->rows / 2))
 		return;
 	if (ch == TUI_ESC) {
 		st.picking = 0;
@@ -406,7 +406,7 @@ export_key(struct tui *t, int ch)
 		pick_key(t, ch);
 		return;
 	}
-	list_move(ch, st.n, &st.sel, LINES - 8);
+	list_move(ch, st.n, &st.sel, (t->rows - 3) / 2);
 	switch (ch) {
 	case 'r':
 		export_init(t);

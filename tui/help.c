@@ -15,6 +15,8 @@
 static const struct key_help global_help[] = {
 	{ "1-9, 0", "go to a screen (the menu's numbers); Tab the next one" },
 	{ "? F1 h", "this help (h where the screen does not use it)" },
+	{ "m", "every message so far, newest first, with its UTC time "
+	    "(Up/Down scroll; any other key closes)" },
 	{ "q", "quit (logs out and seals the audit session first)" },
 	{ NULL, NULL }
 };

@@ -97,6 +97,7 @@ tui_msg(struct tui *t, int error, const char *fmt, ...)
 	vsnprintf(t->msg, sizeof(t->msg), fmt, ap);
 	va_end(ap);
 	t->msg_error = error;
+	msglog_add(error ? SEV_ERROR : SEV_OK, t->msg);
 }
 
 /* The core's one-line error, after what was being done. */
@@ -330,8 +331,9 @@ foot_text(struct tui *t, char *line, size_t len)
 }
 
 /* The message over as many lines as it needs (a long path must be read
- * whole), two at the least and MSG_LINES_MAX at the most. */
-#define MSG_LINES_MAX	6
+ * whole), two at the least and MSG_LINES_MAX at the most; a longer one
+ * ends with "m: all messages" (the log has it whole). */
+#define MSG_LINES_MAX	3
 static int
 foot_lines(const char *line)
 {
@@ -343,8 +345,8 @@ foot_lines(const char *line)
 static void
 draw_foot(struct tui *t, const char *line, int nlines)
 {
-	put_wrap(LINES - 1 - nlines, 0, COLS, nlines,
-	    wk.running || t->msg_error ? A_BOLD : 0, line);
+	put_wrap_more(LINES - 1 - nlines, 0, COLS, nlines,
+	    wk.running || t->msg_error ? A_BOLD : 0, line, MSGLOG_MORE);
 }
 
 static void
@@ -374,12 +376,15 @@ draw_all(struct tui *t)
 		banner = 1;
 	top = 3 + banner;
 	draw_menu(1 + banner);
-	/* Status 1 line, warnings 1 to 3, menu 2, the message (2 or more),
-	 * keys 1; a prompt takes 4. */
+	/* Status 1 line, warnings 1 to 3, menu 2, the message (2 or 3),
+	 * keys 1; a prompt takes 4.  The screen paints only its rows. */
 	foot_text(t, foot, sizeof(foot));
 	msg_lines = foot_lines(foot);
 	rows = LINES - 1 - top - msg_lines - (pr.active ? 4 : 0);
-	if (help_active())
+	t->rows = rows;
+	if (msglog_active())
+		msglog_draw(t, top, rows);
+	else if (help_active())
 		help_draw(t, screens[cur], top, rows);
 	else
 		screens[cur]->draw(t, top, rows);
@@ -428,8 +433,17 @@ tui_key(struct tui *t, int ch)
 		prompt_key(t, ch);
 		return;
 	}
+	if (msglog_active()) {
+		msglog_key(ch);
+		return;
+	}
 	if (help_active()) {
 		help_key(screens[cur], ch);
+		return;
+	}
+	/* No screen uses m (their help lists say so: tui_help.t). */
+	if (ch == 'm') {
+		msglog_open();
 		return;
 	}
 	if (ch == '?' || ch == KEY_F(1) ||
@@ -560,6 +574,7 @@ tui_close(struct tui *t)
 		screens[i]->fini();
 	crl_tmpl_free(t->crlt);
 	session_close(&t->s);
+	msglog_free();
 }
 
 /*
@@ -627,6 +642,7 @@ tui_main(const struct session *s, const char *script)
 	if (tui_open(&t, script) != 0) {
 		crl_tmpl_free(t.crlt);
 		session_close(&t.s);
+		msglog_free();
 		return 1;
 	}
 	tui_curses(&t);

@@ -301,7 +301,7 @@ revoke_key(struct tui *t, int ch)
 		revoke_choose(t, ch);
 		return;
 	}
-	list_move(ch, st.n, &st.sel, LINES - 9);
+	list_move(ch, st.n, &st.sel, t->rows - 3);
 	if (ch == '/') {
 		tui_prompt(t, "Search: subject text, serial=PREFIX or both "
 		    "(Enter searches, empty shows all):", st.search, revoke_search);

@@ -25,6 +25,8 @@ static struct {
 	struct rollover_status	 rs;
 	int			 loaded;
 	int			 start_now;	/* prepare: from now, not expiry */
+	size_t			 first;		/* first generation shown,
+						 * 0 the newest (Up/Down) */
 	/* the worker's */
 	struct tui		*t;
 	struct rollover_req	 q;
@@ -55,6 +57,8 @@ rollover_init(struct tui *t)
 		return;
 	}
 	st.loaded = 1;
+	if (st.first >= st.rs.n)
+		st.first = 0;
 }
 
 static void
@@ -86,6 +90,7 @@ timeline_bar(int y, int x, int width, time_t lo, time_t hi,
 		mvchgat(y, x + a, b - a + 1, A_BOLD, 0, NULL);
 }
 
+/* The timeline, its newest rows generations where not all fit. */
 static int
 rollover_draw_timeline(int y, int rows)
 {
@@ -105,9 +110,12 @@ rollover_draw_timeline(int y, int rows)
 		return y;
 	when_utc(lo, a, sizeof(a));
 	when_utc(hi, b, sizeof(b));
+	if (rows <= 0)
+		return y;
 	putf(y++, 1, COLS - 2, "timeline %.10s %*s%.10s   (| is today)",
 	    a, COLS - 48, "", b);
-	for (i = 0; i < st.rs.n && rows-- > 0; i++, y++) {
+	for (i = st.rs.n > (size_t)rows ? st.rs.n - (size_t)rows : 0;
+	    i < st.rs.n; i++, y++) {
 		g = &st.rs.v[i];
 		putf(y, 1, 18, "gen %-2d %-10s", g->g.gen,
 		    db_gen_state_name(g->g.state));
@@ -116,25 +124,52 @@ rollover_draw_timeline(int y, int rows)
 	return y;
 }
 
-/* One generation: state, dates, key, links (wrapped), then its SHA-256. */
-static int
-rollover_draw_gen(int y, int last, const struct rollover_gen_info *g)
+/* A generation's first line(s): state, dates, key, links. */
+static void
+gen_line(const struct rollover_gen_info *g, char *line, size_t len)
 {
-	char	a[32], b[32], fp[FP_GROUPS][9], line[256];
-	int	h;
+	char	a[32], b[32];
 
 	when_utc(g->not_before, a, sizeof(a));
 	when_utc(g->not_after, b, sizeof(b));
-	fingerprint_groups(g->fingerprint, fp);
-	snprintf(line, sizeof(line), "gen %d %s%s, %.10s to %.10s, key %s%s",
+	snprintf(line, len, "gen %d %s%s, %.10s to %.10s, key %s%s",
 	    g->g.gen, db_gen_state_name(g->g.state), g->g.due ?
 	    ", switch-over due" : "", a, b, g->g.recorded ? g->g.key : "-",
 	    g->newwithold == NULL ? "" : g->oldwithnew != NULL ?
 	    ", 2 links" : ", 1 link");
-	if (y + (h = wrap_lines(COLS - 2, 2, line)) + 1 > last)
-		return last;
-	put_wrap(y, 1, COLS - 2, h, 0, line);
-	y += h;
+}
+
+/* The k-th generation, newest first. */
+static const struct rollover_gen_info *
+gen_newest(size_t k)
+{
+	return &st.rs.v[st.rs.n - 1 - k];
+}
+
+/* How many generations from st.first fit in rows. */
+static size_t
+gens_fit(int rows)
+{
+	char	line[256];
+	size_t	k;
+
+	for (k = st.first; k < st.rs.n; k++) {
+		gen_line(gen_newest(k), line, sizeof(line));
+		if ((rows -= wrap_lines(COLS - 2, 2, line) + 1) < 0)
+			break;
+	}
+	return k - st.first;
+}
+
+/* One generation: gen_line (wrapped), then its SHA-256. */
+static int
+rollover_draw_gen(int y, const struct rollover_gen_info *g)
+{
+	char	fp[FP_GROUPS][9], line[256];
+
+	gen_line(g, line, sizeof(line));
+	fingerprint_groups(g->fingerprint, fp);
+	y += put_wrap(y, 1, COLS - 2, 2, 0, line);
 	/* "SHA-256" before the groups only where it fits (84 columns). */
 	putf(y++, 3, COLS - 4, "%s%s %s %s %s %s %s %s %s", COLS < 84 ? "" :
 	    "SHA-256 ", fp[0], fp[1], fp[2], fp[3], fp[4], fp[5], fp[6],
@@ -142,15 +177,41 @@ rollover_draw_gen(int y, int last, const struct rollover_gen_info *g)
 	return y;
 }
 
+/* The lines from y to end, at most max (0 when none are left). */
+static int
+room(int y, int end, int max)
+{
+	return end - y < max ? (end - y > 0 ? end - y : 0) : max;
+}
+
+/*
+ * The generations, newest first (what is active or pending is never the
+ * one that has no room), from st.first on, in the lines from y to last;
+ * where not all fit, the last line says which are shown: Up/Down scroll.
+ */
+static void
+rollover_draw_gens(int y, int last)
+{
+	size_t	k, n = gens_fit(last - y);
+
+	if (st.first > 0 || st.first + n < st.rs.n)
+		n = gens_fit(last - y - 1);
+	for (k = st.first; k < st.first + n; k++)
+		y = rollover_draw_gen(y, gen_newest(k));
+	if (st.first > 0 || st.first + n < st.rs.n)
+		putf(last - 1, 1, COLS - 2, "generations %zu to %zu of %zu, "
+		    "newest first (Up/Down scroll)", st.first + 1,
+		    st.first + n, st.rs.n);
+}
+
 static void
 rollover_draw(struct tui *t, int top, int rows)
 {
 	char	a[32], line[4400], state[ROLLOVER_STATE_MAX];
-	size_t	i;
-	int	y = top;
+	int	y = top, last = top + rows - 1;	/* the overlap line */
 
-	tui_keys(t, " p prepare  n start now/at expiry  s switch over  "
-	    "c cancel  1-9 screens");
+	tui_keys(t, " p prepare  n start now/at expiry  s switch  c cancel  "
+	    "Up/Down gens");
 	if (!st.loaded) {
 		put(y, 1, COLS - 2, "no root yet: run the root ceremony "
 		    "(screen 2) first");
@@ -159,17 +220,14 @@ rollover_draw(struct tui *t, int top, int rows)
 	/* The one state, as rollover status and the Root screen say it. */
 	rollover_state_text(&st.rs, state, sizeof(state));
 	snprintf(line, sizeof(line), "Now: %s", state);
-	y += put_wrap(y, 1, COLS - 2, 3, A_BOLD, line);
+	y += put_wrap(y, 1, COLS - 2, room(y, last, 3), A_BOLD, line);
 	snprintf(line, sizeof(line), "Template %s, overlap %ld days. A new "
 	    "root (p) starts %s", st.tm->path, st.tm->overlap_days,
 	    st.start_now ? "NOW: it signs at once (n: at the active one's "
 	    "end)" : "when the active one ends (n: now)");
-	y += put_wrap(y, 1, COLS - 2, 4, 0, line);
-	y = rollover_draw_timeline(y, rows / 3);
-	/* Newest first: what is active or pending is never the one that
-	 * has no room. */
-	for (i = st.rs.n; i > 0 && y + 1 < top + rows - 1; i--)
-		y = rollover_draw_gen(y, top + rows - 1, &st.rs.v[i - 1]);
+	y += put_wrap(y, 1, COLS - 2, room(y, last - 4, 4), 0, line);
+	y = rollover_draw_timeline(y, room(y, last - 3, rows / 3));
+	rollover_draw_gens(y, last);
 	when_utc(st.rs.overlap_from, a, sizeof(a));
 	putf(top + rows - 1, 1, COLS - 2, "overlap from %s: %s", a,
 	    st.rs.warn ? "BEGUN, and no rollover is prepared: press p" :
@@ -272,6 +330,12 @@ rollover_key(struct tui *t, int ch)
 	if (!st.loaded)
 		return;
 	switch (ch) {
+	case KEY_DOWN:
+		st.first += st.first + 1 < st.rs.n;
+		break;
+	case KEY_UP:
+		st.first -= st.first > 0;
+		break;
 	case 'n':
 		st.start_now = !st.start_now;
 		break;
@@ -313,6 +377,8 @@ static const struct key_help rollover_help[] = {
 	    "(type SWITCH)" },
 	{ "c", "cancel the newest rollover: its key is destroyed (type "
 	    "CANCEL)" },
+	{ "Up/Down", "scroll the generations, newest first, where not all "
+	    "fit" },
 	{ NULL, NULL }
 };
 

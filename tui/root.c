@@ -132,8 +132,9 @@ root_draw_fp(int y)
 	return y + 3;
 }
 
+/* The CA installed, in the lines from y to last. */
 static void
-root_draw_done(struct tui *t, int y)
+root_draw_done(struct tui *t, int y, int last)
 {
 	char	*subj, a[32], b[32], *serial = NULL, line[4300];
 	BIGNUM	*bn;
@@ -151,7 +152,8 @@ root_draw_done(struct tui *t, int y)
 	    st.gen);
 	mvchgat(y++, 0, COLS, A_BOLD, 0, NULL);
 	snprintf(line, sizeof(line), "rollover   %s", st.state);
-	y += put_wrap(y, 3, COLS - 4, 3, 0, line);
+	y += put_wrap(y, 3, COLS - 4, last - y - 9 < 3 ? last - y - 9 : 3, 0,
+	    line);
 	putf(y++, 3, COLS - 4, "subject    %s", subj != NULL ? subj : "?");
 	putf(y++, 3, COLS - 4, "serial     %s", serial != NULL ? serial : "?");
 	putf(y++, 3, COLS - 4, "valid      %s to %s", a, b);
@@ -165,7 +167,7 @@ root_draw_done(struct tui *t, int y)
 	else
 		snprintf(line, sizeof(line), "recorded   ca/gen-%d.pem; export "
 		    "it on screen 8 (e, or n with the links)", st.gen);
-	put_wrap(y, 3, COLS - 4, 4, 0, line);
+	put_wrap(y, 3, COLS - 4, last - y < 4 ? last - y : 4, 0, line);
 	free(subj);
 	OPENSSL_free(serial);
 	tui_keys(t, " this data directory has its root   1-9 screens   "
@@ -209,7 +211,7 @@ root_draw(struct tui *t, int top, int rows)
 	char	*id;
 
 	if (st.ca != NULL) {
-		root_draw_done(t, y);
+		root_draw_done(t, y, last);
 		return;
 	}
 	tui_keys(t, " t key type  g generate  Up/Down key  c create root  "

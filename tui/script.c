@@ -429,6 +429,10 @@ script_draw(struct tui *t, int top, int rows)
 		list = (int)st.sc->n;
 	if (list < LIST_MIN)
 		list = LIST_MIN;
+	/* The fewest rows (a 3-line banner, a prompt open): the steps keep
+	 * what is left and scroll in it. */
+	if (list > rows - head - 1)
+		list = rows - head - 1 > 0 ? rows - head - 1 : 0;
 	draw_steps(y, list);
 	y += list;
 	if (top + rows - y > 0)

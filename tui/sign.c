@@ -513,7 +513,7 @@ sign_preview_key(struct tui *t, int ch)
 		sign_ask(t);
 		break;
 	default:
-		list_move(ch, st.npv, &st.pvtop, LINES - 8);
+		list_move(ch, st.npv, &st.pvtop, t->rows - 1);
 	}
 }
 
@@ -592,11 +592,11 @@ sign_key(struct tui *t, int ch)
 			sign_start(t);
 		else if (ch == 'x')
 			sign_reject(t);
-		else if (!list_move(ch, st.nlines, &st.top, LINES - 8))
+		else if (!list_move(ch, st.nlines, &st.top, t->rows - 1))
 			return;
 		return;
 	}
-	list_move(ch, st.n, &st.sel, LINES - 10);
+	list_move(ch, st.n, &st.sel, t->rows - 5);
 	switch (ch) {
 	case TUI_ENTER: case '\r': case KEY_ENTER: case KEY_RIGHT:
 		if (st.sel >= st.n)

@@ -133,13 +133,22 @@ status_refresh(struct tui *t, int force)
 	status_crl(t);
 	status_rollover(t, now);
 	status_room(t);
+	/* Each new state of the warnings goes in the log once: what does not
+	 * fit the banner's lines is read there. */
+	if (strcmp(t->banner, t->banner_logged) != 0) {
+		msglog_add(SEV_WARN, t->banner);
+		snprintf(t->banner_logged, sizeof(t->banner_logged), "%s",
+		    t->banner);
+	}
 }
 
 /*
  * " token T: LOGGED IN | gen 1 | DIR" on the left, the time on the right;
  * a long data directory loses its head, never the token or login state.
  */
-/* The status bar and the warnings; the lines the warnings took (1 at least). */
+/* The status bar and the warnings, wrapped over BANNER_LINES_MAX lines at
+ * most (then "m: all messages": the log has them whole); the lines the
+ * warnings took (1 at least). */
 int
 status_draw(struct tui *t)
 {
@@ -171,5 +180,6 @@ status_draw(struct tui *t)
 		return 1;
 	/* Every warning whole: the air-gap one must never fall off. */
 	snprintf(line, sizeof(line), "! %s", t->banner);
-	return put_wrap(1, 0, COLS, BANNER_LINES_MAX, A_BOLD, line);
+	return put_wrap_more(1, 0, COLS, BANNER_LINES_MAX, A_BOLD, line,
+	    MSGLOG_MORE);
 }

@@ -39,10 +39,13 @@ struct tui {
 	long		 overlap_days;	/* the root template's */
 	int		 generation;	/* active CA generation, 0 none */
 	char		 banner[512];	/* warnings, "" when none */
+	char		 banner_logged[512];	/* the last one in the log */
 	time_t		 status_at;	/* when the status was last read */
 	char		 msg[1024];	/* the last result or error */
 	int		 msg_error;
 	char		 keys[256];	/* the current screen's keys */
+	int		 rows;		/* the screen's rows at the last paint:
+					 * a key's page (list_move) */
 	int		 quit;
 	int		 clock_ok;	/* the clock check answered yes */
 };
@@ -99,6 +102,15 @@ void		 help_key(const struct screen *, int ch);
 void		 help_draw(struct tui *, const struct screen *, int top,
 		    int rows);
 
+/* msglog.c: every message, newest first on m */
+void		 msglog_add(int severity, const char *);
+void		 msglog_free(void);
+void		 msglog_open(void);
+int		 msglog_active(void);
+void		 msglog_key(int ch);
+void		 msglog_draw(struct tui *, int top, int rows);
+#define MSGLOG_MORE	"m: all messages"
+
 /* draw.c */
 void		 put(int y, int x, int width, const char *);
 int		 text_width(const char *);
@@ -107,6 +119,8 @@ void		 putf(int y, int x, int width, const char *, ...)
 size_t		 put_attr(int y, int x, int width, int attr, const char *);
 int		 put_wrap(int y, int x, int width, int nlines, int attr,
 		    const char *);
+int		 put_wrap_more(int y, int x, int width, int nlines, int attr,
+		    const char *, const char *more);
 int		 wrap_lines(int width, int max, const char *);
 void		 list_scroll(size_t n, size_t sel, int rows, size_t *first);
 int		 list_move(int ch, size_t n, size_t *sel, int rows);
@@ -127,7 +141,9 @@ void		 clock_draw(struct tui *);
 
 /* status.c */
 void		 status_refresh(struct tui *, int force);
-#define BANNER_LINES_MAX	1	/* more needs the screens to scroll: not yet */
+/* At 80x24 the screens keep 10 rows or more (main.c's layout) with the
+ * banner at its most, the message at its most and a prompt open. */
+#define BANNER_LINES_MAX	3
 int		 status_draw(struct tui *);
 
 /* one file per screen */
