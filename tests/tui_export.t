@@ -57,7 +57,8 @@ body_uncut "nor in the files, the path and hashes whole"
 pick && typed "$PW" && keys Enter && wait_for "again" && typed "$PW" && keys Enter
 P12=$H/p12/$S.p12
 shows_text "the same twice: the archive is written where the screen says" \
-	"PKCS#12 archive of $S (\"vcs.example.com\", certificate and chain, no key) written: $P12, copied to $H/export/$S.p12" 120
+	"PKCS#12 archive of $S (\"vcs.example.com\", certificate and chain, no key) written: $P12; a copy is in the export directory, listed above" 120
+shows "... the copy listed" "^ +$S\.p12 +[0-9]+ bytes"
 unlike "the password never showed" "$(screen)" "horse"
 ok "the export copy is the archive" cmp "$P12" "$H/export/$S.p12"
 printf '%s\n' "$PW" > "$T/pw"

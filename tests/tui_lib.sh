@@ -163,5 +163,8 @@ inbox_fixture() {
 }
 
 # body: the screen's body, the lines below the menu's rule (the warnings
-# above it take one to three lines).
-body() { screen | awk 'f; /^─+$/ && !f { f = 1 }'; }
+# above it take one to three lines).  sed, not awk: mawk reads "─+" as
+# its last byte repeated, and a body that is always empty passes every
+# unlike.  Without the rule (a screen not painted) nothing: the caller's
+# like then fails.
+body() { screen | sed -n '/^\(─\)\{1,\}$/,$p' | sed 1d; }

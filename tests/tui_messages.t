@@ -46,7 +46,7 @@ long="$T/a-folder-with-a-long-name-for-the-ceremony/ceremony-script-not-there.sc
 keys 0 && wait_for "o open a script" && keys o && wait_for "Path of the ceremony script"
 typed "$long" && keys Enter
 shows "the error is on the foot" "^error: script not opened"
-shows_text "a long message shows whole, wrapped" "error: script not opened: $long"
+shows_text "a long message shows whole, wrapped" "error: script not opened: cannot open script $long: No such file or directory"
 unlike "... with no m hint (it fits)" "$(screen)" "m: all messages"
 seen
 

@@ -36,7 +36,11 @@ shows "n: the next root starts now" "A new root \(p\) starts NOW"
 keys p && wait_for "Type PREPARE" && typed PREPARE && keys Enter
 shows "a second rollover: generation 3, active at once" "generation 3 prepared, now active, switch-over due: recorded at" 120
 shows "starting now, it is due" "gen 3 active, switch-over due,"
-shows "every generation is listed, none cut off" "^ gen 1 retired, "
+# Under a 3-line banner and a 3-line message the generations do not all
+# fit: they scroll, newest first, and say so.
+shows "the generations say where the list is" "generations 1 to [1-3] of 3, newest first \(Up/Down scroll\)"
+keys Down Down
+shows "Down reaches the oldest, listed whole" "^ gen 1 retired, "
 is "no line of the screen's body fills its width (cut)" \
 	"$(body | head -14 | awk 'length($0) >= 79')" ""
 shows "the state line says the same" "Now: generation 3 active, switch-over due: recorded at the next"

@@ -65,7 +65,10 @@ _tmux resize-window -t tui -x 80 -y 24
 shows "back at 80x24 the screen is repainted" "ca-gen1\.pem"
 scr=$(screen)
 like "the status bar" "$(printf '%s\n' "$scr" | sed -n 1p)" "token root: logged out \| gen 1 \|.* UTC$"
-like "the menu" "$(printf '%s\n' "$scr" | sed -n 3p)" "1 ?Token +2 ?Root +3 ?Sign .* 9 ?Rollover +0 ?Script +q Quit"
+# The menu is the line above the rule, under the status bar and the
+# warnings (1 to 3 lines, as many as they need here).
+like "the menu" "$(printf '%s\n' "$scr" | sed -n '/^─/{x;p;q;}; h')" "1 ?Token +2 ?Root +3 ?Sign .* 9 ?Rollover +0 ?Script +q Quit"
+like "the warnings between the two, whole" "$(printf '%s\n' "$scr" | sed -n '2,/^ *1 \{0,1\}Token/p' | tr -d '\n')" "no CRL issued"
 like "the keys line at the foot" "$(printf '%s\n' "$scr" | sed -n 24p)" "e CA cert  p PKCS#12  b bundle  n next CA"
 unlike "nothing left of the small screen" "$scr" "The terminal is"
 _tmux resize-window -t tui -x 120 -y 40

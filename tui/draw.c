@@ -105,8 +105,10 @@ put_attr(int y, int x, int width, int attr, const char *s)
 }
 
 /* Where the first line of s ends when it is wrapped at width columns:
- * at the last space that fits (if one is in the second half), else at the
- * width.  *next: where the following line starts. */
+ * at the last space that fits, else (one word longer than the line, a
+ * path) at the width.  *next: where the following line starts.  A word
+ * is never split where it would fit on the next line: a path or a serial
+ * cut in two reads as two things. */
 static size_t
 wrap_cut(const char *s, int width, size_t *next)
 {
@@ -117,7 +119,7 @@ wrap_cut(const char *s, int width, size_t *next)
 	*next = n;
 	if (s[n] == '\0' || n == 0)
 		return n;
-	for (cut = n; cut > n / 2 && s[cut] != ' '; cut--)
+	for (cut = n; cut > 0 && s[cut] != ' '; cut--)
 		;
 	if (s[cut] != ' ')
 		return n;

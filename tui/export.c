@@ -256,10 +256,13 @@ p12_done(struct tui *t, int rc)
 	if (rc != 0)
 		tui_err(t, "no PKCS#12 archive");
 	else
-		tui_msg(t, 0, "PKCS#12 archive of %s (\"%s\", %s) written: %s, "
-		    "copied to %s", st.serial, st.j.name, st.j.key != NULL ?
+		/* The copy is the list's own line (export_init reads the
+		 * directory again): its path once, so the foot holds it. */
+		tui_msg(t, 0, "PKCS#12 archive of %s (\"%s\", %s) written: %s; "
+		    "a copy is in the export directory, listed above",
+		    st.serial, st.j.name, st.j.key != NULL ?
 		    "certificate, chain and key" : "certificate and chain, no "
-		    "key", st.j.archive, st.j.exported);
+		    "key", st.j.archive);
 	p12_job_clear(&st.j);
 	export_init(t);
 }

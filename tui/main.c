@@ -331,9 +331,10 @@ foot_text(struct tui *t, char *line, size_t len)
 }
 
 /* The message over as many lines as it needs (a long path must be read
- * whole), two at the least and MSG_LINES_MAX at the most; a longer one
+ * whole), two at the least and MSG_LINES_MAX at the most (an export's
+ * two paths take four at 80 columns); a longer one
  * ends with "m: all messages" (the log has it whole). */
-#define MSG_LINES_MAX	3
+#define MSG_LINES_MAX	4
 static int
 foot_lines(const char *line)
 {
@@ -376,7 +377,7 @@ draw_all(struct tui *t)
 		banner = 1;
 	top = 3 + banner;
 	draw_menu(1 + banner);
-	/* Status 1 line, warnings 1 to 3, menu 2, the message (2 or 3),
+	/* Status 1 line, warnings 1 to 3, menu 2, the message (2 to 4),
 	 * keys 1; a prompt takes 4.  The screen paints only its rows. */
 	foot_text(t, foot, sizeof(foot));
 	msg_lines = foot_lines(foot);

@@ -414,9 +414,9 @@ script_draw(struct tui *t, int top, int rows)
 
 	if (st.sc == NULL) {
 		put_attr(y++, 1, COLS - 2, A_BOLD, "No ceremony script is open.");
-		put(y++, 1, COLS - 2, "Start the TUI with ceremony tui --script "
-		    "FILE, or press o and type the script's path;");
-		put(y++, 1, COLS - 2, "ceremony script check FILE checks one "
+		y += put_wrap(y, 1, COLS - 2, 4, 0, "Start the TUI with "
+		    "ceremony tui --script FILE, or press o and type the "
+		    "script's path; ceremony script check FILE checks one "
 		    "before the ceremony (docs/scripts.md).");
 		tui_keys(t, " o open a script   0-9 screens   q quit");
 		return;

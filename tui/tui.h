@@ -141,7 +141,7 @@ void		 clock_draw(struct tui *);
 
 /* status.c */
 void		 status_refresh(struct tui *, int force);
-/* At 80x24 the screens keep 10 rows or more (main.c's layout) with the
+/* At 80x24 the screens keep 9 rows or more (main.c's layout) with the
  * banner at its most, the message at its most and a prompt open. */
 #define BANNER_LINES_MAX	3
 int		 status_draw(struct tui *);
