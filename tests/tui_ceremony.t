@@ -71,7 +71,7 @@ export_ca() {
 revoke() {
 	keys 4 && wait_for "V $1" && keys / && wait_for "Search:" &&
 		typed "$2" && keys Enter && wait_for "Search: $2" && keys Enter &&
-		wait_for "Reason for $1" && keys Right && wait_for "\[superseded\]" &&
+		wait_for "Reason for the certificate above" && keys Right && wait_for "\[superseded\]" &&
 		keys Enter && wait_for "Type REVOKE to revoke serial $1" && typed REVOKE && keys Enter &&
 		wait_for "revoked $1: superseded"
 }

@@ -83,7 +83,8 @@ shows "the screen is back" "o open a script"
 
 # The log in the help overlay's keys of every screen.
 keys '?'
-shows "the help overlay lists m" "^   m +every message so far, newest first"
+keys NPage
+shows "the help overlay lists m (its second page)" "^   m +every message so far, newest first"
 keys Escape
 seen
 

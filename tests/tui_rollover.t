@@ -42,7 +42,7 @@ shows "the generations say where the list is" "generations 1 to [1-3] of 3, newe
 keys Down Down
 shows "Down reaches the oldest, listed whole" "^ gen 1 retired, "
 is "no line of the screen's body fills its width (cut)" \
-	"$(body | head -14 | awk 'length($0) >= 79')" ""
+	"$(body | head -13 | awk 'length($0) >= 79')" ""
 shows "the state line says the same" "Now: generation 3 active, switch-over due: recorded at the next"
 unlike "and nothing calls it pending" "$(screen)" "gen 3 +pending|generation 3 pending|\(pending\)"
 keys s

@@ -14,7 +14,7 @@ tui_start --home "$H"
 
 keys 3
 shows "the inbox lists the bad request, rejected" "bad\.csr +REJECT 5 errors +CN=bad_name"
-shows "and the good one, accepted" "issuing\.csr +accept +CN=issuing,O=Example Organisatio"
+shows_text "and the good one, accepted, its subject whole" "issuing.csr accept CN=issuing,O=Example Organisation"
 like "under the subordinate CA template and its policy" "$(screen)" "Template subca \(policy policy-subca\), validity 3652 days \(the template.s\)"
 
 keys Enter

@@ -124,40 +124,30 @@ audit_open(void)
 	free(text);
 }
 
-/* The screen lines the record's fields take from field `from` on. */
-static int
-fields_lines(size_t from)
-{
-	size_t	i;
-	int	n = 0;
-
-	for (i = from; i < st.nfields; i++)
-		n += wrap_lines(COLS - 3, 64, st.fields[i]);
-	return n;
-}
-
 static void
 audit_draw_open(struct tui *t, int top, int rows)
 {
-	size_t	i;
-	int	y = top;
-
-	/* Scrolled past the end: the last page stays full (as list_scroll). */
-	while (st.top > 0 && fields_lines(st.top - 1) <= rows - 1)
-		st.top--;
-	putf(y++, 1, COLS - 2, "Audit record %zu of %zu (Up/Down scroll, "
+	putf(top, 1, COLS - 2, "Audit record %zu of %zu (Up/Down scroll, "
 	    "Esc closes)", st.sel + 1, st.n);
-	for (i = st.top; i < st.nfields && y < top + rows; i++)
-		y += put_wrap(y, 2, COLS - 3, top + rows - y, 0,
-		    st.fields[i]);
+	pager_draw(top + 1, 2, COLS - 3, rows - 1, st.fields, st.nfields,
+	    &st.top, NULL);
 	tui_keys(t, " Up/Down scroll   Esc close   1-9 screens   q quit");
+}
+
+/* A record's row as the list shows it, wrapped where it is long. */
+static void
+audit_row(void *arg, size_t i, char *buf, size_t len)
+{
+	(void)arg;
+	snprintf(buf, len, "%s", st.rows[i]);
 }
 
 static void
 audit_draw(struct tui *t, int top, int rows)
 {
-	size_t	i;
-	int	y = top;
+	struct wrap_list	 l = { st.n, &st.sel, &st.first, NULL, audit_row,
+	    NULL, 5 };
+	int			 y = top;
 
 	if (st.open) {
 		audit_draw_open(t, top, rows);
@@ -168,12 +158,7 @@ audit_draw(struct tui *t, int top, int rows)
 	    st.verdict);
 	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "seq  time (UTC)           "
 	    "operator   operation     res  detail");
-	list_scroll(st.n, st.sel, rows - 2, &st.first);
-	for (i = st.first; i < st.n && y < top + rows; i++, y++) {
-		put(y, 1, COLS - 2, st.rows[i]);
-		if (i == st.sel)
-			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
-	}
+	wrap_list_draw(y, 1, COLS - 2, rows - 2, &l);
 	tui_keys(t, " Up/Down scroll   Enter open   r reread and verify   "
 	    "1-9 screens   q quit");
 }

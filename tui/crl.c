@@ -92,9 +92,13 @@ crl_draw(struct tui *t, int top, int rows)
 	int			 y = top, sev;
 	const char		*what;
 
-	putf(y++, 1, COLS - 2, "CRLs, template %s (nextUpdate + %ld days, "
-	    "next session %ld days before)", t->crlt->path, t->crlt->days,
-	    t->crlt->reissue_days);
+	char			 head[4200];
+
+	/* Wrapped, as every line here: the template's path whole. */
+	snprintf(head, sizeof(head), "CRLs, template %s (nextUpdate + %ld "
+	    "days, next session %ld days before)", t->crlt->path,
+	    t->crlt->days, t->crlt->reissue_days);
+	y += put_wrap(y, 1, COLS - 2, 3, 0, head);
 	if (st.n == 0)
 		put(y++, 3, COLS - 4, "no CA yet: run the root ceremony "
 		    "(screen 2) first");
@@ -103,7 +107,7 @@ crl_draw(struct tui *t, int top, int rows)
 		what = state_text(s, &sev);
 		putf(y, 1, COLS - 2, "%s generation %d%s:", i == st.sel ?
 		    ">" : " ", s->generation, i == 0 ? " (active)" : "");
-		put_attr(y++, 26, COLS - 27, attr_of(sev), what);
+		y += put_wrap(y, 26, COLS - 27, 2, attr_of(sev), what);
 		if (s->state == CRL_NONE)
 			continue;
 		when_utc(s->this_update, a, sizeof(a));

@@ -119,17 +119,32 @@ out:
 	return rc;
 }
 
+/* One certificate's row: the subject wraps under the rest where the
+ * terminal is narrow (wrap_list_draw), never cut. */
+static void
+db_row(void *arg, size_t i, char *buf, size_t len)
+{
+	struct tui		*t = arg;
+	const struct db_record	*r = db_index_at(t->s.db, st.v[i]);
+	char			 na[32];
+
+	when_utc(r->not_after, na, sizeof(na));
+	na[10] = '\0';
+	snprintf(buf, len, "%c %-40s %-10s %3d %-11s %s", r->status,
+	    r->serial, na, r->generation, r->profile,
+	    r->subject != NULL ? r->subject : "");
+}
+
 static void
 db_draw(struct tui *t, int top, int rows)
 {
-	const struct db_record	*r;
-	char			 na[32];
-	size_t			 i;
+	struct wrap_list	 l = { st.n, &st.sel, &st.first, t, db_row, NULL,
+	    2 };
 	int			 y = top;
 
 	if (st.lines != NULL) {
-		for (i = st.top; i < st.nlines && y < top + rows; i++, y++)
-			put(y, 1, COLS - 2, st.lines[i]);
+		pager_draw(y, 1, COLS - 2, rows, st.lines, st.nlines, &st.top,
+		    NULL);
 		tui_keys(t, " Up/Down scroll   Esc back to the list   q quit");
 		return;
 	}
@@ -138,17 +153,7 @@ db_draw(struct tui *t, int top, int rows)
 	    filters[st.filter] : "all", st.search[0] ? st.search : "-");
 	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "S serial                  "
 	    "               not after  gen profile     subject");
-	list_scroll(st.n, st.sel, rows - 2, &st.first);
-	for (i = st.first; i < st.n && y < top + rows; i++, y++) {
-		r = db_index_at(t->s.db, st.v[i]);
-		when_utc(r->not_after, na, sizeof(na));
-		na[10] = '\0';
-		putf(y, 1, COLS - 2, "%c %-40s %-10s %3d %-11.11s %s",
-		    r->status, r->serial, na, r->generation, r->profile,
-		    r->subject != NULL ? r->subject : "");
-		if (i == st.sel)
-			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
-	}
+	wrap_list_draw(y, 1, COLS - 2, rows - 2, &l);
 	tui_keys(t, " Enter details  f status filter  / search  Up/Down  "
 	    "1-9 screens  q quit");
 }
@@ -168,7 +173,7 @@ db_key(struct tui *t, int ch)
 		if (ch == TUI_ESC || ch == KEY_LEFT || ch == KEY_BACKSPACE)
 			db_details_close();
 		else
-			list_move(ch, st.nlines, &st.top, 1);
+			list_move(ch, st.nlines, &st.top, t->rows);
 		return;
 	}
 	list_move(ch, st.n, &st.sel, t->rows - 2);

@@ -132,17 +132,28 @@ wrap_cut(const char *s, int width, size_t *next)
 int
 put_wrap(int y, int x, int width, int nlines, int attr, const char *s)
 {
+	return put_hang(y, x, width, 0, nlines, attr, s);
+}
+
+/* As put_wrap, the lines after the first hang columns further in: a row
+ * of a table that wraps reads as one row, its first column clear. */
+int
+put_hang(int y, int x, int width, int hang, int nlines, int attr,
+    const char *s)
+{
 	size_t	cut, next;
 	char	line[1024];
-	int	i;
+	int	i, in;
 
 	for (i = 0; i < nlines && *s != '\0'; i++) {
-		cut = wrap_cut(s, width, &next);
+		in = i > 0 ? hang : 0;
+		cut = wrap_cut(s, width - in, &next);
 		if (cut == 0)
 			break;
 		snprintf(line, sizeof(line), "%.*s", (int)cut, s);
 		/* The last line shows as much as fits. */
-		put_attr(y + i, x, width, attr, i + 1 < nlines ? line : s);
+		put_attr(y + i, x + in, width - in, attr, i + 1 < nlines ?
+		    line : s);
 		s += next;
 	}
 	return i;
@@ -193,11 +204,18 @@ put_wrap_more(int y, int x, int width, int nlines, int attr, const char *s,
 int
 wrap_lines(int width, int max, const char *s)
 {
+	return hang_lines(width, 0, max, s);
+}
+
+/* How many lines put_hang takes. */
+int
+hang_lines(int width, int hang, int max, const char *s)
+{
 	size_t	next;
 	int	i;
 
 	for (i = 0; i < max && *s != '\0'; i++) {
-		if (wrap_cut(s, width, &next) == 0)
+		if (wrap_cut(s, width - (i > 0 ? hang : 0), &next) == 0)
 			break;
 		s += next;
 	}

@@ -155,12 +155,27 @@ revoke_draw_panel(struct tui *t, int y, int nlines)
 	put_wrap(y, 1, COLS - 2, nlines, A_BOLD, sub);
 }
 
+/* A certificate's row, its subject and reason whole (wrapped). */
+static void
+revoke_row(void *arg, size_t i, char *buf, size_t len)
+{
+	struct tui		*t = arg;
+	const struct db_record	*r = db_index_at(t->s.db, st.v[i]);
+	char			 na[32];
+
+	when_utc(r->not_after, na, sizeof(na));
+	na[10] = '\0';
+	snprintf(buf, len, "%c %-40s %-10s %s%s%s%s", r->status, r->serial,
+	    na, r->subject, r->status == DB_REVOKED ? "  [revoked: " : "",
+	    r->status == DB_REVOKED ? db_reason_name(r->reason) : "",
+	    r->status == DB_REVOKED ? "]" : "");
+}
+
 static void
 revoke_draw(struct tui *t, int top, int rows)
 {
-	const struct db_record	*r;
-	char			 na[32];
-	size_t			 i;
+	struct wrap_list	 l = { st.n, &st.sel, &st.first, t, revoke_row,
+	    NULL, 2 };
 	int			 y = top, foot, panel;
 
 	putf(y++, 1, COLS - 2, "Search: %s", st.search[0] ? st.search :
@@ -171,24 +186,13 @@ revoke_draw(struct tui *t, int top, int rows)
 		put(y++, 3, COLS - 4, "nothing matches");
 	panel = panel_lines(t, rows);
 	foot = panel + (st.choosing ? 3 : 0);
-	list_scroll(st.n, st.sel, rows - 2 - foot, &st.first);
-	for (i = st.first; i < st.n && y < top + rows - foot; i++, y++) {
-		r = db_index_at(t->s.db, st.v[i]);
-		when_utc(r->not_after, na, sizeof(na));
-		na[10] = '\0';
-		putf(y, 1, COLS - 2, "%c %-40s %-10s %s%s%s", r->status,
-		    r->serial, na, r->subject, r->status == DB_REVOKED ?
-		    "  [revoked: " : "", r->status == DB_REVOKED ?
-		    db_reason_name(r->reason) : "");
-		if (i == st.sel)
-			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
-	}
+	wrap_list_draw(y, 1, COLS - 2, top + rows - foot - y, &l);
 	if (st.n > 0)
 		revoke_draw_panel(t, top + rows - foot, panel);
 	if (st.choosing) {
 		y = top + rows - 3;
-		putf(y++, 1, COLS - 2, "Reason for %s (Left/Right, Enter "
-		    "chooses, Esc cancels):", st.serial);
+		put(y++, 1, COLS - 2, "Reason for the certificate above "
+		    "(Left/Right, Enter chooses, Esc cancels):");
 		revoke_draw_reasons(y);
 		tui_keys(t, " Left/Right reason   Enter choose   Esc cancel");
 		return;

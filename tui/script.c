@@ -35,6 +35,7 @@ static struct {
 	int			 have_p;
 	size_t			 sel, first;
 	enum panel		 panel;
+	size_t			 ftop;		/* the first finding shown */
 	/* script_begin's record is in this audit session; 0: not yet */
 	int			 begun;
 	unsigned long long	 begun_session;
@@ -91,6 +92,7 @@ script_set(struct script *sc, struct findings *f)
 	st.sc = sc;
 	st.f = *f;
 	st.panel = f->errors > 0 ? PANEL_FINDINGS : PANEL_STEP;
+	st.ftop = 0;
 }
 
 int
@@ -304,15 +306,23 @@ static void
 draw_steps(int y, int rows)
 {
 	const struct script_step	*s;
+	char				 row[512];
 	size_t				 i;
-	int				 attr;
+	int				 attr, len;
 
 	list_scroll(st.sc->n, st.sel, rows, &st.first);
 	for (i = st.first; i < st.sc->n && rows-- > 0; i++, y++) {
 		s = &st.sc->v[i];
-		putf(y, 1, COLS - 2, "%c%2zu %-12.12s %-15.15s %-7s %s",
+		len = snprintf(row, sizeof(row), "%c%2zu %-12s %-15s %-7s ",
 		    i == st.sel ? '>' : ' ', i + 1, s->name, s->action_name,
-		    state_word(i), s->title != NULL ? s->title : "");
+		    state_word(i));
+		/* A title that does not fit is left out, never cut: the
+		 * step's panel below has it whole (Up/Down chooses). */
+		if (s->title != NULL && len > 0 && (size_t)len < sizeof(row) &&
+		    len + text_width(s->title) <= COLS - 2)
+			snprintf(row + len, sizeof(row) - (size_t)len, "%s",
+			    s->title);
+		put(y, 1, COLS - 2, row);
 		attr = 0;
 		if (st.have_p && st.p.state[i] == SS_FAILED)
 			attr = attr_of(SEV_ERROR);
@@ -330,10 +340,10 @@ draw_step(int y, int rows)
 	char				 line[1400];
 	int				 end = y + rows;
 
-	putf(y, 1, COLS - 2, "step %zu/%zu [%s] %s: %s", st.sel + 1,
+	snprintf(line, sizeof(line), "step %zu/%zu [%s] %s: %s", st.sel + 1,
 	    st.sc->n, s->name, s->action_name, s->title != NULL ? s->title :
 	    "");
-	mvchgat(y++, 1, COLS - 2, A_BOLD, 0, NULL);
+	y += put_hang(y, 1, COLS - 2, 2, end - y > 2 ? 2 : 1, A_BOLD, line);
 	step_values(s, line, sizeof(line));
 	y += put_wrap(y, 3, COLS - 4, end - y > 3 ? 2 : 1, 0, line);
 	if (y >= end || !st.have_p)
@@ -348,27 +358,34 @@ draw_step(int y, int rows)
 	put_wrap(y, 3, COLS - 4, end - y, 0, line);
 }
 
-/* Each finding on up to two lines, as many as fit; then how many more. */
+/*
+ * The findings from the ftop'th, each whole (a path in it wraps), as many
+ * as fit; PgUp/PgDn scroll them.  The line above says where the view is,
+ * so a finding below is never taken for none.
+ */
 static void
-draw_findings(const struct findings *f, int y, int rows)
+draw_findings(const struct findings *f, size_t *top, int y, int rows,
+    const char *head)
 {
-	char	line[1200];
-	size_t	i;
-	int	end = y + rows, room;
+	char	**v, line[256];
+	size_t	  i, n = 0, shown;
 
-	for (i = 0; i < f->n && y < end; i++) {
-		snprintf(line, sizeof(line), "%s %s (%s)", f->v[i].error ?
-		    "ERROR" : "warning", f->v[i].text, f->v[i].code);
-		/* Each finding whole (a path in it wraps), with a line kept
-		 * for the "and more" note when more follow. */
-		room = end - y - (i + 1 < f->n ? 1 : 0);
-		if (room < wrap_lines(COLS - 4, room + 1, line))
-			break;
-		y += put_wrap(y, 3, COLS - 4, room, 0, line);
-	}
-	if (i < f->n && y < end)
-		putf(y, 3, COLS - 4, "... and %zu more: ceremony script check "
-		    "FILE lists them all", f->n - i);
+	if (rows < 1 || (v = calloc(f->n + 1, sizeof(*v))) == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		if (asprintf(&v[n], "%s %s (%s)", f->v[i].error ? "ERROR" :
+		    "warning", f->v[i].text, f->v[i].code) >= 0)
+			n++;
+	shown = pager_draw(y + 1, 3, COLS - 4, rows - 1, v, n, top, NULL);
+	if (*top > 0 || shown < n)
+		snprintf(line, sizeof(line), "%s: %zu to %zu of %zu shown "
+		    "(PgUp/PgDn)", head, *top + 1, shown, n);
+	else
+		snprintf(line, sizeof(line), "%s", head);
+	put_wrap(y, 1, COLS - 2, 1, 0, line);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 static void
@@ -389,20 +406,23 @@ draw_result(int y, int rows)
 		y += put_wrap(y, 3, COLS - 4, end - y, 0, st.o.line[i]);
 	if (st.run_rc != 0 && st.have_p && y < end)
 		y += put_wrap(y, 3, COLS - 4, end - y, 0, st.p.detail[st.run]);
-	draw_findings(&st.o.f, y, end - y);
+	if (st.o.f.n > 0)
+		draw_findings(&st.o.f, &st.ftop, y, end - y, "its findings");
 }
 
 static void
 draw_panel(int y, int rows)
 {
+	char	head[128];
+
 	if (st.panel == PANEL_RESULT && st.run < st.sc->n)
 		draw_result(y, rows);
 	else if (st.panel == PANEL_FINDINGS || st.sc->n == 0) {
-		putf(y, 1, COLS - 2, "check: %zu error%s, %zu warning%s%s",
-		    st.f.errors, st.f.errors == 1 ? "" : "s",
+		snprintf(head, sizeof(head), "check: %zu error%s, %zu "
+		    "warning%s%s", st.f.errors, st.f.errors == 1 ? "" : "s",
 		    st.f.n - st.f.errors, st.f.n - st.f.errors == 1 ? "" : "s",
 		    st.f.n == 0 ? ": everything the steps use was read" : "");
-		draw_findings(&st.f, y + 1, rows - 1);
+		draw_findings(&st.f, &st.ftop, y, rows, head);
 	} else
 		draw_step(y, rows);
 }
@@ -425,6 +445,9 @@ script_draw(struct tui *t, int top, int rows)
 	draw_verdict(y + head);
 	y += head + 1;
 	list = rows - head - 1 - PANEL_MIN;
+	/* The findings are what must be read now: the steps give way. */
+	if (st.panel == PANEL_FINDINGS && list > LIST_MIN)
+		list = LIST_MIN;
 	if (list > (int)st.sc->n)
 		list = (int)st.sc->n;
 	if (list < LIST_MIN)
@@ -609,6 +632,14 @@ script_key(struct tui *t, int ch)
 	}
 	if (st.sc == NULL)
 		return;
+	if (ch == KEY_NPAGE || ch == KEY_PPAGE) {
+		/* The findings scroll (pager_draw keeps the last page full). */
+		if (ch == KEY_NPAGE)
+			st.ftop++;
+		else if (st.ftop > 0)
+			st.ftop--;
+		return;
+	}
 	if (list_move(ch, st.sc->n, &st.sel, 1)) {
 		st.panel = PANEL_STEP;
 		return;
@@ -622,6 +653,7 @@ script_key(struct tui *t, int ch)
 		screen_token.key(t, 'l');
 		break;
 	case 'f':
+		st.ftop = 0;
 		st.panel = st.panel == PANEL_FINDINGS ? PANEL_STEP :
 		    PANEL_FINDINGS;
 		break;
@@ -642,6 +674,7 @@ static const struct key_help script_help[] = {
 	{ "r", "run the next step, after its word (RUN N) is typed" },
 	{ "Up/Down", "choose a step to read its values" },
 	{ "f", "the script's check findings, or back to the step" },
+	{ "PgUp/PgDn", "scroll the findings where they do not all fit" },
 	{ "l", "log in to the token (as on screen 1)" },
 	{ "Enter", "back to the next step to run" },
 	{ NULL, NULL }

@@ -222,36 +222,57 @@ verdict(const struct item *it, char *buf, size_t len, int *sev)
 	}
 }
 
+/* A request's row: its file name whole (escaped when read, inbox.c),
+ * the verdict, the subject or why there is none; wrapped, never cut. */
+static void
+inbox_row(void *arg, size_t i, char *buf, size_t len)
+{
+	char	 v[64], *subj;
+	int	 sev;
+
+	(void)arg;
+	verdict(&st.v[i], v, sizeof(v), &sev);
+	subj = st.v[i].c != NULL ? name_text(st.v[i].c->subject) : NULL;
+	snprintf(buf, len, "%-24s %-20s %s", st.v[i].name, v,
+	    subj != NULL ? subj : st.v[i].why);
+	free(subj);
+}
+
+/* The verdict in its colour, where a name of 24 or fewer leaves it. */
+static void
+inbox_paint(void *arg, size_t i, int y)
+{
+	char	 v[64];
+	int	 sev;
+
+	(void)arg;
+	verdict(&st.v[i], v, sizeof(v), &sev);
+	if (text_width(st.v[i].name) <= 24)
+		put_attr(y, 26, 20, attr_of(sev), v);
+}
+
 static void
 sign_draw_list(struct tui *t, int top, int rows)
 {
-	char	 v[64], *subj;
-	size_t	 i;
-	int	 y = top, sev;
+	struct wrap_list	 l = { st.n, &st.sel, &st.first, NULL, inbox_row,
+	    inbox_paint, 2 };
+	char			 head[1024];
+	int			 y = top;
 
-	putf(y++, 1, COLS - 2, "Template %s (policy %s), validity %ld days%s",
-	    st.ntm ? st.tm[st.cur]->name : "-", st.pol != NULL ?
+	snprintf(head, sizeof(head), "Template %s (policy %s), validity %ld "
+	    "days%s", st.ntm ? st.tm[st.cur]->name : "-", st.pol != NULL ?
 	    st.pol->name : "-", st.days ? st.days : st.ntm ?
 	    st.tm[st.cur]->days : 0, st.days ? "" : " (the template's)");
-	putf(y++, 1, COLS - 2, "Inbox %s/requests", t->s.home);
+	y += put_hang(y, 1, COLS - 2, 2, 2, 0, head);
+	snprintf(head, sizeof(head), "Inbox %s/requests", t->s.home);
+	y += put_hang(y, 1, COLS - 2, 2, 2, 0, head);
 	put_attr(y++, 1, COLS - 2, A_UNDERLINE, "request                  "
 	    "verdict              subject");
 	if (st.n == 0)
 		put(y++, 3, COLS - 4, "the inbox is empty: requests arrive as "
 		    "files in requests/");
-	list_scroll(st.n, st.sel, rows - 4, &st.first);
-	for (i = st.first; i < st.n && y < top + rows - (st.result[0] ?
-	    5 : 2); i++, y++) {
-		verdict(&st.v[i], v, sizeof(v), &sev);
-		subj = st.v[i].c != NULL ? name_text(
-		    st.v[i].c->subject) : NULL;
-		putf(y, 1, COLS - 2, "%-24.24s %-20s %s", st.v[i].name, v,
-		    subj != NULL ? subj : st.v[i].why);
-		put_attr(y, 26, 20, attr_of(sev), v);
-		if (i == st.sel)
-			mvchgat(y, 0, COLS, A_REVERSE, 0, NULL);
-		free(subj);
-	}
+	wrap_list_draw(y, 1, COLS - 2, top + rows - (st.result[0] ? 5 : 2) - y,
+	    &l);
 	/* The whole fingerprint, on two lines: 95 characters fit no row. */
 	if (st.result[0] != '\0') {
 		put_wrap(top + rows - 4, 1, COLS - 2, 2, A_BOLD, st.result);
@@ -298,45 +319,39 @@ sign_inspect_text(const struct item *it)
 	return rc;
 }
 
+/* A report line's colour: findings stand out. */
+static int
+inspect_attr(const char *line)
+{
+	return strncmp(line, "ERROR", 5) == 0 ? attr_of(SEV_ERROR) :
+	    strncmp(line, "warning", 7) == 0 ? attr_of(SEV_WARN) : 0;
+}
+
 static void
 sign_draw_inspect(struct tui *t, int top, int rows)
 {
-	size_t	i;
-	int	y = top, sev;
-
-	putf(y++, 1, COLS - 2, "Request %s", st.v[st.sel].name);
-	/* Scrolled to the end, the last page stays full. */
-	i = st.top;
-	if (st.nlines > (size_t)rows - 1 && i > st.nlines - ((size_t)rows - 1))
-		i = st.nlines - ((size_t)rows - 1);
-	for (; i < st.nlines && y < top + rows; i++, y++) {
-		sev = strncmp(st.lines[i], "ERROR", 5) == 0 ? SEV_ERROR :
-		    strncmp(st.lines[i], "warning", 7) == 0 ? SEV_WARN : -1;
-		if (sev >= 0)
-			put_attr(y, 1, COLS - 2, attr_of(sev), st.lines[i]);
-		else
-			put(y, 1, COLS - 2, st.lines[i]);
-	}
+	putf(top, 1, COLS - 2, "Request %s", st.v[st.sel].name);
+	pager_draw(top + 1, 1, COLS - 2, rows - 1, st.lines, st.nlines,
+	    &st.top, inspect_attr);
 	tui_keys(t, " Up/Down scroll  s sign  x reject  Esc back to the inbox  "
 	    "q quit");
+}
+
+static int
+preview_attr(const char *line)
+{
+	return strncmp(line, "ERROR", 5) == 0 ? attr_of(SEV_ERROR) :
+	    strstr(line, "NOT inside") != NULL ? attr_of(SEV_WARN) : 0;
 }
 
 /* The to-be-signed certificate, scrolled as the inspector is. */
 static void
 sign_draw_preview(struct tui *t, int top, int rows)
 {
-	size_t	i;
-	int	y = top;
-
-	putf(y++, 1, COLS - 2, "Preview: the certificate for %s",
+	putf(top, 1, COLS - 2, "Preview: the certificate for %s",
 	    st.v[st.sel].name);
-	i = st.pvtop;
-	if (st.npv > (size_t)rows - 1 && i > st.npv - ((size_t)rows - 1))
-		i = st.npv - ((size_t)rows - 1);
-	for (; i < st.npv && y < top + rows; i++, y++)
-		put_attr(y, 1, COLS - 2, strncmp(st.pv[i], "ERROR", 5) == 0 ?
-		    attr_of(SEV_ERROR) : strstr(st.pv[i], "NOT inside") ?
-		    attr_of(SEV_WARN) : 0, st.pv[i]);
+	pager_draw(top + 1, 1, COLS - 2, rows - 1, st.pv, st.npv, &st.pvtop,
+	    preview_attr);
 	tui_keys(t, " Up/Down/PgUp/PgDn scroll  s or Enter: type SIGN  "
 	    "Esc cancel");
 }

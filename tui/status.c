@@ -17,6 +17,7 @@
 #include "tui/tui.h"
 
 #define STATUS_EVERY	5	/* seconds */
+#define STATUS_DIR_LINES	2	/* a data directory's lines at most */
 
 static void banner_add(struct tui *, const char *, ...) ATTR_PRINTF(2, 3);
 
@@ -143,22 +144,19 @@ status_refresh(struct tui *t, int force)
 }
 
 /*
- * " token T: LOGGED IN | gen 1 | DIR" on the left, the time on the right;
- * a long data directory loses its head, never the token or login state.
+ * " token T: LOGGED IN | gen 1 | DIR" on the left, the time on the right.
+ * A data directory too long for that line is not cut (the officer must
+ * know which CA this is): it goes whole on the line below, wrapped at its
+ * slashes' spaces if need be.  The lines the bar took.
  */
-/* The status bar and the warnings, wrapped over BANNER_LINES_MAX lines at
- * most (then "m: all messages": the log has them whole); the lines the
- * warnings took (1 at least). */
-int
-status_draw(struct tui *t)
+static int
+status_bar(struct tui *t)
 {
 	const struct hsm_token_info	*tok = hsm_token(t->s.hsm);
 	char				 now[32], gen[32], line[1024];
-	const char			*home = t->s.home;
-	time_t				 tnow = time(NULL);
-	int				 room, len;
+	int				 room, len, n = 1;
 
-	utc_text(tnow, now);
+	utc_text(time(NULL), now);
 	if (t->generation > 0)
 		snprintf(gen, sizeof(gen), "gen %d", t->generation);
 	else
@@ -167,19 +165,39 @@ status_draw(struct tui *t)
 	    tok != NULL ? tok->label : "(none)", tok == NULL ? "NOT FOUND" :
 	    t->s.logged_in ? "LOGGED IN" : "logged out", gen);
 	room = COLS - (int)strlen(now) - 2 - len;
-	if (room > 3 && (int)strlen(home) > room)
-		snprintf(line + len, sizeof(line) - (size_t)len, "...%s",
-		    home + strlen(home) - (room - 3));
+	if (text_width(t->s.home) <= room)
+		snprintf(line + len, sizeof(line) - (size_t)len, "%s",
+		    t->s.home);
 	else
-		snprintf(line + len, sizeof(line) - (size_t)len, "%s", home);
+		snprintf(line + len, sizeof(line) - (size_t)len, "data "
+		    "directory below");
 	mvhline(0, 0, ' ' | A_REVERSE, COLS);
 	put_attr(0, 0, COLS - (int)strlen(now) - 2, A_REVERSE, line);
 	put_attr(0, COLS - (int)strlen(now) - 1, (int)strlen(now), A_REVERSE,
 	    now);
+	if (text_width(t->s.home) > room) {
+		snprintf(line, sizeof(line), " data directory %s", t->s.home);
+		mvhline(1, 0, ' ' | A_REVERSE, COLS);
+		n += put_wrap(1, 0, COLS, STATUS_DIR_LINES, A_REVERSE, line);
+		if (n > 2)
+			mvchgat(2, 0, COLS, A_REVERSE, 0, NULL);
+	}
+	return n;
+}
+
+/* The status bar and the warnings, wrapped over BANNER_LINES_MAX lines at
+ * most (then "m: all messages": the log has them whole); the lines they
+ * took below the first (1 at least: the warnings' row stays). */
+int
+status_draw(struct tui *t)
+{
+	char	line[1024];
+	int	bar = status_bar(t);
+
 	if (t->banner[0] == '\0')
-		return 1;
+		return bar;
 	/* Every warning whole: the air-gap one must never fall off. */
 	snprintf(line, sizeof(line), "! %s", t->banner);
-	return put_wrap_more(1, 0, COLS, BANNER_LINES_MAX, A_BOLD, line,
-	    MSGLOG_MORE);
+	return bar - 1 + put_wrap_more(bar, 0, COLS, BANNER_LINES_MAX, A_BOLD,
+	    line, MSGLOG_MORE);
 }

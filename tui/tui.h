@@ -122,6 +122,9 @@ int		 put_wrap(int y, int x, int width, int nlines, int attr,
 int		 put_wrap_more(int y, int x, int width, int nlines, int attr,
 		    const char *, const char *more);
 int		 wrap_lines(int width, int max, const char *);
+int		 put_hang(int y, int x, int width, int hang, int nlines,
+		    int attr, const char *);
+int		 hang_lines(int width, int hang, int max, const char *);
 void		 list_scroll(size_t n, size_t sel, int rows, size_t *first);
 int		 list_move(int ch, size_t n, size_t *sel, int rows);
 void		 when_utc(time_t, char *, size_t);
@@ -131,6 +134,23 @@ int		 lines_of(const char *text, char ***, size_t *);
 int		 lines_add(char ***, size_t *, const char *, size_t);
 int		 index_select(struct db *, const char *statuses,
 		    const char *search, size_t **, size_t *);
+/* wrapview.c: text wrapped, never cut */
+struct wrap_list {
+	size_t	  n;
+	size_t	 *sel, *first;
+	void	 *arg;
+	/* Row i's text, whole (it wraps where it does not fit). */
+	void	(*text)(void *arg, size_t i, char *buf, size_t len);
+	/* May be NULL: colours row i painted at line y (a verdict). */
+	void	(*paint)(void *arg, size_t i, int y);
+	/* Columns a row's further lines are indented, its first column
+	 * (the status, the sequence number) left clear. */
+	int	  hang;
+};
+size_t		 pager_draw(int y, int x, int width, int rows, char **,
+		    size_t n, size_t *top, int (*attr)(const char *));
+void		 wrap_list_draw(int y, int x, int width, int rows,
+		    const struct wrap_list *);
 enum { SEV_OK, SEV_WARN, SEV_ERROR };
 int		 attr_of(int severity);
 
