@@ -46,6 +46,12 @@ shows "o logs out" "logged out; the audit session is sealed"
 login "$BAD"
 shows "a wrong PIN after a good login" 'log in refused'
 like "... counts from 1 again" "$(failed | tail -1)" "failures=1 reason=token"
+# Ctrl-U clears a mistyped PIN in the masked field: what follows is the
+# whole PIN, and no failure is counted.
+keys 1 && wait_for "l log in" && keys l && wait_for "User PIN of token" &&
+	typed "$BAD" && keys C-u && typed "$USER_PIN" && keys Enter
+shows "Ctrl-U cleared the wrong PIN: the right one logs in" "token root: LOGGED IN"
+like "... and no failure was recorded for it" "$(failed | tail -1)" "failures=1 reason=token"
 is "the program exits 0" "$(tui_quit)" 0
 
 ok "the audit log and its seals verify" "$CEREMONY" audit verify --home "$H"

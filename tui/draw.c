@@ -337,6 +337,12 @@ field_key(struct field *f, int ch)
 		f->buf[f->len] = '\0';
 		return 0;
 	}
+	if (ch == TUI_CTRL_U) {
+		/* As a shell's line: a prefilled answer goes at once. */
+		f->len = 0;
+		f->buf[0] = '\0';
+		return 0;
+	}
 	if (ch < 32 || (ch >= KEY_MIN && ch <= KEY_MAX))
 		return 0;
 	ch &= ~TUI_WCHAR_HIGH;

@@ -18,6 +18,7 @@ static const struct key_help global_help[] = {
 	{ "m", "every message so far, newest first, with its UTC time "
 	    "(Up/Down scroll; any other key closes)" },
 	{ "q", "quit (logs out and seals the audit session first)" },
+	{ "Ctrl-U", "at a prompt: clears what is typed (Esc cancels it)" },
 	{ NULL, NULL }
 };
 

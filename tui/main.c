@@ -164,6 +164,11 @@ prompt_pin_key(int ch)
 			pr.pin->buf[--pr.pin->len] = '\0';
 		return 0;
 	}
+	if (ch == TUI_CTRL_U) {
+		OPENSSL_cleanse(pr.pin->buf, pr.pin->len);
+		pr.pin->len = 0;
+		return 0;
+	}
 	if (ch >= 32 && ch < 127 && pr.pin->len + 1 < pr.pin->cap) {
 		pr.pin->buf[pr.pin->len++] = (char)ch;
 		pr.pin->buf[pr.pin->len] = '\0';

@@ -28,6 +28,7 @@
 /* Keys beyond the terminal's: what get_wch gave, KEY_* values as is. */
 #define TUI_ESC		27
 #define TUI_ENTER	'\n'
+#define TUI_CTRL_U	21	/* clears a field, as in a shell */
 /* A character whose code would read as a KEY_* value (U+0101..U+01FF)
  * comes with this bit set; field_key takes it off. */
 #define TUI_WCHAR_HIGH	0x200000
