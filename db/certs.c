@@ -185,6 +185,21 @@ db_ca_get(const struct db *db, int gen)
 	return cert;
 }
 
+/* Whether generation gen has its certificate (1), none (0: a rollover's
+ * claim that never finished), or -1. */
+int
+db_ca_exists(const struct db *db, int gen)
+{
+	char	*path;
+	int	 r;
+
+	if ((path = ca_path(db, gen)) == NULL)
+		return -1;
+	r = access(path, F_OK) == 0;
+	free(path);
+	return r;
+}
+
 /* A link certificate of a rollover: ca/gen-N-KIND.pem. */
 int
 db_ca_link_put(struct db *db, int gen, const char *kind, X509 *cert)

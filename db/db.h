@@ -170,6 +170,7 @@ int		 db_cert_put(struct db *, const char *serial, X509 *);
 X509		*db_cert_get(const struct db *, const char *serial);
 char		*db_cert_file(const struct db *, const char *serial);
 int		 db_ca_put(struct db *, int generation, X509 *);
+int		 db_ca_exists(const struct db *, int generation);
 X509		*db_ca_get(const struct db *, int generation);
 int		 db_ca_link_put(struct db *, int generation, const char *kind,
 		    X509 *);

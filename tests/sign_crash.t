@@ -198,10 +198,10 @@ ok "... audit verify: clean" c audit verify --home "$R"
 # record before its index line.  A crash right after the new root's
 # record leaves that serial reserved with its record, and no generation
 # installed: db recover voids it (it verifies under no CA generation of
-# this directory), and db verify finds the directory consistent.  (What
-# recover does not yet settle: the claim on generation 2 and its key on
-# the token; a prepare after it numbers past generation 2, which db verify
-# and audit verify then trip over.  Recorded in issue 15's note.)
+# this directory), and db verify finds the directory consistent.  The
+# claim on generation 2 (its pending state file, no certificate) is
+# recorded cancelled, its key named for key destroy; a prepare after it
+# makes generation 3, and db verify and audit verify stay clean.
 LD_PRELOAD=$T/crash.so CEREMONY_CRASH_AFTER=$(printf '\top=rollover.cert\t') \
 	c rollover prepare --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" \
 	> "$T/out" 2> "$T/err"
@@ -213,6 +213,19 @@ ok "... no generation 2 is installed" test ! -e "$R/ca/gen-2.pem"
 ok "db recover settles it" c db recover --home "$R"
 is "... void: no CA generation here issued it" "$(status "$s")" X
 like "... and says why" "$(cat "$T/err" "$T/out")" "serial $s void \(certs/$s.pem does not verify under CA generation 2\)"
+like "... and cancels the claim on generation 2" "$(cat "$T/err" "$T/out")" \
+	"generation 2 claimed by a rollover that never finished .*recorded cancelled; its key \"[^\"]+\" may be on the token"
+like "... its state file says cancelled" "$(cat "$R/ca/gen-2.rollover")" "state *= *cancelled"
+like "... after its audit record" "$(grep -P '\top=db\.recover\t' "$R/audit.log" | tail -1)" "generation 2 claimed by a rollover"
 ok "... db verify: consistent" c db verify --home "$R"
+ok "... audit verify: clean" c audit verify --home "$R"
+ok "db recover again finds nothing to settle" c db recover --home "$R"
+unlike "... no claim a second time" "$(cat "$T/out")" "generation claim"
+ok "a rollover prepare after it" c rollover prepare --home "$R" --pin-file "$T/pin" \
+	--template "$TPL/root-ca.cnf"
+ok "... makes generation 3" test -e "$R/ca/gen-3.pem"
+ok "... db verify: consistent" c db verify --home "$R"
+ok "... audit verify: clean" c audit verify --home "$R"
+like "... rollover status lists generation 3 pending" "$(c rollover status --home "$R" 2>&1)" "gen(eration)? 3 .*pending|pending.* 3"
 
 done_testing

@@ -256,6 +256,8 @@ prepare_work(void *arg)
 static void
 prepare_done(struct tui *t, int rc)
 {
+	const struct rollover_gen_info	*g;
+
 	if (rc != 0 && st.f.n > 0)
 		tui_msg(t, 1, "not prepared: %s (%s)", st.f.v[0].text,
 		    st.f.v[0].code);
@@ -267,8 +269,8 @@ prepare_done(struct tui *t, int rc)
 	if (rc == 0)
 		tui_msg(t, 0, "generation %d prepared, now %s; key \"%s\": "
 		    "read its fingerprint aloud and publish it (screen 8, "
-		    "n)", st.r.gen, st.loaded && (size_t)st.r.gen <= st.rs.n ?
-		    rollover_gen_text(&st.rs.v[st.r.gen - 1].g) : "?",
+		    "n)", st.r.gen, st.loaded && (g = rollover_gen_find(&st.rs,
+		    st.r.gen)) != NULL ? rollover_gen_text(&g->g) : "?",
 		    st.r.state.key);
 }
 

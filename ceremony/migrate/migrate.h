@@ -90,4 +90,7 @@ int		 ossl_export(struct session *, const char *, size_t *);
 /* recover.c */
 int		 recover_reserved(struct session *, size_t *n, size_t *issued);
 
+/* recover_gen.c */
+int		 recover_claims(struct session *, size_t *n);
+
 #endif

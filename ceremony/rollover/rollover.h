@@ -63,6 +63,8 @@ struct rollover_status {
 int		 rollover_status_read(struct db *, time_t, long overlap_days,
 		    struct rollover_status *);
 void		 rollover_status_free(struct rollover_status *);
+const struct rollover_gen_info *rollover_gen_find(const struct rollover_status *,
+		    int generation);
 const char	*rollover_gen_text(const struct db_gen *);
 #define ROLLOVER_STATE_MAX	256
 void		 rollover_state_text(const struct rollover_status *, char *,

@@ -45,12 +45,35 @@ status_gen(struct db *db, int gen, time_t now, struct rollover_gen_info *g)
 	    sizeof(g->fingerprint));
 }
 
+/*
+ * Whether generation gen is listed (1), or is a number a crashed rollover
+ * claimed and db recover cancelled, with no certificate (0); one still
+ * pending with none is an error that says to run db recover.
+ */
+static int
+status_claim(const struct db *db, int gen)
+{
+	struct db_gen	g;
+	int		has;
+
+	if ((has = db_ca_exists(db, gen)) != 0)
+		return has;
+	if (db_gen_read(db, gen, &g) != 0)
+		return -1;
+	if (g.state == DB_GEN_CANCELLED)
+		return 0;
+	err_set("generation %d was claimed by a rollover that never finished "
+	    "(no ca/gen-%d.pem): run ceremony db recover, which cancels it",
+	    gen, gen);
+	return -1;
+}
+
 int
 rollover_status_read(struct db *db, time_t now, long overlap_days,
     struct rollover_status *st)
 {
 	struct rollover_gen_info	*g;
-	int				 gen, hi;
+	int				 gen, hi, has;
 	size_t				 i;
 
 	memset(st, 0, sizeof(*st));
@@ -67,9 +90,12 @@ rollover_status_read(struct db *db, time_t now, long overlap_days,
 		err_set("out of memory");
 		return 1;
 	}
-	for (gen = 1; gen <= hi; gen++, st->n++)
-		if (status_gen(db, gen, now, &st->v[gen - 1]) != 0)
+	for (gen = 1; gen <= hi; gen++) {
+		if ((has = status_claim(db, gen)) < 0)
 			goto fail;
+		if (has && status_gen(db, gen, now, &st->v[st->n++]) != 0)
+			goto fail;
+	}
 	for (i = 0; i < st->n; i++) {
 		g = &st->v[i];
 		if (g->g.state == DB_GEN_PENDING)
@@ -101,11 +127,23 @@ rollover_gen_text(const struct db_gen *g)
 	return db_gen_state_name(g->state);
 }
 
+/* Generation gen's entry, NULL when it has none (no certificate). */
+const struct rollover_gen_info *
+rollover_gen_find(const struct rollover_status *st, int gen)
+{
+	size_t	i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->v[i].g.gen == gen)
+			return &st->v[i];
+	return NULL;
+}
+
 /* The pending generation's switch-over: when, and how. */
 static void
 state_pending(const struct rollover_status *st, char *buf, size_t len)
 {
-	const struct db_gen	*g = &st->v[st->pending - 1].g;
+	const struct db_gen	*g = &rollover_gen_find(st, st->pending)->g;
 	char			 when[UTC_TEXT_MAX];
 
 	snprintf(buf, len, "; generation %d pending, switch-over %s %s",
@@ -120,7 +158,8 @@ state_pending(const struct rollover_status *st, char *buf, size_t len)
 void
 rollover_state_text(const struct rollover_status *st, char *buf, size_t len)
 {
-	char	more[160] = "";
+	const struct rollover_gen_info	*a = rollover_gen_find(st, st->active);
+	char				 more[160] = "";
 
 	if (st->active == 0) {
 		snprintf(buf, len, "no generation is active");
@@ -133,6 +172,6 @@ rollover_state_text(const struct rollover_status *st, char *buf, size_t len)
 		    "and no rollover is prepared: prepare one");
 	else
 		snprintf(more, sizeof(more), "; no rollover pending");
-	snprintf(buf, len, "generation %d %s%s", st->active,
-	    rollover_gen_text(&st->v[st->active - 1].g), more);
+	snprintf(buf, len, "generation %d %s%s", st->active, a != NULL ?
+	    rollover_gen_text(&a->g) : "active", more);
 }

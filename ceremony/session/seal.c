@@ -224,7 +224,7 @@ ca_set_load(const struct db *db, struct ca_set *c)
 {
 	/* Every generation with a certificate: a seal made before a rollover
 	 * was cancelled still verifies with that generation's certificate. */
-	int	i, n = db_ca_highest(db);
+	int	i, has, n = db_ca_highest(db);
 
 	memset(c, 0, sizeof(*c));
 	if (n == 0)
@@ -235,10 +235,15 @@ ca_set_load(const struct db *db, struct ca_set *c)
 		return 1;
 	}
 	c->n = n;
-	for (i = 0; i < n; i++)
-		if ((c->v[i] = db_ca_get(db, i + 1)) == NULL ||
-		    cert_key_id(c->v[i], c->id[i]) != 0)
+	for (i = 0; i < n; i++) {
+		/* A number a crashed rollover claimed has no certificate,
+		 * and no seal was made with its key. */
+		if ((has = db_ca_exists(db, i + 1)) < 0)
 			return 1;
+		if (has && ((c->v[i] = db_ca_get(db, i + 1)) == NULL ||
+		    cert_key_id(c->v[i], c->id[i]) != 0))
+			return 1;
+	}
 	return 0;
 }
 
@@ -299,8 +304,9 @@ seals_check(const struct ca_set *ca, const struct db_seal *v, size_t n,
 			    v[i - 1].record);
 			return 1;
 		}
-		if (v[i].generation > ca->n || strcmp(ca->id[v[i].generation -
-		    1], v[i].key) != 0) {
+		if (v[i].generation > ca->n ||
+		    ca->v[v[i].generation - 1] == NULL ||
+		    strcmp(ca->id[v[i].generation - 1], v[i].key) != 0) {
 			err_set("%s line %zu (record %llu) names key %s of CA "
 			    "generation %d, which this data directory does not "
 			    "have: a forged seal", sealpath, v[i].line,
