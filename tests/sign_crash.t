@@ -210,6 +210,11 @@ s=$(reserved)
 like "... its serial is reserved, not valid" "$s" '^[0-9A-F]+$'
 like "... the log has its record" "$(grep -P '\top=rollover\.cert\tresult=ok\t' "$R/audit.log")" "serial $s"
 ok "... no generation 2 is installed" test ! -e "$R/ca/gen-2.pem"
+c rollover prepare --home "$R" --pin-file "$T/pin" --template "$TPL/root-ca.cnf" > "$T/out" 2> "$T/err"
+is "a prepare before db recover is refused" "$?" 1
+like "... in words (beside the announced reservation)" "$(grep '^ceremony: ' "$T/err" | grep -v 'not air-gapped')" \
+	"^ceremony: generation 2 was claimed by a rollover that never finished \(no ca/gen-2.pem\): run ceremony db recover"
+ok "... and claimed nothing" test ! -e "$R/ca/gen-3.rollover"
 ok "db recover settles it" c db recover --home "$R"
 is "... void: no CA generation here issued it" "$(status "$s")" X
 like "... and says why" "$(cat "$T/err" "$T/out")" "serial $s void \(certs/$s.pem does not verify under CA generation 2\)"

@@ -75,6 +75,29 @@ rollover_latest(struct session *s, struct db_gen *g)
 	return 0;
 }
 
+/* A claim a crashed rollover left (pending, no certificate) is settled by
+ * db recover before another is made: it would stay pending for ever. */
+static int
+claims_settled(struct session *s, int next)
+{
+	struct db_gen	g;
+	int		gen, has;
+
+	for (gen = 1; gen < next; gen++) {
+		if ((has = db_ca_exists(s->db, gen)) < 0 ||
+		    db_gen_read(s->db, gen, &g) != 0)
+			return 1;
+		if (!has && g.recorded && g.state == DB_GEN_PENDING) {
+			err_set("generation %d was claimed by a rollover that "
+			    "never finished (no ca/gen-%d.pem): run ceremony db "
+			    "recover, which cancels it, then prepare again",
+			    gen, gen);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* "rk" -> "rk-gen2", "rk-gen2" -> "rk-gen3": the label shows its generation. */
 static void
 rollover_label(const char *old, int gen, char *out, size_t len)
@@ -183,7 +206,8 @@ rollover_key(struct session *s, struct rollover_ctx *c,
 		    spec.name, c->t->path);
 		return 1;
 	}
-	if ((c->g.gen = db_ca_next(s->db)) <= 0)
+	if ((c->g.gen = db_ca_next(s->db)) <= 0 ||
+	    claims_settled(s, c->g.gen) != 0)
 		return 1;
 	if (q->label != NULL)
 		snprintf(label, sizeof(label), "%s", q->label);
