@@ -200,6 +200,8 @@ int		 db_ca_next(const struct db *);
 int		 db_ca_active(const struct db *, time_t now, int *due);
 int		 db_ca_current(const struct db *);
 int		 db_gen_read(const struct db *, int generation, struct db_gen *);
+int		 db_gen_unfinished(const struct db *, int generation,
+		    struct db_gen *);
 int		 db_gen_write(struct db *, const struct db_gen *);
 int		 db_gen_status(const struct db *, int generation, time_t now,
 		    struct db_gen *);

@@ -266,6 +266,20 @@ db_ca_current(const struct db *db)
 	return db_ca_active(db, time(NULL), NULL);
 }
 
+/*
+ * Whether generation gen is a claim a crashed rollover left (1): its state
+ * file pending, no ca/gen-N.pem; 0 not, -1 on an error.  g is its state.
+ */
+int
+db_gen_unfinished(const struct db *db, int gen, struct db_gen *g)
+{
+	int	has;
+
+	if ((has = db_ca_exists(db, gen)) < 0 || db_gen_read(db, gen, g) != 0)
+		return -1;
+	return !has && g->recorded && g->state == DB_GEN_PENDING;
+}
+
 /* What a generation is at `now`: recorded state, due switch, retirement. */
 int
 db_gen_status(const struct db *db, int gen, time_t now, struct db_gen *g)

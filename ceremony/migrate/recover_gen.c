@@ -54,16 +54,15 @@ int
 recover_claims(struct session *s, size_t *n)
 {
 	struct db_gen	g;
-	int		gen, next, has;
+	int		gen, next, u;
 
 	*n = 0;
 	if ((next = db_ca_next(s->db)) < 0)
 		return 1;
 	for (gen = 1; gen < next; gen++) {
-		if (db_gen_read(s->db, gen, &g) != 0 ||
-		    (has = db_ca_exists(s->db, gen)) < 0)
+		if ((u = db_gen_unfinished(s->db, gen, &g)) < 0)
 			return 1;
-		if (!g.recorded || g.state != DB_GEN_PENDING || has)
+		if (!u)
 			continue;
 		if (recover_claim(s, &g) != 0)
 			return 1;

@@ -81,13 +81,12 @@ static int
 claims_settled(struct session *s, int next)
 {
 	struct db_gen	g;
-	int		gen, has;
+	int		gen, u;
 
 	for (gen = 1; gen < next; gen++) {
-		if ((has = db_ca_exists(s->db, gen)) < 0 ||
-		    db_gen_read(s->db, gen, &g) != 0)
+		if ((u = db_gen_unfinished(s->db, gen, &g)) < 0)
 			return 1;
-		if (!has && g.recorded && g.state == DB_GEN_PENDING) {
+		if (u) {
 			err_set("generation %d was claimed by a rollover that "
 			    "never finished (no ca/gen-%d.pem): run ceremony db "
 			    "recover, which cancels it, then prepare again",

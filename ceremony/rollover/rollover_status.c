@@ -54,14 +54,12 @@ static int
 status_claim(const struct db *db, int gen)
 {
 	struct db_gen	g;
-	int		has;
+	int		u;
 
-	if ((has = db_ca_exists(db, gen)) != 0)
-		return has;
-	if (db_gen_read(db, gen, &g) != 0)
+	if ((u = db_gen_unfinished(db, gen, &g)) < 0)
 		return -1;
-	if (g.state == DB_GEN_CANCELLED)
-		return 0;
+	if (!u)
+		return db_ca_exists(db, gen);
 	err_set("generation %d was claimed by a rollover that never finished "
 	    "(no ca/gen-%d.pem): run ceremony db recover, which cancels it",
 	    gen, gen);
