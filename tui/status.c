@@ -146,8 +146,8 @@ status_refresh(struct tui *t, int force)
 /*
  * " token T: LOGGED IN | gen 1 | DIR" on the left, the time on the right.
  * A data directory too long for that line is not cut (the officer must
- * know which CA this is): it goes whole on the line below, wrapped at its
- * slashes' spaces if need be.  The lines the bar took.
+ * know which CA this is): it goes whole on the line below (a second line
+ * when it is longer than the screen is wide).  The lines the bar took.
  */
 static int
 status_bar(struct tui *t)
